@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { COLUMNS, type Customer } from '../data/schema';
+import { profileSegments, quantile, terciles } from './profile';
+
+const c = (id: number, gender: 'Female' | 'Male', age: number, income: number, spending: number): Customer => ({ id, gender, age, income, spending });
+
+// Nine customers: three clear groups by construction.
+const customers: Customer[] = [
+  c(1, 'Female', 20, 100, 90), c(2, 'Female', 22, 110, 95), c(3, 'Male', 24, 120, 85), // young, rich, spenders
+  c(4, 'Male', 40, 50, 50), c(5, 'Female', 42, 55, 45), c(6, 'Male', 44, 60, 55), // middle
+  c(7, 'Male', 60, 10, 10), c(8, 'Male', 62, 15, 5), c(9, 'Female', 64, 20, 15), // older, poor, savers
+];
+const labels = [0, 0, 0, 1, 1, 1, 2, 2, 2];
+
+describe('quantile', () => {
+  it('interpolates linearly between order statistics like numpy', () => {
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(quantile([4, 1, 3, 2], 1 / 3)).toBeCloseTo(2, 12);
+    expect(quantile([10], 0.99)).toBe(10);
+  });
+});
+
+describe('profileSegments', () => {
+  const profiles = profileSegments(customers, labels, { k: 3 });
+
+  it('counts sizes and shares, means and medians per segment', () => {
+    expect(profiles.map((p) => p.size)).toEqual([3, 3, 3]);
+    expect(profiles[0].share).toBeCloseTo(1 / 3, 12);
+    expect(profiles[0].means[COLUMNS.age]).toBe(22);
+    expect(profiles[0].medians[COLUMNS.income]).toBe(110);
+    expect(profiles[2].gender).toEqual({ Female: 1 / 3, Male: 2 / 3 });
+  });
+
+  it('labels segments from the population terciles', () => {
+    const cuts = terciles(customers);
+    expect(cuts[COLUMNS.age][0]).toBeCloseTo(quantile(customers.map((x) => x.age), 1 / 3), 12);
+    expect(profiles[0].label).toBe('Young, high income, high spending');
+    expect(profiles[1].label).toBe('Middle-aged, average income, average spending');
+    expect(profiles[2].label).toBe('Older, low income, low spending');
+    expect(profiles[0].levels[COLUMNS.age]).toBe('young');
+  });
+
+  it('follows the numbers: swapping the groups swaps the words', () => {
+    const swapped = profileSegments(customers, [2, 2, 2, 1, 1, 1, 0, 0, 0], { k: 3 });
+    expect(swapped[0].label).toBe('Older, low income, low spending');
+  });
+
+  it('tells apart two segments that would get the same words', () => {
+    const twins = profileSegments(customers, [0, 0, 0, 1, 1, 1, 2, 2, 3], { k: 4 });
+    const older = twins.filter((p) => p.label.startsWith('Older'));
+    expect(older).toHaveLength(2);
+    expect(new Set(older.map((p) => p.label)).size).toBe(2);
+  });
+
+  it('reports an empty segment with zero size and no NaN', () => {
+    const p = profileSegments(customers, labels, { k: 4 })[3];
+    expect(p.size).toBe(0);
+    expect(JSON.stringify(p)).not.toMatch(/NaN|null/);
+  });
+
+  it('records raw-unit centroids when given', () => {
+    const p = profileSegments(customers, labels, { k: 3, centroids: [[1, 2, 3], [4, 5, 6], [7, 8, 9]] });
+    expect(p[1].centroid).toEqual({ [COLUMNS.age]: 4, [COLUMNS.income]: 5, [COLUMNS.spending]: 6 });
+  });
+});

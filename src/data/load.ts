@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import { DataError } from '../errors';
+import { parseCustomersCsv, type ParseOptions, type RawTable } from './parse';
+
+/** Where users get the public dataset. */
+export const DATASET_URL = 'https://www.kaggle.com/datasets/vjchoudhary7/customer-segmentation-tutorial-in-python';
+
+/**
+ * Reads a Mall Customers CSV file and parses it with {@link parseCustomersCsv}. The only I/O in src/data.
+ *
+ * @param path - File to read (UTF-8).
+ * @param options - `source` names the file in messages; default: `path` as given.
+ * @returns The parsed table and the file's text (for `dataHash`).
+ * @throws DataError when the file is missing (with the download link and `--data`), is a directory or cannot
+ * be read, and for every refusal of `parseCustomersCsv`.
+ *
+ * @example
+ * const { table, text } = await loadCustomersCsv('data/raw/Mall_Customers.csv');
+ */
+export async function loadCustomersCsv(path: string, options: ParseOptions = {}): Promise<{ table: RawTable; text: string }> {
+  const { source = path } = options;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new DataError(
+        `Data file not found: ${path}. Download Mall_Customers.csv from ${DATASET_URL} and save it there, or pass --data <path to the CSV>`,
+        source,
+      );
+    }
+    if (code === 'EISDIR') {
+      throw new DataError(`${path} is a directory, not a CSV file; pass --data <path to the CSV>`, source);
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DataError(`Cannot read ${path}: ${reason}`, source);
+  }
+  return { table: parseCustomersCsv(text, { source }), text };
+}

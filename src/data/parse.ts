@@ -1,0 +1,168 @@
+import { parse } from 'csv-parse/sync';
+import { DataError } from '../errors';
+import { REQUIRED_COLUMNS } from './schema';
+
+/** One of the five required column names. */
+export type RequiredColumn = (typeof REQUIRED_COLUMNS)[number];
+
+/** One data line of the file, before any cleaning. */
+export interface RawRow {
+  /** 1-based line number in the file (for messages); a quoted field spanning lines gives its first line. */
+  line: number;
+  /** The five required columns' cell text, trimmed; '' when empty or when the line is short. */
+  values: Record<RequiredColumn, string>;
+}
+
+/** A parsed Mall Customers CSV: the header as found and one raw row per data line. */
+export interface RawTable {
+  /** File name or '<input>' used in messages. */
+  source: string;
+  /** Header as found (after BOM/trim). */
+  header: string[];
+  /** Data rows in file order. */
+  rows: RawRow[];
+  /** Number of data lines read, blank lines excluded (always rows.length). */
+  read: number;
+}
+
+/** Options of {@link parseCustomersCsv}. */
+export interface ParseOptions {
+  /** Name used in error messages. Default '<input>'. */
+  source?: string;
+}
+
+/** How many characters are inspected to decide whether the input is binary. */
+const SNIFF_LENGTH = 8192;
+
+/**
+ * Parses the text of a Mall Customers CSV into raw rows (strings only; no value is checked here, see
+ * `cleanCustomers`). Pure: text in, table out.
+ *
+ * Tolerated: a UTF-8 byte-order mark; CRLF, LF or CR line ends; quoted fields (RFC 4180, via csv-parse),
+ * also spanning lines; blank lines and lines of empty cells (`,,,,`), which are skipped and not counted;
+ * spaces around cells and header names; header names in any letter case (`customerid`); columns in any
+ * order; extra columns (ignored); short lines (missing cells read as '').
+ *
+ * @throws DataError with a one-line message naming `options.source` when the input is empty, binary or
+ * UTF-16, JSON, not parseable as CSV (e.g. an unclosed quote), has a single column (wrong delimiter),
+ * lacks a required column (named, with the columns found), repeats a required column, or has a header
+ * but no data rows.
+ *
+ * @example
+ * const table = parseCustomersCsv('CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n1,Male,19,15,39\n');
+ * table.rows[0]; // { line: 2, values: { CustomerID: '1', Gender: 'Male', Age: '19', ... } }
+ */
+export function parseCustomersCsv(text: string, options: ParseOptions = {}): RawTable {
+  const { source = '<input>' } = options;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+
+  if (body.trim() === '') {
+    throw new DataError(`${source} is empty; expected a CSV with the columns ${REQUIRED_COLUMNS.join(', ')}`, source);
+  }
+  const sniff = body.slice(0, SNIFF_LENGTH);
+  if (sniff.includes('\u0000') || countReplacementChars(sniff) > 8) {
+    throw new DataError(
+      `${source} is not a CSV text file (binary or UTF-16 content); save it as UTF-8 CSV with the columns ${REQUIRED_COLUMNS.join(', ')}`,
+      source,
+    );
+  }
+  const first = body.trimStart()[0];
+  if (first === '{' || first === '[') {
+    throw new DataError(
+      `${source} looks like JSON, not CSV; export it as CSV with the columns ${REQUIRED_COLUMNS.join(', ')}`,
+      source,
+    );
+  }
+
+  const records = parseRecords(body, source);
+  if (records.length === 0) {
+    throw new DataError(`${source} has no header and no data (only blank lines)`, source);
+  }
+
+  const header = records[0].cells;
+  if (header.length < 2) {
+    const delimiter = [';', '\t', '|'].find((d) => header[0].includes(d));
+    const hint = delimiter === undefined ? '' : ` (the header contains ${JSON.stringify(delimiter)}: save the file comma-separated)`;
+    throw new DataError(
+      `${source} is not a comma-separated file: it has one column ${JSON.stringify(header[0])}${hint}; expected ${REQUIRED_COLUMNS.join(', ')}`,
+      source,
+    );
+  }
+
+  const index = locateColumns(header, source);
+  const rows: RawRow[] = records.slice(1).map(({ line, cells }) => {
+    const values = {} as Record<RequiredColumn, string>;
+    for (const column of REQUIRED_COLUMNS) values[column] = cells[index[column]] ?? '';
+    return { line, values };
+  });
+  if (rows.length === 0) {
+    throw new DataError(`${source} has a header but no data rows; add customer rows below the header`, source);
+  }
+  return { source, header, rows, read: rows.length };
+}
+
+interface LineRecord {
+  line: number;
+  cells: string[];
+}
+
+/** Splits CSV text into trimmed records with their first line number; blank records are dropped. */
+function parseRecords(body: string, source: string): LineRecord[] {
+  // csv-parse counts a CRLF inside a quoted field as two lines; normalising line ends keeps line numbers exact.
+  const normalised = body.replace(/\r\n?/g, '\n');
+  let parsed: { record: string[]; info: { lines: number } }[];
+  try {
+    parsed = parse(normalised, {
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new DataError(`${source} is not a readable CSV: ${reason}`, source);
+  }
+  const records: LineRecord[] = [];
+  for (const { record, info } of parsed) {
+    const cells = record.map((cell) => cell.trim());
+    if (cells.every((cell) => cell === '')) continue;
+    const embeddedBreaks = record.reduce((sum, cell) => sum + (cell.match(/\n/g)?.length ?? 0), 0);
+    records.push({ line: info.lines - embeddedBreaks, cells });
+  }
+  return records;
+}
+
+/** Header names compare without surrounding spaces, with inner runs of spaces collapsed, in any case. */
+function headerKey(name: string): string {
+  return name.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+function locateColumns(header: string[], source: string): Record<RequiredColumn, number> {
+  const index = {} as Record<RequiredColumn, number>;
+  const missing: RequiredColumn[] = [];
+  for (const column of REQUIRED_COLUMNS) {
+    const positions = header.flatMap((name, i) => (headerKey(name) === headerKey(column) ? [i] : []));
+    if (positions.length > 1) {
+      throw new DataError(
+        `Column "${column}" appears ${positions.length} times in ${source} (columns ${positions.map((p) => p + 1).join(', ')}); keep one`,
+        source,
+      );
+    }
+    if (positions.length === 0) missing.push(column);
+    else index[column] = positions[0];
+  }
+  if (missing.length > 0) {
+    const found = header.filter((name) => name !== '').join(', ');
+    const what = missing.length === 1 ? `Column "${missing[0]}" is` : `Columns ${missing.map((m) => `"${m}"`).join(', ')} are`;
+    const looksLikeData = /^\d+$/.test(header[0] ?? '');
+    const hint = looksLikeData ? '; the first line looks like data: add the header row' : '';
+    throw new DataError(`${what} missing in ${source} (found: ${found})${hint}`, source);
+  }
+  return index;
+}
+
+function countReplacementChars(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) count++;
+  return count;
+}

@@ -1,0 +1,12 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** The repository root. */
+export const ROOT = resolve(__dirname, '..');
+/** ../shared beside the checkout (CI lays it there). */
+export const SHARED = resolve(ROOT, '..', 'shared');
+/** The public Mall Customers file, read from ../shared/data (never committed). */
+export const MALL_CSV = resolve(SHARED, 'data', 'Mall_Customers.csv');
+export const HAS_MALL = existsSync(MALL_CSV);
+/** Debian's Python with scikit-learn (the first python3 on PATH may lack it). */
+export const SYSTEM_PYTHON = '/usr/bin/python3';

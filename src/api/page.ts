@@ -1,0 +1,182 @@
+import { COLUMNS, VALID_RANGES } from '../data/schema';
+import type { SegmentModel } from '../model/artifact';
+import type { ClusterView } from './app';
+
+/** A training customer drawn on the page's chart, raw units. */
+export interface PagePoint {
+  age: number;
+  annualIncome: number;
+  spendingScore: number;
+  /** Segment id, 0..k-1. */
+  cluster: number;
+}
+
+/** A Plotly figure: traces and layout, plain JSON. */
+export interface PageFigure {
+  data: Record<string, unknown>[];
+  layout: Record<string, unknown>;
+}
+
+/** Options of {@link renderPage}. */
+export interface PageOptions {
+  model: SegmentModel;
+  /** The segments as GET /clusters answers them (labels and raw-unit centroids). */
+  clusters: readonly ClusterView[];
+  /** Training customers for the chart. Default: none (centres only). */
+  points?: readonly PagePoint[];
+  /** plotly.js source to inline. Default: '' (no chart; the form still answers). */
+  plotlyJs?: string;
+  /** The chart; default {@link pageFigure} of the clusters and points. */
+  figure?: PageFigure;
+}
+
+/** Segment colours (colour-blind-safe Okabe-Ito order, then Tableau). */
+const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000', '#8c564b', '#7f7f7f'];
+
+/**
+ * The page's 2D chart: annual income (x) against spending score (y), one trace per segment (training customers when
+ * given), the segment centres, and an empty "customer" trace as the last trace, which the page fills with the
+ * customer's point after each answer.
+ */
+export function pageFigure(options: { clusters: readonly ClusterView[]; points?: readonly PagePoint[] }): PageFigure {
+  const { clusters, points = [] } = options;
+  const data: Record<string, unknown>[] = clusters.map((c) => {
+    const own = points.filter((p) => p.cluster === c.id);
+    return {
+      type: 'scatter',
+      mode: 'markers',
+      name: `${c.id}: ${c.label}`,
+      x: own.map((p) => p.annualIncome),
+      y: own.map((p) => p.spendingScore),
+      marker: { color: PALETTE[c.id % PALETTE.length], size: 7, opacity: 0.7 },
+      hovertemplate: 'income %{x} k$<br>spending %{y}<extra>' + `segment ${c.id}` + '</extra>',
+    };
+  });
+  const withCentre = clusters.filter((c) => c.centroid.annualIncome !== undefined && c.centroid.spendingScore !== undefined);
+  data.push({
+    type: 'scatter',
+    mode: 'markers',
+    name: 'segment centres',
+    x: withCentre.map((c) => c.centroid.annualIncome),
+    y: withCentre.map((c) => c.centroid.spendingScore),
+    text: withCentre.map((c) => `${c.id}: ${c.label}`),
+    marker: { symbol: 'x', size: 13, color: withCentre.map((c) => PALETTE[c.id % PALETTE.length]), line: { width: 2, color: '#222' } },
+    hovertemplate: '%{text}<extra>centre</extra>',
+  });
+  data.push({
+    type: 'scatter',
+    mode: 'markers',
+    name: 'this customer',
+    x: [],
+    y: [],
+    marker: { symbol: 'star', size: 20, color: '#d62728', line: { width: 1.5, color: '#000' } },
+  });
+  return {
+    data,
+    layout: {
+      title: { text: 'Segments: annual income vs spending score' },
+      xaxis: { title: { text: COLUMNS.income } },
+      yaxis: { title: { text: COLUMNS.spending } },
+      legend: { orientation: 'h', y: -0.2 },
+      margin: { t: 50, r: 20, b: 40, l: 60 },
+      height: 520,
+    },
+  };
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+/** JSON safe inside <script>: no "</script>" or "<!--" can end or confuse the element. */
+const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
+
+/** Number input bounds from VALID_RANGES. */
+function bounds(feature: keyof typeof VALID_RANGES): string {
+  const { min, max } = VALID_RANGES[feature];
+  return `min="${min}"${Number.isFinite(max) ? ` max="${max}"` : ''}`;
+}
+
+/**
+ * The HTML page served at GET /: a form (gender, age, annual income, spending score) that posts to /predict with
+ * fetch and shows the segment id, its label and the distance, and the 2D chart with the customer's point. Self-contained
+ * (plotly.js inlined, no CDN).
+ */
+export function renderPage(options: PageOptions): string {
+  const { model, clusters, points = [], plotlyJs = '' } = options;
+  const figure = options.figure ?? pageFigure({ clusters, points });
+  const rows = clusters
+    .map((c) => `<tr><td>${c.id}</td><td>${escapeHtml(c.label)}</td><td>${c.size}</td><td>${(100 * c.share).toFixed(1)}%</td></tr>`)
+    .join('');
+  const plotly = plotlyJs ? `<script>${plotlyJs.replace(/<\/script/gi, '<\\/script')}</script>` : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Mall customer segments</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 960px; padding: 0 1rem; color: #222; }
+form { display: grid; grid-template-columns: repeat(4, 1fr) auto; gap: .75rem; align-items: end; }
+label { display: flex; flex-direction: column; font-size: .9rem; gap: .25rem; }
+input, select, button { font: inherit; padding: .35rem; }
+#result { margin: 1rem 0; padding: .75rem; border-radius: 6px; background: #f3f6fa; min-height: 1.5rem; }
+#result.error { background: #fdecea; color: #8a1c1c; }
+table { border-collapse: collapse; margin-top: 1rem; } td, th { padding: .25rem .75rem; border-bottom: 1px solid #ddd; text-align: left; }
+</style>
+${plotly}
+</head>
+<body>
+<h1>Which segment is this customer in?</h1>
+<p>k-means model with ${model.k} segments, trained on ${model.nTrain} customers (${escapeHtml(model.dataHash.slice(0, 19))}…).
+API: <a href="/docs">/docs</a> (OpenAPI), <a href="/clusters">/clusters</a>, <a href="/health">/health</a>.</p>
+<form id="customer-form">
+  <label>Gender <select name="gender" id="gender"><option>Female</option><option>Male</option></select></label>
+  <label>Age <input type="number" name="age" id="age" required step="any" ${bounds(COLUMNS.age)} value="23"></label>
+  <label>Annual income (k$) <input type="number" name="annualIncome" id="annualIncome" required step="any" ${bounds(COLUMNS.income)} value="16"></label>
+  <label>Spending score (1-100) <input type="number" name="spendingScore" id="spendingScore" required step="any" ${bounds(COLUMNS.spending)} value="77"></label>
+  <button type="submit" id="submit">Find segment</button>
+</form>
+<div id="result" role="status" aria-live="polite">Enter a customer and press "Find segment".</div>
+<div id="chart">${plotlyJs ? '' : '<p>(Chart unavailable: plotly.js was not bundled with this server.)</p>'}</div>
+<table><thead><tr><th>Segment</th><th>Label</th><th>Customers</th><th>Share</th></tr></thead><tbody>${rows}</tbody></table>
+<script>
+(function () {
+  var figure = ${scriptJson(figure)};
+  var chart = document.getElementById('chart');
+  var hasPlotly = typeof window.Plotly !== 'undefined';
+  if (hasPlotly) window.Plotly.newPlot(chart, figure.data, figure.layout, { responsive: true, displaylogo: false });
+  var form = document.getElementById('customer-form');
+  var result = document.getElementById('result');
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var customer = {
+      gender: form.gender.value,
+      age: Number(form.age.value),
+      annualIncome: Number(form.annualIncome.value),
+      spendingScore: Number(form.spendingScore.value)
+    };
+    result.className = '';
+    result.textContent = 'Asking the model…';
+    fetch('/predict', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customers: [customer] }) })
+      .then(function (res) { return res.json().then(function (body) { return { ok: res.ok, body: body }; }); })
+      .then(function (answer) {
+        if (!answer.ok) throw new Error(answer.body.message || 'request failed');
+        var p = answer.body.predictions[0];
+        result.innerHTML = '';
+        var strong = document.createElement('strong');
+        strong.id = 'segment-label';
+        strong.textContent = 'Segment ' + p.cluster + ': ' + p.label;
+        result.appendChild(strong);
+        result.dataset.cluster = String(p.cluster);
+        result.appendChild(document.createTextNode(' (distance to centre ' + p.distance.toFixed(2) + ' standard units' + (p.outlier ? '; far from every segment: an outlier' : '') + ')'));
+        if (hasPlotly) {
+          var last = figure.data.length - 1;
+          window.Plotly.restyle(chart, { x: [[customer.annualIncome]], y: [[customer.spendingScore]], text: [['segment ' + p.cluster]] }, [last]);
+        }
+      })
+      .catch(function (err) { result.className = 'error'; result.textContent = 'Error: ' + err.message; });
+  });
+})();
+</script>
+</body>
+</html>
+`;
+}

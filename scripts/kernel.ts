@@ -1,0 +1,37 @@
+/**
+ * npm run kernel -- [--data-dir DIR] [--project-only]
+ * Installs the project's tslab kernelspec ("TypeScript (mall segmentation)") into the user's Jupyter data folder, so
+ * JupyterLab / Notebook list it, and into <root>/.jupyter (used by `npm run notebooks` via JUPYTER_PATH).
+ */
+import { parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
+import { isUserError } from '../src/errors';
+import { KERNEL_DISPLAY_NAME, installKernelSpec, jupyterDataDir } from '../src/notebook/kernelspec';
+import { cliMain } from './cli';
+
+const ROOT = resolve(__dirname, '..');
+const HELP = `Usage: npm run kernel -- [--data-dir DIR] [--project-only]
+  --data-dir DIR    Jupyter data folder to install into (default: \`jupyter --data-dir\`, else ~/.local/share/jupyter)
+  --project-only    only write <root>/.jupyter (for JUPYTER_PATH=<root>/.jupyter), not the user's folder`;
+
+cliMain(async () => {
+  const { values } = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      'project-only': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const dirs = [join(ROOT, '.jupyter')];
+  if (!values['project-only']) dirs.push(resolve(values['data-dir'] ?? jupyterDataDir()));
+  for (const dataDir of dirs) {
+    const file = await installKernelSpec({ root: ROOT, dataDir });
+    console.log(`installed kernel "${KERNEL_DISPLAY_NAME}": ${file}`);
+  }
+  console.log('Pick "TypeScript (mall segmentation)" in JupyterLab / Notebook (notebooks in notebooks/ already ask for it).');
+}, isUserError);

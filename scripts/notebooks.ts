@@ -1,0 +1,42 @@
+/**
+ * npm run notebooks -- [--data PATH] [--seed S] [--k-min A] [--k-max B] [--out DIR]
+ * Executes notebooks/preprocessing.ipynb then notebooks/modeling.ipynb headless on the project's tslab kernel and
+ * writes the executed notebooks and their HTML to <out>/reports/notebooks/. Exits 1 naming the failing cell.
+ */
+import { parseArgs } from 'node:util';
+import { isUserError } from '../src/errors';
+import { NotebookRunError, runNotebooks } from '../src/notebook/run';
+import { cliMain, intOption } from './cli';
+
+const HELP = `Usage: npm run notebooks -- [--data PATH] [--seed S] [--k-min A] [--k-max B] [--out DIR]
+  --data PATH   raw CSV (default data/raw/Mall_Customers.csv)
+  --seed S      random seed (default 42)
+  --k-min A, --k-max B   sweep range (default 2..10)
+  --out DIR     outputs under DIR (default: the project root): reports/notebooks/*.ipynb|html, data/processed, data/models`;
+
+cliMain(async () => {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' },
+      seed: { type: 'string' },
+      'k-min': { type: 'string' },
+      'k-max': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const results = await runNotebooks({
+    data: values.data,
+    seed: intOption(values.seed, '--seed'),
+    kMin: intOption(values['k-min'], '--k-min'),
+    kMax: intOption(values['k-max'], '--k-max'),
+    out: values.out,
+    onProgress: (m) => process.stderr.write(`${m}\n`),
+  });
+  for (const r of results) console.log(`wrote ${r.ipynb} and ${r.html}`);
+}, (e) => isUserError(e) || e instanceof NotebookRunError);

@@ -14,6 +14,9 @@ import { isUserError, OptionsError } from '../src/errors';
 import { loadModel } from '../src/io/modelFile';
 import { cliMain, intOption } from './cli';
 
+/** How long in-flight requests get to finish after SIGTERM/SIGINT before their connections are cut. */
+const GRACE_MS = 10_000;
+
 const HELP = `Usage: npm run serve -- [--port 8000] [--host 127.0.0.1] [--model data/models/clustering_model.json] [--data-dir data/processed] [--log]`;
 
 /**
@@ -96,6 +99,8 @@ cliMain(async () => {
       if (closing) return;
       closing = true;
       console.log(`${signal}: closing (in-flight requests finish first)`);
+      // A client that never finishes its request must not hold the process forever.
+      setTimeout(() => app.server.closeAllConnections(), GRACE_MS).unref();
       app.close().then(resolve, reject);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));

@@ -209,6 +209,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.removeContentTypeParser('text/plain');
   for (const s of sharedSchemas) app.addSchema(s);
 
+  // While closing, answer in-flight requests with `Connection: close`, so that their keep-alive sockets end with the
+  // answer instead of holding close() open until the keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const body = errorBody(error, bodyLimit, request.headers['content-type']);
     if (body.statusCode >= 500) request.log.error(error);

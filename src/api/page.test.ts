@@ -1,0 +1,111 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser } from 'playwright-core';
+import { buildApp, clusterViews } from './app';
+import { pageFigure, renderPage, type PagePoint } from './page';
+import { HAND_CUSTOMERS, handModel } from './test-support';
+
+const model = handModel();
+const points: PagePoint[] = HAND_CUSTOMERS.map((c, i) => ({ age: c.age, annualIncome: c.income, spendingScore: c.spending, cluster: i < 3 ? 0 : 1 }));
+
+describe('pageFigure', () => {
+  it('draws one trace per segment with its training customers, the centres, and an empty customer trace last', () => {
+    const fig = pageFigure({ clusters: clusterViews(model), points });
+    expect(fig.data).toHaveLength(4);
+    expect(fig.data[0].x).toEqual([20, 24, 22]);
+    expect(fig.data[1].y).toEqual([10, 20, 15]);
+    const centres = fig.data[2];
+    expect((centres.x as number[]).map((v) => Math.round(v * 1e9) / 1e9)).toEqual([22, 85]);
+    expect(fig.data[3]).toMatchObject({ name: 'this customer', x: [], y: [] });
+  });
+
+  it('draws centres only when no training customers are given', () => {
+    const fig = pageFigure({ clusters: clusterViews(model) });
+    expect(fig.data[0].x).toEqual([]);
+    expect(fig.data[2].x).toHaveLength(2);
+  });
+});
+
+describe('renderPage', () => {
+  it('escapes labels and cannot be broken out of by the figure JSON or the inlined script', () => {
+    const clusters = clusterViews(model).map((c) => ({ ...c, label: '</script><b>x</b>' }));
+    const html = renderPage({ model, clusters, plotlyJs: 'var s = "</script>";' });
+    expect(html).not.toContain('</script><b>');
+    expect(html).toContain('&#60;/script&#62;&#60;b&#62;x&#60;/b&#62;');
+    expect(html.match(/<\/script>/g)).toHaveLength(2); // the inlined plotly and the page script
+  });
+});
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+
+describe.skipIf(!hasChromium)(`the page at / in headless Chromium${hasChromium ? '' : ` (SKIPPED: ${CHROMIUM} not found)`}`, () => {
+  let app: FastifyInstance;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const plotlyJs = readFileSync(require.resolve('plotly.js-basic-dist-min'), 'utf8');
+    app = buildApp({ model, points, plotlyJs });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('fill the form, submit: shows the segment label and puts the customer on the chart', async () => {
+    const page = await browser.newPage();
+    const external: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(base)) external.push(r.url());
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/`);
+    await page.waitForFunction(() => (document.getElementById('chart') as unknown as { data?: unknown[] }).data?.length === 4);
+
+    await page.selectOption('#gender', 'Male');
+    await page.fill('#age', '63');
+    await page.fill('#annualIncome', '88');
+    await page.fill('#spendingScore', '12');
+    await page.click('#submit');
+    await page.waitForSelector('#segment-label');
+    expect(await page.textContent('#segment-label')).toBe(`Segment 1: ${model.profiles[1].label}`);
+
+    const customerTrace = await page.evaluate(() => {
+      const data = (document.getElementById('chart') as unknown as { data: { x: number[]; y: number[] }[] }).data;
+      return data[data.length - 1];
+    });
+    expect([customerTrace.x, customerTrace.y]).toEqual([[88], [12]]);
+
+    // a second customer in the other segment replaces the first answer
+    await page.fill('#age', '21');
+    await page.fill('#annualIncome', '20');
+    await page.fill('#spendingScore', '88');
+    await page.click('#submit');
+    await page.waitForFunction(() => document.getElementById('segment-label')?.textContent?.startsWith('Segment 0'));
+    expect(await page.textContent('#segment-label')).toBe(`Segment 0: ${model.profiles[0].label}`);
+
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]); // self-contained: no CDN
+    await page.close();
+  });
+
+  it('shows the API reason when the customer is out of range', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
+    // bypass the input's own min/max check to reach the server's validation
+    await page.evaluate(() => document.getElementById('customer-form')!.setAttribute('novalidate', ''));
+    await page.fill('#age', '150');
+    await page.click('#submit');
+    await page.waitForSelector('#result.error');
+    expect(await page.textContent('#result')).toBe('Error: customers[0].age: must be <= 120 (got 150)');
+    await page.close();
+  });
+});

@@ -208,7 +208,7 @@ export function modelSelectionFigure(sweep: Pick<KSweep, 'ks' | 'silhouette' | '
     layout: baseLayout(FIGURE_TITLES.modelSelection, 'Mean silhouette and inertia for each number of segments k; the chosen k is highlighted', {
       xaxis: axis('Number of segments k', { tickmode: 'array', tickvals: ks, dtick: 1 }),
       yaxis: axis('Mean silhouette (-1 to 1)', { tickformat: '.2f' }),
-      yaxis2: axis('Inertia (within-segment sum of squares)', { overlaying: 'y', side: 'right', showgrid: false }),
+      yaxis2: axis('Inertia (within-segment sum of squares)', { overlaying: 'y', side: 'right', showgrid: false, tickmode: 'auto', tickformat: '~s' }),
       shapes: [
         {
           type: 'rect',
@@ -319,8 +319,8 @@ export function silhouetteFigure(input: {
           text: `<b>mean ${mean.toFixed(3)}</b>`,
         },
       ],
-      legend: { x: 1.02, y: 1, xanchor: 'left', yanchor: 'top' },
-      margin: { l: 110, r: 20, t: 110, b: 70 },
+      legend: { orientation: 'h', x: 0, y: -0.12, xanchor: 'left', yanchor: 'top' },
+      margin: { l: 110, r: 30, t: 110, b: 150 },
     }),
   };
 }
@@ -486,8 +486,8 @@ export function profilesFigure(input: { profiles: readonly SegmentProfile[]; pop
     population: round(input.population[feature], 2),
     populationText: `population ${input.population[feature].toFixed(1)}`,
   });
-  const top: [number, number] = [0.6, 1];
-  const bottom: [number, number] = [0, 0.36];
+  const top: [number, number] = [0.6, 0.94];
+  const bottom: [number, number] = [0, 0.34];
   const panels: Panel[] = [
     { title: `Mean ${AXIS_TITLES[COLUMNS.age]}`, ...mean(COLUMNS.age), x: [0, 0.29], y: top },
     { title: `Mean ${AXIS_TITLES[COLUMNS.income]}`, ...mean(COLUMNS.income), x: [0.355, 0.645], y: top },
@@ -558,30 +558,18 @@ export function profilesFigure(input: { profiles: readonly SegmentProfile[]; pop
       y1: panel.population,
       line: { color: REFERENCE_COLOR, width: 2, dash: 'dash' },
     });
-    annotations.push(
-      {
-        xref: `${xName} domain`,
-        yref: `${yName} domain`,
-        x: 0,
-        y: 1.04,
-        xanchor: 'left',
-        yanchor: 'bottom',
-        showarrow: false,
-        text: `<b>${panel.title}</b>`,
-        font: { size: 15 },
-      },
-      {
-        xref: `${xName} domain`,
-        yref: `${yName} domain`,
-        x: 1,
-        y: 1.04,
-        xanchor: 'right',
-        yanchor: 'bottom',
-        showarrow: false,
-        text: `- - ${panel.populationText}`,
-        font: { size: 12, color: '#555555' },
-      },
-    );
+    annotations.push({
+      xref: `${xName} domain`,
+      yref: `${yName} domain`,
+      x: 0,
+      y: 1.03,
+      xanchor: 'left',
+      yanchor: 'bottom',
+      align: 'left',
+      showarrow: false,
+      text: `<b>${panel.title}</b><br><span style="font-size:12px;color:#555555">dashed line: ${panel.populationText}</span>`,
+      font: { size: 15 },
+    });
   });
   return {
     data,
@@ -593,7 +581,7 @@ export function profilesFigure(input: { profiles: readonly SegmentProfile[]; pop
       bargap: 0.25,
       uniformtext: { minsize: 10, mode: 'hide' },
       legend: { orientation: 'h', x: 0, y: -0.1, xanchor: 'left', yanchor: 'top', title: { text: 'Segments' } },
-      margin: { l: 60, r: 20, t: 120, b: 150 },
+      margin: { l: 60, r: 20, t: 110, b: 150 },
     }),
   };
 }

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { buildApp } from '../src/api/app';
-import type { PagePoint } from '../src/api/page';
-import { COLUMNS } from '../src/data/schema';
+import { pageFigure, type PageTraining } from '../src/api/page';
+import { COLUMNS, type Customer, type Gender } from '../src/data/schema';
+import { bundleFor, plotlyScript } from '../src/figures/html';
 import { isUserError, OptionsError } from '../src/errors';
 import { loadModel } from '../src/io/modelFile';
 import { cliMain, intOption } from './cli';
@@ -20,40 +21,33 @@ const GRACE_MS = 10_000;
 const HELP = `Usage: npm run serve -- [--port 8000] [--host 127.0.0.1] [--model data/models/clustering_model.json] [--data-dir data/processed] [--log]`;
 
 /**
- * Training customers for the page's chart from DIR/clustered_data.csv, or none when the file is absent or unreadable
- * (the chart then shows the segment centres only). The second value says which, for the start-up line.
+ * Training customers and their segments for the page's chart, from DIR/clustered_data.csv; none when the file is
+ * absent or unreadable (the chart then shows the segment centres only). The note says which, for the start-up line.
  */
-function loadPoints(dataDir: string): [PagePoint[], string] {
+function loadTraining(dataDir: string, k: number): { training?: PageTraining; note: string } {
   const path = join(dataDir, 'clustered_data.csv');
-  if (!existsSync(path)) return [[], `no ${path}: chart shows centres only`];
+  if (!existsSync(path)) return { note: `no ${path}: chart shows segment centres only` };
   try {
     const rows = parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-    const points = rows.map((r) => ({
-      age: Number(r[COLUMNS.age]),
-      annualIncome: Number(r[COLUMNS.income]),
-      spendingScore: Number(r[COLUMNS.spending]),
-      cluster: Number(r.Cluster),
-    }));
-    const ok = points.filter((p) => Object.values(p).every(Number.isFinite));
-    return [ok, `${ok.length} training customers from ${path}`];
+    const customers: Customer[] = [];
+    const labels: number[] = [];
+    for (const r of rows) {
+      const c = {
+        id: Number(r[COLUMNS.id]),
+        gender: r[COLUMNS.gender] as Gender,
+        age: Number(r[COLUMNS.age]),
+        income: Number(r[COLUMNS.income]),
+        spending: Number(r[COLUMNS.spending]),
+      };
+      const cluster = Number(r.Cluster);
+      const ok = (c.gender === 'Female' || c.gender === 'Male') && [c.id, c.age, c.income, c.spending].every(Number.isFinite) && Number.isInteger(cluster) && cluster >= 0 && cluster < k;
+      if (!ok) continue;
+      customers.push(c);
+      labels.push(cluster);
+    }
+    return { training: { customers, labels }, note: `chart shows ${customers.length} training customers from ${path}` };
   } catch (e) {
-    return [[], `${path} unreadable (${(e as Error).message.split('\n')[0]}): chart shows centres only`];
-  }
-}
-
-/** plotly.js for the page: the figures module's bundle when present, else the basic (scatter-only) build. */
-function loadPlotly(): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const html = require('../src/figures/html') as { plotlyScript?: () => string };
-    if (typeof html.plotlyScript === 'function') return html.plotlyScript();
-  } catch {
-    // figures module absent: fall through
-  }
-  try {
-    return readFileSync(require.resolve('plotly.js-basic-dist-min'), 'utf8');
-  } catch {
-    return '';
+    return { note: `${path} unreadable (${(e as Error).message.split('\n')[0]}): chart shows segment centres only` };
   }
 }
 
@@ -78,8 +72,9 @@ cliMain(async () => {
   if (port < 0 || port > 65535) throw new OptionsError(`--port must be 0-65535, got ${port}`, 'port');
 
   const model = await loadModel(modelPath);
-  const [points, pointsNote] = loadPoints(dataDir);
-  const app = buildApp({ model, points, plotlyJs: loadPlotly(), logger: values.log ?? false });
+  const { training, note } = loadTraining(dataDir, model.k);
+  const plotlyJs = plotlyScript({ bundle: bundleFor([pageFigure({ model, training })]) });
+  const app = buildApp({ model, training, plotlyJs, logger: values.log ?? false });
   let address: string;
   try {
     address = await app.listen({ port, host });
@@ -89,7 +84,7 @@ cliMain(async () => {
       throw new OptionsError(`Cannot listen on ${host}:${port} (${code}); choose another --port or --host`, 'port');
     throw e;
   }
-  console.log(`Serving ${modelPath} (k=${model.k}, ${model.dataHash.slice(0, 19)}…) at ${address}  [${pointsNote}]`);
+  console.log(`Serving ${modelPath} (k=${model.k}, ${model.dataHash.slice(0, 19)}…) at ${address}  [${note}]`);
 
   // Resolve when closed: cliMain then exits 0. fastify.close() stops accepting, lets in-flight requests finish and
   // closes idle keep-alive connections.

@@ -2,7 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { COLUMNS, type FeatureName } from '../data/schema';
 import { predict, type PredictInput, type SegmentModel } from '../model/artifact';
-import { renderPage, type PagePoint } from './page';
+import { renderPage, type PageTraining } from './page';
 import { API_FIELD, MAX_BATCH, routeSchemas, sharedSchemas, type ApiCustomer, type PredictBody } from './schemas';
 
 /** Options of {@link buildApp}. */
@@ -10,11 +10,11 @@ export interface AppOptions {
   /** The fitted model to serve (from loadModel). Required. */
   model: SegmentModel;
   /**
-   * Training customers drawn on the page's 2D chart (raw units, with their cluster). Default: none, the chart shows
-   * the segment centres only.
+   * Training customers and their segments, drawn on the page's 2D chart (e.g. read from clustered_data.csv).
+   * Default: none, the chart shows the segment centres only.
    */
-  points?: readonly PagePoint[];
-  /** plotly.js source inlined into the page at GET /. Default: '' (the page answers without a chart). */
+  training?: PageTraining;
+  /** plotly.js source inlined into the page at GET / (plotlyScript()). Default: '' (the page answers without a chart). */
   plotlyJs?: string;
   /** Largest accepted request body, bytes. Default: 2 MiB (a full batch of 10,000 customers is ~0.7 MB). */
   bodyLimit?: number;
@@ -190,7 +190,7 @@ function errorBody(error: FastifyError, bodyLimit: number, contentType: string |
  * await app.listen({ port: 8000, host: '127.0.0.1' });
  */
 export function buildApp(options: AppOptions): FastifyInstance {
-  const { model, points = [], plotlyJs = '', bodyLimit = 2 * 1024 * 1024, logger = false } = options;
+  const { model, training, plotlyJs = '', bodyLimit = 2 * 1024 * 1024, logger = false } = options;
   const app = Fastify({
     logger,
     bodyLimit,
@@ -267,7 +267,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       return { predictions: predict(model, customers.map(toPredictInput)) };
     });
     api.get('/', { schema: { summary: 'Web page: a form that calls /predict and a 2D chart', tags: ['page'], produces: ['text/html'] } }, async (_request, reply) => {
-      page ??= renderPage({ model, clusters: clusters.clusters, points, plotlyJs });
+      page ??= renderPage({ model, clusters: clusters.clusters, training, plotlyJs });
       return reply.type('text/html; charset=utf-8').send(page);
     });
     const docs = async () => app.swagger();

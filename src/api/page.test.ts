@@ -1,38 +1,38 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { buildApp, clusterViews } from './app';
-import { pageFigure, renderPage, type PagePoint } from './page';
+import { plotlyScript } from '../figures/html';
+import { CUSTOMER_TRACE, pageFigure, renderPage, type PageTraining } from './page';
 import { HAND_CUSTOMERS, handModel } from './test-support';
 
 const model = handModel();
-const points: PagePoint[] = HAND_CUSTOMERS.map((c, i) => ({ age: c.age, annualIncome: c.income, spendingScore: c.spending, cluster: i < 3 ? 0 : 1 }));
+const training: PageTraining = { customers: HAND_CUSTOMERS, labels: [0, 0, 0, 1, 1, 1] };
 
 describe('pageFigure', () => {
-  it('draws one trace per segment with its training customers, the centres, and an empty customer trace last', () => {
-    const fig = pageFigure({ clusters: clusterViews(model), points });
-    expect(fig.data).toHaveLength(4);
-    expect(fig.data[0].x).toEqual([20, 24, 22]);
-    expect(fig.data[1].y).toEqual([10, 20, 15]);
-    const centres = fig.data[2];
-    expect((centres.x as number[]).map((v) => Math.round(v * 1e9) / 1e9)).toEqual([22, 85]);
-    expect(fig.data[3]).toMatchObject({ name: 'this customer', x: [], y: [] });
+  it("is the report's 2D segments figure plus an empty customer trace last", () => {
+    const fig = pageFigure({ model, training });
+    expect(fig.data).toHaveLength(4); // 2 segments, centres, customer
+    expect(fig.data[0].x).toEqual([20, 24, 22]); // incomes of ids 1-3
+    expect(fig.data[1].y).toEqual([10, 20, 15]); // spending of ids 4-6
+    expect(fig.data[2].x).toEqual([22, 85]); // centre incomes, raw units
+    expect(fig.data[3]).toMatchObject({ name: CUSTOMER_TRACE, x: [], y: [] });
   });
 
-  it('draws centres only when no training customers are given', () => {
-    const fig = pageFigure({ clusters: clusterViews(model) });
+  it('draws the centres only when no training customers are given', () => {
+    const fig = pageFigure({ model });
     expect(fig.data[0].x).toEqual([]);
-    expect(fig.data[2].x).toHaveLength(2);
+    expect(fig.data[2].y).toEqual([85, 15]);
   });
 });
 
 describe('renderPage', () => {
   it('escapes labels and cannot be broken out of by the figure JSON or the inlined script', () => {
-    const clusters = clusterViews(model).map((c) => ({ ...c, label: '</script><b>x</b>' }));
-    const html = renderPage({ model, clusters, plotlyJs: 'var s = "</script>";' });
+    const evil = { ...model, profiles: model.profiles.map((p) => ({ ...p, label: '</script><b>x</b>' })) };
+    const html = renderPage({ model: evil, clusters: clusterViews(evil), training, plotlyJs: 'var s = 1;' });
     expect(html).not.toContain('</script><b>');
-    expect(html).toContain('&#60;/script&#62;&#60;b&#62;x&#60;/b&#62;');
+    expect(html).toContain('&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;');
     expect(html.match(/<\/script>/g)).toHaveLength(2); // the inlined plotly and the page script
   });
 });
@@ -46,8 +46,7 @@ describe.skipIf(!hasChromium)(`the page at / in headless Chromium${hasChromium ?
   let browser: Browser;
 
   beforeAll(async () => {
-    const plotlyJs = readFileSync(require.resolve('plotly.js-basic-dist-min'), 'utf8');
-    app = buildApp({ model, points, plotlyJs });
+    app = buildApp({ model, training, plotlyJs: plotlyScript({ bundle: 'basic' }) });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,

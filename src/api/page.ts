@@ -1,92 +1,53 @@
-import { COLUMNS, VALID_RANGES } from '../data/schema';
+import { COLUMNS, VALID_RANGES, type Customer } from '../data/schema';
+import { escapeHtml, PLOTLY_CONFIG, scriptJson } from '../figures/html';
+import { segments2DFigure, type PlotlyFigure } from '../figures/specs';
 import type { SegmentModel } from '../model/artifact';
 import type { ClusterView } from './app';
 
-/** A training customer drawn on the page's chart, raw units. */
-export interface PagePoint {
-  age: number;
-  annualIncome: number;
-  spendingScore: number;
-  /** Segment id, 0..k-1. */
-  cluster: number;
-}
-
-/** A Plotly figure: traces and layout, plain JSON. */
-export interface PageFigure {
-  data: Record<string, unknown>[];
-  layout: Record<string, unknown>;
+/** Training customers with their segment (e.g. from clustered_data.csv), drawn on the page's chart. */
+export interface PageTraining {
+  customers: readonly Customer[];
+  /** Segment id of each customer, length customers.length. */
+  labels: ArrayLike<number>;
 }
 
 /** Options of {@link renderPage}. */
 export interface PageOptions {
   model: SegmentModel;
-  /** The segments as GET /clusters answers them (labels and raw-unit centroids). */
+  /** The segments as GET /clusters answers them (for the table under the chart). */
   clusters: readonly ClusterView[];
-  /** Training customers for the chart. Default: none (centres only). */
-  points?: readonly PagePoint[];
-  /** plotly.js source to inline. Default: '' (no chart; the form still answers). */
+  /** Training customers for the chart. Default: none (the chart shows the segment centres only). */
+  training?: PageTraining;
+  /** plotly.js source to inline (from plotlyScript()). Default: '' (no chart; the form still answers). */
   plotlyJs?: string;
-  /** The chart; default {@link pageFigure} of the clusters and points. */
-  figure?: PageFigure;
 }
 
-/** Segment colours (colour-blind-safe Okabe-Ito order, then Tableau). */
-const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000', '#8c564b', '#7f7f7f'];
+/** Name of the chart's last trace, which the page fills with the customer's point after each answer. */
+export const CUSTOMER_TRACE = 'This customer';
 
 /**
- * The page's 2D chart: annual income (x) against spending score (y), one trace per segment (training customers when
- * given), the segment centres, and an empty "customer" trace as the last trace, which the page fills with the
- * customer's point after each answer.
+ * The page's chart: the report's "Customer Segmentation 2D" figure (segments2DFigure: annual income against spending
+ * score, segment centres) with one more, empty trace at the end for the customer entered in the form.
  */
-export function pageFigure(options: { clusters: readonly ClusterView[]; points?: readonly PagePoint[] }): PageFigure {
-  const { clusters, points = [] } = options;
-  const data: Record<string, unknown>[] = clusters.map((c) => {
-    const own = points.filter((p) => p.cluster === c.id);
-    return {
-      type: 'scatter',
-      mode: 'markers',
-      name: `${c.id}: ${c.label}`,
-      x: own.map((p) => p.annualIncome),
-      y: own.map((p) => p.spendingScore),
-      marker: { color: PALETTE[c.id % PALETTE.length], size: 7, opacity: 0.7 },
-      hovertemplate: 'income %{x} k$<br>spending %{y}<extra>' + `segment ${c.id}` + '</extra>',
-    };
-  });
-  const withCentre = clusters.filter((c) => c.centroid.annualIncome !== undefined && c.centroid.spendingScore !== undefined);
-  data.push({
-    type: 'scatter',
-    mode: 'markers',
-    name: 'segment centres',
-    x: withCentre.map((c) => c.centroid.annualIncome),
-    y: withCentre.map((c) => c.centroid.spendingScore),
-    text: withCentre.map((c) => `${c.id}: ${c.label}`),
-    marker: { symbol: 'x', size: 13, color: withCentre.map((c) => PALETTE[c.id % PALETTE.length]), line: { width: 2, color: '#222' } },
-    hovertemplate: '%{text}<extra>centre</extra>',
-  });
-  data.push({
-    type: 'scatter',
-    mode: 'markers',
-    name: 'this customer',
-    x: [],
-    y: [],
-    marker: { symbol: 'star', size: 20, color: '#d62728', line: { width: 1.5, color: '#000' } },
-  });
+export function pageFigure(options: { model: SegmentModel; training?: PageTraining }): PlotlyFigure {
+  const { model, training = { customers: [], labels: [] } } = options;
+  const base = segments2DFigure({ customers: training.customers, labels: training.labels, profiles: model.profiles });
   return {
-    data,
-    layout: {
-      title: { text: 'Segments: annual income vs spending score' },
-      xaxis: { title: { text: COLUMNS.income } },
-      yaxis: { title: { text: COLUMNS.spending } },
-      legend: { orientation: 'h', y: -0.2 },
-      margin: { t: 50, r: 20, b: 40, l: 60 },
-      height: 520,
-    },
+    data: [
+      ...base.data,
+      {
+        type: 'scatter',
+        mode: 'markers',
+        name: CUSTOMER_TRACE,
+        x: [],
+        y: [],
+        marker: { symbol: 'star', size: 24, color: '#d62728', line: { width: 1.5, color: '#000000' } },
+        hovertemplate: 'This customer<br>Annual Income %{x} k$<br>Spending Score %{y}<extra>%{text}</extra>',
+      },
+    ],
+    layout: base.layout,
   };
 }
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-/** JSON safe inside <script>: no "</script>" or "<!--" can end or confuse the element. */
-const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
 /** Number input bounds from VALID_RANGES. */
 function bounds(feature: keyof typeof VALID_RANGES): string {
@@ -100,12 +61,12 @@ function bounds(feature: keyof typeof VALID_RANGES): string {
  * (plotly.js inlined, no CDN).
  */
 export function renderPage(options: PageOptions): string {
-  const { model, clusters, points = [], plotlyJs = '' } = options;
-  const figure = options.figure ?? pageFigure({ clusters, points });
+  const { model, clusters, training, plotlyJs = '' } = options;
+  const figure = pageFigure({ model, training });
   const rows = clusters
     .map((c) => `<tr><td>${c.id}</td><td>${escapeHtml(c.label)}</td><td>${c.size}</td><td>${(100 * c.share).toFixed(1)}%</td></tr>`)
     .join('');
-  const plotly = plotlyJs ? `<script>${plotlyJs.replace(/<\/script/gi, '<\\/script')}</script>` : '';
+  const plotly = plotlyJs ? `<script>${plotlyJs}</script>` : ''; // plotlyScript() is already escaped for inline use
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -142,7 +103,7 @@ API: <a href="/docs">/docs</a> (OpenAPI), <a href="/clusters">/clusters</a>, <a 
   var figure = ${scriptJson(figure)};
   var chart = document.getElementById('chart');
   var hasPlotly = typeof window.Plotly !== 'undefined';
-  if (hasPlotly) window.Plotly.newPlot(chart, figure.data, figure.layout, { responsive: true, displaylogo: false });
+  if (hasPlotly) window.Plotly.newPlot(chart, figure.data, figure.layout, ${scriptJson(PLOTLY_CONFIG)});
   var form = document.getElementById('customer-form');
   var result = document.getElementById('result');
   form.addEventListener('submit', function (event) {

@@ -1,0 +1,95 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModel } from '../io/modelFile';
+import { predict, type SegmentModel } from '../model/artifact';
+import { buildApp } from './app';
+
+// End to end on the real data: `npm run report` into a temp dir, then the API serves its model.
+const ROOT = resolve(__dirname, '../..');
+const DATA = '/work/shared/data/Mall_Customers.csv';
+const TSX = require.resolve('tsx/cli');
+const hasData = existsSync(DATA);
+
+describe.skipIf(!hasData)(`the training customers round-trip through the API${hasData ? '' : ` (SKIPPED: ${DATA} not found)`}`, () => {
+  let out: string;
+  let model: SegmentModel;
+  let app: FastifyInstance;
+  let base: string;
+  let raw: Record<string, string>[];
+  let clustered: Map<number, number>;
+
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'api-report-'));
+    await promisify(execFile)(process.execPath, [TSX, 'scripts/report.ts', '--data', DATA, '--out', out], { cwd: ROOT });
+    model = await loadModel(join(out, 'data/models/clustering_model.json'));
+    raw = parse(readFileSync(DATA, 'utf8'), { columns: true, skip_empty_lines: true });
+    const rows = parse(readFileSync(join(out, 'data/processed/clustered_data.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    clustered = new Map(rows.map((r) => [Number(r.CustomerID), Number(r.Cluster)]));
+    app = buildApp({ model });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await app?.close();
+    if (out) rmSync(out, { recursive: true, force: true });
+  });
+
+  it('all 200 rows of Mall_Customers.csv, posted in one batch, come back in their clustered_data.csv clusters', async () => {
+    expect(raw).toHaveLength(200);
+    expect(clustered.size).toBe(200);
+    const customers = raw.map((r) => ({
+      gender: r.Gender,
+      age: Number(r.Age),
+      annualIncome: Number(r['Annual Income (k$)']),
+      spendingScore: Number(r['Spending Score (1-100)']),
+    }));
+    const res = await fetch(`${base}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customers }) });
+    expect(res.status).toBe(200);
+    const { predictions } = (await res.json()) as { predictions: { cluster: number; label: string }[] };
+    expect(predictions).toHaveLength(200);
+    const expected = raw.map((r) => clustered.get(Number(r.CustomerID)));
+    expect(predictions.map((p) => p.cluster)).toEqual(expected);
+    expect(predictions.every((p) => p.label === model.profiles[p.cluster].label)).toBe(true);
+    // and the same objects as the library's predict
+    expect(predictions).toEqual(predict(model, customers.map((c) => ({ age: c.age, income: c.annualIncome, spending: c.spendingScore }))));
+  });
+
+  it('GET /clusters agrees with the model: k segments whose sizes add up to the 200 customers', async () => {
+    const body = (await (await fetch(`${base}/clusters`)).json()) as { k: number; clusters: { size: number; share: number }[] };
+    expect(body.k).toBe(model.k);
+    expect(body.clusters.reduce((a, c) => a + c.size, 0)).toBe(200);
+    expect(body.clusters.reduce((a, c) => a + c.share, 0)).toBeCloseTo(1, 12);
+    const counts = new Map<number, number>();
+    for (const c of clustered.values()) counts.set(c, (counts.get(c) ?? 0) + 1);
+    body.clusters.forEach((c, id) => expect(c.size).toBe(counts.get(id)));
+  });
+
+  it('npm run serve on the report outputs: the page is built from clustered_data.csv', async () => {
+    const child = spawn(
+      process.execPath,
+      [TSX, 'scripts/serve.ts', '--port', '0', '--model', join(out, 'data/models/clustering_model.json'), '--data-dir', join(out, 'data/processed')],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    try {
+      const start = Date.now();
+      while (!/at http:\/\/127\.0\.0\.1:\d+/.test(stdout) && Date.now() - start < 30_000) await new Promise((r) => setTimeout(r, 25));
+      const url = stdout.match(/at (http:\/\/127\.0\.0\.1:\d+)/)![1];
+      expect(stdout).toContain('chart shows 200 training customers');
+      const html = await (await fetch(`${url}/`)).text();
+      expect(html).toContain('Customer Segmentation 2D');
+      expect(html.length).toBeGreaterThan(1_000_000); // plotly.js inlined
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+});

@@ -288,6 +288,7 @@ cliMain(async () => {
       connections: { type: 'string' },
       out: { type: 'string' },
       md: { type: 'string' },
+      only: { type: 'string' },
     },
     strict: true,
   });
@@ -307,6 +308,12 @@ cliMain(async () => {
     { name: 'single-max', tool: 'autocannon', description: '1 customer per request, as fast as possible', batch: 1, connections },
     { name: `batch-${batch}`, tool: 'autocannon', description: `${batch} customers per request, as fast as possible`, batch, connections },
   ];
+  if (values.only) {
+    const names = values.only.split(',');
+    const unknown = names.filter((n) => !scenarios.some((s) => s.name === n));
+    if (unknown.length) throw new OptionsError(`--only: unknown scenario ${unknown.join(', ')} (have: ${scenarios.map((s) => s.name).join(', ')})`, 'only');
+    scenarios.splice(0, scenarios.length, ...scenarios.filter((s) => names.includes(s.name)));
+  }
   // Hard bound on the whole run, whatever happens.
   const budgetMs = (warmupS + scenarios.length * (durationS + 5) + 30) * 1000;
   const guard = setTimeout(() => {
@@ -320,7 +327,7 @@ cliMain(async () => {
   const results: ScenarioResult[] = [];
   try {
     process.stderr.write(`server at ${server.url}; warm-up ${warmupS} s\n`);
-    await runScenario(server.url, { ...scenarios[2], name: 'warmup' }, warmupS);
+    await runScenario(server.url, { name: 'warmup', tool: 'autocannon', description: 'warm-up', batch: 1, connections }, warmupS);
     for (const s of scenarios) {
       process.stderr.write(`${s.name}: ${s.description}, ${durationS} s ...\n`);
       const r = s.tool === 'paced' ? await runPaced(server.url, s, durationS) : await runScenario(server.url, s, durationS);
@@ -331,12 +338,12 @@ cliMain(async () => {
     await server.stop();
   }
 
-  const paced = results.find((r) => r.tool === 'paced')!;
+  const judged = results.find((r) => r.tool === 'paced') ?? results[0];
   const aim: Aim = {
     p99Ms: 10,
-    judgedOn: paced.name,
-    p99: paced.latencyMsFine.p99,
-    met: paced.latencyMsFine.p99 < 10 && paced.non2xx + paced.errors === 0,
+    judgedOn: judged.name,
+    p99: judged.latencyMsFine.p99,
+    met: judged.latencyMsFine.p99 < 10 && judged.non2xx + judged.errors + judged.timeouts === 0,
   };
   const meta = {
     generatedAt: new Date().toISOString(),

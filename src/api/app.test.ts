@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { predict } from '../model/artifact';
 import { buildApp, clusterViews } from './app';
-import { MAX_BATCH } from './schemas';
+import { MAX_API_INCOME, MAX_BATCH } from './schemas';
 import { HAND_CUSTOMERS, handModel } from './test-support';
 
 // Real HTTP on a free loopback port (not inject()).
@@ -91,6 +91,7 @@ describe('POST /predict', () => {
       customer({ age: 45, annualIncome: 55, spendingScore: 50 }),
       customer({ age: 0, annualIncome: 0, spendingScore: 1 }),
       customer({ age: 120, annualIncome: 1000, spendingScore: 100 }),
+      customer({ age: 120, annualIncome: MAX_API_INCOME, spendingScore: 100 }),
     ];
     const res = await post(JSON.stringify({ customers }));
     expect(res.status).toBe(200);
@@ -99,6 +100,7 @@ describe('POST /predict', () => {
       customers.map((c) => ({ age: c.age, income: c.annualIncome, spending: c.spendingScore })),
     );
     expect(res.json.predictions).toEqual(library);
+    expect(res.json.predictions.every((p: { distance: number }) => Number.isFinite(p.distance))).toBe(true);
     expect(res.json.predictions.slice(0, 6).map((x: { cluster: number }) => x.cluster)).toEqual([0, 0, 0, 1, 1, 1]);
   });
 
@@ -143,6 +145,7 @@ describe('bad input: 4xx with a JSON body naming the field and the problem', () 
     ['age below 0', JSON.stringify({ customers: [customer({ age: -1 })] }), 'application/json', 400, 'customers[0].age', 'must be >= 0 (got -1)'],
     ['spending below 1', JSON.stringify({ customers: [customer({ spendingScore: 0.5 })] }), 'application/json', 400, 'customers[0].spendingScore', 'must be >= 1 (got 0.5)'],
     ['spending above 100', JSON.stringify({ customers: [customer({ spendingScore: 101 })] }), 'application/json', 400, 'customers[0].spendingScore', 'must be <= 100 (got 101)'],
+    ['income too large to compare (1e308)', '{"age": 30, "annualIncome": 1e308, "spendingScore": 77}', 'application/json', 400, 'annualIncome', 'must be <= 1000000 (got 1e+308)'],
     ['negative income', JSON.stringify({ customers: [customer({ annualIncome: -5 })] }), 'application/json', 400, 'customers[0].annualIncome', 'must be >= 0 (got -5)'],
     ['unknown gender', JSON.stringify({ customers: [customer({ gender: 'F' })] }), 'application/json', 400, 'customers[0].gender', 'must be one of "Female", "Male" (got "F")'],
     ['empty list', '{"customers": []}', 'application/json', 400, 'customers', 'at least 1 customer (got 0)'],
@@ -194,6 +197,7 @@ describe('GET /docs', () => {
       const age = doc.components.schemas.Customer.properties.age;
       expect([age.minimum, age.maximum]).toEqual([0, 120]);
       expect(doc.components.schemas.Customer.properties.spendingScore.minimum).toBe(1);
+      expect(doc.components.schemas.Customer.properties.annualIncome).toMatchObject({ minimum: 0, maximum: MAX_API_INCOME });
       expect(doc.components.schemas.CustomerBatch.properties.customers.maxItems).toBe(MAX_BATCH);
     }
   });

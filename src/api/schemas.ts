@@ -9,10 +9,18 @@ import { COLUMNS, VALID_RANGES } from '../data/schema';
 /** Largest number of customers accepted in one POST /predict. */
 export const MAX_BATCH = 10_000;
 
-/** Range keywords of a feature; an infinite bound is left out (JSON has no Infinity). */
-function range(feature: keyof typeof VALID_RANGES): { minimum: number; maximum?: number } {
+/**
+ * Upper bound of annualIncome at the API (k$, i.e. $1 billion a year). VALID_RANGES leaves income unbounded, but a
+ * value near 1e155 or more overflows the squared distance to Infinity, and every segment would tie; a bound far above
+ * any real customer keeps every answer a finite number.
+ */
+export const MAX_API_INCOME = 1_000_000;
+
+/** Range keywords of a feature from VALID_RANGES; an infinite upper bound becomes `fallbackMax`. */
+function range(feature: keyof typeof VALID_RANGES, fallbackMax?: number): { minimum: number; maximum?: number } {
   const { min, max } = VALID_RANGES[feature];
-  return Number.isFinite(max) ? { minimum: min, maximum: max } : { minimum: min };
+  const maximum = Number.isFinite(max) ? max : fallbackMax;
+  return maximum === undefined ? { minimum: min } : { minimum: min, maximum };
 }
 
 /** One customer as the API reads it (raw units). */
@@ -25,7 +33,7 @@ export const customerSchema = {
   properties: {
     gender: { type: 'string', enum: ['Female', 'Male'], description: 'Recorded; not a clustering feature of the default model.' },
     age: { type: 'number', ...range(COLUMNS.age), description: 'Age in years.', examples: [23] },
-    annualIncome: { type: 'number', ...range(COLUMNS.income), description: 'Annual income in thousands of dollars (k$).', examples: [16] },
+    annualIncome: { type: 'number', ...range(COLUMNS.income, MAX_API_INCOME), description: 'Annual income in thousands of dollars (k$).', examples: [16] },
     spendingScore: { type: 'number', ...range(COLUMNS.spending), description: 'Spending score, 1-100.', examples: [77] },
   },
 } as const;

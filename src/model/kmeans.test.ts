@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { DataError, OptionsError } from '../errors';
+import { matrixFromRows, type Matrix } from './matrix';
+import type { KMeansFit } from './types';
+import { kmeans, type KMeansOptions } from './kmeans';
+import { kmeansReference } from './kmeansReference';
+import { loadFixture, standardized } from './__fixtures__/load';
+
+const mall = loadFixture('mall');
+const synthetic = loadFixture('synthetic2000');
+const mallX = standardized(mall.raw);
+const syntheticX = standardized(synthetic.raw);
+
+/** Groups of row indices sharing a label, as sorted strings (label numbering is arbitrary). */
+function partition(labels: Int32Array): string[] {
+  const groups = new Map<number, number[]>();
+  labels.forEach((label, i) => groups.set(label, [...(groups.get(label) ?? []), i]));
+  return [...groups.values()].map((g) => g.join(',')).sort();
+}
+
+const implementations: [string, (X: Matrix, options: KMeansOptions) => Promise<KMeansFit>][] = [
+  ['kmeans (tensors)', kmeans],
+  ['kmeansReference (plain loops)', async (X, options) => kmeansReference(X, options)],
+];
+
+describe.each(implementations)('shared k-means suite: %s', (_name, fit) => {
+  it('separates two well-separated blobs; centroids and inertia worked out by hand', async () => {
+    const X = matrixFromRows([[0, 0], [0, 1], [1, 0], [10, 10], [10, 11], [11, 10]]);
+    const result = await fit(X, { k: 2, seed: 3 });
+    expect(partition(result.labels)).toEqual(['0,1,2', '3,4,5']);
+    const centroids = [...result.centroids].sort((a, b) => a[0] - b[0]);
+    expect(centroids[0][0]).toBeCloseTo(1 / 3, 12);
+    expect(centroids[0][1]).toBeCloseTo(1 / 3, 12);
+    expect(centroids[1][0]).toBeCloseTo(31 / 3, 12);
+    expect(centroids[1][1]).toBeCloseTo(31 / 3, 12);
+    // each blob: (1/9 + 1/9) + (1/9 + 4/9) + (4/9 + 1/9) = 4/3
+    expect(result.inertia).toBeCloseTo(8 / 3, 10);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('k == number of distinct points: every distinct value its own cluster, inertia 0', async () => {
+    const X = matrixFromRows([[1], [1], [5], [5], [9]]);
+    const result = await fit(X, { k: 3 });
+    expect(partition(result.labels)).toEqual(['0,1', '2,3', '4']);
+    expect(result.inertia).toBe(0);
+    expect(result.centroids.map((c) => c[0]).sort((a, b) => a - b)).toEqual([1, 5, 9]);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('k > number of distinct points: a warning, no crash, no NaN', async () => {
+    const X = matrixFromRows([[1, 1], [1, 1], [1, 1], [2, 2], [2, 2], [7, 3]]);
+    const result = await fit(X, { k: 5, seed: 1 });
+    expect(result.inertia).toBeCloseTo(0, 12);
+    expect(result.centroids.flat().every(Number.isFinite)).toBe(true);
+    expect(result.labels.every((l) => l >= 0 && l < 5)).toBe(true);
+    expect(new Set(result.labels).size).toBe(3);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toMatch(/^k=5: only 3 distinct points, clusters \d, \d are empty \(duplicate centres\); use k <= 3$/);
+  });
+
+  it('is deterministic for a seed', async () => {
+    const a = await fit(mallX, { k: 5, seed: 11 });
+    const b = await fit(mallX, { k: 5, seed: 11 });
+    expect(b.labels).toEqual(a.labels);
+    expect(b.inertia).toBe(a.inertia);
+    expect(b.centroids).toEqual(a.centroids);
+  });
+
+  it('reports restarts stopped by maxIter', async () => {
+    const result = await fit(mallX, { k: 6, maxIter: 1, tol: 0, nInit: 3 });
+    expect(result.nIter).toBe(1);
+    expect(result.warnings).toContain('k=6: 3 of 3 restarts stopped at maxIter=1 without converging; raise maxIter or tol');
+  });
+
+  it.each(['mall', 'synthetic2000'] as const)('inertia is as good as scikit-learn best-of-10 on %s (within 0.5 percent for k<=6, 2 percent above)', async (name) => {
+    const [fixture, X] = name === 'mall' ? [mall, mallX] : [synthetic, syntheticX];
+    for (const [key, reference] of Object.entries(fixture.sweep)) {
+      const k = Number(key);
+      const result = await fit(X, { k, nInit: 10, seed: 0 });
+      const allowed = k <= 6 ? 1.005 : 1.02;
+      expect(result.inertia, `k=${k}`).toBeLessThanOrEqual(reference.inertia * allowed);
+      expect(result.inertia, `k=${k}`).toBeGreaterThan(reference.inertia * 0.98);
+      expect(result.labels).toHaveLength(X.rows);
+    }
+  });
+
+  it('validates options at the edge with messages that show the values', async () => {
+    const ten = matrixFromRows(Array.from({ length: 10 }, (_, i) => [i]));
+    await expect(fit(ten, { k: 12 })).rejects.toThrow(OptionsError);
+    await expect(fit(ten, { k: 12 })).rejects.toThrow('k=12 should be <= number of customers (10); lower --k or --k-max');
+    await expect(fit(ten, { k: 2.5 })).rejects.toThrow('k=2.5 should be an integer >= 1');
+    await expect(fit(ten, { k: 2, nInit: 0 })).rejects.toThrow('nInit=0 should be an integer >= 1');
+    await expect(fit(ten, { k: 2, tol: -1 })).rejects.toThrow('tol=-1 should be a finite number >= 0');
+    await expect(fit(matrixFromRows([[1], [Number.NaN]]), { k: 1 })).rejects.toThrow(DataError);
+  });
+});
+
+describe('kmeans (tensors) against the plain-loop reference', () => {
+  it('finds the same inertia on the Mall data for k=2..10 (same seeds, float32 vs float64)', async () => {
+    for (let k = 2; k <= 10; k++) {
+      const tensor = await kmeans(mallX, { k, seed: 7 });
+      const reference = kmeansReference(mallX, { k, seed: 7 });
+      expect(Math.abs(tensor.inertia - reference.inertia) / reference.inertia, `k=${k}`).toBeLessThan(1e-3);
+    }
+  });
+
+  it('does not grow tf.memory().numTensors across calls (including the relocation path)', async () => {
+    await kmeans(mallX, { k: 4 });
+    const before = tf.memory().numTensors;
+    await kmeans(mallX, { k: 4 });
+    await kmeans(matrixFromRows([[1, 1], [1, 1], [1, 1], [2, 2], [7, 3]]), { k: 4 });
+    await expect(kmeans(mallX, { k: 500 })).rejects.toThrow(OptionsError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,233 @@
+/**
+ * Plain-array building blocks shared by the tensor k-means (kmeans.ts) and its plain-loop reference
+ * (kmeansReference.ts): option checks, scikit-learn's tolerance, k-means++ candidate draws, empty-cluster
+ * relocation and the float64 finish. Everything here assumes checked input unless it is a `check*` function.
+ */
+import { DataError, OptionsError } from '../errors';
+import type { KMeansFit } from './types';
+import type { Matrix } from './matrix';
+import type { Rng } from './random';
+
+/** Options of kmeans / kmeansReference. */
+export interface KMeansOptions {
+  /** Number of clusters, an integer 1 <= k <= number of rows. Required. */
+  k: number;
+  /** Number of k-means++ restarts; the one with the lowest inertia is kept. Default 10. */
+  nInit?: number;
+  /** Maximum Lloyd iterations per restart. Default 300. */
+  maxIter?: number;
+  /**
+   * Convergence tolerance, relative as in scikit-learn: a restart stops when the squared centre shift summed
+   * over all centres is <= tol * (mean per-feature variance of X). Default 1e-4.
+   */
+  tol?: number;
+  /** Seed of the random draws (k-means++ seeding). Default 0. */
+  seed?: number;
+}
+
+/** KMeansOptions with defaults applied and values checked. */
+export type CheckedKMeansOptions = Required<KMeansOptions>;
+
+/** Throws OptionsError unless `value` is an integer >= min. */
+export function checkInteger(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new OptionsError(`${name}=${String(value)} should be an integer >= ${min}`, name);
+  }
+  return value;
+}
+
+/** Throws DataError unless X is a non-empty, consistent matrix of finite numbers. */
+export function checkMatrix(X: Matrix): void {
+  if (X.rows < 1 || X.cols < 1) throw new DataError(`the data matrix is empty (${X.rows} rows x ${X.cols} columns); give at least one row and one feature`);
+  if (X.data.length !== X.rows * X.cols) {
+    throw new DataError(`the data matrix has ${X.data.length} values, expected rows*cols = ${X.rows}*${X.cols}`);
+  }
+  for (let i = 0; i < X.data.length; i++) {
+    if (!Number.isFinite(X.data[i])) {
+      throw new DataError(`the data matrix has ${X.data[i]} at row ${Math.floor(i / X.cols)}, column ${i % X.cols}; drop or impute missing values first`);
+    }
+  }
+}
+
+/** Throws OptionsError unless k fits the number of rows. */
+export function checkK(k: number, rows: number, name = 'k'): void {
+  if (k > rows) throw new OptionsError(`${name}=${k} should be <= number of customers (${rows}); lower --k or --k-max`, name);
+}
+
+/** Validates X and the k-means options and applies the defaults (the one place they are applied). */
+export function checkKMeansOptions(X: Matrix, options: KMeansOptions): CheckedKMeansOptions {
+  checkMatrix(X);
+  const { k, nInit = 10, maxIter = 300, tol = 1e-4, seed = 0 } = options;
+  checkInteger('k', k, 1);
+  checkK(k, X.rows);
+  checkInteger('nInit', nInit, 1);
+  checkInteger('maxIter', maxIter, 1);
+  if (typeof tol !== 'number' || !Number.isFinite(tol) || tol < 0) throw new OptionsError(`tol=${String(tol)} should be a finite number >= 0`, 'tol');
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new OptionsError(`seed=${String(seed)} should be an integer`, 'seed');
+  return { k, nInit, maxIter, tol, seed };
+}
+
+/** Column means and the centred data (float64), shape [rows, cols] row-major. */
+export function centerColumns(X: Matrix): { centered: Float64Array; mean: Float64Array } {
+  const { rows, cols, data } = X;
+  const mean = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) for (let f = 0; f < cols; f++) mean[f] += data[i * cols + f];
+  for (let f = 0; f < cols; f++) mean[f] /= rows;
+  const centered = new Float64Array(data.length);
+  for (let i = 0; i < rows; i++) for (let f = 0; f < cols; f++) centered[i * cols + f] = data[i * cols + f] - mean[f];
+  return { centered, mean };
+}
+
+/** scikit-learn's absolute tolerance: tol * mean over features of the (population) variance. `centered` has zero column means. */
+export function absoluteTolerance(centered: Float64Array, rows: number, cols: number, tol: number): number {
+  let total = 0;
+  for (let i = 0; i < centered.length; i++) total += centered[i] * centered[i];
+  return (total / rows / cols) * tol;
+}
+
+/** scikit-learn's number of local trials per k-means++ centre: 2 + floor(ln k). */
+export function localTrials(k: number): number {
+  return 2 + Math.floor(Math.log(k));
+}
+
+/**
+ * Draws `trials` candidate rows with probability proportional to `closest` (squared distance to the nearest
+ * chosen centre), like scikit-learn: uniform * potential, searchsorted (left) in the running sum, clipped.
+ * `closest` is read from `offset` for `n` values.
+ */
+export function drawCandidates(rng: Rng, closest: ArrayLike<number>, offset: number, n: number, trials: number): Int32Array {
+  const cumulative = new Float64Array(n);
+  let running = 0;
+  for (let i = 0; i < n; i++) {
+    running += Math.max(0, closest[offset + i]);
+    cumulative[i] = running;
+  }
+  const out = new Int32Array(trials);
+  for (let t = 0; t < trials; t++) {
+    const target = rng.next() * running;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cumulative[mid] < target) lo = mid + 1;
+      else hi = mid;
+    }
+    out[t] = Math.min(lo, n - 1);
+  }
+  return out;
+}
+
+/**
+ * scikit-learn's relocation of empty clusters (dense Lloyd): each empty cluster takes one of the points
+ * farthest from their current centre; that point's sum and count move from its old cluster.
+ * Mutates `sums` (shape [k, cols]) and `counts` (length k). Returns the number of relocated clusters.
+ */
+export function relocateEmptyClusters(
+  centered: Float64Array,
+  cols: number,
+  labels: ArrayLike<number>,
+  centersOld: ArrayLike<number>,
+  sums: Float64Array,
+  counts: Float64Array,
+): number {
+  const k = counts.length;
+  const empty: number[] = [];
+  for (let c = 0; c < k; c++) if (counts[c] === 0) empty.push(c);
+  if (empty.length === 0) return 0;
+  const n = labels.length;
+  const distance = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i];
+    let d = 0;
+    for (let f = 0; f < cols; f++) {
+      const diff = centered[i * cols + f] - centersOld[c * cols + f];
+      d += diff * diff;
+    }
+    distance[i] = d;
+  }
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => distance[b] - distance[a] || a - b);
+  for (let e = 0; e < empty.length && e < n; e++) {
+    const target = empty[e];
+    const point = order[e];
+    const from = labels[point];
+    for (let f = 0; f < cols; f++) {
+      const value = centered[point * cols + f];
+      sums[from * cols + f] -= value;
+      sums[target * cols + f] = value;
+    }
+    counts[from] -= 1;
+    counts[target] = 1;
+  }
+  return empty.length;
+}
+
+/** Squared euclidean distance sum of each row to the centre of its label (float64). */
+export function inertiaOf(centered: Float64Array, cols: number, labels: ArrayLike<number>, centers: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i];
+    for (let f = 0; f < cols; f++) {
+      const diff = centered[i * cols + f] - centers[c * cols + f];
+      total += diff * diff;
+    }
+  }
+  return total;
+}
+
+/** Number of distinct rows of X. */
+export function countDistinctRows(X: Matrix): number {
+  const seen = new Set<string>();
+  for (let i = 0; i < X.rows; i++) seen.add(Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)).join(','));
+  return seen.size;
+}
+
+/**
+ * Builds the fitted record from the best restart: centroids recomputed in float64 as the means of their rows
+ * (an empty cluster keeps its centre), inertia in float64, warnings for empty clusters and unconverged restarts.
+ * `centered`/`mean` come from {@link centerColumns}; `centers` shape [k, cols] in centred coordinates.
+ */
+export function finishFit(
+  X: Matrix,
+  centered: Float64Array,
+  mean: Float64Array,
+  k: number,
+  labels: Int32Array,
+  centers: ArrayLike<number>,
+  nIter: number,
+  unconverged: number,
+  options: CheckedKMeansOptions,
+): KMeansFit {
+  const cols = X.cols;
+  const sums = new Float64Array(k * cols);
+  const counts = new Float64Array(k);
+  for (let i = 0; i < X.rows; i++) {
+    const c = labels[i];
+    counts[c] += 1;
+    for (let f = 0; f < cols; f++) sums[c * cols + f] += centered[i * cols + f];
+  }
+  const refined = new Float64Array(k * cols);
+  for (let c = 0; c < k; c++) {
+    for (let f = 0; f < cols; f++) refined[c * cols + f] = counts[c] > 0 ? sums[c * cols + f] / counts[c] : centers[c * cols + f];
+  }
+  const inertia = inertiaOf(centered, cols, labels, refined);
+  const centroids: number[][] = [];
+  for (let c = 0; c < k; c++) centroids.push(Array.from({ length: cols }, (_, f) => refined[c * cols + f] + mean[f]));
+
+  const warnings: string[] = [];
+  const empty: number[] = [];
+  for (let c = 0; c < k; c++) if (counts[c] === 0) empty.push(c);
+  if (empty.length > 0) {
+    const distinct = countDistinctRows(X);
+    const list = empty.join(', ');
+    warnings.push(
+      distinct < k
+        ? `k=${k}: only ${distinct} distinct points, cluster${empty.length > 1 ? 's' : ''} ${list} ${empty.length > 1 ? 'are' : 'is'} empty (duplicate centres); use k <= ${distinct}`
+        : `k=${k}: number of distinct clusters (${k - empty.length}) is smaller than k; cluster${empty.length > 1 ? 's' : ''} ${list} ended empty`,
+    );
+  }
+  if (unconverged > 0) {
+    warnings.push(`k=${k}: ${unconverged} of ${options.nInit} restarts stopped at maxIter=${options.maxIter} without converging; raise maxIter or tol`);
+  }
+  return { k, centroids, labels, inertia, nIter, warnings };
+}

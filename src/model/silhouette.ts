@@ -1,0 +1,241 @@
+/**
+ * Silhouette coefficients (scikit-learn's definition) for one or many labelings of the same rows, exact and
+ * memory-bounded: the rows are processed in chunks, each chunk's distance block [chunk, rows] is computed once
+ * and shared by all labelings (see silhouetteKernel.ts). Large inputs are split over worker threads, each with
+ * its own tfjs backend, because the wasm backend is single-threaded in Node.
+ */
+import { createRequire } from 'module';
+import { availableParallelism } from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { OptionsError } from '../errors';
+import type { Matrix } from './matrix';
+import { ensureBackend, type BackendName } from './backend';
+import { checkInteger, checkMatrix, centerColumns } from './kmeansShared';
+import { createRng, sampleWithoutReplacement } from './random';
+import { defaultChunkSize, silhouetteRows, type KernelInput } from './silhouetteKernel';
+import type { WorkerMessage, WorkerTask } from './silhouetteWorker';
+
+/** Options of silhouetteScores / silhouetteSamples. */
+export interface SilhouetteOptions {
+  /**
+   * Rows per chunk. Default: chosen so that a chunk's distance block [chunk, nSamples] holds ~2M float32
+   * values (8 MB); on wasm, blocks of a few MB ran faster than 64 MB ones (bench/README.md).
+   */
+  chunkSize?: number;
+  /**
+   * null = exact mean over all rows (default). N = mean over a seeded random sample of N distinct rows, each
+   * with its distances to ALL rows (its a and b are exact; only the average is sampled). This differs from
+   * scikit-learn's `sample_size`, which computes the silhouette of the sample against the sample only; ours
+   * is an unbiased estimate of the exact score with less variance. N >= nSamples means exact.
+   * Not accepted by silhouetteSamples.
+   */
+  sampleSize?: number | null;
+  /** Seed of the row sample. Default 0. */
+  seed?: number;
+  /**
+   * Worker threads. Default: min(2, cpus) when the work (query rows x nSamples) is at least 25M distances
+   * (~ n = 5000 exact), else 0. 0 = in-process. Ignored (0) on the native backend, which is multi-threaded.
+   */
+  workers?: number;
+}
+
+/** Cluster labels of the rows, values 0..k-1. */
+export interface Labeling {
+  /** Length nSamples. */
+  labels: Int32Array;
+  /** Number of clusters (labels may leave some clusters empty). */
+  k: number;
+}
+
+/** Distances (query rows x nSamples) from which the default uses worker threads. */
+const WORKER_THRESHOLD = 25e6;
+
+/** Internal options after checking; `onRows(done, total)` reports progress in query rows. */
+export interface CheckedSilhouetteOptions {
+  chunkSize: number | null;
+  sampleSize: number | null;
+  seed: number;
+  workers: number | null;
+  onRows?: (done: number, total: number) => void;
+}
+
+/** Checks a labeling against the rows; returns a reason when the silhouette is undefined for it, else null. */
+export function silhouetteUndefinedReason(labeling: Labeling, rows: number): string | null {
+  const present = new Set<number>();
+  for (let i = 0; i < labeling.labels.length; i++) present.add(labeling.labels[i]);
+  if (present.size < 2 || present.size > rows - 1) {
+    return `silhouette needs 2..${rows - 1} distinct labels (nSamples - 1), found ${present.size}`;
+  }
+  return null;
+}
+
+function checkLabeling(labeling: Labeling, index: number, rows: number): void {
+  const where = `labelings[${index}]`;
+  if (labeling === null || typeof labeling !== 'object' || !(labeling.labels instanceof Int32Array)) {
+    throw new OptionsError(`${where} should be { labels: Int32Array, k: number }`, 'labelings');
+  }
+  checkInteger(`${where}.k`, labeling.k, 1);
+  if (labeling.labels.length !== rows) {
+    throw new OptionsError(`${where} has ${labeling.labels.length} labels for ${rows} rows; give one label per row`, 'labelings');
+  }
+  for (let i = 0; i < rows; i++) {
+    const value = labeling.labels[i];
+    if (value < 0 || value >= labeling.k) {
+      throw new OptionsError(`${where}.labels[${i}]=${value} is outside 0..${labeling.k - 1} (k=${labeling.k})`, 'labelings');
+    }
+  }
+  const reason = silhouetteUndefinedReason(labeling, rows);
+  if (reason !== null) throw new OptionsError(`${where}: ${reason}`, 'labelings');
+}
+
+/** Validates the options and applies the defaults. */
+export function checkSilhouetteOptions(options: SilhouetteOptions): CheckedSilhouetteOptions {
+  const { chunkSize = null, sampleSize = null, seed = 0, workers = null } = options;
+  if (chunkSize !== null) checkInteger('chunkSize', chunkSize, 1);
+  if (sampleSize !== null) checkInteger('sampleSize', sampleSize, 1);
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new OptionsError(`seed=${String(seed)} should be an integer`, 'seed');
+  if (workers !== null) checkInteger('workers', workers, 0);
+  return { chunkSize, sampleSize, seed, workers };
+}
+
+const requireHere = createRequire(__filename);
+
+function workerBootstrap(): { code: string; data: { register: string | null; module: string } } {
+  const extension = path.extname(__filename);
+  const register = extension === '.ts' ? requireHere.resolve('tsx/cjs/api') : null;
+  const code = [
+    "const { workerData } = require('worker_threads');",
+    'if (workerData.register) require(workerData.register).register();',
+    'require(workerData.module).runSilhouetteWorker();',
+  ].join('\n');
+  return { code, data: { register, module: path.join(__dirname, `silhouetteWorker${extension}`) } };
+}
+
+function runWorker(task: WorkerTask, onRows: (rowsDone: number) => void): Promise<Float64Array> {
+  const { code, data } = workerBootstrap();
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(code, { eval: true, execArgv: [], workerData: { ...data, task } });
+    let settled = false;
+    const finish = (error: Error | null, values?: Float64Array) => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      if (error !== null) reject(error);
+      else resolve(values as Float64Array);
+    };
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'progress') onRows(message.rowsDone);
+      else if (message.type === 'done') finish(null, message.values);
+      else finish(new Error(`silhouette worker failed: ${message.message}`));
+    });
+    worker.on('error', (error) => finish(error));
+    worker.on('exit', (code) => finish(new Error(`silhouette worker exited with code ${code} before finishing`)));
+  });
+}
+
+/**
+ * Silhouette values of the query rows for every labeling, shape [queryRows, labelings] row-major.
+ * The checked core: assumes valid labelings and an initialised backend.
+ */
+export async function silhouetteValuesChecked(
+  X: Matrix,
+  labelings: Labeling[],
+  queryRows: Int32Array,
+  options: CheckedSilhouetteOptions,
+  backend: BackendName,
+): Promise<Float64Array> {
+  const { centered } = centerColumns(X);
+  const input: KernelInput = {
+    rows: X.rows,
+    cols: X.cols,
+    centered: Float32Array.from(centered),
+    labels: labelings.map((l) => l.labels),
+    ks: labelings.map((l) => l.k),
+  };
+  const chunkSize = options.chunkSize ?? defaultChunkSize(X.rows);
+  const total = queryRows.length;
+  const work = total * X.rows;
+  const defaultWorkers = work >= WORKER_THRESHOLD ? Math.min(2, availableParallelism()) : 0;
+  const workers = backend === 'native' ? 0 : Math.min(options.workers ?? defaultWorkers, Math.ceil(total / chunkSize));
+  const report = options.onRows;
+  if (workers <= 0) return silhouetteRows(input, queryRows, chunkSize, report && ((done) => report(done, total)));
+
+  const parts: Int32Array[] = [];
+  const per = Math.ceil(total / workers);
+  for (let w = 0; w < workers; w++) parts.push(queryRows.slice(w * per, Math.min(total, (w + 1) * per)));
+  const done = new Array<number>(workers).fill(0);
+  const results = await Promise.all(
+    parts.map((rowIds, w) =>
+      runWorker({ backend, input, rowIds, chunkSize }, (rowsDone) => {
+        done[w] = rowsDone;
+        report?.(done.reduce((a, b) => a + b, 0), total);
+      }),
+    ),
+  );
+  const out = new Float64Array(total * labelings.length);
+  let offset = 0;
+  for (const values of results) {
+    out.set(values, offset);
+    offset += values.length;
+  }
+  return out;
+}
+
+/** The query rows: all rows, or a seeded sample (sorted) when sampleSize < rows. */
+export function queryRowsFor(rows: number, sampleSize: number | null, seed: number): Int32Array {
+  if (sampleSize === null || sampleSize >= rows) return Int32Array.from({ length: rows }, (_, i) => i);
+  return sampleWithoutReplacement(createRng(seed), rows, sampleSize).sort();
+}
+
+/** Mean per labeling of values shaped [queryRows, labelings], summed in float64. */
+export function meanPerLabeling(values: Float64Array, nLabelings: number): number[] {
+  const sums = new Array<number>(nLabelings).fill(0);
+  const queries = values.length / nLabelings;
+  for (let q = 0; q < queries; q++) for (let l = 0; l < nLabelings; l++) sums[l] += values[q * nLabelings + l];
+  return sums.map((s) => s / queries);
+}
+
+/**
+ * Mean silhouette coefficient of each labeling, like sklearn.metrics.silhouette_score (euclidean); all
+ * labelings in ONE pass over the distance chunks. Singleton clusters give s = 0 (scikit-learn). Never builds an
+ * n x n matrix: memory is O(chunkSize x nSamples + nSamples x sum(k)). Initialises the default backend if
+ * needed.
+ *
+ * @param X data, shape [nSamples, nFeatures]
+ * @param labelings one or more labelings of the rows (e.g. one per k of a sweep)
+ * @returns mean silhouette per labeling, in the order given
+ * @throws OptionsError for labels of the wrong length or range, fewer than 2 or more than nSamples - 1
+ *   distinct labels, or bad options; DataError for bad data
+ * @example await silhouetteScores(X, [{ labels: fit3.labels, k: 3 }, { labels: fit4.labels, k: 4 }])
+ */
+export async function silhouetteScores(X: Matrix, labelings: Labeling[], options: SilhouetteOptions = {}): Promise<number[]> {
+  checkMatrix(X);
+  if (!Array.isArray(labelings) || labelings.length === 0) throw new OptionsError('labelings is empty; give at least one { labels, k }', 'labelings');
+  labelings.forEach((labeling, index) => checkLabeling(labeling, index, X.rows));
+  const checked = checkSilhouetteOptions(options);
+  const backend = await ensureBackend();
+  const queryRows = queryRowsFor(X.rows, checked.sampleSize, checked.seed);
+  const values = await silhouetteValuesChecked(X, labelings, queryRows, checked, backend.name);
+  return meanPerLabeling(values, labelings.length);
+}
+
+/**
+ * Silhouette coefficient of every row for one labeling, like sklearn.metrics.silhouette_samples (euclidean),
+ * for the silhouette diagram. Exact only (`sampleSize` is rejected).
+ *
+ * @param X data, shape [nSamples, nFeatures]
+ * @returns values in [-1, 1], length nSamples
+ * @throws OptionsError / DataError as silhouetteScores, and when sampleSize is given
+ */
+export async function silhouetteSamples(X: Matrix, labeling: Labeling, options: SilhouetteOptions = {}): Promise<Float64Array> {
+  checkMatrix(X);
+  checkLabeling(labeling, 0, X.rows);
+  const checked = checkSilhouetteOptions(options);
+  if (checked.sampleSize !== null) {
+    throw new OptionsError(`sampleSize=${checked.sampleSize} is not supported by silhouetteSamples (it returns every row); omit it`, 'sampleSize');
+  }
+  const backend = await ensureBackend();
+  const queryRows = queryRowsFor(X.rows, null, checked.seed);
+  return silhouetteValuesChecked(X, [labeling], queryRows, checked, backend.name);
+}

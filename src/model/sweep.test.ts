@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { OptionsError } from '../errors';
+import { matrixFromRows } from './matrix';
+import { selectBySilhouette, sweepK, type SweepProgress } from './sweep';
+import { loadFixture, standardized } from './__fixtures__/load';
+
+const mall = loadFixture('mall');
+const mallX = standardized(mall.raw);
+
+describe('sweepK on the Mall data', () => {
+  it('sweeps k=2..10, records per k, selects the highest silhouette like scikit-learn does', async () => {
+    const events: SweepProgress[] = [];
+    const sweep = await sweepK(mallX, { onProgress: (e) => events.push(e) });
+    expect(sweep.ks).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(Object.keys(sweep.silhouette)).toEqual(['2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    expect(Object.keys(sweep.fits)).toEqual(Object.keys(sweep.inertia));
+    for (const k of sweep.ks) {
+      const reference = mall.sweep[String(k)];
+      expect(sweep.inertia[String(k)], `k=${k}`).toBeLessThanOrEqual(reference.inertia * (k <= 6 ? 1.005 : 1.02));
+      expect(sweep.fits[String(k)].k).toBe(k);
+      expect(sweep.silhouette[String(k)]).toBeGreaterThan(0.3);
+    }
+    // scikit-learn's sweep (fixture) peaks at k=6 (0.4269, next best 0.4224 at k=7)
+    expect(sweep.selected).toBe(6);
+    expect(Math.abs((sweep.silhouette['6'] as number) - mall.sweep['6'].silhouette)).toBeLessThan(1e-3);
+    expect(sweep.rule).toBe('highest mean silhouette over k=2..10');
+    expect(sweep.timings.kmeans_s).toBeGreaterThan(0);
+    expect(sweep.timings.silhouette_s).toBeGreaterThan(0);
+    expect(events.filter((e) => e.phase === 'kmeans').map((e) => e.k)).toEqual(sweep.ks);
+    const silhouetteEvents = events.filter((e) => e.phase === 'silhouette');
+    expect(silhouetteEvents.at(-1)).toEqual({ phase: 'silhouette', done: 200, total: 200 });
+  });
+
+  it('a fixed k overrides the sweep and still gets its silhouette', async () => {
+    const sweep = await sweepK(mallX, { k: 5, nInit: 3 });
+    expect(sweep.ks).toEqual([5]);
+    expect(sweep.selected).toBe(5);
+    expect(sweep.rule).toBe('fixed k=5 (--k)');
+    expect(sweep.silhouette['5']).toBeGreaterThan(0.35);
+  });
+
+  it("silhouette 'none' needs a fixed k; with one, the score is null", async () => {
+    await expect(sweepK(mallX, { silhouette: 'none' })).rejects.toThrow(OptionsError);
+    const sweep = await sweepK(mallX, { k: 4, silhouette: 'none', nInit: 2 });
+    expect(sweep.silhouette).toEqual({ '4': null });
+    expect(sweep.selected).toBe(4);
+  });
+
+  it('a sampled silhouette says so in the rule', async () => {
+    const sweep = await sweepK(mallX, { kMin: 3, kMax: 4, nInit: 2, silhouette: { sample: 50 } });
+    expect(sweep.rule).toBe('highest mean silhouette over k=3..4 (sampled, 50 rows)');
+    expect(sweep.silhouette['3']).not.toBeNull();
+  });
+
+  it('does not grow tf.memory().numTensors', async () => {
+    await sweepK(mallX, { kMin: 2, kMax: 3, nInit: 2 });
+    const before = tf.memory().numTensors;
+    await sweepK(mallX, { kMin: 2, kMax: 4, nInit: 2 });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('sweepK validation (at the edge, messages show the values)', () => {
+  const ten = matrixFromRows(Array.from({ length: 10 }, (_, i) => [i, i % 3]));
+  it.each([
+    [{ k: 12 }, 'k=12 should be <= number of customers (10); lower --k or --k-max'],
+    [{ kMax: 12 }, 'kMax=12 should be <= number of customers (10); lower --k or --k-max'],
+    [{ kMin: 1 }, 'kMin=1 should be an integer >= 2'],
+    [{ kMin: 5, kMax: 4 }, 'kMin=5 should be <= kMax=4; lower --k-min or raise --k-max'],
+    [{ kMin: 2.5 }, 'kMin=2.5 should be an integer >= 2'],
+    [{ k: 3, nInit: 0 }, 'nInit=0 should be an integer >= 1'],
+    [{ silhouette: 'fast' as never }, `silhouette="fast" should be 'exact', 'none' or { sample: N }`],
+  ])('%o -> OptionsError', async (options, message) => {
+    await expect(sweepK(ten, options)).rejects.toThrow(OptionsError);
+    await expect(sweepK(ten, options)).rejects.toThrow(message);
+  });
+
+  it('k up to the number of rows works; an undefined silhouette becomes null with a warning', async () => {
+    const five = matrixFromRows([[0], [1], [5], [6], [20]]);
+    const sweep = await sweepK(five, { kMin: 2, kMax: 5, nInit: 2 });
+    expect(sweep.silhouette['5']).toBeNull();
+    expect(sweep.fits['5'].warnings.at(-1)).toMatch(/^k=5: silhouette not computed: .*found 5$/);
+    expect(sweep.selected).toBe(selectBySilhouette(sweep.ks, sweep.silhouette));
+  });
+});
+
+describe('selectBySilhouette', () => {
+  it('takes the highest score, ties go to the smaller k, nulls are skipped', () => {
+    expect(selectBySilhouette([2, 3, 4], { '2': 0.4, '3': 0.5, '4': 0.45 })).toBe(3);
+    expect(selectBySilhouette([2, 3, 4], { '2': 0.5, '3': 0.5, '4': 0.5 })).toBe(2);
+    expect(selectBySilhouette([4, 3, 2], { '2': 0.5, '3': 0.6, '4': 0.6 })).toBe(3);
+    expect(selectBySilhouette([2, 3], { '2': null, '3': 0.1 })).toBe(3);
+    expect(selectBySilhouette([2], { '2': null })).toBeNull();
+  });
+});

@@ -1,0 +1,123 @@
+import { existsSync } from 'fs';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OptionsError } from '../errors';
+import { segmentColor } from './colors';
+import * as small from './__fixtures__/small';
+import { findChromium, startRenderer, type Renderer } from './render';
+import { segments2DFigure, segments3DFigure } from './specs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const SKIP_REASON = `skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+
+/** Distinct RGBA values of a decoded PNG. */
+function distinctColours(png: PNG): number {
+  const seen = new Set<number>();
+  for (let i = 0; i < png.data.length; i += 4) seen.add(png.data.readUInt32BE(i));
+  return seen.size;
+}
+
+/** Pixels within `tolerance` (max channel difference) of `hex` drawn at `opacity` over `background`. */
+function pixelsNear(png: PNG, hex: string, opacity: number, tolerance: number, background = 255): number {
+  const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) * opacity + background * (1 - opacity));
+  let count = 0;
+  for (let i = 0; i < png.data.length; i += 4) {
+    if (rgb.every((c, j) => Math.abs(png.data[i + j]! - c) <= tolerance)) count++;
+  }
+  return count;
+}
+
+describe('findChromium', () => {
+  it('names a missing explicit path and says how to enable PNGs', () => {
+    const found = findChromium('/nonexistent/chromium', {});
+    expect(found).toEqual({
+      reason:
+        'PNG figures skipped: no Chromium executable at /nonexistent/chromium (from executablePath); install it with `apt-get install chromium` or set CHROMIUM_PATH to a Chromium binary',
+    });
+  });
+
+  it('reads CHROMIUM_PATH when no path is passed', () => {
+    const found = findChromium(undefined, { CHROMIUM_PATH: '/nowhere/chrome' });
+    expect('reason' in found && found.reason).toMatch(/no Chromium executable at \/nowhere\/chrome \(from CHROMIUM_PATH\)/);
+  });
+
+  it.skipIf(!hasChromium)(`finds ${CHROMIUM} by default (${SKIP_REASON})`, () => {
+    expect(findChromium(undefined, { PATH: '' })).toEqual({ path: CHROMIUM });
+  });
+});
+
+describe('startRenderer without a usable browser', () => {
+  it('returns no renderer and a one-line reason when Chromium is missing', async () => {
+    const { renderer, reason } = await startRenderer({ executablePath: '/nonexistent/chromium' });
+    expect(renderer).toBeNull();
+    expect(reason).toMatch(/^PNG figures skipped: .*apt-get install chromium/);
+    expect(reason).not.toContain('\n');
+  });
+
+  it('turns a browser that cannot start into a toPng error with the fix', async () => {
+    const { renderer } = await startRenderer({ executablePath: '/bin/false', preload: [] });
+    expect(renderer).not.toBeNull();
+    await expect(renderer!.toPng(segments2DFigure(small.points))).rejects.toThrow(/Chromium at \/bin\/false failed to start .*apt-get install chromium/);
+    await renderer!.close();
+  });
+
+  it('refuses a bad default size', async () => {
+    await expect(startRenderer({ width: 0 })).rejects.toThrow(OptionsError);
+  });
+});
+
+describe.skipIf(!hasChromium)(`PNG rendering in headless Chromium (${hasChromium ? CHROMIUM : SKIP_REASON})`, () => {
+  let renderer: Renderer;
+  let png2D: PNG;
+  let png3D: PNG;
+
+  beforeAll(async () => {
+    const started = performance.now();
+    const result = await startRenderer();
+    expect(result.reason).toBeUndefined();
+    renderer = result.renderer!;
+    const returned = (performance.now() - started) / 1000;
+    // Both charts at once: the 2D one in the small-bundle page, the 3D one in the full-bundle page.
+    const [a, b] = await Promise.all([renderer.toPng(segments2DFigure(small.points)), renderer.toPng(segments3DFigure(small.points))]);
+    png2D = PNG.sync.read(a);
+    png3D = PNG.sync.read(b);
+    console.log(`renderer timings (s): startRenderer returned after ${returned.toFixed(2)}`, renderer.timings());
+  });
+
+  afterAll(async () => {
+    await renderer?.close();
+  });
+
+  it('starts without waiting for the browser', () => {
+    expect(renderer.timings().launch).toBeGreaterThan(0);
+    expect(Object.keys(renderer.timings())).toEqual(expect.arrayContaining(['load.basic', 'load.full', 'render.Customer Segmentation 3D']));
+  });
+
+  it('renders the 2D chart at 1200x800 with every segment colour on it', () => {
+    expect([png2D.width, png2D.height]).toEqual([1200, 800]);
+    expect(distinctColours(png2D)).toBeGreaterThan(100);
+    for (const id of [0, 1, 2]) expect(pixelsNear(png2D, segmentColor(id), 0.85, 4)).toBeGreaterThan(50);
+  });
+
+  it('renders the WebGL 3D chart at 1200x800 with every segment colour on it', () => {
+    expect([png3D.width, png3D.height]).toEqual([1200, 800]);
+    expect(distinctColours(png3D)).toBeGreaterThan(100);
+    for (const id of [0, 1, 2]) expect(pixelsNear(png3D, segmentColor(id), 0.9, 14, 247)).toBeGreaterThan(20);
+  });
+
+  it('renders at a requested size', async () => {
+    const png = PNG.sync.read(await renderer.toPng(segments2DFigure(small.points), { width: 1300, height: 900 }));
+    expect([png.width, png.height]).toEqual([1300, 900]);
+  });
+
+  it('refuses a size outside 10..10000 pixels, showing it', async () => {
+    await expect(renderer.toPng(segments2DFigure(small.points), { width: 5, height: 800 })).rejects.toThrow(/width must be an integer from 10 to 10000 pixels \(got 5\)/);
+  });
+
+  it('refuses to render after close', async () => {
+    const { renderer: other } = await startRenderer({ preload: [] });
+    await other!.close();
+    await expect(other!.toPng(segments2DFigure(small.points))).rejects.toThrow(/renderer is closed/);
+  });
+});

@@ -166,10 +166,10 @@ ${warningsList(summary)}
 <h2 id="model-selection">Choosing the number of segments</h2>
 ${section(PLACED.modelSelection)}
 ${sweepTable(summary)}
+${section(PLACED.silhouette)}
 <h2 id="segments">The segments</h2>
 ${segmentsTable(summary)}
 ${section(PLACED.profiles)}
-${section(PLACED.silhouette)}
 <h2 id="charts">Customers by segment</h2>
 ${section(PLACED.segments2D)}
 ${section(PLACED.segments3D)}

@@ -1,0 +1,131 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import * as small from '../figures/__fixtures__/small';
+import { CHROMIUM_ARGS } from '../figures/render';
+import { reportFigures } from '../figures/specs';
+import { reportPage } from './page';
+import type { Summary } from './types';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+
+const summary: Summary = {
+  format: 'mall-segmentation-summary',
+  version: 1,
+  generatedAt: '2026-01-01T00:00:00.000Z',
+  data: { path: 'data/raw/Mall_Customers.csv', synthetic: false, hash: 'sha256:0123456789abcdef' },
+  rows: { read: 8, used: 7, dropped: 1, droppedBy: { 'missing Age': 1 }, repaired: 0 },
+  warnings: ['1 row dropped: Age missing (line 9)', 'k=3 differs from the original project\'s k=4 <by rule>'],
+  features: ['Age', 'Annual Income (k$)', 'Spending Score (1-100)'],
+  k: { selected: 3, rule: 'highest mean silhouette over k=2..4', range: [2, 4], fixed: null, original: 4, differsFromOriginal: true },
+  silhouette: small.sweep.silhouette,
+  inertia: small.sweep.inertia,
+  clusters: small.profiles,
+  outliers: [{ feature: 'Annual Income (k$)', lower: -10, upper: 132.5, count: 0, ids: [] }],
+  backend: { name: 'wasm', reason: 'native backend not installed' },
+  seed: 42,
+  timings: { load: 0.01, total: 1.234 },
+  outputs: ['summary.json', 'figures/Customer Segmentation 2D.png'],
+};
+const figures = reportFigures({
+  sweep: small.sweep,
+  points: small.points,
+  silhouetteSamples: small.silhouetteSamples,
+  population: small.population,
+});
+const html = reportPage({ summary, figures });
+
+describe('reportPage (text)', () => {
+  it('shows the summary numbers, the rule and every warning, escaped', () => {
+    expect(html).toContain('<div class="value">7</div><div class="label">customers used (of 8 read, 1 dropped)</div>');
+    expect(html).toContain('<div class="value">0.520</div>');
+    expect(html).toContain('The original project used k = 4; this run chose k = 3');
+    expect(html).toContain('k=3 differs from the original project&#39;s k=4 &lt;by rule&gt;');
+    expect(html).toContain('<td><b>12.5</b></td>');
+    expect(html).toContain('1.2 s');
+  });
+
+  it('lists each segment with its colour, label, size and profile', () => {
+    expect(html).toContain('<span class="swatch" style="background:#4e79a7"></span>Segment 0</td><td class="text">Young, low income, high spending</td><td>2</td><td>29%</td><td>21.0</td><td>17.5</td><td>85.0</td><td>50%</td>');
+    expect(html.indexOf('>Segment 0<')).toBeLessThan(html.indexOf('>Segment 1<'));
+  });
+
+  it('inlines plotly.js once, loads nothing from the network and draws every figure', () => {
+    expect(html.match(/window\.Plotly = Plotly/g)).toHaveLength(1);
+    expect(html).not.toMatch(/<script[^>]*\ssrc=/i);
+    expect(html).not.toMatch(/<link[^>]*href=/i);
+    for (const f of figures) {
+      expect(html).toContain(`<div class="chart" id="figure-${f.id}"`);
+      expect(html).toContain(`Plotly.newPlot("figure-${f.id}"`);
+    }
+  });
+
+  it('places the charts in the order reportFigures gives: model selection, silhouette, profiles, 2D, 3D', () => {
+    const at = (id: string) => html.indexOf(`id="figure-${id}"`);
+    expect(at('model-selection')).toBeLessThan(at('silhouette'));
+    expect(at('silhouette')).toBeLessThan(at('profiles'));
+    expect(at('profiles')).toBeLessThan(at('segments-2d'));
+    expect(at('segments-2d')).toBeLessThan(at('segments-3d'));
+  });
+
+  it('says when the data is synthetic and appends charts it does not know', () => {
+    const extra = { ...figures[0]!, id: 'extra-chart', name: 'Extra' };
+    const page = reportPage({ summary: { ...summary, data: { ...summary.data, synthetic: true } }, figures: [...figures, extra] });
+    expect(page).toContain('synthetic data: no file was found');
+    expect(page).toContain('<h2 id="more">More charts</h2><div class="chart" id="figure-extra-chart"');
+  });
+});
+
+describe.skipIf(!hasChromium)(`reportPage in headless Chromium${hasChromium ? '' : ` (skipped: no Chromium at ${CHROMIUM})`}`, () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('opens from file:// offline with every chart drawn and no console error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-page-'));
+    const path = join(dir, 'index.html');
+    writeFileSync(path, html);
+    const context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const external: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('request', (r) => {
+      if (!/^(file|data|blob):/.test(r.url())) external.push(r.url());
+    });
+    await page.goto(`file://${path}`);
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('.js-plotly-plot').length === n && document.querySelector('#figure-segments-3d canvas') !== null,
+      figures.length,
+      { timeout: 90_000 },
+    );
+    const drawn = await page.evaluate(() =>
+      [...document.querySelectorAll('.js-plotly-plot')].map((el) => ({
+        id: el.id,
+        svg: el.querySelector('svg.main-svg') !== null,
+        points: el.querySelectorAll('.point').length,
+        canvas: el.querySelector('canvas') !== null,
+      })),
+    );
+    expect(drawn.map((d) => d.id)).toEqual(figures.map((f) => `figure-${f.id}`));
+    expect(drawn.every((d) => d.svg)).toBe(true);
+    // 7 customers + 3 centres in 2D; 3 + 3 + 2 silhouette bars
+    expect(drawn.find((d) => d.id === 'figure-segments-2d')!.points).toBe(10);
+    expect(drawn.find((d) => d.id === 'figure-silhouette')!.points).toBe(7);
+    expect(drawn.find((d) => d.id === 'figure-segments-3d')!.canvas).toBe(true);
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]);
+    await context.close();
+  });
+});

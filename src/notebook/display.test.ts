@@ -6,11 +6,11 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as small from '../figures/__fixtures__/small';
 import { CHROMIUM_ARGS } from '../figures/render';
 import { segments2DFigure, segments3DFigure } from '../figures/specs';
+import { closeNotebookRenderer, figureCellHtml, renderForNotebook, showFigure } from './display';
 
-const shown: string[] = [];
+// The kernel's display API, replaced by a recorder (vi.mock is hoisted above the imports).
+const { shown } = vi.hoisted(() => ({ shown: [] as string[] }));
 vi.mock('tslab', () => ({ display: { html: (s: string) => shown.push(s) } }));
-
-const { closeNotebookRenderer, figureCellHtml, renderForNotebook, showFigure } = await import('./display');
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);

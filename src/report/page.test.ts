@@ -111,7 +111,7 @@ describe.skipIf(!hasChromium)(`reportPage in headless Chromium${hasChromium ? ''
       { timeout: 90_000 },
     );
     const drawn = await page.evaluate(() =>
-      [...document.querySelectorAll('.js-plotly-plot')].map((el) => ({
+      Array.from(document.querySelectorAll('.js-plotly-plot')).map((el) => ({
         id: el.id,
         svg: el.querySelector('svg.main-svg') !== null,
         points: el.querySelectorAll('.point').length,

@@ -215,6 +215,25 @@ describe('GET /', () => {
   });
 });
 
+describe('server faults', () => {
+  it('a bug in a handler is a 500 with a generic JSON body (no internals leaked), and the server keeps serving', async () => {
+    const faulty = buildApp({ model });
+    faulty.get('/boom', async () => {
+      throw new Error('secret internal detail');
+    });
+    const url = await faulty.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const res = await fetch(`${url}/boom`);
+      expect(res.status).toBe(500);
+      const body = await res.json();
+      expect(body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Internal error; see the server log' });
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+    } finally {
+      await faulty.close();
+    }
+  });
+});
+
 describe('body size limit option', () => {
   it('answers 413 above a custom limit and 200 below it', async () => {
     const small = buildApp({ model, bodyLimit: 200 });

@@ -158,7 +158,7 @@ function errorBody(error: FastifyError, bodyLimit: number, contentType: string |
   let problem: string;
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      problem = `Content-Type ${contentType ? JSON.stringify(contentType) : '(none)'} is not supported; send application/json`;
+      problem = `${contentType ? JSON.stringify(contentType) : '(none)'} is not supported; send application/json`;
       break;
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       problem = `is larger than the limit of ${bodyLimit} bytes; send at most ${MAX_BATCH} customers per request`;

@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseCustomersCsv, type RawTable } from '../data/parse';
+import { loadCustomersCsv } from '../data/load';
+import { syntheticCustomersCsv } from '../data/synthetic';
+import { dataHash } from '../data/hash';
+import { StagedOutput } from '../io/atomic';
+import { serializeModel } from '../model/artifact';
+import { initBackend, type BackendName } from '../model/backend';
+import { fitSegments, preprocess } from '../pipeline';
+import { buildSummary, summaryText } from './summary';
+import { clusteredCsv, preprocessedCsv } from './tables';
+import type { Summary } from './types';
+
+/** The project root: the folder above src/. */
+export const PROJECT_ROOT = resolve(__dirname, '..', '..');
+/** Where the report looks for data when --data is not given (relative to the working directory; npm runs scripts from the project root). */
+export const DEFAULT_DATA = 'data/raw/Mall_Customers.csv';
+
+/** Output layout under --out. */
+export const OUTPUTS = {
+  preprocessed: 'data/processed/preprocessed_data.csv',
+  clustered: 'data/processed/clustered_data.csv',
+  model: 'data/models/clustering_model.json',
+  summaryText: 'reports/summary.txt',
+  summaryJson: 'reports/summary.json',
+} as const;
+
+/** Options of {@link runReport}; the CLI flags map one to one. */
+export interface ReportOptions {
+  /** CSV to read. Default: data/raw/Mall_Customers.csv in the working directory; when absent there, built-in synthetic data. */
+  data?: string;
+  /** Folder all outputs go under. Default: the project root. */
+  out?: string;
+  /** Fixed k (overrides the sweep). Default: none. */
+  k?: number;
+  /** Sweep range. Default 2..10. */
+  kMin?: number;
+  kMax?: number;
+  /** Random seed for k-means++ and sampling. Default 42. */
+  seed?: number;
+  /** TensorFlow.js backend: 'auto', 'native', 'wasm' or 'cpu'. Default: env SEGMENTATION_BACKEND, else 'auto'. */
+  backend?: BackendName | 'auto';
+  /** Progress callback (the CLI draws it on a terminal). Default: none. */
+  onProgress?: (message: string) => void;
+}
+
+/** What a finished run returns. */
+export interface ReportResult {
+  summary: Summary;
+  /** Absolute paths of the files written. */
+  files: string[];
+}
+
+/**
+ * Regenerates every data artifact and summary from the raw CSV. Outputs are staged and moved into place only when
+ * all were written, so a failed run leaves earlier outputs untouched.
+ */
+export async function runReport(options: ReportOptions = {}): Promise<ReportResult> {
+  const { out = PROJECT_ROOT, k, kMin = 2, kMax = 10, seed = 42, backend, onProgress = () => {} } = options;
+  const t0 = performance.now();
+  const lap = (() => {
+    let last = t0;
+    return () => {
+      const now = performance.now();
+      const s = (now - last) / 1000;
+      last = now;
+      return Number(s.toFixed(3));
+    };
+  })();
+  const timings: Record<string, number> = {};
+
+  const backendInfo = await initBackend({ backend });
+  timings.backend = lap();
+
+  onProgress('loading data');
+  const { table, text, path, synthetic } = await readInput(options.data);
+  const hash = dataHash(text);
+  timings.load = lap();
+  const extraWarnings = synthetic
+    ? [`SYNTHETIC DATA: no dataset at ${DEFAULT_DATA}; ran on ${table.read} built-in synthetic customers. Download Mall_Customers.csv into data/raw/ (see README) or pass --data PATH.`]
+    : [];
+  if (synthetic) onProgress(`WARNING: ${extraWarnings[0]}`);
+
+  const prep = preprocess(table);
+  timings.clean = lap();
+
+  const seg = await fitSegments(prep, hash, {
+    k,
+    kMin,
+    kMax,
+    seed,
+    onProgress: (e) => onProgress(`${e.phase}${e.k ? ` k=${e.k}` : ''} ${e.done}/${e.total}`),
+  });
+  lap();
+  timings.kmeans = Number(seg.timings.kmeans_s.toFixed(3));
+  timings.silhouette = Number(seg.timings.silhouette_s.toFixed(3));
+  timings.profile = Number(seg.timings.profile_s.toFixed(3));
+
+  onProgress('writing outputs');
+  const staged = await StagedOutput.create(out);
+  try {
+    await staged.write(OUTPUTS.preprocessed, preprocessedCsv(prep.customers, prep.scaled, prep.features));
+    await staged.write(OUTPUTS.clustered, clusteredCsv(prep.customers, seg.labels));
+    await staged.write(OUTPUTS.model, serializeModel(seg.model));
+    timings.write = lap();
+    timings.total = Number(((performance.now() - t0) / 1000).toFixed(3));
+    const summary = buildSummary({
+      prep,
+      seg,
+      data: { path: synthetic ? '<built-in synthetic data>' : relativeOrAbsolute(path), synthetic, hash },
+      backend: backendInfo,
+      seed,
+      fixedK: k ?? null,
+      timings,
+      outputs: [...Object.values(OUTPUTS)],
+      warnings: extraWarnings,
+    });
+    await staged.write(OUTPUTS.summaryJson, JSON.stringify(summary, null, 2) + '\n');
+    await staged.write(OUTPUTS.summaryText, summaryText(summary));
+    const files = (await staged.commit()).map((f) => join(out, f));
+    return { summary, files };
+  } catch (e) {
+    await staged.discard();
+    throw e;
+  }
+}
+
+async function readInput(data: string | undefined): Promise<{ table: RawTable; text: string; path: string; synthetic: boolean }> {
+  if (data === undefined) {
+    const path = resolve(DEFAULT_DATA);
+    if (!existsSync(path)) {
+      const text = syntheticCustomersCsv();
+      return { table: parseCustomersCsv(text, { source: '<synthetic>' }), text, path, synthetic: true };
+    }
+    data = path;
+  }
+  const { table, text } = await loadCustomersCsv(data, { source: relativeOrAbsolute(data) });
+  return { table, text, path: data, synthetic: false };
+}
+
+function relativeOrAbsolute(p: string): string {
+  const r = relative(process.cwd(), resolve(p));
+  return r.startsWith('..') ? resolve(p) : r;
+}

@@ -1,0 +1,122 @@
+import { NUMERIC_FEATURES } from '../data/schema';
+import type { Preprocessed, Segmentation } from '../pipeline';
+import type { Summary } from './types';
+
+/** The number of clusters the original (Python) project reported as best. */
+export const ORIGINAL_K = 4;
+
+/** Inputs of {@link buildSummary}: the run's results plus facts only the caller knows. */
+export interface SummaryInput {
+  prep: Preprocessed;
+  seg: Segmentation;
+  data: Summary['data'];
+  backend: Summary['backend'];
+  seed: number;
+  /** The fixed k, when one was given. */
+  fixedK: number | null;
+  timings: Record<string, number>;
+  outputs: string[];
+  /** Extra warnings from the caller (e.g. synthetic data was used). */
+  warnings?: string[];
+  generatedAt?: string;
+}
+
+/** Assembles reports/summary.json. Pure: same input, same object (generatedAt aside). */
+export function buildSummary(input: SummaryInput): Summary {
+  const { prep, seg, fixedK } = input;
+  const selected = seg.sweep.selected;
+  const warnings = [...(input.warnings ?? []), ...prep.cleaning.warnings, ...seg.warnings];
+  if (fixedK === null && selected !== ORIGINAL_K)
+    warnings.push(
+      `The data selects k=${selected} by silhouette; the original project reported k=${ORIGINAL_K}` +
+        (seg.sweep.silhouette[String(ORIGINAL_K)] != null
+          ? ` (silhouette ${fmt(seg.sweep.silhouette[String(ORIGINAL_K)]!, 4)} at k=${ORIGINAL_K} vs ${fmt(seg.sweep.silhouette[String(selected)]!, 4)} at k=${selected})`
+          : ''),
+    );
+  const ks = seg.sweep.ks;
+  return {
+    format: 'mall-segmentation-summary',
+    version: 1,
+    generatedAt: input.generatedAt ?? new Date().toISOString(),
+    data: input.data,
+    rows: {
+      read: prep.cleaning.rows.read,
+      used: prep.cleaning.rows.used,
+      dropped: prep.cleaning.rows.dropped,
+      droppedBy: prep.cleaning.rows.droppedBy,
+      repaired: prep.cleaning.rows.repaired,
+    },
+    warnings,
+    features: prep.features,
+    k: {
+      selected,
+      rule: seg.sweep.rule,
+      range: fixedK === null ? [ks[0], ks[ks.length - 1]] : null,
+      fixed: fixedK,
+      original: ORIGINAL_K,
+      differsFromOriginal: selected !== ORIGINAL_K,
+    },
+    silhouette: seg.sweep.silhouette,
+    inertia: seg.sweep.inertia,
+    clusters: seg.profiles,
+    outliers: prep.cleaning.outliers,
+    backend: input.backend,
+    seed: input.seed,
+    timings: input.timings,
+    outputs: input.outputs,
+  };
+}
+
+function fmt(x: number, digits: number): string {
+  return x.toFixed(digits);
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+/** reports/summary.txt: the same facts as summary.json, for people. */
+export function summaryText(s: Summary): string {
+  const lines: string[] = [];
+  lines.push('Mall customer segmentation: summary', '='.repeat(35), '');
+  if (s.data.synthetic) lines.push('!!! SYNTHETIC DATA: no dataset was found, these results describe made-up customers. !!!', '');
+  lines.push(`Data: ${s.data.path} (${s.data.hash})`);
+  lines.push(`Rows: ${s.rows.read} read, ${s.rows.used} used, ${s.rows.dropped} dropped, ${s.rows.repaired} repaired`);
+  for (const [reason, n] of Object.entries(s.rows.droppedBy)) lines.push(`  dropped, ${reason}: ${n}`);
+  lines.push(`Features: ${s.features.join(', ')} (standardized)`);
+  lines.push(`Backend: ${s.backend.name} (${s.backend.reason}); seed ${s.seed}`, '');
+  lines.push(`Choosing k: ${s.k.rule}. Selected k = ${s.k.selected}.`);
+  lines.push('   k  silhouette      inertia');
+  for (const k of Object.keys(s.inertia)) {
+    const sil = s.silhouette[k];
+    const mark = Number(k) === s.k.selected ? '  <- selected' : '';
+    lines.push(`  ${k.padStart(2)}  ${sil == null ? '       n/a' : fmt(sil, 4).padStart(10)}  ${fmt(s.inertia[k], 2).padStart(11)}${mark}`);
+  }
+  lines.push('', 'Segments');
+  const header = `  id  ${pad('label', 58)}  size  share   ${NUMERIC_FEATURES.map((f) => pad(`mean ${shortName(f)}`, 12)).join(' ')}  female`;
+  lines.push(header);
+  for (const c of s.clusters) {
+    const means = NUMERIC_FEATURES.map((f) => pad(fmt(c.means[f], 1), 12)).join(' ');
+    lines.push(
+      `  ${String(c.id).padStart(2)}  ${pad(c.label, 58)}  ${String(c.size).padStart(4)}  ${(100 * c.share).toFixed(1).padStart(5)}%  ${means}  ${(100 * c.gender.Female).toFixed(0).padStart(5)}%`,
+    );
+  }
+  if (s.outliers.some((o) => o.count > 0)) {
+    lines.push('', 'Outliers (IQR rule, flagged only, data unchanged)');
+    for (const o of s.outliers)
+      if (o.count > 0) lines.push(`  ${o.feature}: ${o.count} outside [${fmt(o.lower, 1)}, ${fmt(o.upper, 1)}] (CustomerID ${o.ids.join(', ')})`);
+  }
+  lines.push('', 'Warnings');
+  if (s.warnings.length === 0) lines.push('  none');
+  for (const w of s.warnings) lines.push(`  - ${w}`);
+  lines.push('', 'Timings (s)');
+  for (const [phase, t] of Object.entries(s.timings)) lines.push(`  ${pad(phase, 22)} ${t.toFixed(3)}`);
+  lines.push('', 'Outputs');
+  for (const o of s.outputs) lines.push(`  ${o}`);
+  lines.push('', `Generated ${s.generatedAt}`);
+  return lines.join('\n') + '\n';
+}
+
+function shortName(f: string): string {
+  return f === 'Annual Income (k$)' ? 'income k$' : f === 'Spending Score (1-100)' ? 'spending' : f.toLowerCase();
+}

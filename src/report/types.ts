@@ -1,0 +1,32 @@
+import type { FeatureName } from '../data/schema';
+import type { SegmentProfile } from '../model/types';
+
+/**
+ * The machine summary written to reports/summary.json. Keys of per-k records are k as decimal strings.
+ * `summary.txt` is a rendering of the same object for people.
+ */
+export interface Summary {
+  /** Format tag and version of this file. */
+  format: 'mall-segmentation-summary';
+  version: 1;
+  /** ISO time the run finished (the only field that differs between two runs with the same data and seed). */
+  generatedAt: string;
+  /** Where the data came from; `synthetic: true` when the built-in dataset was used because no file was found. */
+  data: { path: string; synthetic: boolean; hash: string };
+  rows: { read: number; used: number; dropped: number; droppedBy: Record<string, number>; repaired: number };
+  /** Human sentences: dropped rows, repairs, outliers, convergence, k differing from the original project, ... */
+  warnings: string[];
+  /** Clustering features, in model order. */
+  features: FeatureName[];
+  k: { selected: number; rule: string; range: [number, number] | null; fixed: number | null; original: 4; differsFromOriginal: boolean };
+  silhouette: Record<string, number | null>;
+  inertia: Record<string, number>;
+  clusters: SegmentProfile[];
+  outliers: { feature: FeatureName; lower: number; upper: number; count: number; ids: number[] }[];
+  backend: { name: string; reason: string };
+  seed: number;
+  /** Seconds per phase (load, clean, sweep kmeans, sweep silhouette, profile, write, figures, total). */
+  timings: Record<string, number>;
+  /** Output files relative to --out. */
+  outputs: string[];
+}

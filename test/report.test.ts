@@ -1,0 +1,132 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, stat, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HAS_MALL, MALL_CSV, ROOT } from './paths';
+import sklearn from './fixtures/mall_sklearn_sweep.json';
+
+const run = promisify(execFile);
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const REPORT = join(ROOT, 'scripts', 'report.ts');
+
+async function report(args: string[], cwd = ROOT) {
+  try {
+    const r = await run(TSX, [REPORT, ...args], { cwd, env: { ...process.env, SEGMENTATION_BACKEND: '' }, maxBuffer: 1 << 24 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const DATA_FILES = ['data/processed/preprocessed_data.csv', 'data/processed/clustered_data.csv', 'data/models/clustering_model.json'];
+
+describe.skipIf(!HAS_MALL)('npm run report on the real Mall data (skipped: ../shared/data/Mall_Customers.csv absent)', () => {
+  let out: string;
+  let summary: any;
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'report-'));
+    const r = await report(['--data', MALL_CSV, '--out', out]);
+    expect(r.stderr + r.stdout).toContain('k=');
+    expect(r.code).toBe(0);
+    summary = JSON.parse(await readFile(join(out, 'reports/summary.json'), 'utf8'));
+  });
+
+  it('uses all 200 rows and selects the k scikit-learn selects', () => {
+    expect(summary.rows).toMatchObject({ read: 200, used: 200, dropped: 0 });
+    expect(summary.k.selected).toBe(sklearn.best_k);
+    expect(summary.features).toEqual(['Age', 'Annual Income (k$)', 'Spending Score (1-100)']);
+  });
+
+  it('matches scikit-learn silhouette within 0.01 and inertia within 0.5% (2% for k >= 7) for every k', () => {
+    for (const [k, ref] of Object.entries(sklearn.k)) {
+      expect(Math.abs(summary.silhouette[k] - ref.silhouette), `silhouette k=${k}`).toBeLessThan(0.01);
+      const limit = Number(k) >= 7 ? 1.02 : 1.005;
+      expect(summary.inertia[k] / ref.inertia, `inertia k=${k}`).toBeLessThan(limit);
+    }
+  });
+
+  it('writes every output with the documented columns and no empty or NaN cell', async () => {
+    const pre = (await readFile(join(out, DATA_FILES[0]), 'utf8')).trimEnd().split('\n');
+    expect(pre[0]).toBe('CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)');
+    expect(pre).toHaveLength(201);
+    const clustered = (await readFile(join(out, DATA_FILES[1]), 'utf8')).trimEnd().split('\n');
+    expect(clustered[0]).toBe('CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100),Cluster');
+    const clusters = new Set(clustered.slice(1).map((l) => Number(l.split(',')[5])));
+    expect([...clusters].sort()).toEqual([...Array(summary.k.selected).keys()]);
+    for (const line of [...pre, ...clustered]) expect(line).not.toMatch(/(^|,)(,|$)|NaN|undefined|null/);
+    const sizes = summary.clusters.map((c: any) => c.size);
+    expect(sizes.reduce((a: number, b: number) => a + b, 0)).toBe(200);
+    expect(new Set(summary.clusters.map((c: any) => c.label)).size).toBe(summary.k.selected);
+    const text = await readFile(join(out, 'reports/summary.txt'), 'utf8');
+    expect(text).toContain(`Selected k = ${summary.k.selected}`);
+    expect(summary.backend.name).toMatch(/native|wasm|cpu/);
+    expect(summary.seed).toBe(42);
+  });
+
+  it('gives byte-identical data files and model on a second run with the same seed', async () => {
+    const out2 = await mkdtemp(join(tmpdir(), 'report-'));
+    expect((await report(['--data', MALL_CSV, '--out', out2])).code).toBe(0);
+    for (const f of DATA_FILES) expect(await readFile(join(out2, f), 'utf8'), f).toBe(await readFile(join(out, f), 'utf8'));
+  });
+
+  it('refuses an unusable file with one line, leaving earlier outputs untouched', async () => {
+    const before = await Promise.all(DATA_FILES.map(async (f) => (await stat(join(out, f))).mtimeMs));
+    const bad = join(out, 'bad.csv');
+    await writeFile(bad, 'CustomerID,Gender,Age,Annual Income (k$)\n1,Male,19,15\n');
+    const r = await report(['--data', bad, '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/Spending Score \(1-100\)".*missing.*bad\.csv/);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    const after = await Promise.all(DATA_FILES.map(async (f) => (await stat(join(out, f))).mtimeMs));
+    expect(after).toEqual(before);
+    expect((await readdir(out)).filter((f) => f.startsWith('.staging'))).toEqual([]);
+  });
+
+  it('refuses --k larger than the data and a missing --data file', async () => {
+    const small = join(out, 'small.csv');
+    await writeFile(small, 'CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n1,Male,19,15,39\n2,Female,21,15,81\n3,Female,40,60,50\n');
+    const r = await report(['--data', small, '--out', out, '--k', '5']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/k=5/);
+    const missing = await report(['--data', join(out, 'nope.csv'), '--out', out]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nope\.csv/);
+  });
+});
+
+describe('npm run report on other data', () => {
+  it('cleans a dirty file with every row accounted for and no empty cell in the outputs', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'report-dirty-'));
+    const rows = ['\ufeffCustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100),Extra'];
+    for (let i = 1; i <= 60; i++) rows.push(`${i},${i % 2 ? ' female' : 'MALE'},${18 + (i * 7) % 50},${15 + (i * 13) % 120},${1 + (i * 37) % 100},x`);
+    rows.push('61,Female,,40,50,x', '62,Male,200,40,50,x', '63,Female,30,40,101,x', '64,Male,30,-5,50,x', '1,Female,19,15,39,x', '65,Robot,30,40,50,x', '', '66,Female,thirty,40,50,x');
+    rows.push(rows[5]); // exact duplicate of customer 5
+    await writeFile(join(out, 'dirty.csv'), rows.join('\r\n') + '\r\n');
+    const r = await report(['--data', join(out, 'dirty.csv'), '--out', out, '--k-max', '5']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(await readFile(join(out, 'reports/summary.json'), 'utf8'));
+    expect(s.rows.read).toBe(68); // 60 good + 7 bad non-blank lines + 1 exact duplicate; the blank line is not a row
+    expect(s.rows.used).toBe(60);
+    expect(s.rows.read).toBe(s.rows.used + s.rows.dropped);
+    expect(Object.values(s.rows.droppedBy).reduce((a: number, b) => a + (b as number), 0)).toBe(s.rows.dropped);
+    for (const f of DATA_FILES.slice(0, 2)) expect(await readFile(join(out, f), 'utf8')).not.toMatch(/,,|,\n|NaN/);
+  });
+
+  it('falls back to built-in synthetic data, loudly, when the default data file is absent', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'report-synth-'));
+    await mkdir(join(cwd, 'data'), { recursive: true });
+    const r = await report(['--out', cwd, '--k-max', '6'], cwd);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/SYNTHETIC DATA/);
+    expect(r.stdout).toMatch(/SYNTHETIC/);
+    const s = JSON.parse(await readFile(join(cwd, 'reports/summary.json'), 'utf8'));
+    expect(s.data.synthetic).toBe(true);
+    expect(s.warnings.join(' ')).toMatch(/SYNTHETIC DATA/);
+    expect(await readFile(join(cwd, 'reports/summary.txt'), 'utf8')).toMatch(/SYNTHETIC DATA/);
+  });
+});

@@ -1,22 +1,21 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../io/modelFile';
 import { predict, type SegmentModel } from '../model/artifact';
+import { HAS_MALL, MALL_CSV, ROOT } from '../../test/paths';
 import { buildApp } from './app';
 
 // End to end on the real data: `npm run report` into a temp dir, then the API serves its model.
-const ROOT = resolve(__dirname, '../..');
-const DATA = '/work/shared/data/Mall_Customers.csv';
+const DATA = MALL_CSV;
 const TSX = require.resolve('tsx/cli');
-const hasData = existsSync(DATA);
 
-describe.skipIf(!hasData)(`the training customers round-trip through the API${hasData ? '' : ` (SKIPPED: ${DATA} not found)`}`, () => {
+describe.skipIf(!HAS_MALL)(`the training customers round-trip through the API${HAS_MALL ? '' : ` (SKIPPED: ${MALL_CSV} not found)`}`, () => {
   let out: string;
   let model: SegmentModel;
   let app: FastifyInstance;

@@ -7,7 +7,7 @@ import { display } from 'tslab';
 /** What {@link tableHtml} accepts: a danfojs DataFrame or Series (duck-typed), or a list of records. */
 export type TableInput =
   | { index: readonly (string | number)[]; values: readonly unknown[]; columns?: readonly string[]; ndim?: number }
-  | readonly Record<string, unknown>[];
+  | readonly object[];
 
 /** Options of {@link tableHtml}. */
 export interface TableOptions {
@@ -50,7 +50,7 @@ export function tableHtml(input: TableInput, options: TableOptions = {}): string
     header = records.length ? Object.keys(records[0]) : [];
     rows = records.map((r) => header.map((h) => r[h]));
   } else {
-    const frame = input as Exclude<TableInput, readonly Record<string, unknown>[]>;
+    const frame = input as Exclude<TableInput, readonly object[]>;
     const isSeries = frame.ndim === 1 || !Array.isArray(frame.values[0]);
     const columns = isSeries ? ['value'] : [...(frame.columns ?? [])];
     const values = isSeries ? frame.values.map((v) => [v]) : (frame.values as unknown[][]);

@@ -1,0 +1,164 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cellSource, cellsWithOutputs, findCellErrors, parseNotebook, type Notebook } from '../src/notebook/ipynb';
+import { KERNEL_NAME } from '../src/notebook/kernelspec';
+import { HAS_MALL, MALL_CSV, ROOT } from './paths';
+
+const run = promisify(execFile);
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const NAMES = ['preprocessing', 'modeling'] as const;
+
+async function committed(name: string): Promise<Notebook> {
+  const file = join(ROOT, 'notebooks', `${name}.ipynb`);
+  return parseNotebook(await readFile(file, 'utf8'), file);
+}
+
+function hasCommand(cmd: string, args: string[]): boolean {
+  try {
+    execFileSync(cmd, args, { stdio: 'ignore', timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function tsx(script: string, args: string[]) {
+  try {
+    const r = await run(TSX, [join(ROOT, 'scripts', script), ...args], { cwd: ROOT, maxBuffer: 1 << 26 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+function streamText(nb: Notebook): string {
+  return nb.cells
+    .flatMap((c) => c.outputs ?? [])
+    .filter((o) => o.output_type === 'stream')
+    .map((o) => (Array.isArray(o.text) ? o.text.join('') : String(o.text ?? '')))
+    .join('');
+}
+
+describe('notebooks as committed', () => {
+  it.each(NAMES)('%s.ipynb has no outputs or execution counts', async (name) => {
+    const nb = await committed(name);
+    expect(cellsWithOutputs(nb), `cells with outputs in notebooks/${name}.ipynb: clear outputs before committing`).toEqual([]);
+  });
+
+  it.each(NAMES)('%s.ipynb asks for the project kernel and has one parameters cell at the top', async (name) => {
+    const nb = await committed(name);
+    expect((nb.metadata.kernelspec as { name: string }).name).toBe(KERNEL_NAME);
+    const code = nb.cells.filter((c) => c.cell_type === 'code');
+    expect(code[0].metadata.tags).toEqual(['parameters']);
+    expect(code.filter((c) => c.metadata.tags?.includes('parameters'))).toHaveLength(1);
+    expect(cellSource(code[0])).toMatch(/^const DATA_PATH = /m);
+    expect(cellSource(code[0])).toMatch(/^const OUT_DIR = /m);
+  });
+
+  it.each(NAMES)('%s.ipynb calls src/ and defines no analysis of its own', async (name) => {
+    const nb = await committed(name);
+    const code = nb.cells.filter((c) => c.cell_type === 'code').map(cellSource);
+    const imports = code.join('\n').match(/from '[^']+'/g) ?? [];
+    for (const spec of imports) expect(spec).toMatch(/^from '(\.\/src\/[\w/]+|danfojs-node|path)'$/);
+    for (const source of code) {
+      expect(source).not.toMatch(/\bfunction\b|\bclass\b|Math\.|\breduce\(|\bfor \(let/);
+    }
+    // Every step is introduced by a markdown cell.
+    nb.cells.forEach((c, i) => {
+      if (i > 3 && c.cell_type === 'code') expect(nb.cells[i - 1].cell_type, `cell ${i + 1} of ${name}`).toBe('markdown');
+    });
+  });
+
+  it('modeling.ipynb declares the k range and seed as parameters', async () => {
+    const params = cellSource((await committed('modeling')).cells.find((c) => c.metadata.tags?.includes('parameters'))!);
+    for (const p of ['SEED', 'K_MIN', 'K_MAX']) expect(params).toMatch(new RegExp(`^const ${p} = `, 'm'));
+  });
+});
+
+const HAS_NBCONVERT = hasCommand('jupyter-nbconvert', ['--version']);
+
+describe.skipIf(!HAS_NBCONVERT || !HAS_MALL)(
+  `npm run notebooks on the Mall data (skipped: ${!HAS_NBCONVERT ? 'jupyter-nbconvert not installed' : '../shared/data/Mall_Customers.csv absent'})`,
+  () => {
+    let out: string;
+    let reportOut: string;
+    let result: { code: number; stdout: string; stderr: string };
+    let summary: any;
+    const executed: Record<string, Notebook> = {};
+
+    beforeAll(async () => {
+      out = await mkdtemp(join(tmpdir(), 'notebooks-'));
+      reportOut = await mkdtemp(join(tmpdir(), 'notebooks-report-'));
+      const t0 = performance.now();
+      const [nb, report] = await Promise.all([
+        tsx('notebooks.ts', ['--data', MALL_CSV, '--seed', '42', '--out', out]),
+        tsx('report.ts', ['--data', MALL_CSV, '--seed', '42', '--out', reportOut]),
+      ]);
+      process.stderr.write(`notebooks + report: ${((performance.now() - t0) / 1000).toFixed(1)} s\n${nb.stderr}`);
+      result = nb;
+      expect(report.code, report.stderr).toBe(0);
+      summary = JSON.parse(await readFile(join(reportOut, 'reports/summary.json'), 'utf8'));
+      for (const name of NAMES) {
+        const file = join(out, 'reports/notebooks', `${name}.ipynb`);
+        if (existsSync(file)) executed[name] = parseNotebook(await readFile(file, 'utf8'), file);
+      }
+    }, 240_000);
+
+    it('exits 0 and writes executed .ipynb and .html for both notebooks, with no error output', () => {
+      expect(result.code, result.stderr).toBe(0);
+      for (const name of NAMES) {
+        expect(existsSync(join(out, 'reports/notebooks', `${name}.html`))).toBe(true);
+        expect(findCellErrors(executed[name])).toEqual([]);
+        const code = executed[name].cells.filter((c) => c.cell_type === 'code');
+        expect(code.every((c) => typeof c.execution_count === 'number')).toBe(true);
+      }
+    });
+
+    it('ran with the data path and seed given on the command line', () => {
+      const params = cellSource(executed.modeling.cells.find((c) => c.metadata.tags?.includes('parameters'))!);
+      expect(params).toContain(`const DATA_PATH = ${JSON.stringify(MALL_CSV)};`);
+      expect(params).toContain('const SEED = 42;');
+      expect(params).toContain(`const OUT_DIR = ${JSON.stringify(out)};`);
+    });
+
+    it('shows the same selected k, silhouette and segment sizes as npm run report', () => {
+      const m = /Selected k=(\d+) \(([^)]*)\); mean silhouette ([\d.]+); segment sizes ([\d, ]+)/.exec(streamText(executed.modeling));
+      expect(m, 'the "Selected k=" line of modeling.ipynb').not.toBeNull();
+      const k = Number(m![1]);
+      expect(k).toBe(summary.k.selected);
+      expect(m![2]).toBe(summary.k.rule);
+      expect(Number(m![3])).toBeCloseTo(summary.silhouette[String(k)], 4);
+      expect(m![4].split(', ').map(Number)).toEqual(summary.clusters.map((c: { size: number }) => c.size));
+    });
+
+    it('writes the same processed data, clustered data and model bytes as the report', async () => {
+      for (const f of ['data/processed/preprocessed_data.csv', 'data/processed/clustered_data.csv', 'data/models/clustering_model.json'])
+        expect(await readFile(join(out, f), 'utf8'), f).toBe(await readFile(join(reportOut, f), 'utf8'));
+    });
+
+    it('puts a static image of every chart into the HTML export', async () => {
+      const html = await readFile(join(out, 'reports/notebooks/modeling.html'), 'utf8');
+      const images = html.match(/<img [^>]*src="data:image\/(png|svg\+xml)[^"]*"/g) ?? [];
+      expect(images.length).toBeGreaterThanOrEqual(5); // model selection, silhouette, profiles, 2D, 3D
+      const pre = await readFile(join(out, 'reports/notebooks/preprocessing.html'), 'utf8');
+      expect(pre.match(/<img [^>]*src="data:image\/(png|svg\+xml)/g)?.length ?? 0).toBeGreaterThanOrEqual(1);
+    });
+
+    it('exits 1 with one line naming the notebook and the failing cell', async () => {
+      const bad = join(out, 'bad.csv');
+      await writeFile(bad, 'CustomerID,Gender,Age,Annual Income (k$)\n1,Male,19,15\n');
+      const r = await tsx('notebooks.ts', ['--data', bad, '--out', out]);
+      expect(r.code).toBe(1);
+      const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('error:'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^error: notebooks\/preprocessing.ipynb cell \d+ \[.*loadCustomersCsv.*\] failed: DataError: .*Spending Score/);
+      expect(r.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    }, 120_000);
+  },
+);

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { buildApp, clusterViews } from './app';
 import { plotlyScript } from '../figures/html';
+import { CHROMIUM_ARGS, findChromium } from '../figures/render';
 import { CUSTOMER_TRACE, pageFigure, renderPage, type PageTraining } from './page';
 import { HAND_CUSTOMERS, handModel } from './test-support';
 
@@ -37,10 +37,11 @@ describe('renderPage', () => {
   });
 });
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+const chromiumFound = findChromium();
+const chromiumPath = 'path' in chromiumFound ? chromiumFound.path : null;
+const skipReason = 'reason' in chromiumFound ? chromiumFound.reason : '';
 
-describe.skipIf(!hasChromium)(`the page at / in headless Chromium${hasChromium ? '' : ` (SKIPPED: ${CHROMIUM} not found)`}`, () => {
+describe.skipIf(!chromiumPath)(`the page at / in headless Chromium${chromiumPath ? '' : ` (SKIPPED: ${skipReason})`}`, () => {
   let app: FastifyInstance;
   let base: string;
   let browser: Browser;
@@ -49,8 +50,8 @@ describe.skipIf(!hasChromium)(`the page at / in headless Chromium${hasChromium ?
     app = buildApp({ model, training, plotlyJs: plotlyScript({ bundle: 'basic' }) });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      executablePath: chromiumPath!,
+      args: [...CHROMIUM_ARGS],
     });
   });
   afterAll(async () => {

@@ -171,7 +171,7 @@ export async function startRenderer(options: RendererOptions = {}): Promise<{ re
       const draw = page.evaluate(
         async ({ data, layout, w, h }) => {
           const t0 = performance.now();
-          const plotly = (window as unknown as { Plotly: { toImage: (f: unknown, o: unknown) => Promise<string> } }).Plotly;
+          const plotly = (globalThis as unknown as { Plotly: { toImage: (f: unknown, o: unknown) => Promise<string> } }).Plotly;
           const url = await plotly.toImage({ data, layout }, { format: 'png', width: w, height: h, scale: 1 });
           return { url, ms: performance.now() - t0 };
         },

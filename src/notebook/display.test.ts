@@ -32,6 +32,27 @@ afterAll(async () => {
   await closeNotebookRenderer();
 });
 
+describe('in the tslab kernel', () => {
+  it('compiles without the DOM library, as tslab compiles local files (no lib "DOM")', async () => {
+    const ts = await import('typescript');
+    const program = ts.createProgram([join(__dirname, 'display.ts')], {
+      target: ts.ScriptTarget.ES2022,
+      lib: ['lib.es2022.d.ts'],
+      types: ['node'],
+      strict: true,
+      noEmit: true,
+      module: ts.ModuleKind.CommonJS,
+      moduleResolution: ts.ModuleResolutionKind.Node10,
+      esModuleInterop: true,
+      skipLibCheck: true,
+    });
+    const messages = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+    expect(messages).toEqual([]);
+  });
+});
+
 describe('figureCellHtml', () => {
   it('puts the PNG in an <img> and a script that swaps it for the live chart', () => {
     const png = tinyPng();

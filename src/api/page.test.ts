@@ -77,6 +77,7 @@ describe.skipIf(!chromiumPath)(`the page at / in headless Chromium${chromiumPath
     await page.click('#submit');
     await page.waitForSelector('#segment-label');
     expect(await page.textContent('#segment-label')).toBe(`Segment 1: ${model.profiles[1].label}`);
+    expect(await page.getAttribute('#segment-row-1', 'class')).toBe('answer');
 
     const customerTrace = await page.evaluate(() => {
       const data = (document.getElementById('chart') as unknown as { data: { x: number[]; y: number[] }[] }).data;
@@ -91,6 +92,8 @@ describe.skipIf(!chromiumPath)(`the page at / in headless Chromium${chromiumPath
     await page.click('#submit');
     await page.waitForFunction(() => document.getElementById('segment-label')?.textContent?.startsWith('Segment 0'));
     expect(await page.textContent('#segment-label')).toBe(`Segment 0: ${model.profiles[0].label}`);
+    expect(await page.getAttribute('#segment-row-0', 'class')).toBe('answer');
+    expect(await page.getAttribute('#segment-row-1', 'class')).toBe('');
 
     expect(errors).toEqual([]);
     expect(external).toEqual([]); // self-contained: no CDN

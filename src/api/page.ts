@@ -64,7 +64,7 @@ export function renderPage(options: PageOptions): string {
   const { model, clusters, training, plotlyJs = '' } = options;
   const figure = pageFigure({ model, training });
   const rows = clusters
-    .map((c) => `<tr><td>${c.id}</td><td>${escapeHtml(c.label)}</td><td>${c.size}</td><td>${(100 * c.share).toFixed(1)}%</td></tr>`)
+    .map((c) => `<tr id="segment-row-${c.id}"><td>${c.id}</td><td>${escapeHtml(c.label)}</td><td>${c.size}</td><td>${(100 * c.share).toFixed(1)}%</td></tr>`)
     .join('');
   const plotly = plotlyJs ? `<script>${plotlyJs}</script>` : ''; // plotlyScript() is already escaped for inline use
   return `<!doctype html>
@@ -80,6 +80,8 @@ label { display: flex; flex-direction: column; font-size: .9rem; gap: .25rem; }
 input, select, button { font: inherit; padding: .35rem; }
 #result { margin: 1rem 0; padding: .75rem; border-radius: 6px; background: #f3f6fa; min-height: 1.5rem; }
 #result.error { background: #fdecea; color: #8a1c1c; }
+.note { color: #555; font-size: .9rem; }
+tr.answer { background: #fff3c4; font-weight: 600; }
 table { border-collapse: collapse; margin-top: 1rem; } td, th { padding: .25rem .75rem; border-bottom: 1px solid #ddd; text-align: left; }
 </style>
 ${plotly}
@@ -97,6 +99,7 @@ API: <a href="/docs">/docs</a> (OpenAPI), <a href="/clusters">/clusters</a>, <a 
 </form>
 <div id="result" role="status" aria-live="polite">Enter a customer and press "Find segment".</div>
 <div id="chart">${plotlyJs ? '' : '<p>(Chart unavailable: plotly.js was not bundled with this server.)</p>'}</div>
+${model.features.length > 2 ? `<p class="note">The chart shows annual income and spending score; the model also uses ${model.features.filter((f) => f !== COLUMNS.income && f !== COLUMNS.spending).map((f) => escapeHtml(f.toLowerCase())).join(', ')}, so a customer can sit nearer another segment's diamond here than in the model's space.</p>` : ''}
 <table><thead><tr><th>Segment</th><th>Label</th><th>Customers</th><th>Share</th></tr></thead><tbody>${rows}</tbody></table>
 <script>
 (function () {
@@ -127,6 +130,9 @@ API: <a href="/docs">/docs</a> (OpenAPI), <a href="/clusters">/clusters</a>, <a 
         strong.textContent = 'Segment ' + p.cluster + ': ' + p.label;
         result.appendChild(strong);
         result.dataset.cluster = String(p.cluster);
+        Array.prototype.forEach.call(document.querySelectorAll('tr.answer'), function (tr) { tr.className = ''; });
+        var row = document.getElementById('segment-row-' + p.cluster);
+        if (row) row.className = 'answer';
         result.appendChild(document.createTextNode(' (distance to centre ' + p.distance.toFixed(2) + ' standard units' + (p.outlier ? '; far from every segment: an outlier' : '') + ')'));
         if (hasPlotly) {
           var last = figure.data.length - 1;

@@ -1,5 +1,5 @@
 /**
- * npm run report -- [--data PATH] [--out DIR] [--k K] [--k-min A --k-max B] [--seed S] [--backend auto|native|wasm|cpu]
+ * npm run report -- [--data PATH] [--out DIR] [--k K] [--k-min A --k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
  * Regenerates every report from the raw CSV without a notebook kernel.
  */
 import { parseArgs } from 'node:util';
@@ -8,7 +8,7 @@ import type { BackendName } from '../src/model/backend';
 import { runReport } from '../src/report/run';
 import { intOption, cliMain } from './cli';
 
-const HELP = `Usage: npm run report -- [--data PATH] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S] [--backend auto|native|wasm|cpu]`;
+const HELP = `Usage: npm run report -- [--data PATH] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]`;
 
 cliMain(async () => {
   const { values } = parseArgs({
@@ -20,6 +20,7 @@ cliMain(async () => {
       'k-max': { type: 'string' },
       seed: { type: 'string' },
       backend: { type: 'string' },
+      'no-png': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -36,9 +37,11 @@ cliMain(async () => {
     kMin: intOption(values['k-min'], '--k-min'),
     kMax: intOption(values['k-max'], '--k-max'),
     seed: intOption(values.seed, '--seed'),
+    png: !values['no-png'],
     backend: values.backend as BackendName | 'auto' | undefined,
     onProgress: (m) => {
-      if (m.startsWith('WARNING')) process.stderr.write(`\n${'!'.repeat(78)}\n${m}\n${'!'.repeat(78)}\n`);
+      if (m.startsWith('NOTE')) process.stderr.write(`${tty ? '\r\x1b[2K' : ''}${m}\n`);
+      else if (m.startsWith('WARNING')) process.stderr.write(`\n${'!'.repeat(78)}\n${m}\n${'!'.repeat(78)}\n`);
       else if (tty) process.stderr.write(`\r\x1b[2K${m}`);
     },
   });

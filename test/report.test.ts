@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { PNG } from 'pngjs';
 import { HAS_MALL, MALL_CSV, ROOT } from './paths';
 import sklearn from './fixtures/mall_sklearn_sweep.json';
 
@@ -11,9 +13,9 @@ const run = promisify(execFile);
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const REPORT = join(ROOT, 'scripts', 'report.ts');
 
-async function report(args: string[], cwd = ROOT) {
+async function report(args: string[], cwd = ROOT, env: Record<string, string> = {}) {
   try {
-    const r = await run(TSX, [REPORT, ...args], { cwd, env: { ...process.env, SEGMENTATION_BACKEND: '' }, maxBuffer: 1 << 24 });
+    const r = await run(TSX, [REPORT, ...args], { cwd, env: { ...process.env, SEGMENTATION_BACKEND: '', ...env }, maxBuffer: 1 << 24 });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -66,9 +68,23 @@ describe.skipIf(!HAS_MALL)('npm run report on the real Mall data (skipped: ../sh
     expect(summary.seed).toBe(42);
   });
 
+  it.skipIf(!existsSync('/usr/bin/chromium'))('renders every figure as PNG (>= 1200x800) and HTML, and the report page (skipped: no /usr/bin/chromium)', async () => {
+    const names = ['Customer Segmentation 2D', 'Customer Segmentation 3D', 'Model Selection', 'Silhouette by Segment', 'Segment Profiles'];
+    for (const name of names) {
+      const png = PNG.sync.read(await readFile(join(out, 'reports/figures', `${name}.png`)));
+      expect(png.width, name).toBeGreaterThanOrEqual(1200);
+      expect(png.height, name).toBeGreaterThanOrEqual(800);
+      expect(await readFile(join(out, 'reports/figures', `${name}.html`), 'utf8')).not.toMatch(/<script[^>]+src=["']https?:/);
+      expect(summary.outputs).toContain(`reports/figures/${name}.png`);
+    }
+    const page = await readFile(join(out, 'reports/index.html'), 'utf8');
+    for (const c of summary.clusters) expect(page).toContain(c.label);
+    expect(summary.timings.figures).toBeGreaterThan(0);
+  });
+
   it('gives byte-identical data files and model on a second run with the same seed', async () => {
     const out2 = await mkdtemp(join(tmpdir(), 'report-'));
-    expect((await report(['--data', MALL_CSV, '--out', out2])).code).toBe(0);
+    expect((await report(['--data', MALL_CSV, '--out', out2, '--no-png'])).code).toBe(0);
     for (const f of DATA_FILES) expect(await readFile(join(out2, f), 'utf8'), f).toBe(await readFile(join(out, f), 'utf8'));
   });
 
@@ -76,7 +92,7 @@ describe.skipIf(!HAS_MALL)('npm run report on the real Mall data (skipped: ../sh
     const before = await Promise.all(DATA_FILES.map(async (f) => (await stat(join(out, f))).mtimeMs));
     const bad = join(out, 'bad.csv');
     await writeFile(bad, 'CustomerID,Gender,Age,Annual Income (k$)\n1,Male,19,15\n');
-    const r = await report(['--data', bad, '--out', out]);
+    const r = await report(['--data', bad, '--out', out, '--no-png']);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/Spending Score \(1-100\)".*missing.*bad\.csv/);
@@ -89,10 +105,10 @@ describe.skipIf(!HAS_MALL)('npm run report on the real Mall data (skipped: ../sh
   it('refuses --k larger than the data and a missing --data file', async () => {
     const small = join(out, 'small.csv');
     await writeFile(small, 'CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n1,Male,19,15,39\n2,Female,21,15,81\n3,Female,40,60,50\n');
-    const r = await report(['--data', small, '--out', out, '--k', '5']);
+    const r = await report(['--data', small, '--out', out, '--k', '5', '--no-png']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/k=5/);
-    const missing = await report(['--data', join(out, 'nope.csv'), '--out', out]);
+    const missing = await report(['--data', join(out, 'nope.csv'), '--out', out, '--no-png']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/nope\.csv/);
   });
@@ -106,7 +122,7 @@ describe('npm run report on other data', () => {
     rows.push('61,Female,,40,50,x', '62,Male,200,40,50,x', '63,Female,30,40,101,x', '64,Male,30,-5,50,x', '1,Female,19,15,39,x', '65,Robot,30,40,50,x', '', '66,Female,thirty,40,50,x');
     rows.push(rows[5]); // exact duplicate of customer 5
     await writeFile(join(out, 'dirty.csv'), rows.join('\r\n') + '\r\n');
-    const r = await report(['--data', join(out, 'dirty.csv'), '--out', out, '--k-max', '5']);
+    const r = await report(['--data', join(out, 'dirty.csv'), '--out', out, '--k-max', '5', '--no-png']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const s = JSON.parse(await readFile(join(out, 'reports/summary.json'), 'utf8'));
@@ -120,7 +136,7 @@ describe('npm run report on other data', () => {
   it('falls back to built-in synthetic data, loudly, when the default data file is absent', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'report-synth-'));
     await mkdir(join(cwd, 'data'), { recursive: true });
-    const r = await report(['--out', cwd, '--k-max', '6'], cwd);
+    const r = await report(['--out', cwd, '--k-max', '6', '--no-png'], cwd);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/SYNTHETIC DATA/);
     expect(r.stdout).toMatch(/SYNTHETIC/);
@@ -128,5 +144,21 @@ describe('npm run report on other data', () => {
     expect(s.data.synthetic).toBe(true);
     expect(s.warnings.join(' ')).toMatch(/SYNTHETIC DATA/);
     expect(await readFile(join(cwd, 'reports/summary.txt'), 'utf8')).toMatch(/SYNTHETIC DATA/);
+  });
+
+  it('still finishes without a browser, writes the HTML figures and says in one line how to enable PNGs', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'report-nobrowser-'));
+    const r = await report(['--data', join(ROOT, 'src/data/__fixtures__/dirty.csv'), '--out', out, '--k-max', '3'], ROOT, {
+      CHROMIUM_PATH: '/nonexistent/chromium',
+    });
+    expect(r.code).toBe(0);
+    const notes = r.stderr.split('\n').filter((l) => /PNG/.test(l));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/PNG figures skipped.*(apt-get install chromium|CHROMIUM_PATH)/);
+    const files = await readdir(join(out, 'reports/figures'));
+    expect(files.filter((f) => f.endsWith('.html'))).toHaveLength(5);
+    expect(files.filter((f) => f.endsWith('.png'))).toEqual([]);
+    const s = JSON.parse(await readFile(join(out, 'reports/summary.json'), 'utf8'));
+    expect(s.warnings.join('\n')).toMatch(/PNG figures skipped/);
   });
 });

@@ -8,6 +8,10 @@ import { StagedOutput } from '../io/atomic';
 import { serializeModel } from '../model/artifact';
 import { initBackend, type BackendName } from '../model/backend';
 import { fitSegments, preprocess } from '../pipeline';
+import { startRenderer } from '../figures/render';
+import { reportFigures } from '../figures/specs';
+import { writeFigureFiles } from './figureFiles';
+import { reportPage } from './page';
 import { buildSummary, summaryText } from './summary';
 import { clusteredCsv, preprocessedCsv } from './tables';
 import type { Summary } from './types';
@@ -24,6 +28,8 @@ export const OUTPUTS = {
   model: 'data/models/clustering_model.json',
   summaryText: 'reports/summary.txt',
   summaryJson: 'reports/summary.json',
+  page: 'reports/index.html',
+  figures: 'reports/figures',
 } as const;
 
 /** Options of {@link runReport}; the CLI flags map one to one. */
@@ -41,6 +47,9 @@ export interface ReportOptions {
   seed?: number;
   /** TensorFlow.js backend: 'auto', 'native', 'wasm' or 'cpu'. Default: env SEGMENTATION_BACKEND, else 'auto'. */
   backend?: BackendName | 'auto';
+  /** Render PNG figures in headless Chromium (HTML figures are always written). Default true; without a browser the
+   * report still finishes and says how to enable PNGs. */
+  png?: boolean;
   /** Progress callback (the CLI draws it on a terminal). Default: none. */
   onProgress?: (message: string) => void;
 }
@@ -57,7 +66,7 @@ export interface ReportResult {
  * all were written, so a failed run leaves earlier outputs untouched.
  */
 export async function runReport(options: ReportOptions = {}): Promise<ReportResult> {
-  const { out = PROJECT_ROOT, k, kMin = 2, kMax = 10, seed = 42, backend, onProgress = () => {} } = options;
+  const { out = PROJECT_ROOT, k, kMin = 2, kMax = 10, seed = 42, backend, png = true, onProgress = () => {} } = options;
   const t0 = performance.now();
   const lap = (() => {
     let last = t0;
@@ -70,59 +79,90 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
   })();
   const timings: Record<string, number> = {};
 
-  const backendInfo = await initBackend({ backend });
-  timings.backend = lap();
-
-  onProgress('loading data');
-  const { table, text, path, synthetic } = await readInput(options.data);
-  const hash = dataHash(text);
-  timings.load = lap();
-  const extraWarnings = synthetic
-    ? [`SYNTHETIC DATA: no dataset at ${DEFAULT_DATA}; ran on ${table.read} built-in synthetic customers. Download Mall_Customers.csv into data/raw/ (see README) or pass --data PATH.`]
-    : [];
-  if (synthetic) onProgress(`WARNING: ${extraWarnings[0]}`);
-
-  const prep = preprocess(table);
-  timings.clean = lap();
-
-  const seg = await fitSegments(prep, hash, {
-    k,
-    kMin,
-    kMax,
-    seed,
-    onProgress: (e) => onProgress(`${e.phase}${e.k ? ` k=${e.k}` : ''} ${e.done}/${e.total}`),
-  });
-  lap();
-  timings.kmeans = Number(seg.timings.kmeans_s.toFixed(3));
-  timings.silhouette = Number(seg.timings.silhouette_s.toFixed(3));
-  timings.profile = Number(seg.timings.profile_s.toFixed(3));
-
-  onProgress('writing outputs');
-  const staged = await StagedOutput.create(out);
+  // The browser launches and parses plotly.js in the background while the data work runs.
+  const rendering = png ? startRenderer() : Promise.resolve({ renderer: null, reason: 'PNG figures not requested' });
   try {
-    await staged.write(OUTPUTS.preprocessed, preprocessedCsv(prep.customers, prep.scaled, prep.features));
-    await staged.write(OUTPUTS.clustered, clusteredCsv(prep.customers, seg.labels));
-    await staged.write(OUTPUTS.model, serializeModel(seg.model));
-    timings.write = lap();
-    timings.total = Number(((performance.now() - t0) / 1000).toFixed(3));
-    const summary = buildSummary({
-      prep,
-      seg,
-      data: { path: synthetic ? '<built-in synthetic data>' : relativeOrAbsolute(path), synthetic, hash },
-      backend: backendInfo,
+    const backendInfo = await initBackend({ backend });
+    timings.backend = lap();
+
+    onProgress('loading data');
+    const { table, text, path, synthetic } = await readInput(options.data);
+    const hash = dataHash(text);
+    timings.load = lap();
+    const extraWarnings = synthetic
+      ? [`SYNTHETIC DATA: no dataset at ${DEFAULT_DATA}; ran on ${table.read} built-in synthetic customers. Download Mall_Customers.csv into data/raw/ (see README) or pass --data PATH.`]
+      : [];
+    if (synthetic) onProgress(`WARNING: ${extraWarnings[0]}`);
+
+    const prep = preprocess(table);
+    timings.clean = lap();
+
+    const seg = await fitSegments(prep, hash, {
+      k,
+      kMin,
+      kMax,
       seed,
-      fixedK: k ?? null,
-      timings,
-      outputs: [...Object.values(OUTPUTS)],
-      warnings: extraWarnings,
+      onProgress: (e) => onProgress(`${e.phase}${e.k ? ` k=${e.k}` : ''} ${e.done}/${e.total}`),
     });
-    await staged.write(OUTPUTS.summaryJson, JSON.stringify(summary, null, 2) + '\n');
-    await staged.write(OUTPUTS.summaryText, summaryText(summary));
-    const files = (await staged.commit()).map((f) => join(out, f));
-    return { summary, files };
-  } catch (e) {
-    await staged.discard();
-    throw e;
+    lap();
+    timings.kmeans = Number(seg.timings.kmeans_s.toFixed(3));
+    timings.silhouette = Number(seg.timings.silhouette_s.toFixed(3));
+    timings.profile = Number(seg.timings.profile_s.toFixed(3));
+
+    onProgress('writing outputs');
+    const staged = await StagedOutput.create(out);
+    const { renderer, reason: noPngReason } = await rendering;
+    try {
+      await staged.write(OUTPUTS.preprocessed, preprocessedCsv(prep.customers, prep.scaled, prep.features));
+      await staged.write(OUTPUTS.clustered, clusteredCsv(prep.customers, seg.labels));
+      await staged.write(OUTPUTS.model, serializeModel(seg.model));
+      timings.write = lap();
+
+      onProgress(renderer ? 'rendering figures' : 'writing figures (HTML only)');
+      const figures = reportFigures({
+        sweep: seg.sweep,
+        points: { customers: prep.customers, labels: seg.labels, profiles: seg.profiles },
+        silhouetteSamples: seg.silhouetteSamples,
+        population: seg.population,
+      });
+      const figureDir = join(staged.stagingDir, OUTPUTS.figures);
+      const written = await writeFigureFiles(figureDir, figures, renderer);
+      for (const f of written.files) staged.register(relative(staged.stagingDir, f));
+      const figureWarnings = [...written.warnings];
+      if (!renderer && png && noPngReason) figureWarnings.push(noPngReason);
+      for (const w of figureWarnings) onProgress(`NOTE: ${w}`);
+      timings.figures = lap();
+      timings.total = Number(((performance.now() - t0) / 1000).toFixed(3));
+      const summary = buildSummary({
+        prep,
+        seg,
+        data: { path: synthetic ? '<built-in synthetic data>' : relativeOrAbsolute(path), synthetic, hash },
+        backend: backendInfo,
+        seed,
+        fixedK: k ?? null,
+        timings,
+        outputs: [
+          OUTPUTS.preprocessed,
+          OUTPUTS.clustered,
+          OUTPUTS.model,
+          OUTPUTS.summaryText,
+          OUTPUTS.summaryJson,
+          OUTPUTS.page,
+          ...written.files.map((f) => relative(staged.stagingDir, f)),
+        ],
+        warnings: [...extraWarnings, ...figureWarnings],
+      });
+      await staged.write(OUTPUTS.summaryJson, JSON.stringify(summary, null, 2) + '\n');
+      await staged.write(OUTPUTS.summaryText, summaryText(summary));
+      await staged.write(OUTPUTS.page, reportPage({ summary, figures }));
+      const files = (await staged.commit()).map((f) => join(out, f));
+      return { summary, files };
+    } catch (e) {
+      await staged.discard();
+      throw e;
+    }
+  } finally {
+    await (await rendering).renderer?.close();
   }
 }
 

@@ -33,56 +33,101 @@ interface DeviceData {
   readonly cols: number;
   /** Whole data, shape [rows, cols]. */
   readonly all: tf.Tensor2D;
-  /** Data transposed, one tensor per feature, shape [1, rows]. */
-  readonly featureRows: tf.Tensor2D[];
+  /**
+   * [-2 x; |x|^2; 1] per row, transposed and cut into column blocks, each shape [cols + 2, blockColumns]:
+   * [c, 1, |c|^2] @ block = squared distances of centres c to the block's rows in ONE matmul (no broadcasting
+   * ops, which are slow on wasm).
+   */
+  readonly augmentedT: tf.Tensor2D[];
   readonly blocks: {
-    /** Rows of the block, shape [blockRows, cols]. */
-    x: tf.Tensor2D;
-    /** Same rows with a column of ones appended (sums and counts in one matmul), shape [blockRows, cols + 1]. */
+    /**
+     * Rows of the block with a column of ones appended, shape [blockRows, cols + 1]: assignment scores =
+     * xOne @ [-2 c^T; |c|^2], per-cluster sums and counts = oneHot(labels)^T @ xOne.
+     */
     xOne: tf.Tensor2D;
-    /** Squared norms, shape [blockRows, 1]. */
-    norms: tf.Tensor2D;
   }[];
 }
 
-function upload(centered: Float64Array, rows: number, cols: number, blockRows: number): DeviceData {
-  return tf.tidy(() => {
-    const all = tf.tensor2d(Float32Array.from(centered), [rows, cols]);
-    const transposed = all.transpose();
-    const featureRows = Array.from({ length: cols }, (_, f) => tf.keep(transposed.slice([f, 0], [1, rows]) as tf.Tensor2D));
-    const blocks: DeviceData['blocks'] = [];
-    for (let start = 0; start < rows; start += blockRows) {
-      const size = Math.min(blockRows, rows - start);
-      const x = all.slice([start, 0], [size, cols]);
-      blocks.push({
-        x: tf.keep(x),
-        xOne: tf.keep(tf.concat([x, tf.ones([size, 1])], 1)),
-        norms: tf.keep(tf.sum(tf.square(x), 1, true)),
-      });
-    }
-    return { rows, cols, all: tf.keep(all), featureRows, blocks };
-  });
+/** A row-major [size, width] Float32Array whose row i is written by `fill(i, out, offset)`. */
+function hostBlock(size: number, width: number, fill: (i: number, out: Float32Array, offset: number) => void): Float32Array {
+  const out = new Float32Array(size * width);
+  for (let i = 0; i < size; i++) fill(i, out, i * width);
+  return out;
+}
+
+/** Transposes a row-major [rows, cols] Float32Array. */
+function transposeHost(values: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = values[i * cols + j];
+  return out;
+}
+
+/** Uploads the centred data and its blocks, built on the host (tfjs slice/concat on big tensors are slow on wasm). */
+function upload(centered: Float64Array, rows: number, cols: number, blockRows: number, seedColumns: number): DeviceData {
+  const all = tf.tensor2d(Float32Array.from(centered), [rows, cols]);
+  const blocks: DeviceData['blocks'] = [];
+  for (let start = 0; start < rows; start += blockRows) {
+    const size = Math.min(blockRows, rows - start);
+    const xOne = hostBlock(size, cols + 1, (i, out, o) => {
+      for (let f = 0; f < cols; f++) out[o + f] = centered[(start + i) * cols + f];
+      out[o + cols] = 1;
+    });
+    blocks.push({ xOne: tf.tensor2d(xOne, [size, cols + 1]) });
+  }
+  const augmentedT: tf.Tensor2D[] = [];
+  for (let start = 0; start < rows; start += seedColumns) {
+    const size = Math.min(seedColumns, rows - start);
+    const augmented = hostBlock(size, cols + 2, (i, out, o) => {
+      let norm = 0;
+      for (let f = 0; f < cols; f++) {
+        const v = centered[(start + i) * cols + f];
+        out[o + f] = -2 * v;
+        norm += v * v;
+      }
+      out[o + cols] = norm;
+      out[o + cols + 1] = 1;
+    });
+    augmentedT.push(tf.tensor2d(transposeHost(augmented, size, cols + 2), [cols + 2, size]));
+  }
+  return { rows, cols, all, augmentedT, blocks };
 }
 
 function release(data: DeviceData): void {
-  data.all.dispose();
-  tf.dispose(data.featureRows);
-  for (const block of data.blocks) tf.dispose([block.x, block.xOne, block.norms]);
+  tf.dispose([data.all, ...data.augmentedT]);
+  for (const block of data.blocks) block.xOne.dispose();
 }
 
-/** Squared distances of `points` (shape [m, cols]) to every row, per feature (exact for identical points), shape [m, rows]. */
-function squaredDistancesToAll(data: DeviceData, points: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => {
-    const columns = tf.split(points, data.cols, 1);
-    let total: tf.Tensor2D = tf.squaredDifference(columns[0], data.featureRows[0]);
-    for (let f = 1; f < data.cols; f++) total = tf.add(total, tf.squaredDifference(columns[f], data.featureRows[f]));
-    return total;
-  });
+/** [c, 1, |c|^2] for points c (shape [m, cols]), shape [m, cols + 2]. */
+function augmentPoints(points: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.concat([points, tf.ones([points.shape[0], 1]), tf.sum(tf.square(points), 1, true)], 1) as tf.Tensor2D);
+}
+
+/** A [rows, cols] float32 matrix with ones at (row, column) pairs, for row replication as a matmul. */
+function selector(rows: number, cols: number, ones: [number, number][]): tf.Tensor2D {
+  const values = new Float32Array(rows * cols);
+  for (const [r, c] of ones) values[r * cols + c] = 1;
+  return tf.tensor2d(values, [rows, cols]);
+}
+
+/** Column blocks [restarts, blockColumns] joined into one row-major host array [restarts, rows]. */
+function readColumnBlocks(blocks: tf.Tensor2D[], restarts: number, rows: number): Float32Array {
+  const out = new Float32Array(restarts * rows);
+  let column = 0;
+  for (const block of blocks) {
+    const width = block.shape[1];
+    const values = block.dataSync() as Float32Array;
+    for (let r = 0; r < restarts; r++) out.set(values.subarray(r * width, (r + 1) * width), r * rows + column);
+    column += width;
+  }
+  return out;
 }
 
 /**
  * k-means++ for all restarts at once. The draws (JS, float64 running sums of the distances read back) use one
- * random stream per restart, so the result equals kmeansReference's draws up to float32 rounding.
+ * random stream per restart, so the draws are those of kmeansReference up to float32 rounding.
+ * Candidates are laid out trial-major (row t * restarts + r); distances live in column blocks of the rows.
+ * Only matmul, add/sub, relu and sum run on the big tensors (min(a, b) = b - relu(b - a); replication of the
+ * restarts' rows = matmul with a 0/1 selector): wasm's minimum, slice and gather are an order of magnitude slower.
  * Returns initial centres, shape [restarts * k, cols] (restart-major).
  */
 function seedAll(data: DeviceData, k: number, restarts: number, rngs: Rng[]): tf.Tensor2D {
@@ -90,60 +135,76 @@ function seedAll(data: DeviceData, k: number, restarts: number, rngs: Rng[]): tf
   const trials = localTrials(k);
   const chosen = new Int32Array(restarts * k);
   for (let r = 0; r < restarts; r++) chosen[r * k] = rngs[r].nextInt(rows);
-  let closest = tf.tidy(() => {
-    const firsts = tf.gather(data.all, tf.tensor1d(Array.from({ length: restarts }, (_, r) => chosen[r * k]), 'int32'));
-    return squaredDistancesToAll(data, firsts);
-  });
+  const firsts = tf.tidy(() =>
+    augmentPoints(tf.gather(data.all, tf.tensor1d(Array.from({ length: restarts }, (_, r) => chosen[r * k]), 'int32'))),
+  );
+  let closest = data.augmentedT.map((block) => tf.tidy(() => tf.relu(tf.matMul(firsts, block)) as tf.Tensor2D));
+  firsts.dispose();
+  const replicate = selector(trials * restarts, restarts, Array.from({ length: trials * restarts }, (_, i) => [i, i % restarts]));
   for (let c = 1; c < k; c++) {
-    const closestValues = closest.dataSync();
+    const closestValues = readColumnBlocks(closest, restarts, rows);
     const candidateIds = new Int32Array(restarts * trials);
-    for (let r = 0; r < restarts; r++) candidateIds.set(drawCandidates(rngs[r], closestValues, r * rows, rows, trials), r * trials);
-    const [potentials, candidateDistances] = tf.tidy(() => {
-      const candidates = tf.gather(data.all, tf.tensor1d(candidateIds, 'int32'));
-      const distances = tf.minimum(
-        squaredDistancesToAll(data, candidates).reshape([restarts, trials, rows]),
-        closest.reshape([restarts, 1, rows]),
-      );
-      return [tf.sum(distances, 2), distances.reshape([restarts * trials, rows])];
+    for (let r = 0; r < restarts; r++) {
+      const drawn = drawCandidates(rngs[r], closestValues, r * rows, rows, trials);
+      for (let t = 0; t < trials; t++) candidateIds[t * restarts + r] = drawn[t];
+    }
+    const candidates = tf.tidy(() => augmentPoints(tf.gather(data.all, tf.tensor1d(candidateIds, 'int32'))));
+    let potentials: tf.Tensor1D = tf.zeros([trials * restarts]);
+    data.augmentedT.forEach((block, b) => {
+      const nextPotentials = tf.tidy(() => {
+        const distances = tf.relu(tf.matMul(candidates, block));
+        const previous = tf.matMul(replicate, closest[b]);
+        return tf.add(potentials, tf.sum(tf.sub(previous, tf.relu(tf.sub(previous, distances))), 1)) as tf.Tensor1D;
+      });
+      potentials.dispose();
+      potentials = nextPotentials;
     });
     const pots = potentials.dataSync();
-    const bestRows = new Int32Array(restarts);
+    const pick: [number, number][] = [];
     for (let r = 0; r < restarts; r++) {
       let best = 0;
-      for (let t = 1; t < trials; t++) if (pots[r * trials + t] < pots[r * trials + best]) best = t;
-      chosen[r * k + c] = candidateIds[r * trials + best];
-      bestRows[r] = r * trials + best;
+      for (let t = 1; t < trials; t++) if (pots[t * restarts + r] < pots[best * restarts + r]) best = t;
+      chosen[r * k + c] = candidateIds[best * restarts + r];
+      pick.push([r, best * restarts + r]);
     }
-    const next = tf.tidy(() => tf.gather(candidateDistances, tf.tensor1d(bestRows, 'int32')) as tf.Tensor2D);
-    tf.dispose([closest, potentials, candidateDistances]);
+    // The chosen candidates' distances are recomputed ([restarts] rows) rather than selected out of the [trials * restarts] ones.
+    const bestPoints = tf.tidy(() => augmentPoints(tf.gather(data.all, tf.tensor1d(pick.map(([, row]) => candidateIds[row]), 'int32'))));
+    const next = data.augmentedT.map((block, b) =>
+      tf.tidy(() => {
+        const previous = closest[b];
+        return tf.sub(previous, tf.relu(tf.sub(previous, tf.relu(tf.matMul(bestPoints, block))))) as tf.Tensor2D;
+      }),
+    );
+    tf.dispose([...closest, potentials, candidates, bestPoints]);
     closest = next;
   }
-  closest.dispose();
+  tf.dispose([...closest, replicate]);
   return tf.tidy(() => tf.gather(data.all, tf.tensor1d(chosen, 'int32')) as tf.Tensor2D);
 }
 
-/** Labels of one row block for `active` restarts of centres `centers` [active * k, cols]: shape [blockRows, active]. */
-function assignBlock(block: DeviceData['blocks'][number], centersT: tf.Tensor2D, centerNorms: tf.Tensor2D, active: number, k: number): tf.Tensor2D {
-  return tf.tidy(() => {
-    const distances = tf.sub(tf.add(block.norms, centerNorms), tf.mul(tf.matMul(block.x, centersT), 2));
-    return tf.argMin(distances.reshape([-1, active, k]), 2) as tf.Tensor2D;
-  });
+/** Assignment weights [-2 c^T; |c|^2] for centres [active * k, cols], shape [cols + 1, active * k]. */
+function assignmentWeights(centers: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.concat([tf.mul(centers.transpose(), -2), tf.sum(tf.square(centers), 1).reshape([1, -1])], 0) as tf.Tensor2D);
 }
 
-/** Labels of every row for `active` restarts, shape [rows, active] as host Int32Array (row-major). */
+/** Labels of one row block for `active` restarts: argmin over k of |c|^2 - 2 x.c, shape [blockRows, active]. */
+function assignBlock(block: DeviceData['blocks'][number], weights: tf.Tensor2D, active: number, k: number): tf.Tensor2D {
+  return tf.tidy(() => tf.argMin(tf.matMul(block.xOne, weights).reshape([-1, active, k]), 2) as tf.Tensor2D);
+}
+
+/** Labels of every row for `active` restarts of `centers` [active * k, cols], shape [rows, active] as host Int32Array (row-major). */
 function assignAll(data: DeviceData, centers: tf.Tensor2D, active: number, k: number): Int32Array {
-  const centersT = tf.tidy(() => centers.transpose() as tf.Tensor2D);
-  const centerNorms = tf.tidy(() => tf.sum(tf.square(centersT), 0, true) as tf.Tensor2D);
+  const weights = assignmentWeights(centers);
   const out = new Int32Array(data.rows * active);
   let offset = 0;
   for (const block of data.blocks) {
-    const labels = assignBlock(block, centersT, centerNorms, active, k);
+    const labels = assignBlock(block, weights, active, k);
     const values = labels.dataSync() as Int32Array;
     out.set(values, offset);
     offset += values.length;
     labels.dispose();
   }
-  tf.dispose([centersT, centerNorms]);
+  weights.dispose();
   return out;
 }
 
@@ -161,7 +222,8 @@ export function kmeansChecked(X: Matrix, options: CheckedKMeansOptions): KMeansF
   const { centered, mean } = centerColumns(X);
   const tolAbs = absoluteTolerance(centered, rows, cols, tol);
   const blockRows = Math.max(256, Math.floor(BLOCK_ELEMENTS / (nInit * k)));
-  const data = upload(centered, rows, cols, blockRows);
+  const seedColumns = Math.max(256, Math.floor(BLOCK_ELEMENTS / (nInit * localTrials(k))));
+  const data = upload(centered, rows, cols, blockRows, seedColumns);
   try {
     const rngs = Array.from({ length: nInit }, (_, r) => createRng(seed, r));
     let centers = seedAll(data, k, nInit, rngs);
@@ -173,25 +235,27 @@ export function kmeansChecked(X: Matrix, options: CheckedKMeansOptions): KMeansF
 
     for (let iter = 0; iter < maxIter && active.length > 0; iter++) {
       const width = active.length;
-      const centersT = tf.tidy(() => centers.transpose() as tf.Tensor2D);
-      const centerNorms = tf.tidy(() => tf.sum(tf.square(centersT), 0, true) as tf.Tensor2D);
+      const weights = assignmentWeights(centers);
       const labelsNew: tf.Tensor2D[] = [];
       let sums: tf.Tensor2D = tf.zeros([width * k, cols + 1]);
       let changed: tf.Tensor1D = tf.zeros([width]);
       data.blocks.forEach((block, b) => {
-        const labels = assignBlock(block, centersT, centerNorms, width, k);
+        const labels = assignBlock(block, weights, width, k);
         labelsNew.push(labels);
         const [nextSums, nextChanged] = tf.tidy(() => {
-          const oneHotT = tf.oneHot(labels, k).reshape([-1, width * k]).transpose().toFloat() as tf.Tensor2D;
+          // oneHot^T @ xOne with xOne as the matmul's constant right operand: XNNPACK packs the right operand per
+          // call, so [blockRows, cols + 1] is cheap where the one-hot [blockRows, width * k] would not be.
+          // (tfjs-backend-wasm 4.22 ignores oneHot's dtype argument and returns int32 bits typed float32: cast instead.)
+          const oneHotT = tf.oneHot(labels, k).toFloat().reshape([-1, width * k]).transpose() as tf.Tensor2D;
           const blockChanged =
-            labelsOld === null ? tf.fill([width], block.x.shape[0]) : tf.sum(tf.notEqual(labels, labelsOld[b]).toFloat(), 0);
+            labelsOld === null ? tf.fill([width], block.xOne.shape[0]) : tf.sum(tf.notEqual(labels, labelsOld[b]).toFloat(), 0);
           return [tf.add(sums, tf.matMul(oneHotT, block.xOne)) as tf.Tensor2D, tf.add(changed, blockChanged) as tf.Tensor1D];
         });
         tf.dispose([sums, changed]);
         sums = nextSums;
         changed = nextChanged;
       });
-      tf.dispose([centersT, centerNorms]);
+      weights.dispose();
       if (labelsOld !== null) tf.dispose(labelsOld);
       labelsOld = labelsNew;
 
@@ -243,15 +307,21 @@ export function kmeansChecked(X: Matrix, options: CheckedKMeansOptions): KMeansF
         }
       });
       if (stillActive.length > 0 && stillActive.length < active.length) {
-        const keep = tf.tensor1d(keepIndex, 'int32');
         const rowsToKeep = tf.tidy(() =>
           tf.tensor1d(keepIndex.flatMap((a) => Array.from({ length: k }, (_, c) => a * k + c)), 'int32'),
         );
         const previous = centers;
         centers = tf.gather(previous, rowsToKeep);
+        // Dropping label columns on the host: wasm's gather along axis 1 is ~10x slower than a readback.
         const previousLabels = labelsOld;
-        labelsOld = previousLabels.map((labels) => tf.gather(labels, keep, 1));
-        tf.dispose([previous, keep, rowsToKeep, ...previousLabels]);
+        labelsOld = previousLabels.map((labels) => {
+          const values = labels.dataSync() as Int32Array;
+          const blockRows = labels.shape[0];
+          const kept = new Int32Array(blockRows * keepIndex.length);
+          for (let i = 0; i < blockRows; i++) keepIndex.forEach((a, j) => (kept[i * keepIndex.length + j] = values[i * width + a]));
+          return tf.tensor2d(kept, [blockRows, keepIndex.length], 'int32');
+        });
+        tf.dispose([previous, rowsToKeep, ...previousLabels]);
       }
       active = stillActive;
     }

@@ -9,7 +9,9 @@ import { kmeansChecked } from './kmeans';
 import { checkInteger, checkK, checkKMeansOptions, checkMatrix } from './kmeansShared';
 import {
   checkSilhouetteOptions,
+  defaultWorkerCount,
   meanPerLabeling,
+  prewarmSilhouetteWorkers,
   queryRowsFor,
   silhouetteUndefinedReason,
   silhouetteValuesChecked,
@@ -115,6 +117,11 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
   const kmeansOptions = ks.map((kk) => checkKMeansOptions(X, { k: kk, nInit, maxIter, tol, seed }));
   const silhouetteOptions = checkSilhouetteOptions({ sampleSize: typeof sample === 'number' ? sample : null, seed });
   const backend = await ensureBackend();
+  if (sample !== 'none') {
+    // Worker start-up (tfjs + wasm per thread) overlaps the k-means below instead of delaying the silhouette.
+    const queryCount = silhouetteOptions.sampleSize === null ? X.rows : Math.min(X.rows, silhouetteOptions.sampleSize);
+    prewarmSilhouetteWorkers(defaultWorkerCount(queryCount, X.rows), backend.name);
+  }
 
   const started = performance.now();
   const fits: Record<string, KMeansFit> = {};

@@ -1,0 +1,195 @@
+/**
+ * Benchmark of the model core: k sweep (k-means nInit=10 per k + silhouette) on a customers CSV.
+ *
+ *   npm run bench -- --data PATH [--k-min 2] [--k-max 10] [--silhouette exact|none|sample:N] [--backend auto|native|wasm|cpu]
+ *                    [--n-init 10] [--workers N] [--chunk-size N]
+ *
+ * Progress goes to stderr; the LAST stdout line is one JSON object:
+ *   {"n","backend","kmeans_s","silhouette_s","total_s","peak_rss_mb","scores":{"<k>":[silhouette|null, inertia]}}
+ * With --silhouette none there is no selection rule, so k-means runs for each k on its own (timed the same way).
+ * Benchmark only: reads the CSV itself (Age, Annual Income (k$), Spending Score (1-100)), standardizes with the
+ * population std like scikit-learn's StandardScaler.
+ */
+import { readFileSync } from 'fs';
+import { parse } from 'csv-parse/sync';
+import { isUserError, DataError, OptionsError } from '../src/errors';
+import type { Matrix } from '../src/model/matrix';
+import { initBackend, type BackendName } from '../src/model/backend';
+import { kmeans } from '../src/model/kmeans';
+import { silhouetteScores } from '../src/model/silhouette';
+import { sweepK } from '../src/model/sweep';
+
+export const FEATURES = ['Age', 'Annual Income (k$)', 'Spending Score (1-100)'] as const;
+
+export interface BenchArgs {
+  data: string;
+  kMin: number;
+  kMax: number;
+  silhouette: 'exact' | 'none' | { sample: number };
+  backend: BackendName | 'auto';
+  nInit: number;
+  workers: number | undefined;
+  chunkSize: number | undefined;
+}
+
+/** Parses `--name value` pairs; throws OptionsError with the flag on bad values. */
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (!flag.startsWith('--')) throw new OptionsError(`unexpected argument "${flag}"; flags are --data, --k-min, --k-max, --silhouette, --backend, --n-init, --workers, --chunk-size`);
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new OptionsError(`${flag} needs a value`);
+    flags.set(flag.slice(2), value);
+    i++;
+  }
+  const known = ['data', 'k-min', 'k-max', 'silhouette', 'backend', 'n-init', 'workers', 'chunk-size'];
+  for (const name of flags.keys()) if (!known.includes(name)) throw new OptionsError(`unknown flag --${name}; use one of --${known.join(', --')}`);
+  const data = flags.get('data');
+  if (data === undefined) throw new OptionsError('--data PATH is required (a CSV with Age, Annual Income (k$), Spending Score (1-100))');
+  const int = (name: string, fallback: number | undefined) => {
+    const text = flags.get(name);
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value)) throw new OptionsError(`--${name} ${text} should be an integer`);
+    return value;
+  };
+  const silhouetteText = flags.get('silhouette') ?? 'exact';
+  let silhouette: BenchArgs['silhouette'];
+  if (silhouetteText === 'exact' || silhouetteText === 'none') silhouette = silhouetteText;
+  else if (/^sample:\d+$/.test(silhouetteText)) silhouette = { sample: Number(silhouetteText.slice(7)) };
+  else throw new OptionsError(`--silhouette ${silhouetteText} should be exact, none or sample:N`);
+  return {
+    data,
+    kMin: int('k-min', 2) as number,
+    kMax: int('k-max', 10) as number,
+    silhouette,
+    backend: (flags.get('backend') ?? 'auto') as BackendName | 'auto',
+    nInit: int('n-init', 10) as number,
+    workers: int('workers', undefined),
+    chunkSize: int('chunk-size', undefined),
+  };
+}
+
+/** Reads the three numeric features and standardizes them (population std), shape [rows, 3]. */
+export function loadStandardized(path: string): Matrix {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new DataError(`cannot read ${path}: ${(error as Error).message}`, path);
+  }
+  const records = parse(text, { columns: true, skip_empty_lines: true, bom: true }) as Record<string, string>[];
+  if (records.length === 0) throw new DataError(`${path} has no data rows`, path);
+  for (const name of FEATURES) {
+    if (!(name in records[0])) throw new DataError(`column "${name}" is missing in ${path} (found: ${Object.keys(records[0]).join(', ')})`, path);
+  }
+  const rows = records.length;
+  const cols = FEATURES.length;
+  const data = new Float64Array(rows * cols);
+  records.forEach((record, i) => {
+    FEATURES.forEach((name, f) => {
+      const value = Number(record[name]);
+      if (!Number.isFinite(value)) throw new DataError(`row ${i + 2} of ${path}: "${name}" is "${record[name]}", not a number`, path);
+      data[i * cols + f] = value;
+    });
+  });
+  for (let f = 0; f < cols; f++) {
+    let mean = 0;
+    for (let i = 0; i < rows; i++) mean += data[i * cols + f];
+    mean /= rows;
+    let variance = 0;
+    for (let i = 0; i < rows; i++) variance += (data[i * cols + f] - mean) ** 2;
+    const std = Math.sqrt(variance / rows) || 1;
+    for (let i = 0; i < rows; i++) data[i * cols + f] = (data[i * cols + f] - mean) / std;
+  }
+  return { rows, cols, data };
+}
+
+export interface BenchResult {
+  n: number;
+  backend: string;
+  kmeans_s: number;
+  silhouette_s: number;
+  total_s: number;
+  peak_rss_mb: number;
+  scores: Record<string, [number | null, number]>;
+}
+
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
+
+async function main(): Promise<void> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  const X = loadStandardized(args.data);
+  const backend = await initBackend({ backend: args.backend });
+  process.stderr.write(`bench: n=${X.rows}, backend ${backend.name} (${backend.reason}), k=${args.kMin}..${args.kMax}, silhouette ${JSON.stringify(args.silhouette)}\n`);
+  const started = performance.now();
+  const scores: BenchResult['scores'] = {};
+  let kmeansSeconds: number;
+  let silhouetteSeconds = 0;
+  if (args.silhouette === 'none') {
+    const t = performance.now();
+    for (let k = args.kMin; k <= args.kMax; k++) {
+      const fit = await kmeans(X, { k, nInit: args.nInit, seed: 42 });
+      scores[String(k)] = [null, round(fit.inertia, 3)];
+      process.stderr.write(`  kmeans k=${k} inertia ${fit.inertia.toFixed(3)} (${fit.nIter} iterations) ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+    }
+    kmeansSeconds = (performance.now() - t) / 1000;
+  } else if (args.workers !== undefined || args.chunkSize !== undefined) {
+    // Tuning runs: the sweep's k-means, then the silhouette with the given workers / chunk size.
+    const t = performance.now();
+    const fits = [];
+    for (let k = args.kMin; k <= args.kMax; k++) fits.push(await kmeans(X, { k, nInit: args.nInit, seed: 42 }));
+    kmeansSeconds = (performance.now() - t) / 1000;
+    const s = performance.now();
+    const sampleSize = typeof args.silhouette === 'object' ? args.silhouette.sample : null;
+    const values = await silhouetteScores(X, fits.map((f) => ({ labels: f.labels, k: f.k })), { workers: args.workers, chunkSize: args.chunkSize, sampleSize, seed: 42 });
+    silhouetteSeconds = (performance.now() - s) / 1000;
+    fits.forEach((f, i) => {
+      scores[String(f.k)] = [round(values[i], 4), round(f.inertia, 3)];
+    });
+  } else {
+    let lastPercent = -1;
+    const sweep = await sweepK(X, {
+      kMin: args.kMin,
+      kMax: args.kMax,
+      nInit: args.nInit,
+      silhouette: args.silhouette,
+      onProgress: (e) => {
+        if (e.phase === 'kmeans') {
+          process.stderr.write(`  kmeans k=${e.k} done (${e.done}/${e.total}) ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+        } else {
+          const percent = Math.floor((100 * e.done) / e.total / 10) * 10;
+          if (percent > lastPercent) {
+            lastPercent = percent;
+            process.stderr.write(`  silhouette ${percent}% ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+          }
+        }
+      },
+    });
+    kmeansSeconds = sweep.timings.kmeans_s;
+    silhouetteSeconds = sweep.timings.silhouette_s;
+    for (const k of sweep.ks) {
+      const s = sweep.silhouette[String(k)];
+      scores[String(k)] = [s === null ? null : round(s, 4), round(sweep.inertia[String(k)], 3)];
+    }
+  }
+  const total = (performance.now() - started) / 1000;
+  const result: BenchResult = {
+    n: X.rows,
+    backend: backend.name,
+    kmeans_s: round(kmeansSeconds, 3),
+    silhouette_s: round(silhouetteSeconds, 3),
+    total_s: round(total, 3),
+    peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
+    scores,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench: ${isUserError(error) ? error.message : (error as Error).stack}\n`);
+    process.exit(1);
+  });
+}

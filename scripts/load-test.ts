@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -53,6 +53,11 @@ interface ScenarioResult {
   errors: number;
   timeouts: number;
   /**
+   * CPU time the server process spent per request, microseconds (from /proc; null elsewhere). Unlike latency, it
+   * does not depend on what else runs on the machine.
+   */
+  serverCpuUsPerRequest: number | null;
+  /**
    * autocannon's own histogram: integer milliseconds; with a fixed rate, "corrected" for coordinated omission with an
    * expected interval of ceil(1 / per-connection rate) = 1 ms. Null for the paced scenario.
    */
@@ -63,6 +68,27 @@ interface ScenarioResult {
    */
   latencyMsFine: { p50: number; p90: number; p99: number; p999: number; max: number; mean: number };
 }
+
+/** A server under test: its URL and the CPU time its process has used so far (ms; null where /proc is absent). */
+interface Target {
+  url: string;
+  cpuMs: () => number | null;
+}
+
+/** CPU time (user + system) of a process from /proc/<pid>/stat, in ms; null when unavailable (not Linux). */
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the full line)
+    return (ticks * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: 100 on every mainstream Linux. */
+const CLOCK_TICKS = 100;
 
 /** Deterministic customers spread over the valid ranges (no randomness needed). */
 function customers(n: number): { gender: string; age: number; annualIncome: number; spendingScore: number }[] {
@@ -84,7 +110,11 @@ function percentile(sorted: number[], q: number): number {
 }
 const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
 
-async function runScenario(url: string, s: Scenario, durationS: number): Promise<ScenarioResult> {
+const cpuPerRequest = (cpuMs: number | null, requests: number) => (cpuMs === null || requests === 0 ? null : round((cpuMs * 1000) / requests, 1));
+
+async function runScenario(target: Target, s: Scenario, durationS: number): Promise<ScenarioResult> {
+  const url = target.url;
+  const cpuBefore = target.cpuMs();
   const body = JSON.stringify(s.batch === 1 ? { customers: customers(1) } : { customers: customers(s.batch) });
   const times: number[] = [];
   let instance!: autocannon.Instance;
@@ -103,6 +133,7 @@ async function runScenario(url: string, s: Scenario, durationS: number): Promise
     if (statusCode === 200) times.push(responseTime);
   });
   const r = await done;
+  const cpuAfter = target.cpuMs();
   const total = r.requests.total;
   const seconds = r.duration;
   return {
@@ -118,6 +149,7 @@ async function runScenario(url: string, s: Scenario, durationS: number): Promise
     non2xx: r.non2xx,
     errors: r.errors,
     timeouts: r.timeouts,
+    serverCpuUsPerRequest: cpuPerRequest(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, total),
     latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.mean },
     latencyMsFine: fineLatency(times),
   };
@@ -136,6 +168,8 @@ function fineLatency(times: number[]): ScenarioResult['latencyMsFine'] {
 }
 
 interface PacedTally {
+  /** Server CPU ms spent during the blocks (null when unknown). */
+  cpuMs: number | null;
   times: number[];
   n: number;
   non2xx: number;
@@ -148,8 +182,9 @@ interface PacedTally {
  * request waiting for a free socket keeps its scheduled time, so a slow server shows up as latency rather than as
  * fewer requests. (autocannon's overallRate instead lets each connection send its per-second quota back to back.)
  */
-async function pacedBlock(url: string, o: { rate: number; seconds: number; connections: number; body: string }, tally: PacedTally): Promise<void> {
-  const { hostname, port } = new URL(url);
+async function pacedBlock(target: Target, o: { rate: number; seconds: number; connections: number; body: string }, tally: PacedTally): Promise<void> {
+  const { hostname, port } = new URL(target.url);
+  const cpuBefore = target.cpuMs();
   const agent = new Agent({ keepAlive: true, maxSockets: o.connections });
   const interval = 1000 / o.rate;
   const n = Math.round(o.rate * o.seconds);
@@ -188,6 +223,8 @@ async function pacedBlock(url: string, o: { rate: number; seconds: number; conne
     setTimeout(tick, 20);
   });
   agent.destroy();
+  const cpuAfter = target.cpuMs();
+  tally.cpuMs = tally.cpuMs === null || cpuBefore === null || cpuAfter === null ? null : tally.cpuMs + cpuAfter - cpuBefore;
   tally.n += n;
   tally.seconds += (end - start) / 1000;
 }
@@ -196,10 +233,10 @@ async function pacedBlock(url: string, o: { rate: number; seconds: number; conne
  * Paced scenario against the API and, when given, the same load against the control server, alternating in 2 s
  * blocks so that both see the same conditions on the machine.
  */
-async function runPaced(urls: { api: string; control?: string }, s: Scenario, durationS: number, controlScenario?: Scenario): Promise<ScenarioResult[]> {
+async function runPaced(urls: { api: Target; control?: Target }, s: Scenario, durationS: number, controlScenario?: Scenario): Promise<ScenarioResult[]> {
   const rate = s.rate ?? 500;
   const body = JSON.stringify({ customers: customers(s.batch) });
-  const tallies = { api: { times: [], n: 0, non2xx: 0, errors: 0, seconds: 0 } as PacedTally, control: { times: [], n: 0, non2xx: 0, errors: 0, seconds: 0 } as PacedTally };
+  const tallies = { api: { cpuMs: 0, times: [], n: 0, non2xx: 0, errors: 0, seconds: 0 } as PacedTally, control: { cpuMs: 0, times: [], n: 0, non2xx: 0, errors: 0, seconds: 0 } as PacedTally };
   const block = Math.min(2, durationS);
   for (let done = 0; done < durationS; done += block) {
     const seconds = Math.min(block, durationS - done);
@@ -219,6 +256,7 @@ async function runPaced(urls: { api: string; control?: string }, s: Scenario, du
     non2xx: t.non2xx,
     errors: t.errors,
     timeouts: 0,
+    serverCpuUsPerRequest: cpuPerRequest(t.cpuMs, t.n),
     latencyMs: null,
     latencyMsFine: fineLatency(t.times),
   });
@@ -241,9 +279,10 @@ server.listen(0, '${HOST}', () => console.log('bare server at http://${HOST}:' +
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
 `;
 
-async function startServer(modelPath: string | null): Promise<{ url: string; stop: () => Promise<number | null> }> {
-  const tsx = require.resolve('tsx/cli');
-  const args = modelPath === null ? ['-e', BARE_SERVER] : [tsx, resolve(__dirname, 'serve.ts'), '--port', '0', '--host', HOST, '--model', modelPath];
+async function startServer(modelPath: string | null): Promise<Target & { stop: () => Promise<number | null> }> {
+  // `node --import tsx` (not the tsx CLI, which forks): the child's pid is the server's, for its CPU time.
+  const args =
+    modelPath === null ? ['-e', BARE_SERVER] : ['--import', 'tsx', resolve(__dirname, 'serve.ts'), '--port', '0', '--host', HOST, '--model', modelPath];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -265,6 +304,7 @@ async function startServer(modelPath: string | null): Promise<{ url: string; sto
   });
   return {
     url,
+    cpuMs: () => processCpuMs(child.pid),
     stop: async () => {
       child.kill('SIGTERM');
       return exited;
@@ -299,6 +339,8 @@ interface ScenarioSummary {
   /** Median of autocannon's own p99 (null for paced scenarios). */
   autocannonP99Ms: number | null;
   p99PerRun: number[];
+  /** Median server CPU time per request, µs (null when unknown). */
+  serverCpuUsPerRequest: number | null;
   failed: number;
 }
 
@@ -322,6 +364,7 @@ function summarize(runs: ScenarioResult[][]): ScenarioSummary[] {
       },
       autocannonP99Ms: first.latencyMs ? median(all.map((r) => r.latencyMs!.p99)) : null,
       p99PerRun: all.map((r) => r.latencyMsFine.p99),
+      serverCpuUsPerRequest: all.every((r) => r.serverCpuUsPerRequest !== null) ? round(median(all.map((r) => r.serverCpuUsPerRequest!)), 1) : null,
       failed: all.reduce((acc, r) => acc + r.non2xx + r.errors + r.timeouts, 0),
     };
   });
@@ -331,7 +374,7 @@ function markdown(summary: ScenarioSummary[], meta: Record<string, unknown>, aim
   const rows = summary.map(
     (r) =>
       `| ${r.name} | ${r.tool} | ${r.batchSize} | ${r.targetRate ?? 'max'} | ${r.requestsPerSecond} | ${r.customersPerSecond} | ` +
-      `${r.latencyMsFine.p50} | ${r.latencyMsFine.p99} | ${r.p99PerRun.join(' / ')} | ${r.latencyMsFine.max} | ${r.autocannonP99Ms ?? '-'} | ${r.failed} |`,
+      `${r.latencyMsFine.p50} | ${r.latencyMsFine.p99} | ${r.p99PerRun.join(' / ')} | ${r.latencyMsFine.max} | ${r.autocannonP99Ms ?? '-'} | ${r.serverCpuUsPerRequest ?? '-'} | ${r.failed} |`,
   );
   const ac = summary.find((r) => r.name === 'single');
   const load = meta.loadAverage1m as { before: number; after: number };
@@ -340,11 +383,11 @@ function markdown(summary: ScenarioSummary[], meta: Record<string, unknown>, aim
 Generated by \`npx tsx scripts/load-test.ts\` (raw numbers: \`bench/results/api-load.json\`) on ${String(meta.generatedAt).slice(0, 16)} UTC.
 Server: \`scripts/serve.ts\` (Fastify ${meta.fastify}, one Node process) on ${meta.host}; load generated in a separate
 process on the same machine (${meta.cpus} x ${meta.cpuModel}, Node ${meta.node}), ${meta.connections} keep-alive connections.
-Model: k=${meta.k} (${meta.modelPath}). ${meta.repeat} runs of every scenario, ${meta.durationS} s each, after a ${meta.warmupS} s warm-up;
+Model: k=${meta.k}, trained on data ${String(meta.dataHash).slice(0, 19)}… (\`npm run report\` on Mall_Customers.csv gives sha256:194975e1f84d…). ${meta.repeat} runs of every scenario, ${meta.durationS} s each, after a ${meta.warmupS} s warm-up;
 the table shows the median over the runs (p99 of each run listed).
 
-| scenario | load tool | customers/request | target req/s | req/s | customers/s | p50 ms | p99 ms | p99 ms per run | max ms | autocannon p99 ms | failed |
-|---|---|---|---|---|---|---|---|---|---|---|---|
+| scenario | load tool | customers/request | target req/s | req/s | customers/s | p50 ms | p99 ms | p99 ms per run | max ms | autocannon p99 ms | server CPU µs/request | failed |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 **Aim: p99 under ${aim.p99Ms} ms for a single prediction at ${meta.rate} req/s: ${aim.met ? 'met' : 'NOT met'}** (median p99 ${aim.p99} ms in
@@ -361,6 +404,9 @@ How to read it:
 - \`control-paced\` is the same paced load, alternating with \`single-paced\` in 2 s blocks, against a bare node:http server
   that answers a constant prediction: the latency the machine, the OS and the client cost without Fastify, validation
   or the model. When its p99 is close to \`single-paced\`'s, the tail comes from the machine, not from the API.
+- server CPU µs/request: user + system CPU time of the server process (from /proc, 10 ms ticks) divided by the
+  requests it answered. At a low rate it includes waking the idle process for every request (compare the control,
+  which does almost nothing per request); at saturation (\`single-max\`) it is close to the API's own cost per request.
 - failed = non-2xx answers + socket errors + timeouts, summed over the runs.
 - Client and server share the ${meta.cpus} cores; the numbers include the load generator's own CPU time. 1-minute load
   average before / after: ${load.before} / ${load.after} (other work on the machine shows up in the p99 and max columns).
@@ -422,8 +468,8 @@ cliMain(async () => {
   const runs: ScenarioResult[][] = [];
   try {
     process.stderr.write(`server at ${server.url}; warm-up ${warmupS} s\n`);
-    await runScenario(server.url, { name: 'warmup', tool: 'autocannon', description: 'warm-up', batch: 1, connections }, warmupS);
-    if (control) await runScenario(control.url, { name: 'warmup', tool: 'autocannon', description: 'warm-up', batch: 1, connections }, warmupS);
+    await runScenario(server, { name: 'warmup', tool: 'autocannon', description: 'warm-up', batch: 1, connections }, warmupS);
+    if (control) await runScenario(control, { name: 'warmup', tool: 'autocannon', description: 'warm-up', batch: 1, connections }, warmupS);
     for (let run = 1; run <= repeat; run++) {
       const results: ScenarioResult[] = [];
       for (const s of scenarios) {
@@ -432,8 +478,8 @@ cliMain(async () => {
         const controlScenario = s.tool === 'paced' ? scenarios.find((c) => c.control) : undefined;
         const rs =
           s.tool === 'paced'
-            ? await runPaced({ api: server.url, control: controlScenario && control ? control.url : undefined }, s, durationS, controlScenario)
-            : [await runScenario(server.url, s, durationS)];
+            ? await runPaced({ api: server, control: controlScenario && control ? control : undefined }, s, durationS, controlScenario)
+            : [await runScenario(server, s, durationS)];
         for (const r of rs) {
           process.stderr.write(`  ${r.name}: ${r.requests.perSecond} req/s, p50 ${r.latencyMsFine.p50} ms, p99 ${r.latencyMsFine.p99} ms, failed ${r.non2xx + r.errors + r.timeouts}\n`);
           results.push(r);

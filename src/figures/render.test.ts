@@ -1,10 +1,13 @@
-import { existsSync } from 'fs';
+import { spawnSync } from 'child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OptionsError } from '../errors';
 import { segmentColor } from './colors';
 import * as small from './__fixtures__/small';
-import { findChromium, startRenderer, type Renderer } from './render';
+import { defaultCacheDir, findChromium, startRenderer, type Renderer } from './render';
 import { segments2DFigure, segments3DFigure } from './specs';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -128,4 +131,43 @@ describe.skipIf(!hasChromium)(`PNG rendering in headless Chromium (${hasChromium
     await other!.close();
     await expect(other!.toPng(segments2DFigure(small.points))).rejects.toThrow(/renderer is closed/);
   });
+
+  it('keeps one cached profile per renderer: a second renderer at the same time gets a fresh one, the lock goes on close', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'renderer-cache-'));
+    const lock = join(dir, 'renderer.lock');
+    const first = (await startRenderer({ cacheDir: dir, preload: ['basic'] })).renderer!;
+    const second = (await startRenderer({ cacheDir: dir, preload: ['basic'] })).renderer!;
+    try {
+      const [a, b] = await Promise.all([first.toPng(segments2DFigure(small.points)), second.toPng(segments2DFigure(small.points))]);
+      expect(PNG.sync.read(a).width).toBe(1200);
+      expect(PNG.sync.read(b).width).toBe(1200);
+      expect(readFileSync(lock, 'utf8')).toBe(String(process.pid));
+      expect(existsSync(join(dir, 'Default'))).toBe(true);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('takes over a lock left by a process that has ended', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'renderer-stale-'));
+    const deadPid = spawnSync('true').pid!;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'renderer.lock'), String(deadPid));
+    const other = (await startRenderer({ cacheDir: dir, preload: [] })).renderer!;
+    try {
+      await other.toPng(segments2DFigure(small.points));
+      expect(readFileSync(join(dir, 'renderer.lock'), 'utf8')).toBe(String(process.pid));
+    } finally {
+      await other.close();
+    }
+  });
 });
+
+describe('defaultCacheDir', () => {
+  it('lives in node_modules/.cache, beside the installed plotly.js', () => {
+    expect(defaultCacheDir()).toMatch(/node_modules\/\.cache\/mall-segmentation\/chromium-profile$/);
+  });
+});
+

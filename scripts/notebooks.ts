@@ -1,5 +1,5 @@
 /**
- * npm run notebooks -- [--data PATH] [--seed S] [--k-min A] [--k-max B] [--out DIR]
+ * npm run notebooks -- [--data PATH] [--seed S] [--k-min A] [--k-max B] [--out DIR] [--notebook FILE ...]
  * Executes notebooks/preprocessing.ipynb then notebooks/modeling.ipynb headless on the project's tslab kernel and
  * writes the executed notebooks and their HTML to <out>/reports/notebooks/. Exits 1 naming the failing cell.
  */
@@ -8,11 +8,12 @@ import { isUserError } from '../src/errors';
 import { NotebookRunError, runNotebooks } from '../src/notebook/run';
 import { cliMain, intOption } from './cli';
 
-const HELP = `Usage: npm run notebooks -- [--data PATH] [--seed S] [--k-min A] [--k-max B] [--out DIR]
+const HELP = `Usage: npm run notebooks -- [--data PATH] [--seed S] [--k-min A] [--k-max B] [--out DIR] [--notebook FILE ...]
   --data PATH   raw CSV (default data/raw/Mall_Customers.csv)
   --seed S      random seed (default 42)
   --k-min A, --k-max B   sweep range (default 2..10)
-  --out DIR     outputs under DIR (default: the project root): reports/notebooks/*.ipynb|html, data/processed, data/models`;
+  --out DIR     outputs under DIR (default: the project root): reports/notebooks/*.ipynb|html, data/processed, data/models
+  --notebook FILE   run only this notebook (repeatable, in order; default: preprocessing then modeling)`;
 
 cliMain(async () => {
   const { values } = parseArgs({
@@ -22,6 +23,7 @@ cliMain(async () => {
       'k-min': { type: 'string' },
       'k-max': { type: 'string' },
       out: { type: 'string' },
+      notebook: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -36,6 +38,7 @@ cliMain(async () => {
     kMin: intOption(values['k-min'], '--k-min'),
     kMax: intOption(values['k-max'], '--k-max'),
     out: values.out,
+    notebooks: values.notebook,
     onProgress: (m) => process.stderr.write(`${m}\n`),
   });
   for (const r of results) console.log(`wrote ${r.ipynb} and ${r.html}`);

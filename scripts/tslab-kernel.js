@@ -13,6 +13,7 @@
  *    error on stderr and replies status "error" with no error content, so nbconvert and JupyterLab could not tell
  *    which cell failed or why.
  * 4. Adding or removing a file under the project while the kernel runs no longer breaks it (see withRealTimers).
+ * 5. Each execution announces itself with `execute_input` (code and number), so executed notebooks keep "In [n]".
  */
 'use strict';
 const path = require('node:path');
@@ -87,6 +88,9 @@ ZmqServer.prototype.handleExecute = async function handleExecute(sock, msg) {
     publish('stream', { name, text });
   };
   const writeDisplayData = (data, update) => publish(update ? 'update_display_data' : 'display_data', data);
+  // Jupyter clients take a cell's number from execute_input (nbconvert keeps "In [ ]" without it). Shell messages
+  // are handled one at a time, so the next count is tslab's current one plus one.
+  publish('execute_input', { code: msg.content.code, execution_count: this.handler.execCount + 1 });
   const content = await this.handler.handleExecute(msg.content, writeStream, writeDisplayData);
   if (content.status === 'error') {
     const { ename, evalue } = describeFailure(stderr);

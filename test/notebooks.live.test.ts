@@ -67,7 +67,7 @@ describe.skipIf(skipReason !== '')(`modeling.ipynb live in Jupyter Notebook and 
     base = `http://127.0.0.1:${port}`;
     server = spawn(
       'jupyter-notebook',
-      ['--no-browser', `--port=${port}`, '--ip=127.0.0.1', `--NotebookApp.token=${token}`, `--notebook-dir=${work}`, '--NotebookApp.open_browser=False'],
+      ['--no-browser', `--port=${port}`, '--ip=127.0.0.1', `--NotebookApp.token=${token}`, `--notebook-dir=${work}`, ...(process.getuid?.() === 0 ? ['--allow-root'] : [])],
       {
         cwd: work,
         detached: true,
@@ -75,6 +75,8 @@ describe.skipIf(skipReason !== '')(`modeling.ipynb live in Jupyter Notebook and 
         env: { ...process.env, JUPYTER_PATH: [jupyterDir, process.env.JUPYTER_PATH].filter(Boolean).join(delimiter), PYDEVD_DISABLE_FILE_VALIDATION: '1' },
       },
     );
+    let exited = false;
+    server.on('exit', () => (exited = true));
     server.stdout?.on('data', (d) => serverLog.push(String(d)));
     server.stderr?.on('data', (d) => serverLog.push(String(d)));
     const deadline = Date.now() + 30_000;
@@ -84,7 +86,7 @@ describe.skipIf(skipReason !== '')(`modeling.ipynb live in Jupyter Notebook and 
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new Error(`jupyter notebook did not start: ${serverLog.join('').slice(-500)}`);
+      if (exited || Date.now() > deadline) throw new Error(`jupyter notebook did not start: ${serverLog.join('').slice(-500)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
@@ -92,12 +94,15 @@ describe.skipIf(skipReason !== '')(`modeling.ipynb live in Jupyter Notebook and 
 
   afterAll(async () => {
     await browser?.close();
-    if (server?.pid) {
+    if (server?.pid && server.exitCode === null) {
+      const gone = new Promise((resolve) => server!.once('exit', resolve));
       try {
-        process.kill(-server.pid, 'SIGTERM'); // the server and the kernel it started (its process group)
+        process.kill(-server.pid, 'SIGTERM'); // the server we started (its own process group); it shuts its kernel down
       } catch {
         // already gone
       }
+      const stopped = await Promise.race([gone.then(() => true), new Promise((r) => setTimeout(() => r(false), 15_000))]);
+      if (!stopped) process.kill(-server.pid, 'SIGKILL');
     }
   });
 

@@ -83,8 +83,10 @@ describe('notebooks as committed', () => {
 
 const HAS_NBCONVERT = hasCommand('jupyter-nbconvert', ['--version']);
 
-describe.skipIf(!HAS_NBCONVERT || !HAS_MALL)(
-  `npm run notebooks on the Mall data (skipped: ${!HAS_NBCONVERT ? 'jupyter-nbconvert not installed' : '../shared/data/Mall_Customers.csv absent'})`,
+const SKIP_HEADLESS = !HAS_NBCONVERT ? 'jupyter-nbconvert not installed' : !HAS_MALL ? '../shared/data/Mall_Customers.csv absent' : '';
+
+describe.skipIf(SKIP_HEADLESS !== '')(
+  `npm run notebooks on the Mall data${SKIP_HEADLESS ? ` (skipped: ${SKIP_HEADLESS})` : ''}`,
   () => {
     let out: string;
     let reportOut: string;
@@ -150,15 +152,26 @@ describe.skipIf(!HAS_NBCONVERT || !HAS_MALL)(
       expect(pre.match(/<img [^>]*src="data:image\/(png|svg\+xml)/g)?.length ?? 0).toBeGreaterThanOrEqual(1);
     });
 
-    it('exits 1 with one line naming the notebook and the failing cell', async () => {
-      const bad = join(out, 'bad.csv');
+    it('exits 1 with one line naming the notebook and the failing cell, and keeps the executed notebook', async () => {
+      const badOut = await mkdtemp(join(tmpdir(), 'notebooks-bad-'));
+      const bad = join(badOut, 'bad.csv');
       await writeFile(bad, 'CustomerID,Gender,Age,Annual Income (k$)\n1,Male,19,15\n');
-      const r = await tsx('notebooks.ts', ['--data', bad, '--out', out]);
+      // A small notebook (the failure path does not need the full ones): parameters, an import, a failing load.
+      const cells = [
+        { cell_type: 'code', metadata: { tags: ['parameters'] }, source: "const DATA_PATH = 'x.csv';\nconst OUT_DIR = '.';", outputs: [], execution_count: null },
+        { cell_type: 'code', metadata: {}, source: "import { loadCustomersCsv } from './src/data/load';", outputs: [], execution_count: null },
+        { cell_type: 'code', metadata: {}, source: 'const { table } = await loadCustomersCsv(DATA_PATH);\nconsole.log(table.read);', outputs: [], execution_count: null },
+      ];
+      const small = join(badOut, 'small.ipynb');
+      await writeFile(small, JSON.stringify({ cells, metadata: { kernelspec: { name: KERNEL_NAME, display_name: 'x', language: 'typescript' } }, nbformat: 4, nbformat_minor: 4 }));
+      const r = await tsx('notebooks.ts', ['--data', bad, '--out', badOut, '--notebook', small]);
       expect(r.code).toBe(1);
       const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('error:'));
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^error: notebooks\/preprocessing.ipynb cell \d+ \[.*loadCustomersCsv.*\] failed: DataError: .*Spending Score/);
+      expect(lines[0]).toMatch(/^error: .*small.ipynb cell 3 \[const \{ table \} = await loadCustomersCsv\(DATA_PATH\);\] failed: DataError: .*Spending Score/);
       expect(r.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
+      const executedSmall = parseNotebook(await readFile(join(badOut, 'reports/notebooks/small.ipynb'), 'utf8'));
+      expect(findCellErrors(executedSmall).map((e) => [e.cell, e.ename])).toEqual([[3, 'DataError']]);
     }, 120_000);
   },
 );

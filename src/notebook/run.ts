@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { delimiter, join, relative, resolve } from 'node:path';
+import { basename, delimiter, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { OptionsError } from '../errors';
 import { applyParameters, findCellErrors, parseNotebook, stripAnsi, type ParameterValue } from './ipynb';
@@ -48,6 +48,8 @@ export interface NotebookRunOptions {
   out?: string;
   /** Seconds one cell may run. Default 900. */
   cellTimeout?: number;
+  /** Notebooks to run, in order. Default: notebooks/preprocessing.ipynb then notebooks/modeling.ipynb. */
+  notebooks?: readonly string[];
   /** Progress lines. Default: none. */
   onProgress?: (message: string) => void;
 }
@@ -73,7 +75,16 @@ export interface ExecutedNotebook {
  * @throws OptionsError for a data file that does not exist or a bad k range.
  */
 export async function runNotebooks(options: NotebookRunOptions = {}): Promise<ExecutedNotebook[]> {
-  const { data = join(PROJECT_ROOT, DEFAULT_DATA), seed, kMin, kMax, out = PROJECT_ROOT, cellTimeout = 900, onProgress = () => {} } = options;
+  const {
+    data = join(PROJECT_ROOT, DEFAULT_DATA),
+    seed,
+    kMin,
+    kMax,
+    out = PROJECT_ROOT,
+    cellTimeout = 900,
+    notebooks = NOTEBOOKS.map((n) => join(PROJECT_ROOT, 'notebooks', `${n}.ipynb`)),
+    onProgress = () => {},
+  } = options;
   const dataPath = resolve(data);
   if (!existsSync(dataPath))
     throw new OptionsError(`data file not found: ${dataPath}; download Mall_Customers.csv into data/raw/ (see README) or pass --data PATH`, 'data');
@@ -97,10 +108,12 @@ export async function runNotebooks(options: NotebookRunOptions = {}): Promise<Ex
   const reportDir = join(outDir, NOTEBOOK_OUTPUT_DIR);
   await mkdir(reportDir, { recursive: true });
   const results: ExecutedNotebook[] = [];
-  const unused = new Set(Object.keys(params));
-  for (const name of NOTEBOOKS) {
-    const source = join('notebooks', `${name}.ipynb`);
-    const original = parseNotebook(await readFile(join(PROJECT_ROOT, source), 'utf8'), source);
+  const unused = new Set(Object.keys(params).filter((p) => p !== 'DATA_PATH' && p !== 'OUT_DIR'));
+  for (const file of notebooks) {
+    const name = basename(file, '.ipynb');
+    const source = displayPath(resolve(file), PROJECT_ROOT);
+    if (!existsSync(file)) throw new OptionsError(`notebook not found: ${source}`, 'notebooks');
+    const original = parseNotebook(await readFile(file, 'utf8'), source);
     const { notebook, applied } = applyParameters(original, params, source);
     applied.forEach((p) => unused.delete(p));
     const ipynb = join(reportDir, `${name}.ipynb`);
@@ -134,7 +147,7 @@ export async function runNotebooks(options: NotebookRunOptions = {}): Promise<Ex
     }
   }
   if (unused.size > 0)
-    throw new NotebookRunError(`no notebook declares parameter(s) ${[...unused].join(', ')} in its "parameters" cell`);
+    throw new NotebookRunError(`no notebook run declares parameter(s) ${[...unused].join(', ')} in its "parameters" cell`);
   return results;
 }
 
@@ -159,7 +172,7 @@ async function nbconvert(args: string[], env: NodeJS.ProcessEnv, source: string)
   }
 }
 
-function displayPath(p: string): string {
-  const r = relative(process.cwd(), p);
+function displayPath(p: string, from = process.cwd()): string {
+  const r = relative(from, p);
   return r.startsWith('..') ? p : r;
 }

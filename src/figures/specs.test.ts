@@ -83,7 +83,12 @@ describe('silhouetteFigure', () => {
     expect(t[1]!.y).toEqual([4, 5, 6]);
     expect(t[2]!.y).toEqual([9, 10]);
     expect(layout(fig).yaxis.tickvals).toEqual([0.5, 5, 9.5]);
-    expect(layout(fig).yaxis.ticktext).toEqual(['Segment 0', 'Segment 1', 'Segment 2']);
+    expect(layout(fig).yaxis.ticktext).toEqual([
+      '<b>Segment 0</b><br>Young, low income, high spending<br>n=2, mean 0.70',
+      '<b>Segment 1</b><br>Older, high income, low spending<br>n=3, mean 0.53',
+      '<b>Segment 2</b><br>Middle-aged, average income, average spending<br>n=2, mean 0.10',
+    ]);
+    expect(layout(fig).showlegend).toBe(false);
   });
 
   it('marks the overall mean (3.2 / 7) and each segment mean in the legend', () => {

@@ -283,7 +283,7 @@ export function silhouetteFigure(input: {
     minValue = Math.min(minValue, values[values.length - 1]!);
     const ys = values.map((_, j) => position + j);
     tickvals.push(position + (values.length - 1) / 2);
-    ticktext.push(segmentName(profile));
+    ticktext.push(`<b>${segmentName(profile)}</b><br>${profile.label}<br>n=${values.length}, mean ${segmentMean.toFixed(2)}`);
     data.push({
       type: 'bar',
       orientation: 'h',
@@ -303,7 +303,7 @@ export function silhouetteFigure(input: {
       bargap: 0,
       barmode: 'overlay',
       xaxis: axis('Silhouette coefficient (-1 to 1)', { range: [Math.min(-0.1, Math.floor(minValue * 10) / 10), 1], zeroline: true, zerolinecolor: '#888888' }),
-      yaxis: axis('Customers, grouped by segment', { tickmode: 'array', tickvals, ticktext, autorange: 'reversed', showgrid: false, ticks: '' }),
+      yaxis: axis('', { tickmode: 'array', tickvals, ticktext, tickfont: { size: 12 }, autorange: 'reversed', showgrid: false, ticks: '', title: undefined }),
       shapes: [
         { type: 'line', xref: 'x', yref: 'paper', x0: mean, x1: mean, y0: 0, y1: 1, line: { color: REFERENCE_COLOR, width: 2, dash: 'dash' } },
       ],
@@ -319,8 +319,8 @@ export function silhouetteFigure(input: {
           text: `<b>mean ${mean.toFixed(3)}</b>`,
         },
       ],
-      legend: { orientation: 'h', x: 0, y: -0.12, xanchor: 'left', yanchor: 'top' },
-      margin: { l: 110, r: 30, t: 110, b: 150 },
+      showlegend: false,
+      margin: { l: 120, r: 30, t: 110, b: 70 },
     }),
   };
 }

@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'child_process';
 import { appendFileSync, mkdirSync } from 'fs';
-import { cpus } from 'os';
+import { cpus, loadavg } from 'os';
 import * as path from 'path';
 import { isUserError } from '../src/errors';
 import { parseBenchArgs, type BenchResult } from './bench';
@@ -55,17 +55,28 @@ function main(): void {
   if (typeof args.silhouette === 'object') sklearnArgs.push(String(args.silhouette.sample));
   if (args.silhouette === 'none') sklearnArgs.push('1000');
 
+  const loadBefore = loadavg()[0];
   process.stderr.write(`compare: scikit-learn: ${PYTHON} ${sklearnArgs.join(' ')}\n`);
-  const sklearn = lastJsonLine<SklearnResult>(run(PYTHON, sklearnArgs, 'sklearn_sweep.py').stdout, 'sklearn_sweep.py');
+  // Run through a wrapper that also prints the CPU seconds (all threads) of the Python process as a last line.
+  const wrapper = [
+    '-c',
+    'import json, resource, runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name="__main__"); ' +
+      'r = resource.getrusage(resource.RUSAGE_SELF); print(json.dumps({"cpu_s": round(r.ru_utime + r.ru_stime, 3)}))',
+  ];
+  const sklearnOut = run(PYTHON, [...wrapper, ...sklearnArgs], 'sklearn_sweep.py').stdout.trim().split('\n');
+  const sklearnCpu = lastJsonLine<{ cpu_s: number }>(sklearnOut.slice(-1).join('\n'), 'sklearn_sweep.py').cpu_s;
+  const sklearn = { ...lastJsonLine<SklearnResult>(sklearnOut.slice(0, -1).join('\n'), 'sklearn_sweep.py'), cpu_s: sklearnCpu };
   process.stderr.write(`compare: ours: tsx scripts/bench.ts ${argv.join(' ')}\n`);
   const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
   const ours = lastJsonLine<BenchResult>(run(tsx, [path.join(ROOT, 'scripts', 'bench.ts'), ...argv], 'bench.ts').stdout, 'bench.ts');
 
+  const loadAfter = loadavg()[0];
   const silhouetteCompared = args.silhouette !== 'none';
   const ratios = {
     kmeans_s: ratio(ours.kmeans_s, sklearn.kmeans_s),
     silhouette_s: silhouetteCompared ? ratio(ours.silhouette_s, sklearn.silhouette_s) : null,
     total_s: silhouetteCompared ? ratio(ours.total_s, sklearn.total_s) : null,
+    cpu_s: ratio(ours.cpu_s, sklearn.cpu_s),
   };
   const perK: Record<string, { inertia_ratio: number | null; silhouette_diff: number | null }> = {};
   for (const [k, [oursSil, oursInertia]] of Object.entries(ours.scores)) {
@@ -83,7 +94,9 @@ function main(): void {
     `kmeans_s     ${ours.kmeans_s.toFixed(3).padStart(9)} ${sklearn.kmeans_s.toFixed(3).padStart(9)}   ${String(ratios.kmeans_s).padStart(8)}`,
     `silhouette_s ${ours.silhouette_s.toFixed(3).padStart(9)} ${sklearn.silhouette_s.toFixed(3).padStart(9)}   ${String(ratios.silhouette_s).padStart(8)}`,
     `total_s      ${ours.total_s.toFixed(3).padStart(9)} ${sklearn.total_s.toFixed(3).padStart(9)}   ${String(ratios.total_s).padStart(8)}`,
+    `cpu_s        ${ours.cpu_s.toFixed(3).padStart(9)} ${sklearn.cpu_s.toFixed(3).padStart(9)}   ${String(ratios.cpu_s).padStart(8)}   (whole process, all threads)`,
     `peak_rss_mb  ${ours.peak_rss_mb.toFixed(1).padStart(9)}`,
+    `load average (1 min) before ${loadBefore.toFixed(2)}, after ${loadAfter.toFixed(2)} on ${cpus().length} cpus (other processes share the machine)`,
     `k   inertia ours / sklearn (ratio)        silhouette ours / sklearn (diff)`,
     ...Object.entries(perK).map(([k, r]) => {
       const [os, oi] = ours.scores[k];
@@ -95,7 +108,7 @@ function main(): void {
 
   const record = {
     at: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version },
+    machine: { cpus: cpus().length, node: process.version, loadavg_1min: { before: loadBefore, after: loadAfter } },
     args: argv,
     ours,
     sklearn,

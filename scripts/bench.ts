@@ -5,7 +5,8 @@
  *                    [--n-init 10] [--workers N] [--chunk-size N]
  *
  * Progress goes to stderr; the LAST stdout line is one JSON object:
- *   {"n","backend","kmeans_s","silhouette_s","total_s","peak_rss_mb","scores":{"<k>":[silhouette|null, inertia]}}
+ *   {"n","backend","kmeans_s","silhouette_s","total_s","peak_rss_mb","cpu_s","scores":{"<k>":[silhouette|null, inertia]}}
+ * (cpu_s: CPU seconds of the process, all threads, including start-up and CSV parsing; an extra field.)
  * With --silhouette none there is no selection rule, so k-means runs for each k on its own (timed the same way).
  * Benchmark only: reads the CSV itself (Age, Annual Income (k$), Spending Score (1-100)), standardizes with the
  * population std like scikit-learn's StandardScaler.
@@ -113,6 +114,8 @@ export interface BenchResult {
   silhouette_s: number;
   total_s: number;
   peak_rss_mb: number;
+  /** CPU seconds (user + system, all threads) of the whole bench process, load included. */
+  cpu_s: number;
   scores: Record<string, [number | null, number]>;
 }
 
@@ -182,6 +185,7 @@ async function main(): Promise<void> {
     silhouette_s: round(silhouetteSeconds, 3),
     total_s: round(total, 3),
     peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
+    cpu_s: round((process.cpuUsage().user + process.cpuUsage().system) / 1e6, 3),
     scores,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);

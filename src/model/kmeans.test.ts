@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { DataError, OptionsError } from '../errors';
 import { matrixFromRows, type Matrix } from './matrix';
 import type { KMeansFit } from './types';
-import { kmeans, type KMeansOptions } from './kmeans';
+import { kmeans, kmeansChecked, type KMeansOptions } from './kmeans';
+import { checkKMeansOptions } from './kmeansShared';
 import { kmeansReference } from './kmeansReference';
 import { loadFixture, standardized } from './__fixtures__/load';
 
@@ -103,6 +104,15 @@ describe('kmeans (tensors) against the plain-loop reference', () => {
       const reference = kmeansReference(mallX, { k, seed: 7 });
       expect(Math.abs(tensor.inertia - reference.inertia) / reference.inertia, `k=${k}`).toBeLessThan(1e-3);
     }
+  });
+
+  it('splitting the restarts over 2 worker threads gives the same fit as one batch in-process', async () => {
+    const options = checkKMeansOptions(syntheticX, { k: 6, nInit: 4, seed: 3 });
+    const inProcess = await kmeansChecked(syntheticX, options, 0);
+    const threaded = await kmeansChecked(syntheticX, options, 2);
+    expect(threaded.inertia).toBe(inProcess.inertia);
+    expect(threaded.labels).toEqual(inProcess.labels);
+    expect(threaded.centroids).toEqual(inProcess.centroids);
   });
 
   it('does not grow tf.memory().numTensors across calls (including the relocation path)', async () => {

@@ -7,7 +7,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Matrix } from './matrix';
 import type { KMeansFit } from './types';
-import { ensureBackend } from './backend';
+import { availableParallelism } from 'os';
+import { ensureBackend, type BackendName } from './backend';
+import { runPooled } from './workerPool';
 import { createRng, type Rng } from './random';
 import {
   absoluteTolerance,
@@ -215,17 +217,45 @@ function column(values: Int32Array, rows: number, width: number, r: number): Int
   return out;
 }
 
-/** The checked core of {@link kmeans}: assumes validated options and an initialised backend. Synchronous. */
-export function kmeansChecked(X: Matrix, options: CheckedKMeansOptions): KMeansFit {
-  const { k, nInit, maxIter, tol, seed } = options;
-  const { rows, cols } = X;
-  const { centered, mean } = centerColumns(X);
-  const tolAbs = absoluteTolerance(centered, rows, cols, tol);
+/** A batch of restarts to run on the current backend (plain data, so it can be posted to a worker). */
+export interface RestartBatch {
+  /** Column-centred data, shape [rows, cols] row-major. */
+  readonly centered: Float64Array;
+  readonly rows: number;
+  readonly cols: number;
+  readonly k: number;
+  readonly maxIter: number;
+  /** Absolute tolerance (see absoluteTolerance). */
+  readonly tolAbs: number;
+  readonly seed: number;
+  /** Restart numbers to run (each has its own random stream createRng(seed, restart)). */
+  readonly restarts: readonly number[];
+}
+
+/** The best restart of a batch (lowest float64 inertia; ties go to the lower restart number). */
+export interface RestartBatchResult {
+  readonly restart: number;
+  readonly inertia: number;
+  /** Centres in centred coordinates, shape [k, cols]. */
+  readonly centers: Float32Array;
+  readonly labels: Int32Array;
+  readonly nIter: number;
+  /** Restarts of the batch that hit maxIter. */
+  readonly unconverged: number;
+}
+
+/**
+ * Seeding and Lloyd iterations for a batch of restarts as one batched tensor computation, then the final
+ * assignment and the float64 inertia of each restart. Assumes checked input and an initialised backend.
+ */
+export function runRestartBatch(batch: RestartBatch): RestartBatchResult {
+  const { centered, rows, cols, k, maxIter, tolAbs, seed } = batch;
+  const nInit = batch.restarts.length;
   const blockRows = Math.max(256, Math.floor(BLOCK_ELEMENTS / (nInit * k)));
   const seedColumns = Math.max(256, Math.floor(BLOCK_ELEMENTS / (nInit * localTrials(k))));
   const data = upload(centered, rows, cols, blockRows, seedColumns);
   try {
-    const rngs = Array.from({ length: nInit }, (_, r) => createRng(seed, r));
+    const rngs = batch.restarts.map((r) => createRng(seed, r));
     let centers = seedAll(data, k, nInit, rngs);
     let active = Array.from({ length: nInit }, (_, r) => r);
     let labelsOld: tf.Tensor2D[] | null = null;
@@ -347,13 +377,13 @@ export function kmeansChecked(X: Matrix, options: CheckedKMeansOptions): KMeansF
     for (let r = 0; r < nInit; r++) {
       const labels = column(labelsAll, rows, nInit, r);
       const inertia = inertiaOf(centered, cols, labels, finalCenters[r]);
-      if (inertia < bestInertia) {
+      if (inertia < bestInertia || best === -1) {
         bestInertia = inertia;
         best = r;
         bestLabels = labels;
       }
     }
-    return finishFit(X, centered, mean, k, bestLabels, finalCenters[best], nIter[best], unconverged, options);
+    return { restart: batch.restarts[best], inertia: bestInertia, centers: finalCenters[best], labels: bestLabels, nIter: nIter[best], unconverged };
   } finally {
     release(data);
   }
@@ -371,6 +401,44 @@ function concatLabels(blocks: tf.Tensor2D[], rows: number, width: number): Int32
   return out;
 }
 
+/** Rows from which k-means splits the restarts over worker threads by default (wasm is single-threaded). */
+const KMEANS_WORKER_ROWS = 10_000;
+
+/** Worker threads k-means uses by default for `rows` rows and `nInit` restarts on `backend`. */
+export function defaultKMeansWorkers(rows: number, nInit: number, backend: BackendName): number {
+  if (backend === 'native' || nInit < 2 || rows < KMEANS_WORKER_ROWS) return 0;
+  return Math.min(2, availableParallelism(), nInit);
+}
+
+/**
+ * The checked core of {@link kmeans}: assumes validated options and an initialised backend. With `workers` > 0
+ * the restarts are split into that many contiguous groups, each run as one batched computation in a pooled
+ * worker thread with its own backend; every restart keeps its own random stream, so the result is the same as
+ * with one batch in-process.
+ */
+export async function kmeansChecked(X: Matrix, options: CheckedKMeansOptions, workers = 0): Promise<KMeansFit> {
+  const { k, nInit, maxIter, tol, seed } = options;
+  const { rows, cols } = X;
+  const { centered, mean } = centerColumns(X);
+  const tolAbs = absoluteTolerance(centered, rows, cols, tol);
+  const restarts = Array.from({ length: nInit }, (_, r) => r);
+  const batch = (ids: number[]): RestartBatch => ({ centered, rows, cols, k, maxIter, tolAbs, seed, restarts: ids });
+  let results: RestartBatchResult[];
+  if (workers <= 0) {
+    results = [runRestartBatch(batch(restarts))];
+  } else {
+    const groups = Math.min(workers, nInit);
+    const per = Math.ceil(nInit / groups);
+    const backend = (await ensureBackend()).name;
+    results = await Promise.all(
+      Array.from({ length: groups }, (_, g) => runPooled(backend, { kind: 'kmeans', batch: batch(restarts.slice(g * per, (g + 1) * per)) }, g)),
+    ) as RestartBatchResult[];
+  }
+  const best = results.reduce((a, b) => (b.inertia < a.inertia || (b.inertia === a.inertia && b.restart < a.restart) ? b : a));
+  const unconverged = results.reduce((total, r) => total + r.unconverged, 0);
+  return finishFit(X, centered, mean, k, best.labels, best.centers, best.nIter, unconverged, options);
+}
+
 /**
  * k-means with k-means++ seeding and `nInit` restarts computed together as one batched tensor computation.
  * Deterministic for a given seed. The best restart (lowest inertia) is returned; its centroids are the float64
@@ -386,6 +454,6 @@ function concatLabels(blocks: tf.Tensor2D[], rows: number, width: number): Int32
  */
 export async function kmeans(X: Matrix, options: KMeansOptions): Promise<KMeansFit> {
   const checked = checkKMeansOptions(X, options);
-  await ensureBackend();
-  return kmeansChecked(X, checked);
+  const backend = await ensureBackend();
+  return kmeansChecked(X, checked, defaultKMeansWorkers(X.rows, checked.nInit, backend.name));
 }

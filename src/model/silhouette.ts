@@ -4,17 +4,14 @@
  * and shared by all labelings (see silhouetteKernel.ts). Large inputs are split over worker threads, each with
  * its own tfjs backend, because the wasm backend is single-threaded in Node.
  */
-import { createRequire } from 'module';
 import { availableParallelism } from 'os';
-import * as path from 'path';
-import { Worker } from 'worker_threads';
 import { OptionsError } from '../errors';
 import type { Matrix } from './matrix';
 import { ensureBackend, type BackendName } from './backend';
 import { checkInteger, checkMatrix, centerColumns } from './kmeansShared';
 import { createRng, sampleWithoutReplacement } from './random';
 import { defaultChunkSize, silhouetteRows, type KernelInput } from './silhouetteKernel';
-import type { WorkerMessage, WorkerTask } from './silhouetteWorker';
+import { runPooled } from './workerPool';
 
 /** Options of silhouetteScores / silhouetteSamples. */
 export interface SilhouetteOptions {
@@ -99,110 +96,9 @@ export function checkSilhouetteOptions(options: SilhouetteOptions): CheckedSilho
   return { chunkSize, sampleSize, seed, workers };
 }
 
-const requireHere = createRequire(__filename);
-
-/** A pooled worker thread with its own tfjs backend. */
-interface PooledWorker {
-  readonly worker: Worker;
-  readonly backend: BackendName;
-  /** Resolves once the worker's backend is initialised. */
-  readonly ready: Promise<void>;
-  /** Handlers of the task in flight, by task id. */
-  readonly tasks: Map<number, { onRows: (rowsDone: number) => void; resolve: (values: Float64Array) => void; reject: (error: Error) => void }>;
-}
-
-const pool: PooledWorker[] = [];
-let nextTaskId = 0;
-
-function startWorker(backend: BackendName): PooledWorker {
-  const extension = path.extname(__filename);
-  const register = extension === '.ts' ? requireHere.resolve('tsx/cjs/api') : null;
-  const code = [
-    "const { workerData } = require('worker_threads');",
-    'if (workerData.register) require(workerData.register).register();',
-    'require(workerData.module).runSilhouetteWorker();',
-  ].join('\n');
-  const worker = new Worker(code, {
-    eval: true,
-    execArgv: [],
-    workerData: { register, module: path.join(__dirname, `silhouetteWorker${extension}`), backend },
-  });
-  worker.unref();
-  const tasks: PooledWorker['tasks'] = new Map();
-  let markReady: () => void = () => undefined;
-  let failStart: (error: Error) => void = () => undefined;
-  const ready = new Promise<void>((resolve, reject) => {
-    markReady = resolve;
-    failStart = reject;
-  });
-  ready.catch(() => undefined);
-  const entry: PooledWorker = { worker, backend, ready, tasks };
-  const fail = (error: Error) => {
-    const index = pool.indexOf(entry);
-    if (index >= 0) pool.splice(index, 1);
-    failStart(error);
-    for (const task of tasks.values()) task.reject(error);
-    tasks.clear();
-    void worker.terminate();
-  };
-  worker.on('message', (message: WorkerMessage) => {
-    if (message.type === 'ready') return markReady();
-    const task = tasks.get(message.id);
-    if (message.type === 'error' && message.id === -1) return fail(new Error(`silhouette worker could not start: ${message.message}`));
-    if (task === undefined) return;
-    if (message.type === 'progress') task.onRows(message.rowsDone);
-    else {
-      tasks.delete(message.id);
-      if (tasks.size === 0) worker.unref();
-      if (message.type === 'done') task.resolve(message.values);
-      else task.reject(new Error(`silhouette worker failed: ${message.message}`));
-    }
-  });
-  worker.on('error', (error) => fail(error));
-  worker.on('exit', (code) => fail(new Error(`silhouette worker exited with code ${code}`)));
-  return entry;
-}
-
-/** At least `count` pooled workers on `backend` (workers on another backend are stopped). */
-function workersFor(count: number, backend: BackendName): PooledWorker[] {
-  for (const stale of pool.filter((w) => w.backend !== backend)) {
-    pool.splice(pool.indexOf(stale), 1);
-    void stale.worker.terminate();
-  }
-  while (pool.length < count) pool.push(startWorker(backend));
-  return pool.slice(0, count);
-}
-
-function runTask(entry: PooledWorker, input: KernelInput, rowIds: Int32Array, chunkSize: number, onRows: (rowsDone: number) => void): Promise<Float64Array> {
-  return entry.ready.then(
-    () =>
-      new Promise<Float64Array>((resolve, reject) => {
-        const id = nextTaskId++;
-        entry.tasks.set(id, { onRows, resolve, reject });
-        entry.worker.ref();
-        const task: WorkerTask = { type: 'task', id, input, rowIds, chunkSize };
-        entry.worker.postMessage(task);
-      }),
-  );
-}
-
 /** Number of workers the silhouette will use by default for `queryRows` rows scored against `rows` rows. */
 export function defaultWorkerCount(queryRows: number, rows: number): number {
   return queryRows * rows >= WORKER_THRESHOLD ? Math.min(2, availableParallelism()) : 0;
-}
-
-/**
- * Starts the silhouette worker threads ahead of use (their tfjs/wasm start-up then overlaps other work, e.g.
- * the k-means of a sweep). Idle pooled workers do not keep the process alive.
- */
-export function prewarmSilhouetteWorkers(count: number, backend: BackendName): void {
-  if (backend !== 'native' && count > 0) workersFor(count, backend);
-}
-
-/** Stops the pooled silhouette workers (they are restarted on demand). */
-export async function shutdownSilhouetteWorkers(): Promise<void> {
-  const stopping = pool.splice(0, pool.length).map((entry) => entry.worker.terminate());
-  await Promise.all(stopping);
 }
 
 /**
@@ -235,15 +131,14 @@ export async function silhouetteValuesChecked(
   const per = Math.ceil(total / workers);
   for (let w = 0; w < workers; w++) parts.push(queryRows.slice(w * per, Math.min(total, (w + 1) * per)));
   const done = new Array<number>(workers).fill(0);
-  const pooled = workersFor(workers, backend);
-  const results = await Promise.all(
+  const results = (await Promise.all(
     parts.map((rowIds, w) =>
-      runTask(pooled[w], input, rowIds, chunkSize, (rowsDone) => {
+      runPooled(backend, { kind: 'silhouette', input, rowIds, chunkSize }, w, (rowsDone) => {
         done[w] = rowsDone;
         report?.(done.reduce((a, b) => a + b, 0), total);
       }),
     ),
-  );
+  )) as Float64Array[];
   const out = new Float64Array(total * labelings.length);
   let offset = 0;
   for (const values of results) {

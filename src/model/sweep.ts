@@ -5,13 +5,13 @@ import { OptionsError } from '../errors';
 import type { Matrix } from './matrix';
 import type { KMeansFit, KSweep } from './types';
 import { ensureBackend } from './backend';
-import { kmeansChecked } from './kmeans';
+import { defaultKMeansWorkers, kmeansChecked } from './kmeans';
+import { prewarmWorkers } from './workerPool';
 import { checkInteger, checkK, checkKMeansOptions, checkMatrix } from './kmeansShared';
 import {
   checkSilhouetteOptions,
   defaultWorkerCount,
   meanPerLabeling,
-  prewarmSilhouetteWorkers,
   queryRowsFor,
   silhouetteUndefinedReason,
   silhouetteValuesChecked,
@@ -117,18 +117,19 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
   const kmeansOptions = ks.map((kk) => checkKMeansOptions(X, { k: kk, nInit, maxIter, tol, seed }));
   const silhouetteOptions = checkSilhouetteOptions({ sampleSize: typeof sample === 'number' ? sample : null, seed });
   const backend = await ensureBackend();
+  const kmeansWorkers = defaultKMeansWorkers(X.rows, nInit, backend.name);
   if (sample !== 'none') {
     // Worker start-up (tfjs + wasm per thread) overlaps the k-means below instead of delaying the silhouette.
     const queryCount = silhouetteOptions.sampleSize === null ? X.rows : Math.min(X.rows, silhouetteOptions.sampleSize);
-    prewarmSilhouetteWorkers(defaultWorkerCount(queryCount, X.rows), backend.name);
+    prewarmWorkers(defaultWorkerCount(queryCount, X.rows), backend.name);
   }
 
   const started = performance.now();
   const fits: Record<string, KMeansFit> = {};
-  kmeansOptions.forEach((opts, i) => {
-    fits[String(opts.k)] = kmeansChecked(X, opts);
+  for (const [i, opts] of kmeansOptions.entries()) {
+    fits[String(opts.k)] = await kmeansChecked(X, opts, kmeansWorkers);
     onProgress?.({ phase: 'kmeans', done: i + 1, total: ks.length, k: opts.k });
-  });
+  }
   const kmeansSeconds = (performance.now() - started) / 1000;
 
   const silhouetteStarted = performance.now();

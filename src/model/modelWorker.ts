@@ -1,0 +1,50 @@
+/**
+ * Worker-thread side of the model layer: initialises its own tfjs backend once (wasm is single-threaded in
+ * Node, so each worker is one core), reports ready, then runs the tasks it is sent: silhouette rows
+ * (silhouetteKernel) or a batch of k-means restarts (kmeans). Started and pooled by workerPool.ts.
+ */
+import { parentPort, workerData } from 'worker_threads';
+import { initBackend, type BackendName } from './backend';
+import { runRestartBatch, type RestartBatch } from './kmeans';
+import { silhouetteRows, type KernelInput } from './silhouetteKernel';
+
+/** Work for a pooled worker. */
+export type PoolTask =
+  | { readonly kind: 'silhouette'; readonly input: KernelInput; readonly rowIds: Int32Array; readonly chunkSize: number }
+  | { readonly kind: 'kmeans'; readonly batch: RestartBatch };
+
+/** Messages to the parent. */
+export type WorkerMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'progress'; readonly id: number; readonly done: number }
+  | { readonly type: 'done'; readonly id: number; readonly result: unknown }
+  | { readonly type: 'error'; readonly id: number; readonly message: string };
+
+/** Entry point of a model worker (workerData.backend names the tfjs backend). */
+export async function runModelWorker(): Promise<void> {
+  const port = parentPort;
+  if (port === null) throw new Error('runModelWorker must run inside a worker thread');
+  const { backend } = workerData as { backend: BackendName };
+  try {
+    await initBackend({ backend });
+  } catch (error) {
+    port.postMessage({ type: 'error', id: -1, message: error instanceof Error ? error.message : String(error) } satisfies WorkerMessage);
+    return;
+  }
+  port.on('message', ({ id, task }: { id: number; task: PoolTask }) => {
+    try {
+      if (task.kind === 'silhouette') {
+        const values = silhouetteRows(task.input, task.rowIds, task.chunkSize, (done) => {
+          port.postMessage({ type: 'progress', id, done } satisfies WorkerMessage);
+        });
+        port.postMessage({ type: 'done', id, result: values } satisfies WorkerMessage, [values.buffer]);
+      } else {
+        const result = runRestartBatch(task.batch);
+        port.postMessage({ type: 'done', id, result } satisfies WorkerMessage, [result.labels.buffer, result.centers.buffer]);
+      }
+    } catch (error) {
+      port.postMessage({ type: 'error', id, message: error instanceof Error ? error.message : String(error) } satisfies WorkerMessage);
+    }
+  });
+  port.postMessage({ type: 'ready' } satisfies WorkerMessage);
+}

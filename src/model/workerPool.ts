@@ -1,0 +1,108 @@
+/**
+ * A small pool of worker threads for the model layer, each with its own tfjs backend (the wasm backend is
+ * single-threaded in Node, so two workers use both cores). Workers start on first use (or on prewarm), are
+ * reused across calls, and do not keep the process alive while idle.
+ */
+import { createRequire } from 'module';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import type { BackendName } from './backend';
+import type { PoolTask, WorkerMessage } from './modelWorker';
+
+interface PooledWorker {
+  readonly worker: Worker;
+  readonly backend: BackendName;
+  /** Resolves once the worker's backend is initialised. */
+  readonly ready: Promise<void>;
+  /** Handlers of the tasks in flight, by task id. */
+  readonly tasks: Map<number, { onProgress?: (done: number) => void; resolve: (result: unknown) => void; reject: (error: Error) => void }>;
+}
+
+const pool: PooledWorker[] = [];
+let nextTaskId = 0;
+const requireHere = createRequire(__filename);
+
+function startWorker(backend: BackendName): PooledWorker {
+  // Under tsx/vitest this file is TypeScript: the worker registers tsx's CommonJS hook before loading it.
+  const extension = path.extname(__filename);
+  const register = extension === '.ts' ? requireHere.resolve('tsx/cjs/api') : null;
+  const code = [
+    "const { workerData } = require('worker_threads');",
+    'if (workerData.register) require(workerData.register).register();',
+    'require(workerData.module).runModelWorker();',
+  ].join('\n');
+  const worker = new Worker(code, {
+    eval: true,
+    execArgv: [],
+    workerData: { register, module: path.join(__dirname, `modelWorker${extension}`), backend },
+  });
+  worker.unref();
+  const tasks: PooledWorker['tasks'] = new Map();
+  let markReady: () => void = () => undefined;
+  let failStart: (error: Error) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    failStart = reject;
+  });
+  ready.catch(() => undefined);
+  const entry: PooledWorker = { worker, backend, ready, tasks };
+  const fail = (error: Error) => {
+    const index = pool.indexOf(entry);
+    if (index >= 0) pool.splice(index, 1);
+    failStart(error);
+    for (const task of tasks.values()) task.reject(error);
+    tasks.clear();
+    void worker.terminate();
+  };
+  worker.on('message', (message: WorkerMessage) => {
+    if (message.type === 'ready') return markReady();
+    if (message.type === 'error' && message.id === -1) return fail(new Error(`model worker could not start: ${message.message}`));
+    const task = tasks.get(message.id);
+    if (task === undefined) return;
+    if (message.type === 'progress') return task.onProgress?.(message.done);
+    tasks.delete(message.id);
+    if (tasks.size === 0) worker.unref();
+    if (message.type === 'done') task.resolve(message.result);
+    else task.reject(new Error(`model worker failed: ${message.message}`));
+  });
+  worker.on('error', (error) => fail(error));
+  worker.on('exit', (code) => fail(new Error(`model worker exited with code ${code}`)));
+  return entry;
+}
+
+/** At least `count` pooled workers on `backend` (workers on another backend are stopped first). */
+function workersFor(count: number, backend: BackendName): PooledWorker[] {
+  for (const stale of pool.filter((w) => w.backend !== backend)) {
+    pool.splice(pool.indexOf(stale), 1);
+    void stale.worker.terminate();
+  }
+  while (pool.length < count) pool.push(startWorker(backend));
+  return pool.slice(0, count);
+}
+
+/**
+ * Runs `task` on pooled worker number `slot` (started if needed) and resolves with its result; `onProgress`
+ * receives the worker's progress counts.
+ */
+export function runPooled(backend: BackendName, task: PoolTask, slot: number, onProgress?: (done: number) => void): Promise<unknown> {
+  const entry = workersFor(slot + 1, backend)[slot];
+  return entry.ready.then(
+    () =>
+      new Promise<unknown>((resolve, reject) => {
+        const id = nextTaskId++;
+        entry.tasks.set(id, { onProgress, resolve, reject });
+        entry.worker.ref();
+        entry.worker.postMessage({ id, task });
+      }),
+  );
+}
+
+/** Starts `count` workers ahead of use, so their tfjs/wasm start-up overlaps other work. */
+export function prewarmWorkers(count: number, backend: BackendName): void {
+  if (backend !== 'native' && count > 0) workersFor(count, backend);
+}
+
+/** Stops the pooled workers (they are restarted on demand). */
+export async function shutdownWorkers(): Promise<void> {
+  await Promise.all(pool.splice(0, pool.length).map((entry) => entry.worker.terminate()));
+}

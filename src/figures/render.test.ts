@@ -71,8 +71,9 @@ describe('startRenderer without a usable browser', () => {
     await renderer!.close();
   });
 
-  it('refuses a bad default size', async () => {
+  it('refuses a bad default size or GL pixel ratio, showing the value', async () => {
     await expect(startRenderer({ width: 0 })).rejects.toThrow(OptionsError);
+    await expect(startRenderer({ glPixelRatio: 0.5 })).rejects.toThrow(/glPixelRatio must be from 1 to 4 \(got 0.5\)/);
   });
 });
 

@@ -1,8 +1,15 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../errors';
 import * as small from './__fixtures__/small';
 import { bundleFor, escapeHtml, escapeInlineScript, figureElementId, figureHtml, plotlyScript, scriptJson } from './html';
+import { CHROMIUM_ARGS } from './render';
 import { segments2DFigure, segments3DFigure, type NamedFigure } from './specs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
 
 const named = (id: string, name: string, figure: NamedFigure['figure']): NamedFigure => ({ id, name, title: name, figure });
 
@@ -70,5 +77,38 @@ describe('figureHtml', () => {
 
   it('refuses a figure id that is not a plain identifier', () => {
     expect(() => figureElementId({ id: 'a b"' })).toThrow(/figure id "a b\\"" must be letters/);
+  });
+});
+
+describe.skipIf(!hasChromium)(`figure pages in headless Chromium${hasChromium ? '' : ` (skipped: no Chromium at ${CHROMIUM})`}`, () => {
+  it('draws the 2D (basic bundle) and 3D (full bundle) pages offline with no console error', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'figure-html-'));
+      const pages = [
+        named('segments-2d', 'Customer Segmentation 2D', segments2DFigure(small.points)),
+        named('segments-3d', 'Customer Segmentation 3D', segments3DFigure(small.points)),
+      ];
+      for (const fig of pages) {
+        const path = join(dir, `${fig.name}.html`);
+        writeFileSync(path, figureHtml(fig));
+        const context = await browser.newContext({ offline: true });
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
+        page.on('pageerror', (e) => errors.push(e.message));
+        await page.goto(`file://${path}`);
+        const selector = fig.id === 'segments-3d' ? `#figure-${fig.id} canvas` : `#figure-${fig.id} svg.main-svg .point`;
+        await page.waitForSelector(selector, { timeout: 90_000 });
+        expect(await page.title()).toBe(fig.title);
+        expect(errors).toEqual([]);
+        await context.close();
+      }
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError, OptionsError } from '../errors';
-import { cleanCustomers, quantile, type CleanOptions, type CleanResult } from './clean';
+import { cleanCustomers, type CleanOptions, type CleanResult } from './clean';
 import { parseCustomersCsv } from './parse';
 
 const HEADER = 'CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)';
@@ -254,11 +254,3 @@ describe('cleanCustomers: formats and the real file', () => {
   });
 });
 
-describe('quantile', () => {
-  it('interpolates linearly like numpy', () => {
-    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
-    expect(quantile([1, 2, 3, 4], 0.25)).toBe(1.75);
-    expect(quantile([7], 0.75)).toBe(7);
-    expect(quantile([0, 10], 1)).toBe(10);
-  });
-});

@@ -1,4 +1,5 @@
 import { DataError, OptionsError } from '../errors';
+import { quantileSorted } from '../util/stats';
 import type { RawRow, RawTable } from './parse';
 import { COLUMNS, NUMERIC_FEATURES, REQUIRED_COLUMNS, VALID_RANGES, featureValue, type Customer, type FeatureName, type Gender } from './schema';
 
@@ -289,7 +290,7 @@ function impute(candidates: Candidate[]): {
   for (const feature of NUMERIC_FEATURES) {
     if (!candidates.some((c) => c.missing.includes(feature))) continue;
     const present = candidates.filter((c) => !c.missing.includes(feature)).map((c) => c.numbers[feature]);
-    if (present.length > 0) imputedWith[feature] = quantile(sorted(present), 0.5);
+    if (present.length > 0) imputedWith[feature] = quantileSorted(sorted(present), 0.5);
   }
 
   const customers: Customer[] = [];
@@ -322,18 +323,10 @@ function sorted(values: number[]): number[] {
   return [...values].sort((a, b) => a - b);
 }
 
-/** Quantile of sorted values by linear interpolation between closest ranks (numpy's default, "type 7"). */
-export function quantile(sortedValues: readonly number[], q: number): number {
-  const position = (sortedValues.length - 1) * q;
-  const below = Math.floor(position);
-  const above = Math.ceil(position);
-  return sortedValues[below] + (sortedValues[above] - sortedValues[below]) * (position - below);
-}
-
 function flagOutliers(customers: Customer[], feature: FeatureName): OutlierFlag {
   const values = sorted(customers.map((c) => featureValue(c, feature)));
-  const q1 = quantile(values, 0.25);
-  const q3 = quantile(values, 0.75);
+  const q1 = quantileSorted(values, 0.25);
+  const q3 = quantileSorted(values, 0.75);
   const lower = q1 - 1.5 * (q3 - q1);
   const upper = q3 + 1.5 * (q3 - q1);
   const ids = customers.filter((c) => featureValue(c, feature) < lower || featureValue(c, feature) > upper).map((c) => c.id);

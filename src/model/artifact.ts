@@ -1,7 +1,7 @@
 import { ModelError } from '../errors';
 import { COLUMNS, NUMERIC_FEATURES, type FeatureName, type Gender } from '../data/schema';
 import type { Scaler } from '../features/scale';
-import { quantile } from './profile';
+import { quantile } from '../util/stats';
 import type { SegmentProfile } from './types';
 
 /** Format tag of a saved model. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COLUMNS, type Customer } from '../data/schema';
-import { profileSegments, quantile, terciles } from './profile';
+import { profileSegments, terciles } from './profile';
+import { quantile } from '../util/stats';
 
 const c = (id: number, gender: 'Female' | 'Male', age: number, income: number, spending: number): Customer => ({ id, gender, age, income, spending });
 
@@ -12,13 +13,6 @@ const customers: Customer[] = [
 ];
 const labels = [0, 0, 0, 1, 1, 1, 2, 2, 2];
 
-describe('quantile', () => {
-  it('interpolates linearly between order statistics like numpy', () => {
-    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
-    expect(quantile([4, 1, 3, 2], 1 / 3)).toBeCloseTo(2, 12);
-    expect(quantile([10], 0.99)).toBe(10);
-  });
-});
 
 describe('profileSegments', () => {
   const profiles = profileSegments(customers, labels, { k: 3 });

@@ -1,5 +1,6 @@
 import { COLUMNS, NUMERIC_FEATURES, featureValue, type Customer, type FeatureName, type Gender } from '../data/schema';
 import type { SegmentProfile } from './types';
+import { quantile } from '../util/stats';
 
 /** Options for {@link profileSegments}. */
 export interface ProfileOptions {
@@ -11,15 +12,6 @@ export interface ProfileOptions {
   features?: readonly FeatureName[];
 }
 
-/** Quantile with linear interpolation between order statistics (numpy's default), q in [0, 1]. */
-export function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
 
 /** Population terciles of each numeric feature: the cut points the labels compare segment means with. */
 export function terciles(customers: readonly Customer[]): Record<FeatureName, [number, number]> {

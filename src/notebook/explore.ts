@@ -2,7 +2,7 @@
  * "Look at the data" summaries for the preprocessing notebook that danfojs does not give: missing cells of the raw
  * file, duplicate rows, quartiles per feature, and a distribution chart spec. Pure functions over typed data.
  */
-import { quantile } from '../data/clean';
+import { quantileSorted as quantile } from '../util/stats';
 import type { RawTable } from '../data/parse';
 import { COLUMNS, NUMERIC_FEATURES, REQUIRED_COLUMNS, featureValue, type Customer, type FeatureName } from '../data/schema';
 import { GENDER_COLORS, SEGMENT_PALETTE } from '../figures/colors';

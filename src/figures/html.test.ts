@@ -23,7 +23,7 @@ describe('plotlyScript', () => {
   });
 
   it('never lets the HTML parser see </script or <!-- inside the bundle', () => {
-    for (const bundle of ['basic', 'full'] as const) {
+    for (const bundle of ['basic', 'gl3d', 'full'] as const) {
       const source = plotlyScript({ bundle });
       expect(source).not.toMatch(/<\/script/i);
       expect(source).not.toContain('<!--');
@@ -31,7 +31,7 @@ describe('plotlyScript', () => {
   });
 
   it('refuses an unknown bundle', () => {
-    expect(() => plotlyScript({ bundle: 'gl3d' as never })).toThrow(OptionsError);
+    expect(() => plotlyScript({ bundle: 'webgl' as never })).toThrow(OptionsError);
   });
 });
 
@@ -52,9 +52,10 @@ describe('escaping', () => {
 });
 
 describe('bundleFor', () => {
-  it('picks the basic bundle for scatter/bar/pie and the full one for scatter3d', () => {
+  it('picks the basic bundle for scatter/bar/pie, gl3d for scatter3d, and the full one for a mix or other types', () => {
     expect(bundleFor([segments2DFigure(small.points)])).toBe('basic');
-    expect(bundleFor([segments2DFigure(small.points), segments3DFigure(small.points)])).toBe('full');
+    expect(bundleFor([segments2DFigure(small.points), segments3DFigure(small.points)])).toBe('gl3d');
+    expect(bundleFor([{ data: [{ type: 'bar' }, { type: 'scatter3d' }], layout: {} }])).toBe('full');
     expect(bundleFor([{ data: [{ x: [1] }], layout: {} }])).toBe('basic');
     expect(bundleFor([{ data: [{ type: 'heatmap' }], layout: {} }])).toBe('full');
   });
@@ -67,7 +68,7 @@ describe('figureHtml', () => {
     expect(html2D).toContain('<title>Customer Segmentation 2D</title>');
     expect(html2D).toContain('<div id="figure-segments-2d"></div>');
     expect(html2D).toContain(plotlyScript({ bundle: 'basic' }));
-    expect(html3D).toContain(plotlyScript({ bundle: 'full' }));
+    expect(html3D).toContain(plotlyScript({ bundle: 'gl3d' }));
     for (const html of [html2D, html3D]) {
       expect(html).not.toMatch(/<script[^>]*\ssrc=/i);
       expect(html).not.toMatch(/<link[^>]*href=/i);

@@ -9,9 +9,10 @@ import type { NamedFigure, PlotlyFigure } from './specs';
 
 /**
  * Which plotly.js build to inline. `basic` (plotly.js-basic-dist-min, 1.2 MB: scatter, bar, pie) parses ~4x faster
- * than `full` (plotly.js-dist-min, 4.8 MB: every trace type, including WebGL scatter3d).
+ * than `full` (plotly.js-dist-min, 4.8 MB: every trace type); `gl3d` (plotly.js-gl3d-dist-min, 1.8 MB: scatter and
+ * the WebGL 3D traces) draws the 3D chart at a third of the full bundle's parse cost.
  */
-export type PlotlyBundle = 'basic' | 'full';
+export type PlotlyBundle = 'basic' | 'gl3d' | 'full';
 
 /** Options of {@link plotlyScript}. */
 export interface PlotlyScriptOptions {
@@ -21,11 +22,17 @@ export interface PlotlyScriptOptions {
 
 const BUNDLE_FILES: Record<PlotlyBundle, string> = {
   basic: 'plotly.js-basic-dist-min/plotly-basic.min.js',
+  gl3d: 'plotly.js-gl3d-dist-min/plotly-gl3d.min.js',
   full: 'plotly.js-dist-min/plotly.min.js',
 };
 
+/** Every bundle, smallest parse cost first. */
+export const PLOTLY_BUNDLES = Object.keys(BUNDLE_FILES) as PlotlyBundle[];
+
 /** Trace types drawn by the basic bundle. */
 const BASIC_TRACE_TYPES: ReadonlySet<string> = new Set(['scatter', 'bar', 'pie']);
+/** Trace types drawn by the gl3d bundle. */
+const GL3D_TRACE_TYPES: ReadonlySet<string> = new Set(['scatter', 'scatter3d', 'surface', 'mesh3d', 'isosurface', 'volume', 'cone', 'streamtube']);
 
 const scriptCache = new Map<PlotlyBundle, string>();
 
@@ -42,7 +49,7 @@ export function plotlyBundlePath(bundle: PlotlyBundle = 'full'): string {
 export function plotlyScript(options: PlotlyScriptOptions = {}): string {
   const { bundle = 'full' } = options;
   if (!(bundle in BUNDLE_FILES)) {
-    throw new OptionsError(`plotlyScript: bundle must be 'basic' or 'full' (got ${JSON.stringify(bundle)})`, 'bundle');
+    throw new OptionsError(`plotlyScript: bundle must be one of ${PLOTLY_BUNDLES.join(', ')} (got ${JSON.stringify(bundle)})`, 'bundle');
   }
   let source = scriptCache.get(bundle);
   if (source === undefined) {
@@ -52,15 +59,12 @@ export function plotlyScript(options: PlotlyScriptOptions = {}): string {
   return source;
 }
 
-/** The smallest bundle that draws every trace of the figures: 'basic' unless a trace needs more (e.g. scatter3d). */
+/** The smallest bundle that draws every trace of the figures: 'basic', else 'gl3d' (3D scatter), else 'full'. */
 export function bundleFor(figures: readonly PlotlyFigure[]): PlotlyBundle {
-  for (const figure of figures) {
-    for (const trace of figure.data) {
-      const type = typeof trace.type === 'string' ? trace.type : 'scatter';
-      if (!BASIC_TRACE_TYPES.has(type)) return 'full';
-    }
-  }
-  return 'basic';
+  const types = figures.flatMap((figure) => figure.data.map((trace) => (typeof trace.type === 'string' ? trace.type : 'scatter')));
+  if (types.every((t) => BASIC_TRACE_TYPES.has(t))) return 'basic';
+  if (types.every((t) => GL3D_TRACE_TYPES.has(t))) return 'gl3d';
+  return 'full';
 }
 
 /**

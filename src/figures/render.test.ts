@@ -101,7 +101,7 @@ describe.skipIf(!hasChromium)(`PNG rendering in headless Chromium (${hasChromium
 
   it('starts without waiting for the browser', () => {
     expect(renderer.timings().launch).toBeGreaterThan(0);
-    expect(Object.keys(renderer.timings())).toEqual(expect.arrayContaining(['load.basic', 'load.full', 'render.Customer Segmentation 3D']));
+    expect(Object.keys(renderer.timings())).toEqual(expect.arrayContaining(['load.basic', 'load.gl3d', 'render.Customer Segmentation 3D']));
   });
 
   it('renders the 2D chart at 1200x800 with every segment colour in the plot area', () => {

@@ -11,7 +11,7 @@ import { createServer, type Server } from 'http';
 import { dirname, delimiter, join } from 'path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { OptionsError } from '../errors';
-import { bundleFor, plotlyBundlePath, type PlotlyBundle } from './html';
+import { bundleFor, plotlyBundlePath, PLOTLY_BUNDLES, type PlotlyBundle } from './html';
 import type { PlotlyFigure } from './specs';
 
 /** Options of {@link startRenderer}. */
@@ -22,7 +22,7 @@ export interface RendererOptions {
   width?: number;
   /** Default PNG height in CSS pixels. Default 800. */
   height?: number;
-  /** plotly.js bundles to load as soon as the browser is up (others load on first use). Default ['basic', 'full']. */
+  /** plotly.js bundles to load as soon as the browser is up (others load on first use). Default ['basic', 'gl3d']. */
   preload?: readonly PlotlyBundle[];
   /** Longest time one chart may take to render, in ms. Default 120000. */
   timeoutMs?: number;
@@ -131,14 +131,14 @@ export function defaultCacheDir(): string {
  */
 async function startBundleServer(): Promise<{ port: number; server: Server }> {
   const bundles = new Map<string, { body: Buffer; etag: string; modified: string }>();
-  for (const bundle of ['basic', 'full'] as const) {
+  for (const bundle of PLOTLY_BUNDLES) {
     const path = plotlyBundlePath(bundle);
     const { mtime, size } = statSync(path);
     bundles.set(`/${bundle}.js`, { body: readFileSync(path), etag: `"${size}-${mtime.getTime()}"`, modified: mtime.toUTCString() });
   }
   const server = createServer((request, response) => {
     const url = request.url ?? '/';
-    const page = /^\/(basic|full)\.html$/.exec(url);
+    const page = /^\/(basic|gl3d|full)\.html$/.exec(url);
     if (page) {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       response.end(`<!DOCTYPE html><html><head><meta charset="utf-8"><script src="/${page[1]}.js"></script></head><body></body></html>`);
@@ -230,7 +230,7 @@ function acquireProfile(dir: string): { dir: string; release: () => void } | nul
  * await renderer?.close();
  */
 export async function startRenderer(options: RendererOptions = {}): Promise<{ renderer: Renderer | null; reason?: string }> {
-  const { executablePath, width = 1200, height = 800, preload = ['basic', 'full'], timeoutMs = 120_000, cacheDir = defaultCacheDir(), glPixelRatio = 2 } = options;
+  const { executablePath, width = 1200, height = 800, preload = ['basic', 'gl3d'], timeoutMs = 120_000, cacheDir = defaultCacheDir(), glPixelRatio = 2 } = options;
   if (!(glPixelRatio >= 1 && glPixelRatio <= 4)) {
     throw new OptionsError(`startRenderer: glPixelRatio must be from 1 to 4 (got ${glPixelRatio})`, 'glPixelRatio');
   }

@@ -10,3 +10,8 @@ export const MALL_CSV = resolve(SHARED, 'data', 'Mall_Customers.csv');
 export const HAS_MALL = existsSync(MALL_CSV);
 /** Debian's Python with scikit-learn (the first python3 on PATH may lack it). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
+
+/** A test title that carries the skip reason only when the test is skipped (CI lists skipped tests by title). */
+export function titled(title: string, skipped: boolean, reason: string): string {
+  return skipped ? `${title} (skipped: ${reason})` : title;
+}

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { HAS_MALL, MALL_CSV, ROOT } from './paths';
+import { HAS_MALL, MALL_CSV, ROOT, titled } from './paths';
 import sklearn from './fixtures/mall_sklearn_sweep.json';
 
 const run = promisify(execFile);
@@ -25,7 +25,7 @@ async function report(args: string[], cwd = ROOT, env: Record<string, string> = 
 
 const DATA_FILES = ['data/processed/preprocessed_data.csv', 'data/processed/clustered_data.csv', 'data/models/clustering_model.json'];
 
-describe.skipIf(!HAS_MALL)('npm run report on the real Mall data (skipped: ../shared/data/Mall_Customers.csv absent)', () => {
+describe.skipIf(!HAS_MALL)(titled('npm run report on the real Mall data', !HAS_MALL, '../shared/data/Mall_Customers.csv absent'), () => {
   let out: string;
   let summary: any;
   beforeAll(async () => {
@@ -68,7 +68,8 @@ describe.skipIf(!HAS_MALL)('npm run report on the real Mall data (skipped: ../sh
     expect(summary.seed).toBe(42);
   });
 
-  it.skipIf(!existsSync('/usr/bin/chromium'))('renders every figure as PNG (>= 1200x800) and HTML, and the report page (skipped: no /usr/bin/chromium)', async () => {
+  const noChromium = !existsSync('/usr/bin/chromium');
+  it.skipIf(noChromium)(titled('renders every figure as PNG (>= 1200x800) and HTML, and the report page', noChromium, 'no /usr/bin/chromium'), async () => {
     const names = ['Customer Segmentation 2D', 'Customer Segmentation 3D', 'Model Selection', 'Silhouette by Segment', 'Segment Profiles'];
     for (const name of names) {
       const png = PNG.sync.read(await readFile(join(out, 'reports/figures', `${name}.png`)));

@@ -72,7 +72,14 @@ describe.skipIf(skipReason !== '')(`modeling.ipynb live in Jupyter Notebook and 
         cwd: work,
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, JUPYTER_PATH: [jupyterDir, process.env.JUPYTER_PATH].filter(Boolean).join(delimiter), PYDEVD_DISABLE_FILE_VALIDATION: '1' },
+        env: {
+          ...process.env,
+          JUPYTER_PATH: [jupyterDir, process.env.JUPYTER_PATH].filter(Boolean).join(delimiter),
+          PYDEVD_DISABLE_FILE_VALIDATION: '1',
+          // This test is about the live charts; the kernel's PNG copies are checked by the headless run, so skip them
+          // here (renderForNotebook then shows the live chart with a note) and save a second browser's start.
+          CHROMIUM_PATH: join(work, 'no-chromium-for-the-kernel'),
+        },
       },
     );
     let exited = false;

@@ -25,5 +25,7 @@ describe('tableHtml', () => {
     const html = tableHtml(counts);
     expect(html).toContain('<tr><td>Male</td><td>1</td></tr>');
     expect(html).toContain('<tr><td>Female</td><td>2</td></tr>');
+    expect(html).toContain('<th></th><th>value</th>');
+    expect(tableHtml(counts, { valueName: 'customers' })).toContain('<th></th><th>customers</th>');
   });
 });

@@ -19,6 +19,8 @@ export interface TableOptions {
   caption?: string;
   /** Show the frame's index as the first column (frames and series only). Default true. */
   index?: boolean;
+  /** Header of a series' values column. Default 'value'. */
+  valueName?: string;
 }
 
 function escapeHtml(text: string): string {
@@ -42,7 +44,7 @@ function formatCell(value: unknown, digits: number): string {
  * tableHtml([{ column: 'Age', missing: 0 }]) // '<table ...><thead><tr><th>column</th><th>missing</th>...'
  */
 export function tableHtml(input: TableInput, options: TableOptions = {}): string {
-  const { maxRows = 20, digits = 3, caption, index = true } = options;
+  const { maxRows = 20, digits = 3, caption, index = true, valueName = 'value' } = options;
   let header: string[];
   let rows: unknown[][];
   if (Array.isArray(input)) {
@@ -52,7 +54,7 @@ export function tableHtml(input: TableInput, options: TableOptions = {}): string
   } else {
     const frame = input as Exclude<TableInput, readonly object[]>;
     const isSeries = frame.ndim === 1 || !Array.isArray(frame.values[0]);
-    const columns = isSeries ? ['value'] : [...(frame.columns ?? [])];
+    const columns = isSeries ? [valueName] : [...(frame.columns ?? [])];
     const values = isSeries ? frame.values.map((v) => [v]) : (frame.values as unknown[][]);
     header = index ? ['', ...columns] : columns;
     rows = values.map((r, i) => (index ? [frame.index[i], ...r] : [...r]));

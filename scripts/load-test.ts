@@ -399,8 +399,8 @@ How to read it:
 - \`single\` is autocannon's \`overallRate\`: each connection sends its per-second quota (${meta.rate}/${meta.connections}) back to
   back at the start of each second and then idles, so it measures bursts, not an even ${meta.rate} req/s.
   "autocannon p99" is autocannon's own histogram (1 ms steps); at a fixed rate autocannon "corrects" it for coordinated
-  omission assuming one request per ceil(1000/${Math.floor(Number(meta.rate) / Number(meta.connections))}) ms = 1 ms per connection,
-  which adds phantom samples to any response slower than 1 ms${ac?.autocannonP99Ms != null ? ` (here: ${ac.autocannonP99Ms} ms)` : ''}.
+  omission with an expected interval of ceil(1 / ${Math.floor(Number(meta.rate) / Number(meta.connections))}) = 1 ms per connection (1 divided by the per-connection
+  rate, not 1000 ms), which adds phantom samples to any response slower than 1 ms${ac?.autocannonP99Ms != null ? ` (here: ${ac.autocannonP99Ms} ms)` : ''}.
 - \`control-paced\` is the same paced load, alternating with \`single-paced\` in 2 s blocks, against a bare node:http server
   that answers a constant prediction: the latency the machine, the OS and the client cost without Fastify, validation
   or the model. When its p99 is close to \`single-paced\`'s, the tail comes from the machine, not from the API.

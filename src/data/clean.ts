@@ -82,7 +82,7 @@ export const DROP_REASONS = {
 } as const;
 
 /** Cell texts read as a missing value (compared in lower case), besides the empty cell. */
-const MISSING_TOKENS = new Set(['na', 'n/a', 'nan', 'null', 'none', '-', '?']);
+export const MISSING_TOKENS: ReadonlySet<string> = new Set(['na', 'n/a', 'nan', 'null', 'none', '-', '?']);
 
 /** Gender spellings accepted, compared in lower case after trimming. */
 const GENDER_SPELLINGS: Record<string, Gender> = { female: 'Female', f: 'Female', male: 'Male', m: 'Male' };

@@ -33,7 +33,7 @@ export interface FigureCellOptions {
   includeBundle?: boolean;
   /** Id of the output's element, unique in the page. Default: random `mcs-figure-<hex>`. */
   elementId?: string;
-  /** Height of the live chart in pixels. Default 600. */
+  /** Height of the live chart in pixels. Default 700 (the charts are laid out for 1200x800; narrower cells keep that shape). */
   height?: number;
 }
 
@@ -51,7 +51,7 @@ function unwrap(fig: PlotlyFigure | NamedFigure): { figure: PlotlyFigure; title:
  * @example tslab.display.html(figureCellHtml(fig, { png, includeBundle: true }))
  */
 export function figureCellHtml(fig: PlotlyFigure | NamedFigure, options: FigureCellOptions = {}): string {
-  const { png, note = DEFAULT_NOTE, includeBundle = false, elementId = `mcs-figure-${randomBytes(6).toString('hex')}`, height = 600 } = options;
+  const { png, note = DEFAULT_NOTE, includeBundle = false, elementId = `mcs-figure-${randomBytes(6).toString('hex')}`, height = 700 } = options;
   if (!/^[A-Za-z][\w-]*$/.test(elementId)) {
     throw new OptionsError(`figureCellHtml: elementId ${JSON.stringify(elementId)} must be letters, digits, - or _ and start with a letter`, 'elementId');
   }

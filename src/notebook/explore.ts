@@ -9,7 +9,8 @@ import { GENDER_COLORS, SEGMENT_PALETTE } from '../figures/colors';
 import type { PlotlyFigure } from '../figures/specs';
 
 /** Cell texts read as missing (lower case, after trimming), besides the empty cell; the same list cleaning uses. */
-export const MISSING_TOKENS: readonly string[] = ['na', 'n/a', 'nan', 'null', 'none', '-', '?'];
+export { MISSING_TOKENS } from '../data/clean';
+import { MISSING_TOKENS } from '../data/clean';
 
 /** Missing and unreadable cells of one column of the raw file. */
 export interface MissingCount {
@@ -24,7 +25,7 @@ export interface MissingCount {
 
 function isMissing(cell: string): boolean {
   const c = cell.trim().toLowerCase();
-  return c === '' || MISSING_TOKENS.includes(c);
+  return c === '' || MISSING_TOKENS.has(c);
 }
 
 /**

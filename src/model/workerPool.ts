@@ -3,6 +3,7 @@
  * single-threaded in Node, so two workers use both cores). Workers start on first use (or on prewarm), are
  * reused across calls, and do not keep the process alive while idle.
  */
+import { existsSync } from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -23,8 +24,10 @@ let nextTaskId = 0;
 const requireHere = createRequire(__filename);
 
 function startWorker(backend: BackendName): PooledWorker {
-  // Under tsx/vitest this file is TypeScript: the worker registers tsx's CommonJS hook before loading it.
-  const extension = path.extname(__filename);
+  // Under tsx/vitest (and tslab, whose compiled module names end in .js while only the .ts file exists on disk) the
+  // worker module is TypeScript: the worker registers tsx's CommonJS hook before loading it.
+  const compiled = path.join(__dirname, 'modelWorker.js');
+  const extension = path.extname(__filename) === '.ts' || !existsSync(compiled) ? '.ts' : '.js';
   const register = extension === '.ts' ? requireHere.resolve('tsx/cjs/api') : null;
   const code = [
     "const { workerData } = require('worker_threads');",

@@ -6,7 +6,7 @@
  *
  * Progress goes to stderr; the LAST stdout line is one JSON object:
  *   {"n","backend","kmeans_s","silhouette_s","total_s","peak_rss_mb","cpu_s","scores":{"<k>":[silhouette|null, inertia]}}
- * (cpu_s: CPU seconds of the process, all threads, including start-up and CSV parsing; an extra field.)
+ * Extra fields: cpu_s (CPU seconds of the process, all threads, start-up included), kmeans_cpu_s, silhouette_cpu_s.
  * With --silhouette none there is no selection rule, so k-means runs for each k on its own (timed the same way).
  * Benchmark only: reads the CSV itself (Age, Annual Income (k$), Spending Score (1-100)), standardizes with the
  * population std like scikit-learn's StandardScaler.
@@ -114,12 +114,19 @@ export interface BenchResult {
   silhouette_s: number;
   total_s: number;
   peak_rss_mb: number;
-  /** CPU seconds (user + system, all threads) of the whole bench process, load included. */
+  /** CPU seconds (user + system, all threads) of the whole bench process, start-up and CSV parsing included. */
   cpu_s: number;
+  /** CPU seconds (all threads) of the k-means phase and of the silhouette phase: less sensitive to other load than wall time. */
+  kmeans_cpu_s: number;
+  silhouette_cpu_s: number;
   scores: Record<string, [number | null, number]>;
 }
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
+const cpuSeconds = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+};
 
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
@@ -127,6 +134,8 @@ async function main(): Promise<void> {
   const backend = await initBackend({ backend: args.backend });
   process.stderr.write(`bench: n=${X.rows}, backend ${backend.name} (${backend.reason}), k=${args.kMin}..${args.kMax}, silhouette ${JSON.stringify(args.silhouette)}\n`);
   const started = performance.now();
+  const cpuStart = cpuSeconds();
+  let cpuKMeansEnd = NaN;
   const scores: BenchResult['scores'] = {};
   let kmeansSeconds: number;
   let silhouetteSeconds = 0;
@@ -138,12 +147,14 @@ async function main(): Promise<void> {
       process.stderr.write(`  kmeans k=${k} inertia ${fit.inertia.toFixed(3)} (${fit.nIter} iterations) ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
     }
     kmeansSeconds = (performance.now() - t) / 1000;
+    cpuKMeansEnd = cpuSeconds();
   } else if (args.workers !== undefined || args.chunkSize !== undefined) {
     // Tuning runs: the sweep's k-means, then the silhouette with the given workers / chunk size.
     const t = performance.now();
     const fits = [];
     for (let k = args.kMin; k <= args.kMax; k++) fits.push(await kmeans(X, { k, nInit: args.nInit, seed: 42 }));
     kmeansSeconds = (performance.now() - t) / 1000;
+    cpuKMeansEnd = cpuSeconds();
     const s = performance.now();
     const sampleSize = typeof args.silhouette === 'object' ? args.silhouette.sample : null;
     const values = await silhouetteScores(X, fits.map((f) => ({ labels: f.labels, k: f.k })), { workers: args.workers, chunkSize: args.chunkSize, sampleSize, seed: 42 });
@@ -160,6 +171,7 @@ async function main(): Promise<void> {
       silhouette: args.silhouette,
       onProgress: (e) => {
         if (e.phase === 'kmeans') {
+          if (e.done === e.total) cpuKMeansEnd = cpuSeconds();
           process.stderr.write(`  kmeans k=${e.k} done (${e.done}/${e.total}) ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
         } else {
           const percent = Math.floor((100 * e.done) / e.total / 10) * 10;
@@ -178,6 +190,7 @@ async function main(): Promise<void> {
     }
   }
   const total = (performance.now() - started) / 1000;
+  const cpuEnd = cpuSeconds();
   const result: BenchResult = {
     n: X.rows,
     backend: backend.name,
@@ -185,7 +198,9 @@ async function main(): Promise<void> {
     silhouette_s: round(silhouetteSeconds, 3),
     total_s: round(total, 3),
     peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
-    cpu_s: round((process.cpuUsage().user + process.cpuUsage().system) / 1e6, 3),
+    cpu_s: round(cpuEnd, 3),
+    kmeans_cpu_s: round(cpuKMeansEnd - cpuStart, 3),
+    silhouette_cpu_s: round(cpuEnd - cpuKMeansEnd, 3),
     scores,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { isUserError } from '../src/errors';
+import { REPORT_RENDERER, startRenderer } from '../src/figures/render';
 import type { BackendName } from '../src/model/backend';
-import { runReport } from '../src/report/run';
 import { intOption, cliMain } from './cli';
 
 const HELP = `Usage: npm run report -- [--data PATH] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]`;
@@ -29,8 +29,12 @@ cliMain(async () => {
     console.log(HELP);
     return;
   }
+  // Chromium launches and parses plotly.js while the model code (TensorFlow.js, wasm) loads and the data work runs.
+  const renderer = values['no-png'] ? undefined : startRenderer(REPORT_RENDERER);
+  const { runReport } = await import('../src/report/run');
   const tty = process.stderr.isTTY;
   const { summary, files } = await runReport({
+    renderer,
     data: values.data,
     out: values.out,
     k: intOption(values.k, '--k'),

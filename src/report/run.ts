@@ -8,7 +8,7 @@ import { StagedOutput } from '../io/atomic';
 import { serializeModel } from '../model/artifact';
 import { initBackend, type BackendName } from '../model/backend';
 import { fitSegments, preprocess } from '../pipeline';
-import { startRenderer } from '../figures/render';
+import { REPORT_RENDERER, startRenderer, type Renderer } from '../figures/render';
 import { reportFigures } from '../figures/specs';
 import { writeFigureFiles } from './figureFiles';
 import { reportPage } from './page';
@@ -50,6 +50,11 @@ export interface ReportOptions {
   /** Render PNG figures in headless Chromium (HTML figures are always written). Default true; without a browser the
    * report still finishes and says how to enable PNGs. */
   png?: boolean;
+  /**
+   * A renderer already being started (the CLI starts the browser before it loads the model code, to take it off the
+   * critical path); runReport closes it when done. Default: started here with {@link REPORT_RENDERER} when `png`.
+   */
+  renderer?: Promise<{ renderer: Renderer | null; reason?: string }>;
   /** Progress callback (the CLI draws it on a terminal). Default: none. */
   onProgress?: (message: string) => void;
 }
@@ -80,7 +85,9 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
   const timings: Record<string, number> = {};
 
   // The browser launches and parses plotly.js in the background while the data work runs.
-  const rendering = png ? startRenderer() : Promise.resolve({ renderer: null, reason: 'PNG figures not requested' });
+  const rendering = png
+    ? (options.renderer ?? startRenderer(REPORT_RENDERER))
+    : Promise.resolve({ renderer: null, reason: 'PNG figures not requested' });
   try {
     const backendInfo = await initBackend({ backend });
     timings.backend = lap();

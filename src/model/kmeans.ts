@@ -11,7 +11,7 @@ import type { Matrix } from './matrix';
 import type { KMeansFit } from './types';
 import { availableParallelism } from 'os';
 import { ensureBackend, type BackendName } from './backend';
-import { runPooled } from './workerPool';
+import { runPooled, workerReady } from './workerPool';
 import { createRng, type Rng } from './random';
 import {
   absoluteTolerance,
@@ -401,7 +401,7 @@ export function runRestartBatch(batch: RestartBatch): RestartBatchResult {
 /** Rows from which k-means splits the restarts over worker threads by default (wasm is single-threaded). */
 const KMEANS_WORKER_ROWS = 10_000;
 
-/** Worker threads k-means uses by default for `rows` rows and `nInit` restarts on `backend`. */
+/** Threads (main thread included, see kmeansChecked) k-means uses by default for `rows` rows and `nInit` restarts on `backend`. */
 export function defaultKMeansWorkers(rows: number, nInit: number, backend: BackendName): number {
   if (backend === 'native' || nInit < 2 || rows < KMEANS_WORKER_ROWS) return 0;
   return Math.min(2, availableParallelism(), nInit);
@@ -409,9 +409,9 @@ export function defaultKMeansWorkers(rows: number, nInit: number, backend: Backe
 
 /**
  * The checked core of {@link kmeans}: assumes validated options and an initialised backend. With `workers` > 0
- * the restarts are split into that many contiguous groups, each run as one batched computation in a pooled
- * worker thread with its own backend; every restart keeps its own random stream, so the result is the same as
- * with one batch in-process.
+ * the restarts are split into that many contiguous groups (`workers` threads in all: the main thread and
+ * workers - 1 pooled worker threads, each with its own backend), each group run as one batched computation;
+ * every restart keeps its own random stream, so the result is the same as with one batch in-process.
  */
 export async function kmeansChecked(X: Matrix, options: CheckedKMeansOptions, workers = 0): Promise<KMeansFit> {
   const { k, nInit, maxIter, tol, seed } = options;
@@ -424,12 +424,30 @@ export async function kmeansChecked(X: Matrix, options: CheckedKMeansOptions, wo
   if (workers <= 0) {
     results = [runRestartBatch(batch(restarts))];
   } else {
-    const groups = Math.min(workers, nInit);
-    const per = Math.ceil(nInit / groups);
+    // `workers` lanes: the main thread (its backend is ready, and it would otherwise idle while it waits) and
+    // workers - 1 pooled workers. Each lane takes the next group of restarts when it is free, so while a worker
+    // is still starting (tfjs + wasm, ~1 s on first use) the main thread runs its group too.
+    const lanes = Math.min(workers, nInit);
+    const per = Math.ceil(nInit / lanes);
+    const queue = Array.from({ length: lanes }, (_, g) => restarts.slice(g * per, (g + 1) * per));
     const backend = (await ensureBackend()).name;
-    results = await Promise.all(
-      Array.from({ length: groups }, (_, g) => runPooled(backend, { kind: 'kmeans', batch: batch(restarts.slice(g * per, (g + 1) * per)) }, g)),
-    ) as RestartBatchResult[];
+    const done: RestartBatchResult[] = [];
+    const workerLanes = Promise.all(
+      Array.from({ length: lanes - 1 }, async (_, slot) => {
+        await workerReady(backend, slot);
+        for (let ids = queue.shift(); ids !== undefined; ids = queue.shift()) {
+          done.push((await runPooled(backend, { kind: 'kmeans', batch: batch(ids) }, slot)) as RestartBatchResult);
+        }
+      }),
+    );
+    workerLanes.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection first
+    const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+    // Yield first so that ready workers take (and are posted) their group before the main thread blocks on its own.
+    for (await yieldToEventLoop(); queue.length > 0; await yieldToEventLoop()) {
+      done.push(runRestartBatch(batch(queue.shift() as number[])));
+    }
+    await workerLanes;
+    results = done;
   }
   const best = results.reduce((a, b) => (b.inertia < a.inertia || (b.inertia === a.inertia && b.restart < a.restart) ? b : a));
   const unconverged = results.reduce((total, r) => total + r.unconverged, 0);

@@ -100,6 +100,11 @@ export function runPooled(backend: BackendName, task: PoolTask, slot: number, on
   );
 }
 
+/** Resolves once pooled worker number `slot` (started if needed) has its backend ready; rejects if it cannot start. */
+export function workerReady(backend: BackendName, slot: number): Promise<void> {
+  return workersFor(slot + 1, backend)[slot].ready;
+}
+
 /** Starts `count` workers ahead of use, so their tfjs/wasm start-up overlaps other work. */
 export function prewarmWorkers(count: number, backend: BackendName): void {
   if (backend !== 'native' && count > 0) workersFor(count, backend);

@@ -320,6 +320,9 @@ export function runRestartBatch(batch: RestartBatch): RestartBatchResult {
     let active = Array.from({ length: nInit }, (_, r) => r);
     const finalCenters: Float32Array[] = new Array(nInit);
     const nIter = new Int32Array(nInit);
+    // Restarts whose labels did not change in their last iteration: their centres are the means of those same
+    // labels, i.e. the centres that produced them, so the final assignment would give them again.
+    const strict = new Uint8Array(nInit);
     let unconverged = 0;
 
     for (let iter = 0; iter < maxIter && active.length > 0; iter++) {
@@ -364,6 +367,7 @@ export function runRestartBatch(batch: RestartBatch): RestartBatchResult {
           }
         }
         nIter[r] = iter + 1;
+        if (changed[a] === 0) strict[r] = 1;
         if (changed[a] === 0 || shift <= tolAbs) finalCenters[r] = Float32Array.from(old);
         else stillActive.push(r);
       });
@@ -374,17 +378,22 @@ export function runRestartBatch(batch: RestartBatch): RestartBatchResult {
       unconverged++;
     }
 
-    // Final assignment of every restart to its final centres (scikit-learn's last E-step), inertia in float64.
-    const allCenters = new Float32Array(nInit * k * cols);
-    finalCenters.forEach((values, r) => allCenters.set(values, r * k * cols));
-    const centersTensor = tf.tensor2d(allCenters, [nInit * k, cols]);
-    const labelsAll = assignAll(data, centersTensor, nInit, k);
-    centersTensor.dispose();
+    // Final assignment of the other restarts to their final centres (scikit-learn's last E-step), inertia in float64.
+    const redo = Array.from({ length: nInit }, (_, r) => r).filter((r) => strict[r] === 0);
+    const finalLabels: Int32Array[] = previous;
+    if (redo.length > 0) {
+      const redoCenters = new Float32Array(redo.length * k * cols);
+      redo.forEach((r, a) => redoCenters.set(finalCenters[r], a * k * cols));
+      const centersTensor = tf.tensor2d(redoCenters, [redo.length * k, cols]);
+      const labelsAll = assignAll(data, centersTensor, redo.length, k);
+      centersTensor.dispose();
+      redo.forEach((r, a) => (finalLabels[r] = column(labelsAll, rows, redo.length, a)));
+    }
     let best = -1;
     let bestInertia = Infinity;
     let bestLabels = new Int32Array(0);
     for (let r = 0; r < nInit; r++) {
-      const labels = column(labelsAll, rows, nInit, r);
+      const labels = finalLabels[r];
       const inertia = inertiaOf(centered, cols, labels, finalCenters[r]);
       if (inertia < bestInertia || best === -1) {
         bestInertia = inertia;

@@ -3,7 +3,7 @@
  * what an analyst sees after editing project .ts files, that file churn does not break the kernel, strict type
  * checking, execution counts and error reporting.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,18 +12,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCellErrors, parseNotebook, type Cell, type Notebook } from '../src/notebook/ipynb';
 import { KERNEL_NAME } from '../src/notebook/kernelspec';
-import { ROOT } from './paths';
+import { hasCommand, ROOT } from './paths';
 
 const run = promisify(execFile);
 
-function hasCommand(cmd: string, args: string[]): boolean {
-  try {
-    execFileSync(cmd, args, { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const HAS_NBCONVERT = hasCommand('jupyter-nbconvert', ['--version']);
 const id = randomBytes(4).toString('hex');

@@ -2,7 +2,7 @@
  * The modeling notebook live: Debian's classic `jupyter notebook` on 127.0.0.1, opened in headless Chromium, Cell >
  * Run All through the menu; charts must render and no cell may error. Saves reports/notebook-live.png.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -14,21 +14,13 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyParameters, parseNotebook } from '../src/notebook/ipynb';
 import { installKernelSpec } from '../src/notebook/kernelspec';
-import { HAS_MALL, MALL_CSV, ROOT } from './paths';
+import { hasCommand, HAS_MALL, MALL_CSV, ROOT } from './paths';
 
 const run = promisify(execFile);
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = join(ROOT, 'reports', 'notebook-live.png');
 
-function hasCommand(cmd: string, args: string[]): boolean {
-  try {
-    execFileSync(cmd, args, { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

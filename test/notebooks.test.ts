@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cellSource, cellsWithOutputs, findCellErrors, parseNotebook, type Notebook } from '../src/notebook/ipynb';
 import { KERNEL_NAME } from '../src/notebook/kernelspec';
-import { HAS_MALL, MALL_CSV, ROOT } from './paths';
+import { hasCommand, HAS_MALL, MALL_CSV, ROOT } from './paths';
 
 const run = promisify(execFile);
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -18,14 +18,6 @@ async function committed(name: string): Promise<Notebook> {
   return parseNotebook(await readFile(file, 'utf8'), file);
 }
 
-function hasCommand(cmd: string, args: string[]): boolean {
-  try {
-    execFileSync(cmd, args, { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function tsx(script: string, args: string[]) {
   try {

@@ -9,7 +9,7 @@
  * - `cpu`: the pure-JS backend (slowest, always available).
  */
 import { createRequire } from 'module';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { OptionsError } from '../errors';
 
 export type BackendName = 'native' | 'wasm' | 'cpu';
@@ -85,6 +85,7 @@ async function activate(name: BackendName): Promise<LoadResult> {
     }
     // The pure-JS backend prints an advert for tfjs-node on first use unless PROD is set; library code stays quiet.
     tf.env().set('PROD', true);
+    await import('@tensorflow/tfjs-backend-cpu');
     if (!(await tf.setBackend(TF_NAME.cpu))) return { ok: false, why: 'the cpu backend failed to initialise' };
     return { ok: true, detail: 'cpu loaded' };
   } catch (error) {
@@ -96,7 +97,7 @@ const FIX: Record<BackendName, string> = {
   native:
     'install it with `npm install tfjs-node-native@npm:@tensorflow/tfjs-node@4.22.0` (downloads libtensorflow) or use --backend wasm',
   wasm: 'reinstall @tensorflow/tfjs-backend-wasm (npm ci) or use --backend cpu',
-  cpu: 'reinstall @tensorflow/tfjs (npm ci)',
+  cpu: 'reinstall @tensorflow/tfjs-backend-cpu (npm ci)',
 };
 
 async function choose(requested: BackendName | 'auto'): Promise<BackendInfo> {

@@ -6,7 +6,7 @@
  * per-cluster sums, counts, changed labels and centre shifts are computed on the host in float64 (cheaper on
  * wasm than a one-hot matmul over [rows, restarts * k]). Converged restarts leave the batch.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Matrix } from './matrix';
 import type { KMeansFit } from './types';
 import { availableParallelism } from 'os';
@@ -192,12 +192,12 @@ function seedAll(data: DeviceData, k: number, restarts: number, rngs: Rng[]): tf
 
 /** Assignment weights [-2 c^T; |c|^2] for centres [active * k, cols], shape [cols + 1, active * k]. */
 function assignmentWeights(centers: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.concat([tf.mul(centers.transpose(), -2), tf.sum(tf.square(centers), 1).reshape([1, -1])], 0) as tf.Tensor2D);
+  return tf.tidy(() => tf.concat([tf.mul(tf.transpose(centers), -2), tf.reshape(tf.sum(tf.square(centers), 1), [1, -1])], 0) as tf.Tensor2D);
 }
 
 /** Labels of one row block for `active` restarts: argmin over k of |c|^2 - 2 x.c, shape [blockRows, active]. */
 function assignBlock(block: DeviceData['blocks'][number], weights: tf.Tensor2D, active: number, k: number): tf.Tensor2D {
-  return tf.tidy(() => tf.argMin(tf.matMul(block.xOne, weights).reshape([-1, active, k]), 2) as tf.Tensor2D);
+  return tf.tidy(() => tf.argMin(tf.reshape(tf.matMul(block.xOne, weights), [-1, active, k]), 2) as tf.Tensor2D);
 }
 
 /** Labels of every row for `active` restarts of `centers` [active * k, cols], shape [rows, active] as host Int32Array (row-major). */

@@ -5,7 +5,7 @@
  * and the per-cluster distance sums of EVERY labeling come from one matmul with the concatenated one-hot matrix
  * [rows, sum(k)] (wasm has no UnsortedSegmentSum). The a/b/s arithmetic runs in float64 on the host.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** What the kernel needs; plain arrays only, so it can be posted to a worker. */
 export interface KernelInput {
@@ -52,10 +52,10 @@ export function silhouetteRows(input: KernelInput, rowIds: Int32Array, chunkSize
   for (let l = 0; l < nLabelings; l++) for (let i = 0; i < rows; i++) oneHot[i * totalK + offsets[l] + labels[l][i]] = 1;
   const device = tf.tidy(() => {
     const all = tf.tensor2d(input.centered, [rows, cols]);
-    const transposed = all.transpose();
+    const transposed = tf.transpose(all);
     return {
       all: tf.keep(all),
-      featureRows: Array.from({ length: cols }, (_, f) => tf.keep(transposed.slice([f, 0], [1, rows]))),
+      featureRows: Array.from({ length: cols }, (_, f) => tf.keep(tf.slice(transposed, [f, 0], [1, rows]))),
       oneHot: tf.keep(tf.tensor2d(oneHot, [rows, totalK])),
     };
   });

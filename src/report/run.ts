@@ -139,6 +139,8 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
       if (!renderer && png && noPngReason) figureWarnings.push(noPngReason);
       for (const w of figureWarnings) onProgress(`NOTE: ${w}`);
       timings.figures = lap();
+      // The renderer's own clock starts with startRenderer: browser launch, plotly.js loads, each chart's draw time.
+      for (const [name, s] of Object.entries(renderer?.timings() ?? {})) timings[`png.${name}`] = s;
       timings.total = Number(((performance.now() - t0) / 1000).toFixed(3));
       const summary = buildSummary({
         prep,

@@ -1,0 +1,208 @@
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAS_MALL, MALL_CSV } from '../../test/paths';
+import { cleanCustomers } from '../data/clean';
+import { loadCustomersCsv } from '../data/load';
+import { OptionsError } from '../errors';
+import { profileSegments } from '../model/profile';
+import * as small from './__fixtures__/small';
+import { segmentColor } from './colors';
+import { bundleFor } from './html';
+import { makeCamera, niceTicks, projectScene } from './projection';
+import { findChromium, startRenderer, type Renderer } from './render';
+import { segments3DFigure, type PlotlyFigure } from './specs';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+const traces = (fig: PlotlyFigure): Any[] => fig.data as Any[];
+const layout = (fig: PlotlyFigure): Any => fig.layout as Any;
+
+/** A tiny figure: one point per trace, in a 0..10 cube, default camera unless `eye` is given. */
+function twoPoints(a: [number, number, number], b: [number, number, number], eye?: object): PlotlyFigure {
+  const trace = (name: string, color: string, p: [number, number, number]) => ({
+    type: 'scatter3d',
+    mode: 'markers',
+    name,
+    x: [p[0]],
+    y: [p[1]],
+    z: [p[2]],
+    marker: { color, size: 5 },
+  });
+  const range = { range: [0, 10] };
+  return {
+    data: [trace('A', '#ff0000', a), trace('B', '#0000ff', b)],
+    layout: { scene: { xaxis: range, yaxis: range, zaxis: range, ...(eye ? { camera: { eye } } : {}) } },
+  };
+}
+
+describe('projectScene on the segments 3D figure', () => {
+  const input = segments3DFigure(small.points);
+  const before = structuredClone(input);
+  const out = projectScene(input);
+
+  it('uses only scatter traces, so the basic bundle draws it, and leaves the input unchanged', () => {
+    expect(bundleFor([input])).toBe('gl3d');
+    expect(bundleFor([out])).toBe('basic');
+    expect(traces(out).every((t) => t.type === 'scatter')).toBe(true);
+    expect(input).toEqual(before);
+  });
+
+  it('draws every point once, with the input markers scaled for SVG', () => {
+    const points = traces(out)[0];
+    expect(points.showlegend).toBe(false);
+    const n = traces(input).reduce((s, t) => s + t.x.length, 0);
+    expect(points.x).toHaveLength(n);
+    expect(points.marker.size.filter((s: number) => s === 5 * 1.8)).toHaveLength(small.customers.length);
+    expect(points.marker.symbol.filter((s: string) => s === 'diamond')).toHaveLength(3);
+  });
+
+  it('keeps one legend entry per input trace, same name, group, colour and symbol, in order', () => {
+    const legend = traces(out).slice(1);
+    expect(legend.map((t) => t.name)).toEqual(traces(input).map((t) => t.name));
+    expect(legend.map((t) => t.legendgroup)).toEqual(traces(input).map((t) => t.legendgroup));
+    expect(legend.every((t) => t.showlegend === true && t.x.length === 1 && t.x[0] === null)).toBe(true);
+    expect(legend.slice(0, 3).map((t) => t.marker.color)).toEqual(traces(input).slice(0, 3).map((t) => t.marker.color));
+    expect(legend[3].marker.symbol).toBe('diamond');
+  });
+
+  it('keeps title, font, backgrounds, legend, margin and meta; hidden equal-scale axes on the scene domain', () => {
+    for (const key of ['title', 'font', 'paper_bgcolor', 'plot_bgcolor', 'legend', 'margin', 'meta']) {
+      expect(layout(out)[key]).toEqual(layout(input)[key]);
+    }
+    expect(layout(out).scene).toBeUndefined();
+    expect(layout(out).xaxis).toMatchObject({ visible: false, domain: [0, 0.62], scaleanchor: 'y' });
+    expect(layout(out).yaxis).toMatchObject({ visible: false, domain: [0, 1] });
+  });
+
+  it('fills three back panes with the background colour and labels the axes', () => {
+    const fills = layout(out).shapes.filter((s: Any) => s.fillcolor === '#f7f7f7');
+    expect(fills).toHaveLength(3);
+    const grids = layout(out).shapes.filter((s: Any) => s.line?.color === '#d9d9d9');
+    expect(grids).toHaveLength(6);
+    const texts = layout(out).annotations.map((a: Any) => a.text);
+    expect(texts).toEqual(expect.arrayContaining(['Age (years)', 'Annual Income (k$)', 'Spending Score (1-100)']));
+  });
+});
+
+describe('projectScene depth order and camera', () => {
+  it('draws the point nearer the eye last, whatever its trace', () => {
+    // Default eye (1.25, 1.25, 1.25): (10,10,10) is the corner nearest to it, (0,0,0) the farthest.
+    const out = projectScene(twoPoints([10, 10, 10], [0, 0, 0]));
+    expect(traces(out)[0].marker.color).toEqual(['#0000ff', '#ff0000']);
+    const flipped = projectScene(twoPoints([10, 10, 10], [0, 0, 0], { x: -1.25, y: -1.25, z: -1.25 }));
+    expect(traces(flipped)[0].marker.color).toEqual(['#ff0000', '#0000ff']);
+  });
+
+  it('projects by hand-computed perspective: eye (0,-2,0), 45 degree field of view', () => {
+    const camera = makeCamera({ x: 0, y: -2, z: 0 });
+    const f = 1 / Math.tan(Math.PI / 8);
+    const [sx, sy, depth] = camera.project({ x: 0.5, y: 0, z: 0.25 });
+    expect(depth).toBeCloseTo(2, 12);
+    expect(sx).toBeCloseTo((f * 0.5) / 2, 12);
+    expect(sy).toBeCloseTo((f * 0.25) / 2, 12);
+    // Farther away, the same offset shrinks.
+    expect(camera.project({ x: 0.5, y: 0.5, z: 0.25 })[0]).toBeCloseTo((f * 0.5) / 2.5, 12);
+  });
+
+  it('maps points on one line of sight to the same spot and mirrors corners for a symmetric eye', () => {
+    const eye = { x: 1.55, y: -1.55, z: 0.85 };
+    const camera = makeCamera(eye);
+    const p = { x: 0.1, y: 0.2, z: -0.3 };
+    const q = { x: p.x + (p.x - eye.x) * 0.7, y: p.y + (p.y - eye.y) * 0.7, z: p.z + (p.z - eye.z) * 0.7 };
+    const [px, py, pd] = camera.project(p);
+    const [qx, qy, qd] = camera.project(q);
+    expect(qx).toBeCloseTo(px, 12);
+    expect(qy).toBeCloseTo(py, 12);
+    expect(qd).toBeGreaterThan(pd);
+    const [cx, cy] = camera.project({ x: 0, y: 0, z: 0 });
+    expect(Math.hypot(cx, cy)).toBeCloseTo(0, 12);
+
+    const sym = makeCamera({ x: 1.25, y: 1.25, z: 1.25 });
+    const left = sym.project({ x: 0.5, y: -0.5, z: 0.5 });
+    const right = sym.project({ x: -0.5, y: 0.5, z: 0.5 });
+    expect(left[0]).toBeCloseTo(-right[0], 12);
+    expect(left[1]).toBeCloseTo(right[1], 12);
+    expect(left[0]).toBeLessThan(0); // from (+,+,+) the +x corner lies lower left, +y lower right, as in Plotly
+    expect(sym.project({ x: 0, y: 0, z: 0.5 })[1]).toBeGreaterThan(0); // z up
+  });
+
+  it('takes the eye from the options over the scene camera', () => {
+    const fig = twoPoints([10, 10, 10], [0, 0, 0], { x: -1.25, y: -1.25, z: -1.25 });
+    expect(traces(projectScene(fig, { eye: { x: 1.25, y: 1.25, z: 1.25 } }))[0].marker.color).toEqual(['#0000ff', '#ff0000']);
+  });
+});
+
+describe('niceTicks', () => {
+  it('gives 1/2/5 x 10^n steps inside the range', () => {
+    expect(niceTicks(18, 70)).toEqual([20, 30, 40, 50, 60, 70]);
+    expect(niceTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(niceTicks(12, 140)).toEqual([20, 40, 60, 80, 100, 120, 140]);
+  });
+});
+
+describe('projectScene errors', () => {
+  it('names the index and type of a trace it cannot draw', () => {
+    const fig: PlotlyFigure = { data: [...twoPoints([1, 1, 1], [2, 2, 2]).data, { type: 'bar', x: [1], y: [2] }], layout: {} };
+    expect(() => projectScene(fig)).toThrow(OptionsError);
+    expect(() => projectScene(fig)).toThrow(/trace 2 is type "bar"; only type 'scatter3d'/);
+    const lines = twoPoints([1, 1, 1], [2, 2, 2]);
+    lines.data[0]!.mode = 'lines';
+    expect(() => projectScene(lines)).toThrow(/trace 0 \(scatter3d\) has mode "lines"/);
+    expect(() => projectScene({ data: [], layout: {} })).toThrow(OptionsError);
+  });
+});
+
+const chromium = findChromium();
+const noChromium = 'reason' in chromium ? chromium.reason : undefined;
+const skipPng = noChromium !== undefined || !HAS_MALL;
+const skipReason = noChromium ?? `no Mall data at ${MALL_CSV}`;
+
+describe.skipIf(skipPng)(`projected Mall 3D figure in headless Chromium${skipPng ? ` (skipped: ${skipReason})` : ''}`, () => {
+  let renderer: Renderer | null = null;
+  beforeAll(async () => {
+    renderer = (await startRenderer({ preload: ['basic'], cacheDir: false })).renderer;
+  }, 120_000);
+  afterAll(async () => {
+    await renderer?.close();
+  });
+
+  it('renders a 1200x800 PNG with the points, panes and every legend entry drawn', async () => {
+    const { table } = await loadCustomersCsv(MALL_CSV);
+    const { customers } = cleanCustomers(table);
+    // Five segments by a fixed income/spending rule (the classic Mall quadrants), no model needed.
+    const labels = customers.map((c) => (c.income < 40 ? (c.spending >= 50 ? 0 : 1) : c.income < 70 ? 2 : c.spending >= 50 ? 3 : 4));
+    const profiles = profileSegments(customers, labels, { k: 5 });
+    const projected = projectScene(segments3DFigure({ customers, labels, profiles }));
+    expect(bundleFor([projected])).toBe('basic');
+    const png = PNG.sync.read(await renderer!.toPng(projected));
+    expect([png.width, png.height]).toEqual([1200, 800]);
+    const countIn = (x0: number, x1: number, y0: number, y1: number, match: (r: number, g: number, b: number) => boolean): number => {
+      let n = 0;
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
+          const i = (y * png.width + x) * 4;
+          if (match(png.data[i]!, png.data[i + 1]!, png.data[i + 2]!)) n++;
+        }
+      }
+      return n;
+    };
+    const near = (hex: string) => {
+      // Segment markers have opacity 0.9 over white.
+      const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) * 0.9 + 255 * 0.1);
+      return (r: number, g: number, b: number) => Math.abs(r - rgb[0]!) + Math.abs(g - rgb[1]!) + Math.abs(b - rgb[2]!) <= 30;
+    };
+    // Scene area (domain x 0..0.62 below the title): panes and points, not blank.
+    const nonWhite = countIn(10, 700, 120, 790, (r, g, b) => r < 250 || g < 250 || b < 250);
+    expect(nonWhite).toBeGreaterThan(690 * 670 * 0.3);
+    // Every segment colour in the scene, and once in the legend (right of the cube), rows in segment order.
+    const legendTop: number[] = [];
+    for (const p of profiles) {
+      expect(countIn(10, 600, 120, 790, near(segmentColor(p.id)))).toBeGreaterThan(100);
+      let top = -1;
+      for (let y = 140; y < 400 && top < 0; y++) if (countIn(600, 1200, y, y + 1, near(segmentColor(p.id))) > 0) top = y;
+      expect(top, `legend marker of segment ${p.id}`).toBeGreaterThan(0);
+      legendTop.push(top);
+    }
+    expect([...legendTop].sort((a, b) => a - b)).toEqual(legendTop);
+  }, 120_000);
+});

@@ -33,6 +33,8 @@ type AxisName = (typeof AXES)[number];
 /** Vertical field of view of gl-plot3d's default camera. */
 const FOVY = Math.PI / 4;
 const HALF = 0.5;
+/** Pixels between a cube edge and its tick labels. */
+const TICK_GAP = 10;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const obj = (v: unknown): Obj => (isObj(v) ? v : {});
@@ -390,8 +392,8 @@ function sceneDecorations(input: DecorationInput): { shapes: Obj[]; annotations:
         showarrow: false,
         xanchor: anchorX,
         yanchor: anchorY,
-        xshift: nx * 10,
-        yshift: ny * 10,
+        xshift: nx * TICK_GAP,
+        yshift: ny * TICK_GAP,
         font: { size: tickSize, color, ...(family ? { family } : {}) },
       });
     }
@@ -402,6 +404,10 @@ function sceneDecorations(input: DecorationInput): { shapes: Obj[]; annotations:
       if (angle > 90) angle -= 180;
       if (angle <= -90) angle += 180;
       const titleFont = obj(title.font);
+      const titleSize = typeof titleFont.size === 'number' ? titleFont.size : 14;
+      // Clear the tick labels: their extent along the outward direction, approximating glyphs as 0.6 em wide.
+      const widest = Math.max(0, ...ticks[a].map((t) => formatTick(t).length)) * 0.6 * tickSize;
+      const titleShift = TICK_GAP + widest * Math.abs(nx) + tickSize * Math.abs(ny) + titleSize * 1.6;
       annotations.push({
         x: mid[0],
         y: mid[1],
@@ -412,9 +418,9 @@ function sceneDecorations(input: DecorationInput): { shapes: Obj[]; annotations:
         textangle: angle,
         xanchor: 'center',
         yanchor: 'middle',
-        xshift: nx * 48,
-        yshift: ny * 48,
-        font: { size: typeof titleFont.size === 'number' ? titleFont.size : 14, color, ...(family ? { family } : {}) },
+        xshift: nx * titleShift,
+        yshift: ny * titleShift,
+        font: { size: titleSize, color, ...(family ? { family } : {}) },
       });
     }
   }

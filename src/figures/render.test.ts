@@ -88,7 +88,7 @@ describe.skipIf(!hasChromium)(`PNG rendering in headless Chromium (${hasChromium
     expect(result.reason).toBeUndefined();
     renderer = result.renderer!;
     const returned = (performance.now() - started) / 1000;
-    // Both charts at once: the 2D one in the small-bundle page, the 3D one in the full-bundle page.
+    // Both charts at once; the 3D one as the default static projection, from the same small bundle.
     const [a, b] = await Promise.all([renderer.toPng(segments2DFigure(small.points)), renderer.toPng(segments3DFigure(small.points))]);
     png2D = PNG.sync.read(a);
     png3D = PNG.sync.read(b);
@@ -99,9 +99,10 @@ describe.skipIf(!hasChromium)(`PNG rendering in headless Chromium (${hasChromium
     await renderer?.close();
   });
 
-  it('starts without waiting for the browser', () => {
+  it('starts without waiting for the browser, and draws the 3D chart without the gl3d bundle', () => {
     expect(renderer.timings().launch).toBeGreaterThan(0);
-    expect(Object.keys(renderer.timings())).toEqual(expect.arrayContaining(['load.basic', 'load.gl3d', 'render.Customer Segmentation 3D']));
+    expect(Object.keys(renderer.timings())).toEqual(expect.arrayContaining(['load.basic', 'render.Customer Segmentation 3D']));
+    expect(Object.keys(renderer.timings())).not.toContain('load.gl3d');
   });
 
   it('renders the 2D chart at 1200x800 with every segment colour in the plot area', () => {
@@ -111,11 +112,29 @@ describe.skipIf(!hasChromium)(`PNG rendering in headless Chromium (${hasChromium
     for (const id of [0, 1, 2]) expect(pixelsNear(png2D, segmentColor(id), 0.85, 4, 560)).toBeGreaterThan(50);
   });
 
-  it('renders the WebGL 3D scene, not only its legend: every segment colour left of the legend', () => {
+  it('renders the projected 3D scene, not only its legend: every segment colour left of the legend', () => {
     expect([png3D.width, png3D.height]).toEqual([1200, 800]);
     expect(distinctColours(png3D)).toBeGreaterThan(100);
-    // scene domain x in [0, 0.62] of the paper; legend symbols from x ~ 720 px. A blank WebGL canvas leaves 0 pixels here.
+    // scene domain x in [0, 0.62] of the paper; legend symbols from x ~ 720 px; markers over the grey panes.
     for (const id of [0, 1, 2]) expect(pixelsNear(png3D, segmentColor(id), 0.9, 14, 690, 247)).toBeGreaterThan(20);
+  });
+
+  it('renders the WebGL scene on request (scene3d: webgl, gl3d bundle)', async () => {
+    const { renderer: webgl } = await startRenderer({ scene3d: 'webgl', glPixelRatio: 1, cacheDir: false });
+    try {
+      const png = PNG.sync.read(await webgl!.toPng(segments3DFigure(small.points)));
+      expect([png.width, png.height]).toEqual([1200, 800]);
+      // A blank WebGL canvas leaves 0 pixels of the segment colours left of the legend.
+      for (const id of [0, 1, 2]) expect(pixelsNear(png, segmentColor(id), 0.9, 14, 690, 247)).toBeGreaterThan(20);
+      expect(Object.keys(webgl!.timings())).toContain('load.gl3d');
+    } finally {
+      await webgl!.close();
+    }
+  });
+
+  it('refuses unknown scene3d and page counts, showing the value', async () => {
+    await expect(startRenderer({ scene3d: 'svg' as 'webgl' })).rejects.toThrow(/scene3d must be 'projection' or 'webgl' \(got "svg"\)/);
+    await expect(startRenderer({ pages: 0 })).rejects.toThrow(/pages must be an integer from 1 to 8 \(got 0\)/);
   });
 
   it('renders at a requested size', async () => {

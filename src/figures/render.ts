@@ -65,8 +65,9 @@ export interface Renderer {
   /** Closes the browser; waits for a launch still in progress. Safe to call twice. */
   close(): Promise<void>;
   /**
-   * Seconds spent so far, measured from `startRenderer`: `launch` (browser up), `load.basic` / `load.full`
-   * (plotly.js parsed in its page), and per rendered chart `render.<title or index>` (time inside the browser).
+   * Seconds: `start` (from this process's start to `startRenderer`), then measured from `startRenderer`: `launch`
+   * (browser up), `load.basic` / `load.full` (plotly.js parsed in its page), and per rendered chart
+   * `render.<title or index>` (time inside the browser).
    */
   timings(): Record<string, number>;
 }
@@ -278,7 +279,8 @@ export async function startRenderer(options: RendererOptions = {}): Promise<{ re
   if ('reason' in found) return { renderer: null, reason: found.reason };
 
   const started = performance.now();
-  const times: Record<string, number> = {};
+  // `start`: seconds from this process's start to startRenderer; the other entries count from startRenderer.
+  const times: Record<string, number> = { start: Math.round(started / 10) / 100 };
   const pageUrl = (bundle: PlotlyBundle, index: number) => `http://${BUNDLE_HOST}/${bundle}.html?page=${index}`;
   const sessionPromise: Promise<{ session: ChromiumSession; shutdown: () => Promise<void> }> = (async () => {
     const { port, server } = await startBundleServer();

@@ -48,9 +48,25 @@ function errorText(error: unknown): string {
   return text.split('\n')[0].slice(0, 160);
 }
 
+/** The `name` in the package.json that `moduleName` resolves to, or null when it is not installed or unreadable. */
+function installedPackageName(moduleName: string): string | null {
+  try {
+    return String(requireHere(`${moduleName}/package.json`).name);
+  } catch {
+    return null;
+  }
+}
+
 function loadNative(): LoadResult {
   const tried: string[] = [];
   for (const moduleName of NATIVE_MODULES) {
+    // Checked before loading: in this project `@tensorflow/tfjs-node` can be the danfojs override alias of the
+    // pure-JS @tensorflow/tfjs, which takes ~0.4 s to load and registers no native backend.
+    const packageName = installedPackageName(moduleName);
+    if (packageName !== null && packageName !== '@tensorflow/tfjs-node') {
+      tried.push(`${moduleName}: resolves to ${packageName}, which registers no native 'tensorflow' backend`);
+      continue;
+    }
     try {
       requireHere(moduleName);
     } catch (error) {
@@ -59,13 +75,7 @@ function loadNative(): LoadResult {
       continue;
     }
     if (tf.findBackendFactory(TF_NAME.native) !== null) return { ok: true, detail: `${moduleName} loaded` };
-    let resolvedName = 'another package';
-    try {
-      resolvedName = String(requireHere(`${moduleName}/package.json`).name);
-    } catch {
-      /* keep the generic wording */
-    }
-    tried.push(`${moduleName}: resolves to ${resolvedName}, which registers no native 'tensorflow' backend`);
+    tried.push(`${moduleName}: resolves to ${packageName ?? 'another package'}, which registers no native 'tensorflow' backend`);
   }
   return { ok: false, why: tried.join('; ') };
 }

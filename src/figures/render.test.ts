@@ -132,6 +132,17 @@ describe.skipIf(!hasChromium)(`PNG rendering in headless Chromium (${hasChromium
     }
   });
 
+  it("renders with Chromium's usual process model too (singleProcess: false)", async () => {
+    const { renderer: multi } = await startRenderer({ singleProcess: false, cacheDir: false });
+    try {
+      const png = PNG.sync.read(await multi!.toPng(segments2DFigure(small.points)));
+      expect([png.width, png.height]).toEqual([1200, 800]);
+      for (const id of [0, 1, 2]) expect(pixelsNear(png, segmentColor(id), 0.85, 4, 560)).toBeGreaterThan(50);
+    } finally {
+      await multi!.close();
+    }
+  });
+
   it('refuses unknown scene3d and page counts, showing the value', async () => {
     await expect(startRenderer({ scene3d: 'svg' as 'webgl' })).rejects.toThrow(/scene3d must be 'projection' or 'webgl' \(got "svg"\)/);
     await expect(startRenderer({ pages: 0 })).rejects.toThrow(/pages must be an integer from 1 to 8 \(got 0\)/);

@@ -37,6 +37,8 @@ cliMain(async () => {
   const tty = process.stderr.isTTY;
   const { summary, files } = await runReport({
     renderer,
+    // This process exits right after: Chromium may finish closing on its own (~0.3 s).
+    detachBrowser: true,
     data: values.data,
     out: values.out,
     k: intOption(values.k, '--k'),

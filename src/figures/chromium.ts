@@ -44,8 +44,14 @@ export interface ChromiumSession {
    * (Target.createTarget). Resolves once the page's load event has fired.
    */
   page(url: string): Promise<ChromiumPage>;
-  /** Closes the browser (gracefully, so the profile and its caches are written; killed after 5 s). Idempotent. */
-  close(): Promise<void>;
+  /** Process id of the browser. */
+  readonly pid: number;
+  /**
+   * Closes the browser gracefully (so the profile and its caches are written; killed after 5 s) and waits for it to
+   * exit. With `wait: false` (only for a profile that is not temporary) it returns once Chromium has been told to
+   * close, and lets it finish on its own: this process may then exit without killing it. Idempotent.
+   */
+  close(options?: { wait?: boolean }): Promise<void>;
 }
 
 /** Switches every launch gets: DevTools on a free port, no throttling of pages that are not in front. */
@@ -185,12 +191,20 @@ export async function launchChromium(options: LaunchOptions): Promise<ChromiumSe
       clients.push(client);
       return page;
     },
-    close() {
+    pid: child.pid!,
+    close(closeOptions = {}) {
+      const wait = closeOptions.wait ?? true;
       closing ??= (async () => {
         await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
         // Browser.close lets Chromium write its profile (the code cache of plotly.js) before it exits.
         await browser.Browser.close().catch(() => child.kill('SIGTERM'));
         await browser.close().catch(() => undefined);
+        if (!wait && temporary === null) {
+          process.removeListener('exit', killOnExit);
+          child.stderr?.destroy();
+          child.unref();
+          return;
+        }
         const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
         await exited(child);
         clearTimeout(killer);

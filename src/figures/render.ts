@@ -64,8 +64,12 @@ export interface RendererOptions {
 export interface Renderer {
   /** PNG of the figure at `size` (default: the renderer's width x height), device scale 1. Charts may render concurrently. */
   toPng(fig: PlotlyFigure, size?: { width: number; height: number }): Promise<Buffer>;
-  /** Closes the browser; waits for a launch still in progress. Safe to call twice. */
-  close(): Promise<void>;
+  /**
+   * Closes the browser; waits for a launch still in progress. Safe to call twice. `wait: false` (for a command that
+   * is about to exit): returns once Chromium has been told to close instead of waiting ~0.3 s for it to exit; the
+   * cached profile stays locked under Chromium's process id until it has.
+   */
+  close(options?: { wait?: boolean }): Promise<void>;
   /**
    * Seconds: `start` (from this process's start to `startRenderer`), then measured from `startRenderer`: `launch`
    * (browser up), `load.basic` / `load.full` (plotly.js parsed in its page), and per rendered chart
@@ -221,8 +225,8 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Takes the profile folder for this process, or returns null when another live renderer holds it. */
-function acquireProfile(dir: string): { dir: string; release: () => void } | null {
+/** Takes the profile folder for this process, or returns null when another live renderer (or its closing Chromium) holds it. */
+function acquireProfile(dir: string): { dir: string; release: () => void; handOver: (pid: number) => void } | null {
   const lock = join(dir, 'renderer.lock');
   try {
     mkdirSync(dir, { recursive: true });
@@ -243,6 +247,12 @@ function acquireProfile(dir: string): { dir: string; release: () => void } | nul
           } catch {
             // already gone
           }
+        },
+        // The lock names another live process (a closing Chromium): later renderers use a fresh profile until it ends.
+        handOver: (pid: number) => {
+          if (released) return;
+          released = true;
+          writeFileSync(lock, String(pid));
         },
       };
     } catch (error) {
@@ -291,7 +301,7 @@ export async function startRenderer(options: RendererOptions = {}): Promise<{ re
   // `start`: seconds from this process's start to startRenderer; the other entries count from startRenderer.
   const times: Record<string, number> = { start: Math.round(started / 10) / 100 };
   const pageUrl = (bundle: PlotlyBundle, index: number) => `http://${BUNDLE_HOST}/${bundle}.html?page=${index}`;
-  const sessionPromise: Promise<{ session: ChromiumSession; shutdown: () => Promise<void> }> = (async () => {
+  const sessionPromise: Promise<{ session: ChromiumSession; shutdown: (wait: boolean) => Promise<void> }> = (async () => {
     const { port, server } = await startBundleServer();
     const args = [...CHROMIUM_ARGS, ...(singleProcess ? SINGLE_PROCESS_ARGS : []), `--host-resolver-rules=MAP ${BUNDLE_HOST} 127.0.0.1:${port}, MAP * ~NOTFOUND`];
     const profile = cacheDir === false ? null : acquireProfile(cacheDir);
@@ -303,9 +313,10 @@ export async function startRenderer(options: RendererOptions = {}): Promise<{ re
       times.launch = seconds(started);
       return {
         session,
-        shutdown: async () => {
-          await session.close();
-          profile?.release();
+        shutdown: async (wait: boolean) => {
+          await session.close({ wait });
+          if (wait || !profile) profile?.release();
+          else profile.handOver(session.pid);
           server.close();
         },
       };
@@ -326,6 +337,7 @@ export async function startRenderer(options: RendererOptions = {}): Promise<{ re
       const loaded = await p.evaluate<boolean>(`typeof globalThis.Plotly === 'object'`);
       if (!loaded) throw new Error(`plotly.js (${bundle}) did not load in Chromium${p.errors.length ? ` (page error: ${p.errors.join('; ')})` : ''}`);
       times[`load.${bundle}${index === 0 ? '' : `.${index + 1}`}`] = seconds(started);
+      if (process.env.XDBG) console.log(await p.evaluate<string>(`JSON.stringify({ sinceOrigin: Date.now() - performance.timeOrigin, nav: (({fetchStart, requestStart, responseStart, responseEnd, domInteractive, loadEventEnd}) => ({fetchStart, requestStart, responseStart, responseEnd, domInteractive, loadEventEnd}))(performance.getEntriesByType('navigation')[0]), res: performance.getEntriesByType('resource').map(r => [r.name, Math.round(r.startTime), Math.round(r.responseEnd), r.transferSize]) })`), 'node since start', seconds(started));
       return p;
     });
     page.catch(() => undefined);
@@ -389,11 +401,11 @@ export async function startRenderer(options: RendererOptions = {}): Promise<{ re
         slot.busy--;
       }
     },
-    async close() {
+    async close(closeOptions = {}) {
       if (closed) return;
       closed = true;
       const running = await sessionPromise.catch(() => undefined);
-      await running?.shutdown();
+      await running?.shutdown(closeOptions.wait ?? true);
     },
     timings() {
       return { ...times };

@@ -55,6 +55,11 @@ export interface ReportOptions {
    * critical path); runReport closes it when done. Default: started here with {@link REPORT_RENDERER} when `png`.
    */
   renderer?: Promise<{ renderer: Renderer | null; reason?: string }>;
+  /**
+   * Do not wait for the browser to exit after the outputs are written (for a command that exits right after;
+   * see Renderer.close). Default false.
+   */
+  detachBrowser?: boolean;
   /** Progress callback (the CLI draws it on a terminal). Default: none. */
   onProgress?: (message: string) => void;
 }
@@ -172,7 +177,7 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
       throw e;
     }
   } finally {
-    await (await rendering).renderer?.close();
+    await (await rendering).renderer?.close({ wait: !options.detachBrowser });
   }
 }
 

@@ -337,7 +337,6 @@ export async function startRenderer(options: RendererOptions = {}): Promise<{ re
       const loaded = await p.evaluate<boolean>(`typeof globalThis.Plotly === 'object'`);
       if (!loaded) throw new Error(`plotly.js (${bundle}) did not load in Chromium${p.errors.length ? ` (page error: ${p.errors.join('; ')})` : ''}`);
       times[`load.${bundle}${index === 0 ? '' : `.${index + 1}`}`] = seconds(started);
-      if (process.env.XDBG) console.log(await p.evaluate<string>(`JSON.stringify({ sinceOrigin: Date.now() - performance.timeOrigin, nav: (({fetchStart, requestStart, responseStart, responseEnd, domInteractive, loadEventEnd}) => ({fetchStart, requestStart, responseStart, responseEnd, domInteractive, loadEventEnd}))(performance.getEntriesByType('navigation')[0]), res: performance.getEntriesByType('resource').map(r => [r.name, Math.round(r.startTime), Math.round(r.responseEnd), r.transferSize]) })`), 'node since start', seconds(started));
       return p;
     });
     page.catch(() => undefined);

@@ -195,16 +195,20 @@ export async function launchChromium(options: LaunchOptions): Promise<ChromiumSe
     close(closeOptions = {}) {
       const wait = closeOptions.wait ?? true;
       closing ??= (async () => {
-        await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-        // Browser.close lets Chromium write its profile (the code cache of plotly.js) before it exits.
-        await browser.Browser.close().catch(() => child.kill('SIGTERM'));
-        await browser.close().catch(() => undefined);
         if (!wait && temporary === null) {
+          // SIGTERM starts the same orderly shutdown as Browser.close (profile and caches written) without a
+          // round trip; Chromium finishes it on its own after this process has gone.
           process.removeListener('exit', killOnExit);
+          for (const c of [...clients, browser]) c.close().catch(() => undefined);
+          child.kill('SIGTERM');
           child.stderr?.destroy();
           child.unref();
           return;
         }
+        await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+        // Browser.close lets Chromium write its profile (the code cache of plotly.js) before it exits.
+        await browser.Browser.close().catch(() => child.kill('SIGTERM'));
+        await browser.close().catch(() => undefined);
         const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
         await exited(child);
         clearTimeout(killer);

@@ -132,6 +132,19 @@ describe('projectScene depth order and camera', () => {
   });
 });
 
+describe('projectScene on a large scene', () => {
+  it('projects 200,000 points with autoranged axes (no call-stack limit on the data range)', () => {
+    const n = 200_000;
+    const values = (offset: number) => Array.from({ length: n }, (_, i) => ((i * 7919 + offset) % 1000) / 10);
+    const fig: PlotlyFigure = {
+      data: [{ type: 'scatter3d', mode: 'markers', name: 'all', x: values(0), y: values(13), z: values(29), marker: { color: '#123456', size: 3 } }],
+      layout: {},
+    };
+    const drawn = traces(projectScene(fig)).filter((t) => t.showlegend === false);
+    expect(drawn.reduce((sum, t) => sum + t.x.length, 0)).toBe(n);
+  });
+});
+
 describe('niceTicks', () => {
   it('gives 1/2/5 x 10^n steps inside the range', () => {
     expect(niceTicks(18, 70)).toEqual([20, 30, 40, 50, 60, 70]);

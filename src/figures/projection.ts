@@ -61,8 +61,13 @@ function axisRange(axis: Obj, values: number[]): [number, number] {
     return [fixed[0] as number, fixed[1] as number];
   }
   if (values.length === 0) return [-1, 1];
-  let lo = Math.min(...values);
-  let hi = Math.max(...values);
+  // A loop, not Math.min(...values): spreading ~10^5 values overflows the call stack.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   if (lo === hi) {
     lo -= 1;
     hi += 1;

@@ -132,6 +132,14 @@ describe.skipIf(!hasChromium)(`PNG rendering in headless Chromium (${hasChromium
     }
   });
 
+  it('falls back to WebGL for a 3D chart the projection cannot draw (lines)', async () => {
+    const lines = { data: [{ type: 'scatter3d', mode: 'lines', x: [0, 1, 2], y: [0, 1, 0], z: [0, 2, 1], line: { color: '#d62728', width: 8 } }], layout: {} };
+    const png = PNG.sync.read(await renderer.toPng(lines, { width: 400, height: 300 }));
+    expect([png.width, png.height]).toEqual([400, 300]);
+    expect(pixelsNear(png, '#d62728', 1, 40, 400)).toBeGreaterThan(30); // the line itself, not a blank scene
+    expect(Object.keys(renderer.timings())).toContain('load.gl3d');
+  });
+
   it("renders with Chromium's usual process model too (singleProcess: false)", async () => {
     const { renderer: multi } = await startRenderer({ singleProcess: false, cacheDir: false });
     try {

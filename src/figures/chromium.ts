@@ -176,14 +176,13 @@ export async function launchChromium(options: LaunchOptions): Promise<ChromiumSe
   return {
     async page(url) {
       if (closing) throw new Error('the browser is closed');
-      const targets = await CDP.List({ port });
-      let target = targets.find((t) => t.type === 'page' && t.url === url && !taken.has(t.id));
-      // A page from the command line may still show about:blank before its navigation starts.
-      if (target === undefined && initialUrls.includes(url)) {
-        for (let attempt = 0; attempt < 50 && target === undefined; attempt++) {
-          await sleep(20);
-          target = (await CDP.List({ port })).find((t) => t.type === 'page' && t.url === url && !taken.has(t.id));
-        }
+      // A page from the command line may still show about:blank before its navigation starts: look for it up to
+      // 50 times, 20 ms apart; any other URL gets a new page at once.
+      const attempts = initialUrls.includes(url) ? 51 : 1;
+      let target: CDP.Target | undefined;
+      for (let attempt = 0; attempt < attempts && target === undefined; attempt++) {
+        if (attempt > 0) await sleep(20);
+        target = (await CDP.List({ port })).find((t) => t.type === 'page' && t.url === url && !taken.has(t.id));
       }
       const targetId = target?.id ?? (await browser.Target.createTarget({ url })).targetId;
       taken.add(targetId);

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { HAS_MALL, MALL_CSV, ROOT, titled } from './paths';
+import { findChromium } from '../src/figures/render';
 import sklearn from './fixtures/mall_sklearn_sweep.json';
 
 const run = promisify(execFile);
@@ -68,8 +68,9 @@ describe.skipIf(!HAS_MALL)(titled('npm run report on the real Mall data', !HAS_M
     expect(summary.seed).toBe(42);
   });
 
-  const noChromium = !existsSync('/usr/bin/chromium');
-  it.skipIf(noChromium)(titled('renders every figure as PNG (>= 1200x800) and HTML, and the report page', noChromium, 'no /usr/bin/chromium'), async () => {
+  const browser = findChromium();
+  const noChromium = 'reason' in browser;
+  it.skipIf(noChromium)(titled('renders every figure as PNG (>= 1200x800) and HTML, and the report page', noChromium, 'reason' in browser ? browser.reason : ''), async () => {
     const names = ['Customer Segmentation 2D', 'Customer Segmentation 3D', 'Model Selection', 'Silhouette by Segment', 'Segment Profiles'];
     for (const name of names) {
       const png = PNG.sync.read(await readFile(join(out, 'reports/figures', `${name}.png`)));

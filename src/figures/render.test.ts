@@ -10,9 +10,14 @@ import * as small from './__fixtures__/small';
 import { defaultCacheDir, findChromium, startRenderer, type Renderer } from './render';
 import { segments2DFigure, segments3DFigure } from './specs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const SKIP_REASON = `skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+/** The browser the renderer uses by default on this machine (the headless shell when installed). */
+const found = findChromium();
+const CHROMIUM = 'path' in found ? found.path : null;
+const hasChromium = CHROMIUM !== null;
+const SKIP_REASON = 'reason' in found ? `skipped: ${found.reason}` : '';
+/** Debian's full browser, when installed: the renderer must work with it too. */
+const FULL_CHROMIUM = '/usr/bin/chromium';
+const hasFullChromium = existsSync(FULL_CHROMIUM) && CHROMIUM !== FULL_CHROMIUM;
 
 /** Distinct RGBA values of a decoded PNG. */
 function distinctColours(png: PNG): number {
@@ -42,7 +47,7 @@ describe('findChromium', () => {
     const found = findChromium('/nonexistent/chromium', {});
     expect(found).toEqual({
       reason:
-        'PNG figures skipped: no Chromium executable at /nonexistent/chromium (from executablePath); install it with `apt-get install chromium` or set CHROMIUM_PATH to a Chromium binary',
+        'PNG figures skipped: no Chromium executable at /nonexistent/chromium (from executablePath); install it with `apt-get install chromium-headless-shell` (or chromium) or set CHROMIUM_PATH to a Chromium binary',
     });
   });
 
@@ -51,8 +56,24 @@ describe('findChromium', () => {
     expect('reason' in found && found.reason).toMatch(/no Chromium executable at \/nowhere\/chrome \(from CHROMIUM_PATH\)/);
   });
 
-  it.skipIf(!hasChromium)(`finds ${CHROMIUM} by default (${SKIP_REASON})`, () => {
+  it('prefers the headless shell: the first default that exists, then the shell, chromium, chromium-browser on PATH', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'find-chromium-'));
+    const executable = (name: string) => {
+      writeFileSync(join(dir, name), '#!/bin/sh\n', { mode: 0o755 });
+      return join(dir, name);
+    };
+    const full = executable('chromium');
+    expect(findChromium(undefined, { PATH: dir }, [join(dir, 'missing')])).toEqual({ path: full });
+    const shell = executable('chromium-headless-shell');
+    expect(findChromium(undefined, { PATH: dir }, [join(dir, 'missing')])).toEqual({ path: shell });
+    expect(findChromium(undefined, { PATH: '' }, [join(dir, 'missing'), full, shell])).toEqual({ path: full });
+    const none = findChromium(undefined, { PATH: '' }, [join(dir, 'missing')]);
+    expect('reason' in none && none.reason).toMatch(/no Chromium found at .*missing or on PATH; install it with `apt-get install chromium-headless-shell`/);
+  });
+
+  it.skipIf(!hasChromium)(`finds a browser on this machine by default (${CHROMIUM ?? SKIP_REASON})`, () => {
     expect(findChromium(undefined, { PATH: '' })).toEqual({ path: CHROMIUM });
+    expect(['/usr/bin/chromium-headless-shell', '/usr/bin/chromium']).toContain(CHROMIUM);
   });
 });
 
@@ -148,6 +169,19 @@ describe.skipIf(!hasChromium)(`PNG rendering in headless Chromium (${hasChromium
       for (const id of [0, 1, 2]) expect(pixelsNear(png, segmentColor(id), 0.85, 4, 560)).toBeGreaterThan(50);
     } finally {
       await multi!.close();
+    }
+  });
+
+  it.skipIf(!hasFullChromium)(`renders with Debian's full browser too (${hasFullChromium ? FULL_CHROMIUM : `skipped: no ${FULL_CHROMIUM} beside ${CHROMIUM}`})`, async () => {
+    const { renderer: full } = await startRenderer({ executablePath: FULL_CHROMIUM, cacheDir: false });
+    try {
+      const [a, b] = await Promise.all([full!.toPng(segments2DFigure(small.points)), full!.toPng(segments3DFigure(small.points))]);
+      const flat = PNG.sync.read(a);
+      const scene = PNG.sync.read(b);
+      for (const id of [0, 1, 2]) expect(pixelsNear(flat, segmentColor(id), 0.85, 4, 560)).toBeGreaterThan(50);
+      for (const id of [0, 1, 2]) expect(pixelsNear(scene, segmentColor(id), 0.9, 14, 690, 247)).toBeGreaterThan(20);
+    } finally {
+      await full!.close();
     }
   });
 

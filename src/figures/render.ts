@@ -109,8 +109,14 @@ export const SINGLE_PROCESS_ARGS: readonly string[] = ['--single-process', '--no
  */
 export const REPORT_RENDERER: RendererOptions = { glPixelRatio: 1 };
 
-const DEFAULT_CHROMIUM = '/usr/bin/chromium';
-const HOW_TO_ENABLE = 'install it with `apt-get install chromium` or set CHROMIUM_PATH';
+/**
+ * Browsers looked for, in order. Debian's chromium-headless-shell first: the renderer only needs headless, and the
+ * shell (Chromium's former headless mode, without the browser UI) made `npm run report` ~1 s faster than
+ * `chromium --headless` (3.06-3.19 s vs 3.99-4.38 s, three alternating runs each).
+ */
+export const DEFAULT_CHROMIUMS: readonly string[] = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'];
+const PATH_NAMES = ['chromium-headless-shell', 'chromium', 'chromium-browser'];
+const HOW_TO_ENABLE = 'install it with `apt-get install chromium-headless-shell` (or chromium) or set CHROMIUM_PATH';
 
 function isExecutableFile(path: string): boolean {
   try {
@@ -123,23 +129,29 @@ function isExecutableFile(path: string): boolean {
 
 /**
  * Finds the Chromium to use, or says in one line why there is none and how to get one.
- * Order: `executablePath`, env CHROMIUM_PATH, /usr/bin/chromium, `chromium` / `chromium-browser` on PATH.
+ * Order: `executablePath`, env CHROMIUM_PATH, `defaults` (DEFAULT_CHROMIUMS), then `chromium-headless-shell`,
+ * `chromium`, `chromium-browser` on PATH.
  */
-export function findChromium(executablePath?: string, env: NodeJS.ProcessEnv = process.env): { path: string } | { reason: string } {
+export function findChromium(
+  executablePath?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  defaults: readonly string[] = DEFAULT_CHROMIUMS,
+): { path: string } | { reason: string } {
   const explicit = executablePath ?? (env.CHROMIUM_PATH ? env.CHROMIUM_PATH : undefined);
   if (explicit !== undefined) {
     const source = executablePath !== undefined ? 'executablePath' : 'CHROMIUM_PATH';
     if (isExecutableFile(explicit)) return { path: explicit };
     return { reason: `PNG figures skipped: no Chromium executable at ${explicit} (from ${source}); ${HOW_TO_ENABLE} to a Chromium binary` };
   }
-  if (isExecutableFile(DEFAULT_CHROMIUM)) return { path: DEFAULT_CHROMIUM };
+  const found = defaults.find(isExecutableFile);
+  if (found !== undefined) return { path: found };
   for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    for (const name of ['chromium', 'chromium-browser']) {
+    for (const name of PATH_NAMES) {
       const candidate = join(dir, name);
       if (isExecutableFile(candidate)) return { path: candidate };
     }
   }
-  return { reason: `PNG figures skipped: no Chromium found at ${DEFAULT_CHROMIUM} or on PATH; ${HOW_TO_ENABLE}` };
+  return { reason: `PNG figures skipped: no Chromium found at ${defaults.join(' or ')} or on PATH; ${HOW_TO_ENABLE}` };
 }
 
 function checkSize(fn: string, name: string, value: number): void {

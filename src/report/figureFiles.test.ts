@@ -1,16 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../errors';
 import * as small from '../figures/__fixtures__/small';
-import { startRenderer, type Renderer } from '../figures/render';
+import { findChromium, startRenderer, type Renderer } from '../figures/render';
 import { reportFigures, type NamedFigure, type PlotlyFigure } from '../figures/specs';
 import { writeFigureFiles } from './figureFiles';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+const found = findChromium();
+const CHROMIUM = 'path' in found ? found.path : found.reason;
+const hasChromium = 'path' in found;
 const figures = reportFigures({
   sweep: small.sweep,
   points: small.points,
@@ -77,7 +78,7 @@ describe('writeFigureFiles', () => {
     await expect(writeFigureFiles(tmp(), [fig, fig], null)).rejects.toThrow(/two figures are named "Model Selection"/);
   });
 
-  it.skipIf(!hasChromium)(`writes the real PNGs at 1200x800 with Chromium${hasChromium ? '' : ` (skipped: no Chromium at ${CHROMIUM})`}`, async () => {
+  it.skipIf(!hasChromium)(`writes the real PNGs at 1200x800 with Chromium${hasChromium ? '' : ` (skipped: ${CHROMIUM})`}`, async () => {
     const dir = tmp();
     const { renderer } = await startRenderer();
     try {

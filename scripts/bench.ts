@@ -16,7 +16,7 @@ import { parse } from 'csv-parse/sync';
 import { isUserError, DataError, OptionsError } from '../src/errors';
 import type { Matrix } from '../src/model/matrix';
 import { initBackend, type BackendName } from '../src/model/backend';
-import { kmeans } from '../src/model/kmeans';
+import { kmeansEach } from '../src/model/kmeans';
 import { silhouetteScores } from '../src/model/silhouette';
 import { sweepK } from '../src/model/sweep';
 
@@ -123,6 +123,8 @@ export interface BenchResult {
 }
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
+/** The integers from `from` to `to`, both included. */
+const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 const cpuSeconds = () => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1e6;
@@ -141,18 +143,17 @@ async function main(): Promise<void> {
   let silhouetteSeconds = 0;
   if (args.silhouette === 'none') {
     const t = performance.now();
-    for (let k = args.kMin; k <= args.kMax; k++) {
-      const fit = await kmeans(X, { k, nInit: args.nInit, seed: 42 });
-      scores[String(k)] = [null, round(fit.inertia, 3)];
-      process.stderr.write(`  kmeans k=${k} inertia ${fit.inertia.toFixed(3)} (${fit.nIter} iterations) ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
-    }
+    const ks = range(args.kMin, args.kMax);
+    const fits = await kmeansEach(X, ks, { nInit: args.nInit, seed: 42 }, (i, fit) => {
+      process.stderr.write(`  kmeans k=${ks[i]} inertia ${fit.inertia.toFixed(3)} (${fit.nIter} iterations) ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+    });
+    fits.forEach((fit, i) => (scores[String(ks[i])] = [null, round(fit.inertia, 3)]));
     kmeansSeconds = (performance.now() - t) / 1000;
     cpuKMeansEnd = cpuSeconds();
   } else if (args.workers !== undefined || args.chunkSize !== undefined) {
     // Tuning runs: the sweep's k-means, then the silhouette with the given workers / chunk size.
     const t = performance.now();
-    const fits = [];
-    for (let k = args.kMin; k <= args.kMax; k++) fits.push(await kmeans(X, { k, nInit: args.nInit, seed: 42 }));
+    const fits = await kmeansEach(X, range(args.kMin, args.kMax), { nInit: args.nInit, seed: 42 });
     kmeansSeconds = (performance.now() - t) / 1000;
     cpuKMeansEnd = cpuSeconds();
     const s = performance.now();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DataError, OptionsError } from '../errors';
 import { matrixFromRows, type Matrix } from './matrix';
 import type { KMeansFit } from './types';
-import { kmeans, kmeansChecked, type KMeansOptions } from './kmeans';
+import { kmeans, kmeansChecked, kmeansManyChecked, type KMeansOptions } from './kmeans';
 import { checkKMeansOptions } from './kmeansShared';
 import { kmeansReference } from './kmeansReference';
 import { loadFixture, standardized } from './__fixtures__/load';
@@ -113,6 +113,22 @@ describe('kmeans (tensors) against the plain-loop reference', () => {
     expect(threaded.inertia).toBe(inProcess.inertia);
     expect(threaded.labels).toEqual(inProcess.labels);
     expect(threaded.centroids).toEqual(inProcess.centroids);
+  });
+
+  it('several ks on 2 threads from one queue give the same fits as each k alone in-process, one callback per k', async () => {
+    const list = [2, 5, 3].map((k) => checkKMeansOptions(syntheticX, { k, nInit: 3, seed: 11 }));
+    const calls: number[] = [];
+    const together = await kmeansManyChecked(syntheticX, list, 2, (index, fit) => {
+      calls.push(index);
+      expect(fit.centroids.length).toBe(list[index].k);
+    });
+    expect([...calls].sort()).toEqual([0, 1, 2]);
+    for (const [i, options] of list.entries()) {
+      const alone = await kmeansChecked(syntheticX, options, 0);
+      expect(together[i].inertia, `k=${options.k}`).toBe(alone.inertia);
+      expect(together[i].labels).toEqual(alone.labels);
+      expect(together[i].centroids).toEqual(alone.centroids);
+    }
   });
 
   it('does not grow tf.memory().numTensors across calls (including the relocation path)', async () => {

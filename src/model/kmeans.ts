@@ -117,9 +117,8 @@ function selector(rows: number, cols: number, ones: [number, number][]): tf.Tens
   return tf.tensor2d(values, [rows, cols]);
 }
 
-/** Column blocks [restarts, blockColumns] joined into one row-major host array [restarts, rows]. */
-function readColumnBlocks(blocks: tf.Tensor2D[], restarts: number, rows: number): Float32Array {
-  const out = new Float32Array(restarts * rows);
+/** Column blocks [restarts, blockColumns] joined into `out`, a row-major host array [restarts, rows]. */
+function readColumnBlocks(blocks: tf.Tensor2D[], restarts: number, rows: number, out: Float32Array): Float32Array {
   let column = 0;
   for (const block of blocks) {
     const width = block.shape[1];
@@ -149,8 +148,9 @@ function seedAll(data: DeviceData, k: number, restarts: number, rngs: Rng[]): tf
   let closest = data.augmentedT.map((block) => tf.tidy(() => tf.relu(tf.matMul(firsts, block)) as tf.Tensor2D));
   firsts.dispose();
   const replicate = selector(trials * restarts, restarts, Array.from({ length: trials * restarts }, (_, i) => [i, i % restarts]));
+  const closestValues = new Float32Array(restarts * rows); // reused every step
   for (let c = 1; c < k; c++) {
-    const closestValues = readColumnBlocks(closest, restarts, rows);
+    readColumnBlocks(closest, restarts, rows, closestValues);
     const candidateIds = new Int32Array(restarts * trials);
     for (let r = 0; r < restarts; r++) {
       const drawn = drawCandidates(rngs[r], closestValues, r * rows, rows, trials);
@@ -416,51 +416,95 @@ export function defaultKMeansWorkers(rows: number, nInit: number, backend: Backe
   return Math.min(2, availableParallelism(), nInit);
 }
 
+/** A Float64Array copy in shared memory: posted to worker threads without a copy per task. */
+function shared(values: Float64Array): Float64Array {
+  const out = new Float64Array(new SharedArrayBuffer(values.byteLength));
+  out.set(values);
+  return out;
+}
+
+/** The best of a k's restart groups: lowest inertia, ties to the lower restart number. */
+function bestRestart(results: readonly RestartBatchResult[]): RestartBatchResult {
+  return results.reduce((a, b) => (b.inertia < a.inertia || (b.inertia === a.inertia && b.restart < a.restart) ? b : a));
+}
+
 /**
- * The checked core of {@link kmeans}: assumes validated options and an initialised backend. With `workers` > 0
- * the restarts are split into that many contiguous groups (`workers` threads in all: the main thread and
- * workers - 1 pooled worker threads, each with its own backend), each group run as one batched computation;
- * every restart keeps its own random stream, so the result is the same as with one batch in-process.
+ * The checked core of {@link kmeans} for one or more k on the same data: assumes validated options and an
+ * initialised backend. Each k's restarts run as batched tensor computations. With `workers` > 0 each k's
+ * restarts are split into that many contiguous groups and `workers` threads (the main thread and workers - 1
+ * pooled worker threads, each with its own backend) take groups from one queue, largest k first, so that no thread
+ * idles at the end of one k while the other finishes its group. Every restart keeps its own random stream, so the
+ * fits are the same as with one batch per k in-process.
+ *
+ * @param onFit called once per k, in the order the ks finish, with the index into `optionsList`
+ * @returns the fits in the order of `optionsList`
  */
-export async function kmeansChecked(X: Matrix, options: CheckedKMeansOptions, workers = 0): Promise<KMeansFit> {
-  const { k, nInit, maxIter, tol, seed } = options;
+export async function kmeansManyChecked(
+  X: Matrix,
+  optionsList: readonly CheckedKMeansOptions[],
+  workers = 0,
+  onFit?: (index: number, fit: KMeansFit) => void,
+): Promise<KMeansFit[]> {
   const { rows, cols } = X;
-  const { centered, mean } = centerColumns(X);
-  const tolAbs = absoluteTolerance(centered, rows, cols, tol);
-  const restarts = Array.from({ length: nInit }, (_, r) => r);
-  const batch = (ids: number[]): RestartBatch => ({ centered, rows, cols, k, maxIter, tolAbs, seed, restarts: ids });
-  let results: RestartBatchResult[];
-  if (workers <= 0) {
-    results = [runRestartBatch(batch(restarts))];
-  } else {
-    // `workers` lanes: the main thread (its backend is ready, and it would otherwise idle while it waits) and
-    // workers - 1 pooled workers. Each lane takes the next group of restarts when it is free, so while a worker
-    // is still starting (tfjs + wasm, ~1 s on first use) the main thread runs its group too.
-    const lanes = Math.min(workers, nInit);
-    const per = Math.ceil(nInit / lanes);
-    const queue = Array.from({ length: lanes }, (_, g) => restarts.slice(g * per, (g + 1) * per));
-    const backend = (await ensureBackend()).name;
-    const done: RestartBatchResult[] = [];
-    const workerLanes = Promise.all(
-      Array.from({ length: lanes - 1 }, async (_, slot) => {
-        await workerReady(backend, slot);
-        for (let ids = queue.shift(); ids !== undefined; ids = queue.shift()) {
-          done.push((await runPooled(backend, { kind: 'kmeans', batch: batch(ids) }, slot)) as RestartBatchResult);
-        }
-      }),
-    );
-    workerLanes.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection first
-    const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-    // Yield first so that ready workers take (and are posted) their group before the main thread blocks on its own.
-    for (await yieldToEventLoop(); queue.length > 0; await yieldToEventLoop()) {
-      done.push(runRestartBatch(batch(queue.shift() as number[])));
+  const centeredLocal = centerColumns(X);
+  const { mean } = centeredLocal;
+  const centered = workers > 0 ? shared(centeredLocal.centered) : centeredLocal.centered;
+  const results = optionsList.map((): RestartBatchResult[] => []);
+  const groupsLeft = optionsList.map(() => 0);
+  const fits: KMeansFit[] = new Array(optionsList.length);
+  const tasks: { index: number; batch: RestartBatch }[] = [];
+  optionsList.forEach(({ k, nInit, maxIter, tol, seed }, index) => {
+    const tolAbs = absoluteTolerance(centered, rows, cols, tol);
+    const restarts = Array.from({ length: nInit }, (_, r) => r);
+    const groups = workers > 0 ? Math.min(workers, nInit) : 1;
+    const per = Math.ceil(nInit / groups);
+    for (let g = 0; g * per < nInit; g++) {
+      tasks.push({ index, batch: { centered, rows, cols, k, maxIter, tolAbs, seed, restarts: restarts.slice(g * per, (g + 1) * per) } });
+      groupsLeft[index]++;
     }
-    await workerLanes;
-    results = done;
+  });
+  const finish = (index: number, result: RestartBatchResult) => {
+    results[index].push(result);
+    if (--groupsLeft[index] > 0) return;
+    const options = optionsList[index];
+    const best = bestRestart(results[index]);
+    const unconverged = results[index].reduce((total, r) => total + r.unconverged, 0);
+    fits[index] = finishFit(X, centeredLocal.centered, mean, options.k, best.labels, best.centers, best.nIter, unconverged, options);
+    onFit?.(index, fits[index]);
+  };
+  if (workers <= 0) {
+    for (const { index, batch } of tasks) finish(index, runRestartBatch(batch));
+    return fits;
   }
-  const best = results.reduce((a, b) => (b.inertia < a.inertia || (b.inertia === a.inertia && b.restart < a.restart) ? b : a));
-  const unconverged = results.reduce((total, r) => total + r.unconverged, 0);
-  return finishFit(X, centered, mean, k, best.labels, best.centers, best.nIter, unconverged, options);
+  // Longest groups first (the time of a group grows with k): the two threads end close together.
+  const queue = [...tasks].sort((a, b) => optionsList[b.index].k - optionsList[a.index].k || a.index - b.index);
+  const lanes = Math.min(workers, queue.length);
+  const backend = (await ensureBackend()).name;
+  // The main thread is one lane (its backend is ready, and it would otherwise idle while it waits); workers - 1
+  // pooled workers are the others. While a worker is still starting (tfjs + wasm, ~1 s on first use) the main
+  // thread keeps taking groups.
+  const workerLanes = Promise.all(
+    Array.from({ length: lanes - 1 }, async (_, slot) => {
+      await workerReady(backend, slot);
+      for (let task = queue.shift(); task !== undefined; task = queue.shift()) {
+        finish(task.index, (await runPooled(backend, { kind: 'kmeans', batch: task.batch }, slot)) as RestartBatchResult);
+      }
+    }),
+  );
+  workerLanes.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection first
+  const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+  // Yield first so that ready workers take (and are posted) their group before the main thread blocks on its own.
+  for (await yieldToEventLoop(); queue.length > 0; await yieldToEventLoop()) {
+    const task = queue.shift() as (typeof queue)[number];
+    finish(task.index, runRestartBatch(task.batch));
+  }
+  await workerLanes;
+  return fits;
+}
+
+/** {@link kmeansManyChecked} for one k. */
+export async function kmeansChecked(X: Matrix, options: CheckedKMeansOptions, workers = 0): Promise<KMeansFit> {
+  return (await kmeansManyChecked(X, [options], workers))[0];
 }
 
 /**
@@ -480,4 +524,27 @@ export async function kmeans(X: Matrix, options: KMeansOptions): Promise<KMeansF
   const checked = checkKMeansOptions(X, options);
   const backend = await ensureBackend();
   return kmeansChecked(X, checked, defaultKMeansWorkers(X.rows, checked.nInit, backend.name));
+}
+
+/**
+ * k-means for each k in `ks` on the same data, with the same restarts, tolerance and seed: the k sweep's
+ * k-means. From 10 000 rows the ks' restart groups run on two threads from one queue (see
+ * {@link kmeansManyChecked}); the fits equal those of {@link kmeans} for each k alone.
+ *
+ * @param options as for {@link kmeans}, without k
+ * @param onFit called once per k as it finishes (largest k first with threads), with its index into `ks`
+ * @returns the fits in the order of `ks`
+ * @throws OptionsError for a bad k or option (naming it); DataError for bad data
+ * @example const fits = await kmeansEach(X, [2, 3, 4], { seed: 42 }); fits.map((f) => f.inertia);
+ */
+export async function kmeansEach(
+  X: Matrix,
+  ks: readonly number[],
+  options: Omit<KMeansOptions, 'k'> = {},
+  onFit?: (index: number, fit: KMeansFit) => void,
+): Promise<KMeansFit[]> {
+  const checked = ks.map((k) => checkKMeansOptions(X, { ...options, k }));
+  const backend = await ensureBackend();
+  const workers = checked.length === 0 ? 0 : defaultKMeansWorkers(X.rows, checked[0].nInit, backend.name);
+  return kmeansManyChecked(X, checked, workers, onFit);
 }

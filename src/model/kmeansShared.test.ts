@@ -20,6 +20,27 @@ describe('k-means++ helpers', () => {
     expect(Array.from(drawn)).toEqual([0, 0, 2, 2]);
   });
 
+  it('matches a plain searchsorted over the running sums for targets in any order (1000 random cases)', () => {
+    const searchsorted = (closest: number[], u: number[]): number[] => {
+      const cumulative: number[] = [];
+      let running = 0;
+      for (const d of closest) cumulative.push((running += Math.max(0, d)));
+      return u.map((x) => {
+        const i = cumulative.findIndex((c) => c >= x * running);
+        return i === -1 ? closest.length - 1 : i;
+      });
+    };
+    let seed = 1;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    for (let c = 0; c < 1000; c++) {
+      const n = 1 + Math.floor(random() * 12);
+      // zeros, negatives (float32 rounding) and ties included
+      const closest = Array.from({ length: n }, () => (random() < 0.3 ? 0 : random() < 0.1 ? -1e-7 : Math.floor(random() * 4)));
+      const u = Array.from({ length: 1 + Math.floor(random() * 5) }, () => (random() < 0.1 ? 0 : random()));
+      expect(Array.from(drawCandidates(scripted(u), closest, 0, n, u.length)), JSON.stringify({ closest, u })).toEqual(searchsorted(closest, u));
+    }
+  });
+
   it('all-zero distances (k above the distinct points) still give a valid row', () => {
     expect(Array.from(drawCandidates(scripted([0.5, 0.9]), [9, 0, 0, 0], 1, 3, 2))).toEqual([0, 0]);
   });

@@ -96,23 +96,19 @@ export function localTrials(k: number): number {
  * `closest` is read from `offset` for `n` values.
  */
 export function drawCandidates(rng: Rng, closest: ArrayLike<number>, offset: number, n: number, trials: number): Int32Array {
-  const cumulative = new Float64Array(n);
-  let running = 0;
-  for (let i = 0; i < n; i++) {
-    running += Math.max(0, closest[offset + i]);
-    cumulative[i] = running;
-  }
+  // Two passes and no running-sum array (it was 8n bytes of garbage per call): the total, then one scan that
+  // meets the targets in increasing order. Same float64 sums in the same order, so the same draws as a searchsorted.
+  let total = 0;
+  for (let i = 0; i < n; i++) total += Math.max(0, closest[offset + i]);
+  const targets = new Float64Array(trials);
+  for (let t = 0; t < trials; t++) targets[t] = rng.next() * total;
+  const order = Array.from({ length: trials }, (_, t) => t).sort((a, b) => targets[a] - targets[b] || a - b);
   const out = new Int32Array(trials);
-  for (let t = 0; t < trials; t++) {
-    const target = rng.next() * running;
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cumulative[mid] < target) lo = mid + 1;
-      else hi = mid;
-    }
-    out[t] = Math.min(lo, n - 1);
+  let i = 0;
+  let running = Math.max(0, closest[offset]);
+  for (const t of order) {
+    while (running < targets[t] && i < n - 1) running += Math.max(0, closest[offset + ++i]);
+    out[t] = i;
   }
   return out;
 }

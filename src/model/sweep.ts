@@ -5,7 +5,7 @@ import { OptionsError } from '../errors';
 import type { Matrix } from './matrix';
 import type { KMeansFit, KSweep } from './types';
 import { ensureBackend } from './backend';
-import { defaultKMeansWorkers, kmeansChecked } from './kmeans';
+import { kmeansEach } from './kmeans';
 import { prewarmWorkers } from './workerPool';
 import { checkInteger, checkK, checkKMeansOptions, checkMatrix } from './kmeansShared';
 import {
@@ -24,7 +24,7 @@ export interface SweepProgress {
   /** k values fitted so far (kmeans) or query rows scored so far (silhouette). */
   done: number;
   total: number;
-  /** The k just fitted (kmeans phase). */
+  /** The k just fitted (kmeans phase). With worker threads (>= 10 000 rows) the ks finish largest first. */
   k?: number;
 }
 
@@ -114,10 +114,9 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
     ks = Array.from({ length: top - kMin + 1 }, (_, i) => kMin + i);
     rule = `highest mean silhouette over k=${kMin}..${top}${typeof sample === 'number' ? ` (sampled, ${sample} rows)` : ''}`;
   }
-  const kmeansOptions = ks.map((kk) => checkKMeansOptions(X, { k: kk, nInit, maxIter, tol, seed }));
+  for (const kk of ks) checkKMeansOptions(X, { k: kk, nInit, maxIter, tol, seed }); // all options checked before any work
   const silhouetteOptions = checkSilhouetteOptions({ sampleSize: typeof sample === 'number' ? sample : null, seed });
   const backend = await ensureBackend();
-  const kmeansWorkers = defaultKMeansWorkers(X.rows, nInit, backend.name);
   if (sample !== 'none') {
     // Worker start-up (tfjs + wasm per thread) overlaps the k-means below instead of delaying the silhouette.
     const queryCount = silhouetteOptions.sampleSize === null ? X.rows : Math.min(X.rows, silhouetteOptions.sampleSize);
@@ -126,10 +125,12 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
 
   const started = performance.now();
   const fits: Record<string, KMeansFit> = {};
-  for (const [i, opts] of kmeansOptions.entries()) {
-    fits[String(opts.k)] = await kmeansChecked(X, opts, kmeansWorkers);
-    onProgress?.({ phase: 'kmeans', done: i + 1, total: ks.length, k: opts.k });
-  }
+  let fitted = 0;
+  // All ks at once: with worker threads the ks' restart groups share one queue (see kmeansManyChecked).
+  await kmeansEach(X, ks, { nInit, maxIter, tol, seed }, (i, fit) => {
+    fits[String(ks[i])] = fit;
+    onProgress?.({ phase: 'kmeans', done: ++fitted, total: ks.length, k: ks[i] });
+  });
   const kmeansSeconds = (performance.now() - started) / 1000;
 
   const silhouetteStarted = performance.now();

@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     features: [...NUMERIC_FEATURES],
     k: { selected: k, rule: 'highest mean silhouette over k=2..10', range: [2, 10], fixed: null, original: 4, differsFromOriginal: k !== 4 },
     silhouette: input.sweep.silhouette,
+    silhouetteMethod: { sampled: null },
     inertia: input.sweep.inertia,
     clusters: profiles,
     outliers: [],

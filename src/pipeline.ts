@@ -6,8 +6,8 @@ import { featureMatrix, fitScaler, scaleMatrix, unscaleRow, type Scaler } from '
 import { assignNearest, buildModel, type SegmentModel } from './model/artifact';
 import type { Matrix } from './model/matrix';
 import { profileSegments } from './model/profile';
-import { silhouetteSamples } from './model/silhouette';
-import { sweepK, type SweepOptions, type SweepResult } from './model/sweep';
+import { queryRowsFor, silhouetteSamples } from './model/silhouette';
+import { silhouetteSampleSize, sweepK, type SweepOptions, type SweepResult } from './model/sweep';
 import type { SegmentProfile } from './model/types';
 
 /** Options of {@link preprocess}. */
@@ -55,8 +55,13 @@ export interface Segmentation {
   sweep: SweepResult;
   /** Final cluster of each customer (nearest centre, the same rule as `predict`), length n. */
   labels: Int32Array;
-  /** Per-customer silhouette for the selected k, length n. */
+  /** Silhouette of each customer of `silhouetteRows` (all customers when it is null) for the selected k. */
   silhouetteSamples: Float64Array;
+  /**
+   * The customers (row ids, ascending) `silhouetteSamples` belongs to when the data were too large for an exact
+   * silhouette (see AUTO_EXACT_MAX_ROWS): the sweep's seeded sample. null: every customer, in order.
+   */
+  silhouetteRows: Int32Array | null;
   profiles: SegmentProfile[];
   model: SegmentModel;
   /** Population mean of each numeric feature (raw units): the reference the profiles are compared with. */
@@ -80,7 +85,11 @@ export async function fitSegments(prep: Preprocessed, dataHash: string, options:
   const moved = labels.reduce((n, l, i) => n + (l !== fit.labels[i] ? 1 : 0), 0);
   if (moved > 0)
     warnings.push(`${moved} customer(s) sat on a boundary between two segments; assigned to the nearest centre in float64`);
-  const samples = await silhouetteSamples(prep.scaled, { labels, k: sweep.selected }, { seed });
+  // The sweep already scored the selected k's rows (all of them, or its seeded sample for large data): reuse them
+  // unless the final float64 assignment moved a customer.
+  const scoredRows = sweep.silhouetteRows.length > 0 ? sweep.silhouetteRows : queryRowsFor(labels.length, silhouetteSampleSize('auto', labels.length) as number | null, seed);
+  const reused = sweep.rowSilhouettes[String(sweep.selected)];
+  const samples = moved === 0 && reused !== undefined ? reused : await silhouetteSamples(prep.scaled, { labels, k: sweep.selected }, { seed, rows: scoredRows });
   const rawCentroids = fit.centroids.map((c) => unscaleRow(c, prep.scaler));
   const profiles = profileSegments(prep.customers, labels, { k: sweep.selected, centroids: rawCentroids, features: prep.features });
   const empty = profiles.filter((p) => p.size === 0).map((p) => p.id);
@@ -102,6 +111,7 @@ export async function fitSegments(prep: Preprocessed, dataHash: string, options:
     sweep,
     labels,
     silhouetteSamples: samples,
+    silhouetteRows: scoredRows.length === labels.length ? null : scoredRows,
     profiles,
     model,
     population,

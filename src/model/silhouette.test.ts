@@ -73,6 +73,16 @@ describe('silhouette against scikit-learn (stored fixtures, identical labels)', 
     expect(values).toHaveLength(200);
     expect(maxAbsDiff(values, samples.values)).toBeLessThan(1e-5);
   });
+
+  it('silhouetteSamples scores only the rows asked for, in their order, and refuses ids that are not rows', async () => {
+    const samples = mall.samples as { k: number; values: number[] };
+    const labeling = { k: samples.k, labels: fixtureLabels(mall.sweep[String(samples.k)].labels) };
+    const rows = [199, 0, 57, 58];
+    const values = await silhouetteSamples(mallX, labeling, { rows });
+    expect(maxAbsDiff(values, rows.map((r) => samples.values[r]))).toBeLessThan(1e-5);
+    await expect(silhouetteSamples(mallX, labeling, { rows: [0, 200] })).rejects.toThrow('rows[1] = 200 is not a row id; give integers from 0 to 199');
+    await expect(silhouetteSamples(mallX, labeling, { rows: [1.5] })).rejects.toThrow(OptionsError);
+  });
 });
 
 describe('sampled silhouette', () => {

@@ -186,22 +186,39 @@ export async function silhouetteScores(X: Matrix, labelings: Labeling[], options
   return meanPerLabeling(values, labelings.length);
 }
 
+/** Options of {@link silhouetteSamples}: those of silhouetteScores (without sampleSize) and the rows to score. */
+export interface SilhouetteSamplesOptions extends SilhouetteOptions {
+  /** Row ids to score, each against all rows (e.g. a sweep's sampled silhouetteRows). Default: every row. */
+  rows?: ArrayLike<number>;
+}
+
 /**
- * Silhouette coefficient of every row for one labeling, like sklearn.metrics.silhouette_samples (euclidean),
- * for the silhouette diagram. Exact only (`sampleSize` is rejected).
+ * Silhouette coefficient of every row (or of `options.rows`) for one labeling, like
+ * sklearn.metrics.silhouette_samples (euclidean), for the silhouette diagram. Exact: each scored row against all rows.
  *
  * @param X data, shape [nSamples, nFeatures]
- * @returns values in [-1, 1], length nSamples
- * @throws OptionsError / DataError as silhouetteScores, and when sampleSize is given
+ * @returns values in [-1, 1], one per scored row, in the order of `rows` (length nSamples by default)
+ * @throws OptionsError / DataError as silhouetteScores, when sampleSize is given, or a row id is not an integer in
+ *   0..nSamples-1
  */
-export async function silhouetteSamples(X: Matrix, labeling: Labeling, options: SilhouetteOptions = {}): Promise<Float64Array> {
+export async function silhouetteSamples(X: Matrix, labeling: Labeling, options: SilhouetteSamplesOptions = {}): Promise<Float64Array> {
   checkMatrix(X);
   checkLabeling(labeling, 0, X.rows);
   const checked = checkSilhouetteOptions(options);
   if (checked.sampleSize !== null) {
-    throw new OptionsError(`sampleSize=${checked.sampleSize} is not supported by silhouetteSamples (it returns every row); omit it`, 'sampleSize');
+    throw new OptionsError(`sampleSize=${checked.sampleSize} is not supported by silhouetteSamples (it returns every row); omit it or pass rows`, 'sampleSize');
+  }
+  let queryRows: Int32Array;
+  if (options.rows === undefined) {
+    queryRows = queryRowsFor(X.rows, null, checked.seed);
+  } else {
+    queryRows = Int32Array.from(options.rows);
+    queryRows.forEach((row, i) => {
+      if (!Number.isInteger(options.rows![i]) || row < 0 || row >= X.rows) {
+        throw new OptionsError(`rows[${i}] = ${options.rows![i]} is not a row id; give integers from 0 to ${X.rows - 1}`, 'rows');
+      }
+    });
   }
   const backend = await ensureBackend();
-  const queryRows = queryRowsFor(X.rows, null, checked.seed);
   return silhouetteValuesChecked(X, [labeling], queryRows, checked, backend.name);
 }

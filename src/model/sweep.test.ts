@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../errors';
 import { matrixFromRows } from './matrix';
-import { selectBySilhouette, sweepK, type SweepProgress } from './sweep';
+import { AUTO_EXACT_MAX_ROWS, AUTO_SAMPLE_SIZE, selectBySilhouette, silhouetteSampleSize, sweepK, type SweepProgress } from './sweep';
 import { loadFixture, standardized } from './__fixtures__/load';
 
 const mall = loadFixture('mall');
@@ -47,10 +47,30 @@ describe('sweepK on the Mall data', () => {
     expect(sweep.selected).toBe(4);
   });
 
-  it('a sampled silhouette says so in the rule', async () => {
+  it('a sampled silhouette says so in the rule, keeps the rows it scored and states its standard error', async () => {
     const sweep = await sweepK(mallX, { kMin: 3, kMax: 4, nInit: 2, silhouette: { sample: 50 } });
-    expect(sweep.rule).toBe('highest mean silhouette over k=3..4 (sampled, 50 rows)');
-    expect(sweep.silhouette['3']).not.toBeNull();
+    expect(sweep.rule).toBe('highest mean silhouette over k=3..4 (sampled, 50 of 200 rows)');
+    expect(sweep.silhouetteRows).toHaveLength(50);
+    expect(Array.from(sweep.silhouetteRows)).toEqual([...sweep.silhouetteRows].sort((a, b) => a - b));
+    for (const k of ['3', '4']) {
+      const values = Array.from(sweep.rowSilhouettes[k]);
+      expect(values).toHaveLength(50);
+      const mean = values.reduce((a, b) => a + b, 0) / 50;
+      expect(sweep.silhouette[k]).toBeCloseTo(mean, 12);
+      const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / 49);
+      expect(sweep.silhouetteStdError[k]).toBeCloseTo((sd / Math.sqrt(50)) * Math.sqrt(1 - 50 / 200), 12);
+      expect(sweep.silhouetteStdError[k]).toBeGreaterThan(0);
+    }
+  });
+
+  it("'auto' (the default) is exact up to AUTO_EXACT_MAX_ROWS rows and samples AUTO_SAMPLE_SIZE above", async () => {
+    expect(silhouetteSampleSize('auto', AUTO_EXACT_MAX_ROWS)).toBeNull();
+    expect(silhouetteSampleSize('auto', AUTO_EXACT_MAX_ROWS + 1)).toBe(AUTO_SAMPLE_SIZE);
+    expect(silhouetteSampleSize({ sample: 500 }, 200)).toBeNull(); // a sample as large as the data is the exact score
+    const sweep = await sweepK(mallX, { kMin: 2, kMax: 3, nInit: 2 });
+    expect(sweep.rule).toBe('highest mean silhouette over k=2..3');
+    expect(sweep.silhouetteRows).toEqual(Int32Array.from({ length: 200 }, (_, i) => i));
+    expect(sweep.silhouetteStdError).toEqual({ '2': 0, '3': 0 });
   });
 
   it('does not grow tf.memory().numTensors', async () => {
@@ -70,7 +90,7 @@ describe('sweepK validation (at the edge, messages show the values)', () => {
     [{ kMin: 5, kMax: 4 }, 'kMin=5 should be <= kMax=4; lower --k-min or raise --k-max'],
     [{ kMin: 2.5 }, 'kMin=2.5 should be an integer >= 2'],
     [{ k: 3, nInit: 0 }, 'nInit=0 should be an integer >= 1'],
-    [{ silhouette: 'fast' as never }, `silhouette="fast" should be 'exact', 'none' or { sample: N }`],
+    [{ silhouette: 'fast' as never }, `silhouette="fast" should be 'auto', 'exact', 'none' or { sample: N }`],
   ])('%o -> OptionsError', async (options, message) => {
     await expect(sweepK(ten, options)).rejects.toThrow(OptionsError);
     await expect(sweepK(ten, options)).rejects.toThrow(message);

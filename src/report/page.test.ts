@@ -22,6 +22,7 @@ const summary: Summary = {
   features: ['Age', 'Annual Income (k$)', 'Spending Score (1-100)'],
   k: { selected: 3, rule: 'highest mean silhouette over k=2..4', range: [2, 4], fixed: null, original: 4, differsFromOriginal: true },
   silhouette: small.sweep.silhouette,
+  silhouetteMethod: { sampled: null },
   inertia: small.sweep.inertia,
   clusters: small.profiles,
   outliers: [{ feature: 'Annual Income (k$)', lower: -10, upper: 132.5, count: 0, ids: [] }],

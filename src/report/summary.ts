@@ -57,6 +57,7 @@ export function buildSummary(input: SummaryInput): Summary {
       differsFromOriginal: selected !== ORIGINAL_K,
     },
     silhouette: seg.sweep.silhouette,
+    silhouetteMethod: silhouetteMethod(seg, prep.cleaning.rows.used),
     inertia: seg.sweep.inertia,
     clusters: seg.profiles,
     outliers: prep.cleaning.outliers,
@@ -65,6 +66,12 @@ export function buildSummary(input: SummaryInput): Summary {
     timings: input.timings,
     outputs: input.outputs,
   };
+}
+
+function silhouetteMethod(seg: Segmentation, customers: number): Summary['silhouetteMethod'] {
+  const rows = seg.sweep.silhouetteRows.length;
+  if (rows === 0 || rows >= customers) return { sampled: null };
+  return { sampled: { rows, of: customers, stdError: seg.sweep.silhouetteStdError } };
 }
 
 function fmt(x: number, digits: number): string {
@@ -86,6 +93,14 @@ export function summaryText(s: Summary): string {
   lines.push(`Features: ${s.features.join(', ')} (standardized)`);
   lines.push(`Backend: ${s.backend.name} (${s.backend.reason}); seed ${s.seed}`, '');
   lines.push(`Choosing k: ${s.k.rule}. Selected k = ${s.k.selected}.`);
+  const sampled = s.silhouetteMethod.sampled;
+  if (sampled !== null) {
+    const largest = Math.max(...Object.values(sampled.stdError).map((e) => e ?? 0));
+    lines.push(
+      `Silhouettes: each k's mean is over a seeded sample of ${sampled.rows} of ${sampled.of} customers (exact ones need ` +
+        `n^2 distances), each scored against all customers; standard error of each mean <= ${fmt(largest, 4)}.`,
+    );
+  }
   lines.push('   k  silhouette      inertia');
   for (const k of Object.keys(s.inertia)) {
     const sil = s.silhouette[k];

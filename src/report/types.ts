@@ -20,6 +20,11 @@ export interface Summary {
   features: FeatureName[];
   k: { selected: number; rule: string; range: [number, number] | null; fixed: number | null; original: 4; differsFromOriginal: boolean };
   silhouette: Record<string, number | null>;
+  /**
+   * How the silhouettes were computed: exact over every customer (`sampled: null`), or, for large data, the mean
+   * over a seeded sample of customers, each scored against all customers, with the standard error of each k's mean.
+   */
+  silhouetteMethod: { sampled: null } | { sampled: { rows: number; of: number; stdError: Record<string, number | null> } };
   inertia: Record<string, number>;
   clusters: SegmentProfile[];
   outliers: { feature: FeatureName; lower: number; upper: number; count: number; ids: number[] }[];

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { parseCustomersCsv } from './data/parse';
+import { syntheticCustomersCsv } from './data/synthetic';
+import { silhouetteSamples } from './model/silhouette';
+import { fitSegments, preprocess } from './pipeline';
+
+const prep = preprocess(parseCustomersCsv(syntheticCustomersCsv({ n: 300, seed: 5 })));
+
+describe('fitSegments silhouettes for the diagram', () => {
+  it("reuses the sweep's per-customer silhouettes of the selected k: the same values as silhouetteSamples", async () => {
+    const seg = await fitSegments(prep, 'hash', { kMin: 3, kMax: 5, nInit: 3 });
+    expect(seg.silhouetteRows).toBeNull();
+    expect(seg.silhouetteSamples).toHaveLength(300);
+    const direct = await silhouetteSamples(prep.scaled, { labels: seg.labels, k: seg.sweep.selected });
+    for (let i = 0; i < 300; i++) expect(seg.silhouetteSamples[i]).toBeCloseTo(direct[i], 9);
+  });
+
+  it("with a sampled silhouette, scores the sweep's sampled customers only and says which", async () => {
+    const seg = await fitSegments(prep, 'hash', { kMin: 3, kMax: 4, nInit: 2, silhouette: { sample: 40 } });
+    expect(seg.silhouetteRows).toEqual(seg.sweep.silhouetteRows);
+    expect(seg.silhouetteRows).toHaveLength(40);
+    expect(seg.silhouetteSamples).toHaveLength(40);
+    const direct = await silhouetteSamples(prep.scaled, { labels: seg.labels, k: seg.sweep.selected }, { rows: seg.silhouetteRows! });
+    for (let i = 0; i < 40; i++) expect(seg.silhouetteSamples[i]).toBeCloseTo(direct[i], 9);
+  });
+});

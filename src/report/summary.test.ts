@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parseCustomersCsv } from '../data/parse';
+import { syntheticCustomersCsv } from '../data/synthetic';
+import { fitSegments, preprocess } from '../pipeline';
+import { buildSummary, summaryText } from './summary';
+
+const prep = preprocess(parseCustomersCsv(syntheticCustomersCsv({ n: 300, seed: 5 })));
+const summaryOf = async (silhouette: 'exact' | { sample: number }) =>
+  buildSummary({
+    prep,
+    seg: await fitSegments(prep, 'hash', { kMin: 3, kMax: 4, nInit: 2, silhouette }),
+    data: { path: 'x.csv', synthetic: false, hash: 'hash' },
+    backend: { name: 'wasm', reason: 'test' },
+    seed: 42,
+    fixedK: null,
+    timings: {},
+    outputs: [],
+  });
+
+describe('summary: how the silhouettes were computed', () => {
+  it('exact: sampled null, and no sampling sentence', async () => {
+    const summary = await summaryOf('exact');
+    expect(summary.silhouetteMethod).toEqual({ sampled: null });
+    expect(summaryText(summary)).not.toMatch(/Silhouettes:/);
+  });
+
+  it('sampled: rows, of, the standard error per k, and one sentence for people', async () => {
+    const summary = await summaryOf({ sample: 60 });
+    const sampled = summary.silhouetteMethod.sampled!;
+    expect(sampled.rows).toBe(60);
+    expect(sampled.of).toBe(300);
+    expect(Object.keys(sampled.stdError)).toEqual(['3', '4']);
+    for (const e of Object.values(sampled.stdError)) expect(e).toBeGreaterThan(0);
+    const largest = Math.max(...Object.values(sampled.stdError).map(Number));
+    expect(summaryText(summary)).toContain(
+      `Silhouettes: each k's mean is over a seeded sample of 60 of 300 customers (exact ones need n^2 distances), each scored against all customers; standard error of each mean <= ${largest.toFixed(4)}.`,
+    );
+  });
+});

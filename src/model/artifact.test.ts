@@ -26,6 +26,18 @@ function fixtureModel() {
 }
 
 describe('model artifact', () => {
+  it('builds from 300,000 training distances (large files): max and p99 without spreading them', () => {
+    const { model } = fixtureModel();
+    const trainDistances = Float64Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 300_000);
+    const big = buildModel({
+      features: NUMERIC_FEATURES, scaler: model.scaler, centroids: model.centroids, trainDistances, profiles: model.profiles, seed: 7,
+      dataHash: 'sha256:abc', metrics: model.metrics,
+    });
+    expect(big.nTrain).toBe(300_000);
+    expect(big.distance.max).toBe(299_999);
+    expect(big.distance.p99).toBeGreaterThan(296_000);
+  });
+
   it('assigns each training row to its nearest centre', () => {
     const { labels, distances } = fixtureModel();
     expect(Array.from(labels)).toEqual([0, 0, 1, 1]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Customer } from '../data/schema';
 import { OptionsError } from '../errors';
 import { SEGMENT_PALETTE, segmentColor } from './colors';
 import * as small from './__fixtures__/small';
@@ -11,6 +12,7 @@ import {
   segments3DFigure,
   silhouetteFigure,
   type PlotlyFigure,
+  type SegmentPoints,
 } from './specs';
 
 type Trace = Record<string, any>;
@@ -229,5 +231,150 @@ describe('reportFigures', () => {
     ]);
     for (const f of figures) expect((f.figure.layout.title as { text: string }).text).toBe(f.title);
     expect(figures[3]!.figure).toEqual(segments2DFigure(small.points));
+  });
+});
+
+/**
+ * 30,000 customers in 3 segments of very unequal size: segment 1 is every third row (9,999 rows), segment 2 is the
+ * single row 12,345, segment 0 the other 20,000. Profiles are the small fixture's with the sizes replaced.
+ */
+function largePoints(): SegmentPoints {
+  const n = 30_000;
+  const customers: Customer[] = Array.from({ length: n }, (_, i) => ({
+    id: i + 1,
+    gender: i % 2 === 0 ? 'Female' : 'Male',
+    age: 18 + (i % 60),
+    income: i % 137,
+    spending: 1 + (i % 100),
+  }));
+  const labels = Int32Array.from({ length: n }, (_, i) => (i === 12_345 ? 2 : i % 3 === 0 ? 1 : 0));
+  const sizes = [20_000, 9_999, 1];
+  const profiles = small.profiles.map((p) => ({ ...p, size: sizes[p.id]!, share: sizes[p.id]! / n }));
+  return { customers, labels, profiles };
+}
+
+describe('segments2DFigure and segments3DFigure on a large table', () => {
+  const big = largePoints();
+  const segmentTraces = (fig: PlotlyFigure) => traces(fig).filter((t) => t.name !== 'Segment centres');
+  const plotted = (fig: PlotlyFigure) => segmentTraces(fig).reduce((acc, t) => acc + t.x.length, 0);
+  const figures = { '2D': segments2DFigure, '3D': segments3DFigure } as const;
+
+  for (const [dim, figure] of Object.entries(figures)) {
+    it(`${dim}: plots exactly maxPoints customers, default 10,000`, () => {
+      expect(plotted(figure(big))).toBe(10_000);
+      expect(plotted(figure(big, { maxPoints: 2_500 }))).toBe(2_500);
+    });
+
+    it(`${dim}: gives each segment its proportional share within 1 and keeps a 1-customer segment`, () => {
+      const counts = segmentTraces(figure(big, { maxPoints: 10_000 })).map((t) => t.x.length);
+      // trace order is segment id order 0, 1, 2; sizes 20,000, 9,999, 1 of 30,000
+      expect(Math.abs(counts[0]! - (20_000 * 10_000) / 30_000)).toBeLessThanOrEqual(1);
+      expect(Math.abs(counts[1]! - (9_999 * 10_000) / 30_000)).toBeLessThanOrEqual(1);
+      expect(counts[2]).toBe(1);
+      expect(segmentTraces(figure(big))[2]!.customdata[0][0]).toBe(12_346);
+    });
+
+    it(`${dim}: keeps each segment's customers in row order and in their own segment`, () => {
+      for (const [s, t] of segmentTraces(figure(big, { seed: 4 })).entries()) {
+        const ids: number[] = t.customdata.map((d: unknown[]) => d[0]);
+        expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(ids.every((id) => big.labels[id - 1] === s)).toBe(true);
+      }
+    });
+
+    it(`${dim}: keeps the full segment sizes in the legend and leaves the centres alone`, () => {
+      const fig = figure(big);
+      expect(segmentTraces(fig).map((t) => t.name)).toEqual([
+        'Segment 0 · Young, low income, high spending (n=20000)',
+        'Segment 1 · Older, high income, low spending (n=9999)',
+        'Segment 2 · Middle-aged, average income, average spending (n=1)',
+      ]);
+      expect(traces(fig).at(-1)).toEqual(traces(figure(big, { maxPoints: 30_000 })).at(-1));
+    });
+
+    it(`${dim}: same seed gives the same figure, another seed other points`, () => {
+      expect(JSON.stringify(figure(big, { seed: 7 }))).toBe(JSON.stringify(figure(big, { seed: 7 })));
+      expect(JSON.stringify(figure(big))).toBe(JSON.stringify(figure(big, { seed: 0 })));
+      expect(segmentTraces(figure(big, { seed: 7 }))[0]!.customdata).not.toEqual(segmentTraces(figure(big, { seed: 8 }))[0]!.customdata);
+    });
+
+    it(`${dim}: draws every customer, as without options, when there are at most maxPoints`, () => {
+      expect(figure(small.points, { maxPoints: 7, seed: 3 })).toEqual(figure(small.points));
+      expect(figure(small.points, {})).toEqual(figure(small.points));
+      expect(plotted(figure(big, { maxPoints: 30_000 }))).toBe(30_000);
+    });
+
+    it(`${dim}: refuses a bad maxPoints or seed, naming the function and option`, () => {
+      const fn = `segments${dim}Figure`;
+      for (const maxPoints of [0, -5, 2.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        expect(() => figure(small.points, { maxPoints })).toThrow(OptionsError);
+        expect(() => figure(small.points, { maxPoints })).toThrow(new RegExp(`^${fn}: options\.maxPoints = .* is not an integer >= 1`));
+      }
+      for (const seed of [1.5, Number.NaN]) {
+        expect(() => figure(small.points, { seed })).toThrow(new RegExp(`^${fn}: options\.seed = .* is not an integer`));
+      }
+      expect(() => figure(big, { maxPoints: 2 })).toThrow(/options\.maxPoints = 2 is less than the 3 segments with customers; pass maxPoints >= 3/);
+    });
+  }
+
+  it('says in the subtitle when only a sample is drawn', () => {
+    const subtitle = (fig: PlotlyFigure) => layout(fig).title.subtitle.text;
+    expect(subtitle(segments2DFigure(big))).toBe(
+      'Annual Income against Spending Score, 3 segments, 30,000 customers (a random 10,000 shown); diamonds: segment centres',
+    );
+    expect(subtitle(segments3DFigure(big, { maxPoints: 2_500 }))).toBe(
+      'Age, Annual Income and Spending Score, 3 segments, 30,000 customers (a random 2,500 shown); diamonds: segment centres',
+    );
+    expect(subtitle(segments2DFigure(big, { maxPoints: 30_000 }))).toBe(
+      'Annual Income against Spending Score, 3 segments, 30000 customers; diamonds: segment centres',
+    );
+    expect(subtitle(segments2DFigure(small.points))).toBe('Annual Income against Spending Score, 3 segments, 7 customers; diamonds: segment centres');
+  });
+});
+
+describe('silhouetteFigure of a sample', () => {
+  const input = { samples: small.silhouetteSamples, labels: small.labels, profiles: small.profiles };
+  const subtitle = (fig: PlotlyFigure) => layout(fig).title.subtitle.text;
+
+  it('says how many customers the samples were drawn from', () => {
+    expect(subtitle(silhouetteFigure({ ...input, totalCustomers: 200_000 }))).toBe(
+      'Per-customer silhouette of a random 7 of 200,000 customers, sorted within each segment; dashed line: mean 0.457',
+    );
+  });
+
+  it('keeps the plain subtitle when totalCustomers is absent or equals the number of samples', () => {
+    expect(subtitle(silhouetteFigure(input))).toBe('Per-customer silhouette, sorted within each segment; dashed line: mean 0.457');
+    expect(silhouetteFigure({ ...input, totalCustomers: 7 })).toEqual(silhouetteFigure(input));
+  });
+
+  it('refuses a totalCustomers below the number of samples or not an integer', () => {
+    for (const totalCustomers of [6, 7.5, Number.NaN]) {
+      expect(() => silhouetteFigure({ ...input, totalCustomers })).toThrow(OptionsError);
+      expect(() => silhouetteFigure({ ...input, totalCustomers })).toThrow(
+        /^silhouetteFigure: totalCustomers = .* is not an integer >= samples\.length \(7\)/,
+      );
+    }
+  });
+});
+
+describe('reportFigures on a large table', () => {
+  it('draws the silhouette of a sample with its own labels and passes the scatter options to both scatters', () => {
+    const big = largePoints();
+    // rows 0, 4, 6, 10, 12, ...: 3j (segment 1) for even j, 3j + 1 (segment 0) for odd j
+    const rows = Array.from({ length: 5_000 }, (_, j) => 3 * j + (j % 2));
+    const figures = reportFigures({
+      sweep: small.sweep,
+      points: big,
+      silhouetteSamples: rows.map((i) => (i % 10) / 10),
+      silhouetteLabels: rows.map((i) => big.labels[i]!),
+      population: small.population,
+      scatter: { maxPoints: 1_000, seed: 3 },
+    });
+    const silhouette = figures[1]!.figure;
+    expect((layout(silhouette).title.subtitle.text as string).startsWith('Per-customer silhouette of a random 5,000 of 30,000 customers,')).toBe(true);
+    expect(traces(silhouette).map((t) => t.x.length)).toEqual([2_500, 2_500]);
+    expect(figures[3]!.figure).toEqual(segments2DFigure(big, { maxPoints: 1_000, seed: 3 }));
+    expect(figures[4]!.figure).toEqual(segments3DFigure(big, { maxPoints: 1_000, seed: 3 }));
   });
 });

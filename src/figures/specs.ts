@@ -5,6 +5,7 @@
  */
 import { COLUMNS, type Customer, type FeatureName } from '../data/schema';
 import { OptionsError } from '../errors';
+import { createRng, sampleWithoutReplacement } from '../model/random';
 import type { KSweep, SegmentProfile } from '../model/types';
 import { REFERENCE_COLOR, segmentColor } from './colors';
 
@@ -21,6 +22,18 @@ export interface SegmentPoints {
   labels: ArrayLike<number>;
   /** One profile per segment id that occurs in `labels`. */
   profiles: readonly SegmentProfile[];
+}
+
+/** Options of segments2DFigure and segments3DFigure. */
+export interface ScatterOptions {
+  /**
+   * Most customers drawn, an integer >= 1; default 10_000. With more customers than this, a seeded random sample of
+   * exactly `maxPoints` is drawn, stratified by segment (each segment in proportion to its size, at least 1 point);
+   * legends keep the full segment sizes and the subtitle says a sample is shown.
+   */
+  maxPoints?: number;
+  /** Seed of that sample, an integer; default 0. Same points + seed = same figure. */
+  seed?: number;
 }
 
 /** A figure with the names the outputs use. */
@@ -247,15 +260,20 @@ export function modelSelectionFigure(sweep: Pick<KSweep, 'ks' | 'silhouette' | '
  * stacked segment by segment, with the overall mean as a dashed line.
  * @param input.samples per-customer silhouette, length nSamples, values in [-1, 1]
  * @param input.labels segment id per customer, length nSamples
- * @throws OptionsError when lengths differ, a value is outside [-1, 1], or a label has no profile.
+ * @param input.totalCustomers number of customers the samples were drawn from, an integer >= nSamples; default
+ *   nSamples. When larger, the subtitle says the diagram shows a random sample.
+ * @example silhouetteFigure({ samples: [0.8, 0.6], labels: [0, 1], profiles, totalCustomers: 200_000 })
+ * @throws OptionsError when lengths differ, a value is outside [-1, 1], a label has no profile, or totalCustomers
+ *   is not an integer >= nSamples.
  */
 export function silhouetteFigure(input: {
   samples: ArrayLike<number>;
   labels: ArrayLike<number>;
   profiles: readonly SegmentProfile[];
+  totalCustomers?: number;
 }): PlotlyFigure {
   const fn = 'silhouetteFigure';
-  const { samples, labels, profiles } = input;
+  const { samples, labels, profiles, totalCustomers = samples.length } = input;
   const byId = checkProfiles(fn, profiles);
   checkLabels(fn, labels, samples.length, 'samples', byId);
   if (samples.length === 0) throw new OptionsError(`${fn}: samples is empty; pass one silhouette value per customer`, 'samples');
@@ -267,7 +285,15 @@ export function silhouetteFigure(input: {
     }
     sum += value;
   }
+  if (!Number.isInteger(totalCustomers) || totalCustomers < samples.length) {
+    throw new OptionsError(
+      `${fn}: totalCustomers = ${totalCustomers} is not an integer >= samples.length (${samples.length}); pass the number of customers the samples were drawn from`,
+      'totalCustomers',
+    );
+  }
   const mean = sum / samples.length;
+  const sampleText =
+    totalCustomers > samples.length ? ` of a random ${formatCount(samples.length)} of ${formatCount(totalCustomers)} customers` : '';
   const groups = indicesBySegment(labels);
   const gap = Math.max(2, Math.round(samples.length * 0.02));
   const data: Record<string, unknown>[] = [];
@@ -299,7 +325,7 @@ export function silhouetteFigure(input: {
   }
   return {
     data,
-    layout: baseLayout(FIGURE_TITLES.silhouette, `Per-customer silhouette, sorted within each segment; dashed line: mean ${mean.toFixed(3)}`, {
+    layout: baseLayout(FIGURE_TITLES.silhouette, `Per-customer silhouette${sampleText}, sorted within each segment; dashed line: mean ${mean.toFixed(3)}`, {
       bargap: 0,
       barmode: 'overlay',
       xaxis: axis('Silhouette coefficient (-1 to 1)', { range: [Math.min(-0.1, Math.floor(minValue * 10) / 10), 1], zeroline: true, zerolinecolor: '#888888' }),
@@ -334,20 +360,106 @@ function centroidOf(profile: SegmentProfile, feature: FeatureName): number {
   return profile.centroid[feature] ?? profile.means[feature];
 }
 
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
+/** 200000 -> "200,000". */
+function formatCount(n: number): string {
+  return COUNT_FORMAT.format(n);
+}
+
+function checkScatterOptions(fn: string, options: ScatterOptions): Required<ScatterOptions> {
+  const { maxPoints = 10_000, seed = 0 } = options;
+  if (!Number.isInteger(maxPoints) || maxPoints < 1) {
+    throw new OptionsError(`${fn}: options.maxPoints = ${maxPoints} is not an integer >= 1; pass e.g. 10000`, 'maxPoints');
+  }
+  if (!Number.isSafeInteger(seed)) {
+    throw new OptionsError(`${fn}: options.seed = ${seed} is not an integer; pass a whole number such as 0`, 'seed');
+  }
+  return { maxPoints, seed };
+}
+
+/**
+ * Points per stratum, proportional to `sizes` by largest remainder (ties to the lower index), summing to exactly
+ * `maxPoints`, at least 1 each (a stratum raised to 1 takes that point from the one most above its share, so such a
+ * donor can end up slightly more than 1 below its share). Assumes every size >= 1 and sizes.length <= maxPoints < sum
+ * of sizes.
+ */
+function stratumCounts(sizes: readonly number[], maxPoints: number): number[] {
+  const total = sizes.reduce((acc, n) => acc + n, 0);
+  // integer numerators keep floors and remainders exact
+  const counts = sizes.map((n) => Math.floor((n * maxPoints) / total));
+  const remainders = sizes.map((n) => (n * maxPoints) % total);
+  const left = maxPoints - counts.reduce((acc, n) => acc + n, 0);
+  const byRemainder = sizes.map((_, i) => i).sort((a, b) => remainders[b]! - remainders[a]! || a - b);
+  for (const i of byRemainder.slice(0, left)) counts[i]! += 1;
+  const excess = (i: number): number => counts[i]! - (sizes[i]! * maxPoints) / total;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i] !== 0) continue;
+    // a segment too small for its share keeps one point, taken from the segment most above its share
+    const donor = counts.reduce((best, n, j) => (n > 1 && (best < 0 || excess(j) > excess(best)) ? j : best), -1);
+    counts[donor]! -= 1;
+    counts[i] = 1;
+  }
+  return counts;
+}
+
+/**
+ * A seeded random sample of exactly `maxPoints` rows, stratified by segment (see stratumCounts); each segment's rows
+ * come from its own stream (the segment id) and stay in ascending row order. Assumes groups.size <= maxPoints < rows.
+ */
+function stratifiedSample(groups: ReadonlyMap<number, number[]>, maxPoints: number, seed: number): Map<number, number[]> {
+  const ids = [...groups.keys()].sort((a, b) => a - b);
+  const counts = stratumCounts(ids.map((id) => groups.get(id)!.length), maxPoints);
+  return new Map(
+    ids.map((id, s) => {
+      const rows = groups.get(id)!;
+      const picked = sampleWithoutReplacement(createRng(seed, id), rows.length, counts[s]!).sort();
+      return [id, Array.from(picked, (j) => rows[j]!)];
+    }),
+  );
+}
+
+/** What a scatter figure draws: profiles in id order, the rows of each segment id, and the subtitle's count. */
+interface ScatterRows {
+  profiles: SegmentProfile[];
+  rows: ReadonlyMap<number, number[]>;
+  customersText: string;
+}
+
+function scatterRows(fn: string, points: SegmentPoints, options: ScatterOptions): ScatterRows {
+  checkPoints(fn, points);
+  const { maxPoints, seed } = checkScatterOptions(fn, options);
+  const total = points.customers.length;
+  const groups = indicesBySegment(points.labels);
+  const profiles = sortedProfiles(points.profiles);
+  if (total <= maxPoints) return { profiles, rows: groups, customersText: `${total} customers` };
+  if (groups.size > maxPoints) {
+    throw new OptionsError(
+      `${fn}: options.maxPoints = ${maxPoints} is less than the ${groups.size} segments with customers; pass maxPoints >= ${groups.size} so every segment keeps a point`,
+      'maxPoints',
+    );
+  }
+  return {
+    profiles,
+    rows: stratifiedSample(groups, maxPoints, seed),
+    customersText: `${formatCount(total)} customers (a random ${formatCount(maxPoints)} shown)`,
+  };
+}
+
 const CENTROID_NOTE = 'Centroids: cluster centres in raw units (segment means for features not used in clustering)';
 
 /**
  * "Customer Segmentation 2D": Annual Income (x) against Spending Score (y), one colour per segment, the segment
- * centres as large diamonds; the legend carries each segment's label and size.
- * @throws OptionsError when labels and customers differ in length or a label has no profile.
+ * centres as large diamonds; the legend carries each segment's label and size. Above `options.maxPoints`
+ * customers only a seeded, segment-stratified sample is drawn (see ScatterOptions).
+ * @example segments2DFigure(points, { maxPoints: 10_000, seed: 0 })
+ * @throws OptionsError when labels and customers differ in length, a label has no profile, or an option is invalid.
  */
-export function segments2DFigure(points: SegmentPoints): PlotlyFigure {
-  checkPoints('segments2DFigure', points);
-  const { customers, labels } = points;
-  const groups = indicesBySegment(labels);
-  const profiles = sortedProfiles(points.profiles);
+export function segments2DFigure(points: SegmentPoints, options: ScatterOptions = {}): PlotlyFigure {
+  const { profiles, rows, customersText } = scatterRows('segments2DFigure', points, options);
+  const { customers } = points;
   const data: Record<string, unknown>[] = profiles.map((profile) => {
-    const members = groups.get(profile.id) ?? [];
+    const members = rows.get(profile.id) ?? [];
     return {
       type: 'scatter',
       mode: 'markers',
@@ -379,7 +491,7 @@ export function segments2DFigure(points: SegmentPoints): PlotlyFigure {
   });
   return {
     data,
-    layout: baseLayout(FIGURE_TITLES.segments2D, `Annual Income against Spending Score, ${profiles.length} segments, ${customers.length} customers; diamonds: segment centres`, {
+    layout: baseLayout(FIGURE_TITLES.segments2D, `Annual Income against Spending Score, ${profiles.length} segments, ${customersText}; diamonds: segment centres`, {
       xaxis: axis(AXIS_TITLES[COLUMNS.income]),
       yaxis: axis(AXIS_TITLES[COLUMNS.spending]),
       legend: { x: 1.02, y: 1, xanchor: 'left', yanchor: 'top', itemsizing: 'constant', title: { text: 'Segments' } },
@@ -391,16 +503,16 @@ export function segments2DFigure(points: SegmentPoints): PlotlyFigure {
 
 /**
  * "Customer Segmentation 3D": Age, Annual Income and Spending Score as a WebGL scatter3d, one colour per segment,
- * segment centres as diamonds.
- * @throws OptionsError when labels and customers differ in length or a label has no profile.
+ * segment centres as diamonds. Above `options.maxPoints` customers only a seeded, segment-stratified sample is
+ * drawn (see ScatterOptions).
+ * @example segments3DFigure(points, { maxPoints: 10_000, seed: 0 })
+ * @throws OptionsError when labels and customers differ in length, a label has no profile, or an option is invalid.
  */
-export function segments3DFigure(points: SegmentPoints): PlotlyFigure {
-  checkPoints('segments3DFigure', points);
-  const { customers, labels } = points;
-  const groups = indicesBySegment(labels);
-  const profiles = sortedProfiles(points.profiles);
+export function segments3DFigure(points: SegmentPoints, options: ScatterOptions = {}): PlotlyFigure {
+  const { profiles, rows, customersText } = scatterRows('segments3DFigure', points, options);
+  const { customers } = points;
   const data: Record<string, unknown>[] = profiles.map((profile) => {
-    const members = groups.get(profile.id) ?? [];
+    const members = rows.get(profile.id) ?? [];
     return {
       type: 'scatter3d',
       mode: 'markers',
@@ -436,7 +548,7 @@ export function segments3DFigure(points: SegmentPoints): PlotlyFigure {
   });
   return {
     data,
-    layout: baseLayout(FIGURE_TITLES.segments3D, `Age, Annual Income and Spending Score, ${profiles.length} segments, ${customers.length} customers; diamonds: segment centres`, {
+    layout: baseLayout(FIGURE_TITLES.segments3D, `Age, Annual Income and Spending Score, ${profiles.length} segments, ${customersText}; diamonds: segment centres`, {
       scene: {
         xaxis: sceneAxis(AXIS_TITLES[COLUMNS.age]),
         yaxis: sceneAxis(AXIS_TITLES[COLUMNS.income]),
@@ -588,21 +700,33 @@ export function profilesFigure(input: { profiles: readonly SegmentProfile[]; pop
 
 /**
  * The report's five charts, in page order: model selection, silhouette, segment profiles, 2D and 3D segmentation.
- * @param input.silhouetteSamples per-customer silhouette for the selected k, length nSamples (same order as points)
+ * @param input.silhouetteSamples per-customer silhouette for the selected k, length nSamples: one per customer of
+ *   `points` in the same order, or, with `silhouetteLabels`, one per customer of a sample of them
+ * @param input.silhouetteLabels segment id of each customer in `silhouetteSamples`, length nSamples; default
+ *   `points.labels`. When given, the silhouette subtitle says the samples are a random nSamples of
+ *   points.customers.length customers (unless the two are equal).
+ * @param input.scatter options of both segmentation scatters (maxPoints default 10_000, seed default 0)
+ * @example reportFigures({ sweep, points, silhouetteSamples, silhouetteLabels, population, scatter: { seed: 0 } })
  */
 export function reportFigures(input: {
   sweep: Pick<KSweep, 'ks' | 'silhouette' | 'inertia' | 'selected'>;
   points: SegmentPoints;
   silhouetteSamples: ArrayLike<number>;
+  silhouetteLabels?: ArrayLike<number>;
   population: Record<FeatureName, number>;
+  scatter?: ScatterOptions;
 }): NamedFigure[] {
-  const { sweep, points, silhouetteSamples, population } = input;
+  const { sweep, points, silhouetteSamples, silhouetteLabels, population, scatter = {} } = input;
   const named = (id: string, name: string, figure: PlotlyFigure): NamedFigure => ({ id, name, title: name, figure });
+  const silhouette =
+    silhouetteLabels === undefined
+      ? { samples: silhouetteSamples, labels: points.labels, profiles: points.profiles }
+      : { samples: silhouetteSamples, labels: silhouetteLabels, profiles: points.profiles, totalCustomers: points.customers.length };
   return [
     named('model-selection', FIGURE_TITLES.modelSelection, modelSelectionFigure(sweep)),
-    named('silhouette', FIGURE_TITLES.silhouette, silhouetteFigure({ samples: silhouetteSamples, labels: points.labels, profiles: points.profiles })),
+    named('silhouette', FIGURE_TITLES.silhouette, silhouetteFigure(silhouette)),
     named('profiles', FIGURE_TITLES.profiles, profilesFigure({ profiles: points.profiles, population })),
-    named('segments-2d', FIGURE_TITLES.segments2D, segments2DFigure(points)),
-    named('segments-3d', FIGURE_TITLES.segments3D, segments3DFigure(points)),
+    named('segments-2d', FIGURE_TITLES.segments2D, segments2DFigure(points, scatter)),
+    named('segments-3d', FIGURE_TITLES.segments3D, segments3DFigure(points, scatter)),
   ];
 }

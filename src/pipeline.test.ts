@@ -10,6 +10,7 @@ describe('fitSegments silhouettes for the diagram', () => {
   it("reuses the sweep's per-customer silhouettes of the selected k: the same values as silhouetteSamples", async () => {
     const seg = await fitSegments(prep, 'hash', { kMin: 3, kMax: 5, nInit: 3 });
     expect(seg.silhouetteRows).toBeNull();
+    expect(seg.silhouetteLabels).toEqual(seg.labels);
     expect(seg.silhouetteSamples).toHaveLength(300);
     const direct = await silhouetteSamples(prep.scaled, { labels: seg.labels, k: seg.sweep.selected });
     for (let i = 0; i < 300; i++) expect(seg.silhouetteSamples[i]).toBeCloseTo(direct[i], 9);
@@ -20,6 +21,7 @@ describe('fitSegments silhouettes for the diagram', () => {
     expect(seg.silhouetteRows).toEqual(seg.sweep.silhouetteRows);
     expect(seg.silhouetteRows).toHaveLength(40);
     expect(seg.silhouetteSamples).toHaveLength(40);
+    expect(seg.silhouetteLabels).toEqual(Int32Array.from(seg.silhouetteRows!, (row) => seg.labels[row]));
     const direct = await silhouetteSamples(prep.scaled, { labels: seg.labels, k: seg.sweep.selected }, { rows: seg.silhouetteRows! });
     for (let i = 0; i < 40; i++) expect(seg.silhouetteSamples[i]).toBeCloseTo(direct[i], 9);
   });

@@ -62,6 +62,8 @@ export interface Segmentation {
    * silhouette (see AUTO_EXACT_MAX_ROWS): the sweep's seeded sample. null: every customer, in order.
    */
   silhouetteRows: Int32Array | null;
+  /** Segment of each customer of `silhouetteRows` (equal to `labels` when it is null), for the silhouette diagram. */
+  silhouetteLabels: Int32Array;
   profiles: SegmentProfile[];
   model: SegmentModel;
   /** Population mean of each numeric feature (raw units): the reference the profiles are compared with. */
@@ -112,6 +114,7 @@ export async function fitSegments(prep: Preprocessed, dataHash: string, options:
     labels,
     silhouetteSamples: samples,
     silhouetteRows: scoredRows.length === labels.length ? null : scoredRows,
+    silhouetteLabels: scoredRows.length === labels.length ? labels : Int32Array.from(scoredRows, (row) => labels[row]),
     profiles,
     model,
     population,

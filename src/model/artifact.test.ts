@@ -28,9 +28,10 @@ function fixtureModel() {
 describe('model artifact', () => {
   it('builds from 300,000 training distances (large files): max and p99 without spreading them', () => {
     const { model } = fixtureModel();
+    const scaler = fitScaler(customers, NUMERIC_FEATURES);
     const trainDistances = Float64Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 300_000);
     const big = buildModel({
-      features: NUMERIC_FEATURES, scaler: model.scaler, centroids: model.centroids, trainDistances, profiles: model.profiles, seed: 7,
+      features: NUMERIC_FEATURES, scaler, centroids: model.centroids, trainDistances, profiles: model.profiles, seed: 7,
       dataHash: 'sha256:abc', metrics: model.metrics,
     });
     expect(big.nTrain).toBe(300_000);

@@ -137,6 +137,8 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
         sweep: seg.sweep,
         points: { customers: prep.customers, labels: seg.labels, profiles: seg.profiles },
         silhouetteSamples: seg.silhouetteSamples,
+        // Large data: the silhouette diagram shows the sweep's sampled customers.
+        silhouetteLabels: seg.silhouetteRows === null ? undefined : seg.silhouetteLabels,
         population: seg.population,
       });
       const figureDir = join(staged.stagingDir, OUTPUTS.figures);

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { DataError, OptionsError } from '../errors';
 import { matrixFromRows, type Matrix } from './matrix';
 import type { KMeansFit } from './types';
-import { kmeans, kmeansChecked, kmeansManyChecked, type KMeansOptions } from './kmeans';
+import { kmeans, kmeansChecked, kmeansManyChecked, runQueuedBatches, runRestartBatch, type KMeansOptions, type QueuedResult, type RestartBatch } from './kmeans';
+import { absoluteTolerance, centerColumns } from './kmeansShared';
+import { runPooled } from './workerPool';
+import { ensureBackend } from './backend';
 import { checkKMeansOptions } from './kmeansShared';
 import { kmeansReference } from './kmeansReference';
 import { loadFixture, standardized } from './__fixtures__/load';
@@ -129,6 +132,26 @@ describe('kmeans (tensors) against the plain-loop reference', () => {
       expect(together[i].labels).toEqual(alone.labels);
       expect(together[i].centroids).toEqual(alone.centroids);
     }
+  });
+
+  it('a worker and this thread share one queue of batches: each batch runs once, on either side, with the same result', async () => {
+    await ensureBackend();
+    const { centered } = centerColumns(syntheticX);
+    const batches: RestartBatch[] = [3, 4, 5, 6].map((k) => ({
+      centered, rows: syntheticX.rows, cols: syntheticX.cols, k, maxIter: 300,
+      tolAbs: absoluteTolerance(centered, syntheticX.rows, syntheticX.cols, 1e-4), seed: 9, restarts: [0, 1],
+    }));
+    // The worker alone: it takes every batch number from the counter.
+    const alone = (await runPooled('wasm', { kind: 'kmeansQueue', batches, next: new Int32Array(new SharedArrayBuffer(4)) }, 0)) as QueuedResult[];
+    expect(alone.map((r) => r.index)).toEqual([0, 1, 2, 3]);
+    alone.forEach(({ index, result }) => expect(result.inertia, `k=${batches[index].k}`).toBe(runRestartBatch(batches[index]).inertia));
+    // Both at once: the two sides' batch numbers partition 0..3.
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    const worker = runPooled('wasm', { kind: 'kmeansQueue', batches, next }, 0) as Promise<QueuedResult[]>;
+    const here = runQueuedBatches(batches, next);
+    const indices = [...here, ...(await worker)].map((r) => r.index).sort();
+    expect(indices).toEqual([0, 1, 2, 3]);
+    expect(next[0]).toBeGreaterThanOrEqual(4);
   });
 
   it('does not grow tf.memory().numTensors across calls (including the relocation path)', async () => {

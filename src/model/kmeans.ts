@@ -11,7 +11,7 @@ import type { Matrix } from './matrix';
 import type { KMeansFit } from './types';
 import { availableParallelism } from 'os';
 import { ensureBackend, type BackendName } from './backend';
-import { runPooled, workerReady } from './workerPool';
+import { runPooled } from './workerPool';
 import { createRng, type Rng } from './random';
 import {
   absoluteTolerance,
@@ -476,30 +476,36 @@ export async function kmeansManyChecked(
     for (const { index, batch } of tasks) finish(index, runRestartBatch(batch));
     return fits;
   }
-  // Longest groups first (the time of a group grows with k): the two threads end close together.
+  // Longest groups first (the time of a group grows with k): the threads end close together.
   const queue = [...tasks].sort((a, b) => optionsList[b.index].k - optionsList[a.index].k || a.index - b.index);
-  const lanes = Math.min(workers, queue.length);
+  const batches = queue.map((t) => t.batch);
   const backend = (await ensureBackend()).name;
-  // The main thread is one lane (its backend is ready, and it would otherwise idle while it waits); workers - 1
-  // pooled workers are the others. While a worker is still starting (tfjs + wasm, ~1 s on first use) the main
-  // thread keeps taking groups.
-  const workerLanes = Promise.all(
-    Array.from({ length: lanes - 1 }, async (_, slot) => {
-      await workerReady(backend, slot);
-      for (let task = queue.shift(); task !== undefined; task = queue.shift()) {
-        finish(task.index, (await runPooled(backend, { kind: 'kmeans', batch: task.batch }, slot)) as RestartBatchResult);
-      }
-    }),
+  // One queue in shared memory: the main thread and workers - 1 pooled workers each take the next batch number with
+  // Atomics.add. A worker still starting (tfjs + wasm, ~0.5 s) joins when ready, and never waits for this thread
+  // (busy in its own batch) to hand it work.
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const workerRuns = Promise.all(
+    Array.from({ length: Math.min(workers, queue.length) - 1 }, (_, slot) => runPooled(backend, { kind: 'kmeansQueue', batches, next }, slot)),
   );
-  workerLanes.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection first
-  const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-  // Yield first so that ready workers take (and are posted) their group before the main thread blocks on its own.
-  for (await yieldToEventLoop(); queue.length > 0; await yieldToEventLoop()) {
-    const task = queue.shift() as (typeof queue)[number];
-    finish(task.index, runRestartBatch(task.batch));
-  }
-  await workerLanes;
+  workerRuns.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection first
+  for (const { index, result } of runQueuedBatches(batches, next)) finish(queue[index].index, result);
+  for (const ran of (await workerRuns) as QueuedResult[][]) for (const { index, result } of ran) finish(queue[index].index, result);
   return fits;
+}
+
+/** A batch run from a shared queue: its number in the queue and its result. */
+export interface QueuedResult {
+  readonly index: number;
+  readonly result: RestartBatchResult;
+}
+
+/** Runs batches of a shared queue until none is left: each next batch number comes from Atomics.add on `next[0]`. */
+export function runQueuedBatches(batches: readonly RestartBatch[], next: Int32Array): QueuedResult[] {
+  const ran: QueuedResult[] = [];
+  for (let index = Atomics.add(next, 0, 1); index < batches.length; index = Atomics.add(next, 0, 1)) {
+    ran.push({ index, result: runRestartBatch(batches[index]) });
+  }
+  return ran;
 }
 
 /** {@link kmeansManyChecked} for one k. */

@@ -5,13 +5,18 @@
  */
 import { parentPort, workerData } from 'worker_threads';
 import { initBackend, type BackendName } from './backend';
-import { runRestartBatch, type RestartBatch } from './kmeans';
+import { runQueuedBatches, type RestartBatch } from './kmeans';
 import { silhouetteRows, type KernelInput } from './silhouetteKernel';
 
 /** Work for a pooled worker. */
 export type PoolTask =
   | { readonly kind: 'silhouette'; readonly input: KernelInput; readonly rowIds: Int32Array; readonly chunkSize: number }
-  | { readonly kind: 'kmeans'; readonly batch: RestartBatch };
+  /**
+   * Batches of k-means restarts shared with other threads: each thread takes the next batch number from `next`
+   * (shared memory, Atomics.add) until none is left, so no thread waits for another to hand out work. The result
+   * is the batches this worker ran: { index, result }[].
+   */
+  | { readonly kind: 'kmeansQueue'; readonly batches: readonly RestartBatch[]; readonly next: Int32Array };
 
 /** Messages to the parent. */
 export type WorkerMessage =
@@ -39,8 +44,9 @@ export async function runModelWorker(): Promise<void> {
         });
         port.postMessage({ type: 'done', id, result: values } satisfies WorkerMessage, [values.buffer]);
       } else {
-        const result = runRestartBatch(task.batch);
-        port.postMessage({ type: 'done', id, result } satisfies WorkerMessage, [result.labels.buffer, result.centers.buffer]);
+        const results = runQueuedBatches(task.batches, task.next);
+        const buffers = results.flatMap(({ result }) => [result.labels.buffer, result.centers.buffer]);
+        port.postMessage({ type: 'done', id, result: results } satisfies WorkerMessage, buffers);
       }
     } catch (error) {
       port.postMessage({ type: 'error', id, message: error instanceof Error ? error.message : String(error) } satisfies WorkerMessage);

@@ -85,24 +85,18 @@ function workersFor(count: number, backend: BackendName): PooledWorker[] {
 
 /**
  * Runs `task` on pooled worker number `slot` (started if needed) and resolves with its result; `onProgress`
- * receives the worker's progress counts.
+ * receives the worker's progress counts. The task is posted at once: a worker still starting queues it and runs it
+ * when its backend is ready, so the caller may block its own thread right after (the worker does not need this
+ * thread's event loop to begin). Rejects if the worker cannot start or the task fails.
  */
 export function runPooled(backend: BackendName, task: PoolTask, slot: number, onProgress?: (done: number) => void): Promise<unknown> {
   const entry = workersFor(slot + 1, backend)[slot];
-  return entry.ready.then(
-    () =>
-      new Promise<unknown>((resolve, reject) => {
-        const id = nextTaskId++;
-        entry.tasks.set(id, { onProgress, resolve, reject });
-        entry.worker.ref();
-        entry.worker.postMessage({ id, task });
-      }),
-  );
-}
-
-/** Resolves once pooled worker number `slot` (started if needed) has its backend ready; rejects if it cannot start. */
-export function workerReady(backend: BackendName, slot: number): Promise<void> {
-  return workersFor(slot + 1, backend)[slot].ready;
+  return new Promise<unknown>((resolve, reject) => {
+    const id = nextTaskId++;
+    entry.tasks.set(id, { onProgress, resolve, reject });
+    entry.worker.ref();
+    entry.worker.postMessage({ id, task });
+  });
 }
 
 /** Starts `count` workers ahead of use, so their tfjs/wasm start-up overlaps other work. */

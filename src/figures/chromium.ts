@@ -73,6 +73,15 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/** Sends `name` to the child's process group (it was spawned detached, as the group's leader), else to the child. */
+function signalGroup(child: ChildProcess, name: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, name);
+  } catch {
+    child.kill(name); // the group is gone already, or the spawn failed
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -90,7 +99,7 @@ function devToolsEndpoint(child: ChildProcess, timeoutMs: number): Promise<{ por
       else resolve(value!);
     };
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      signalGroup(child, 'SIGKILL');
       finish(new Error(`no DevTools endpoint after ${timeoutMs} ms${text ? `: ${lastLines(text)}` : ''}`));
     }, timeoutMs);
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -142,13 +151,16 @@ export async function launchChromium(options: LaunchOptions): Promise<ChromiumSe
   const removeTemporary = () => {
     if (temporary) rmSync(temporary, { recursive: true, force: true });
   };
+  // Its own process group: `executablePath` may be a wrapper script that does not exec the browser (Debian's
+  // /usr/bin/chromium-headless-shell), and a signal to the wrapper alone leaves the browser running.
   const child = spawn(
     executablePath,
     [...args, ...BASE_SWITCHES, `--user-data-dir=${userDataDir}`, `--window-size=${windowSize.width},${windowSize.height}`, ...initialUrls],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
+  const signal = (name: NodeJS.Signals) => signalGroup(child, name);
   // Never leave a browser behind when this process ends without closing it (crash, process.exit).
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => signal('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.removeListener('exit', killOnExit));
   let endpoint: { port: number; browserUrl: string };
@@ -164,7 +176,7 @@ export async function launchChromium(options: LaunchOptions): Promise<ChromiumSe
   try {
     browser = await CDP({ target: browserUrl, local: true });
   } catch (error) {
-    child.kill('SIGKILL');
+    signal('SIGKILL');
     await exited(child);
     removeTemporary();
     throw error;
@@ -199,16 +211,16 @@ export async function launchChromium(options: LaunchOptions): Promise<ChromiumSe
           // round trip; Chromium finishes it on its own after this process has gone.
           process.removeListener('exit', killOnExit);
           for (const c of [...clients, browser]) c.close().catch(() => undefined);
-          child.kill('SIGTERM');
+          signal('SIGTERM');
           child.stderr?.destroy();
           child.unref();
           return;
         }
         await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
         // Browser.close lets Chromium write its profile (the code cache of plotly.js) before it exits.
-        await browser.Browser.close().catch(() => child.kill('SIGTERM'));
+        await browser.Browser.close().catch(() => signal('SIGTERM'));
         await browser.close().catch(() => undefined);
-        const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        const killer = setTimeout(() => signal('SIGKILL'), 5000);
         await exited(child);
         clearTimeout(killer);
         removeTemporary();

@@ -96,6 +96,7 @@ function main(): void {
     `total_s      ${ours.total_s.toFixed(3).padStart(9)} ${sklearn.total_s.toFixed(3).padStart(9)}   ${String(ratios.total_s).padStart(8)}`,
     `cpu_s        ${ours.cpu_s.toFixed(3).padStart(9)} ${sklearn.cpu_s.toFixed(3).padStart(9)}   ${String(ratios.cpu_s).padStart(8)}   (whole process, all threads)`,
     `peak_rss_mb  ${ours.peak_rss_mb.toFixed(1).padStart(9)}`,
+    `workers start ${(ours.workers_start_s ?? 0).toFixed(3).padStart(8)}   (ours, before the timed part)`,
     `load average (1 min) before ${loadBefore.toFixed(2)}, after ${loadAfter.toFixed(2)} on ${cpus().length} cpus (other processes share the machine)`,
     `k   inertia ours / sklearn (ratio)        silhouette ours / sklearn (diff)`,
     ...Object.entries(perK).map(([k, r]) => {

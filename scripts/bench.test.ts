@@ -1,7 +1,9 @@
+import { execFileSync } from 'child_process';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
+import { syntheticCustomersCsv } from '../src/data/synthetic';
 import { DataError, OptionsError } from '../src/errors';
 import { loadStandardized, parseBenchArgs } from './bench';
 
@@ -39,4 +41,29 @@ describe('bench CSV loading', () => {
     expect(() => loadStandardized(file)).toThrow(DataError);
     expect(() => loadStandardized(file)).toThrow('column "Annual Income (k$)" is missing');
   });
+});
+
+describe('npm run bench (the script end to end)', () => {
+  it('prints, as its last stdout line, the JSON result with every field and a score per k', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bench-run-'));
+    const file = path.join(dir, 'customers.csv');
+    writeFileSync(file, syntheticCustomersCsv({ n: 300, seed: 3 }));
+    const out = execFileSync(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'bench.ts'), '--data', file, '--k-max', '4', '--n-init', '2'], {
+      cwd: path.join(__dirname, '..'),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const result = JSON.parse(out.trim().split('\n').at(-1)!);
+    expect(Object.keys(result)).toEqual(
+      expect.arrayContaining(['n', 'backend', 'kmeans_s', 'silhouette_s', 'total_s', 'peak_rss_mb', 'workers_start_s', 'cpu_s', 'scores']),
+    );
+    expect(result.n).toBe(300);
+    expect(result.total_s).toBeGreaterThanOrEqual(result.kmeans_s);
+    expect(Object.keys(result.scores)).toEqual(['2', '3', '4']);
+    for (const [silhouette, inertia] of Object.values(result.scores) as [number, number][]) {
+      expect(silhouette).toBeGreaterThan(-1);
+      expect(silhouette).toBeLessThanOrEqual(1);
+      expect(inertia).toBeGreaterThan(0);
+    }
+  }, 60_000);
 });

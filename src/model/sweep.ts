@@ -159,7 +159,7 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
   if (sample !== 'none') {
     // Worker start-up (tfjs + wasm per thread) overlaps the k-means below instead of delaying the silhouette.
     const queryCount = silhouetteOptions.sampleSize === null ? X.rows : Math.min(X.rows, silhouetteOptions.sampleSize);
-    prewarmWorkers(defaultWorkerCount(queryCount, X.rows), backend.name);
+    prewarmWorkers(defaultWorkerCount(queryCount, X.rows), backend.name).catch(() => undefined); // a failure surfaces when used
   }
 
   const started = performance.now();

@@ -99,9 +99,13 @@ export function runPooled(backend: BackendName, task: PoolTask, slot: number, on
   });
 }
 
-/** Starts `count` workers ahead of use, so their tfjs/wasm start-up overlaps other work. */
-export function prewarmWorkers(count: number, backend: BackendName): void {
-  if (backend !== 'native' && count > 0) workersFor(count, backend);
+/**
+ * Starts `count` workers ahead of use, so their tfjs/wasm start-up overlaps other work; resolves once they are
+ * ready (rejects if one cannot start). Callers may ignore the promise.
+ */
+export function prewarmWorkers(count: number, backend: BackendName): Promise<void> {
+  if (backend === 'native' || count <= 0) return Promise.resolve();
+  return Promise.all(workersFor(count, backend).map((w) => w.ready)).then(() => undefined);
 }
 
 /** Stops the pooled workers (they are restarted on demand). */

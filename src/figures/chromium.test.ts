@@ -1,9 +1,9 @@
-import { execFileSync } from 'child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'fs';
+import { execFileSync, spawn } from 'child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { describe, expect, it } from 'vitest';
-import { launchChromium } from './chromium';
+import { descendants, launchChromium } from './chromium';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -69,4 +69,38 @@ describe('launchChromium', () => {
       }
     },
   );
+
+  it('finds the processes below a pid (the browser behind a wrapper)', async () => {
+    const shell = spawn('sh', ['-c', 'sleep 30; true'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const below = descendants(shell.pid!);
+      expect(below).toHaveLength(1);
+      expect(readFileSync(`/proc/${below[0]}/cmdline`, 'utf8')).toMatch(/^sleep\x0030/);
+    } finally {
+      shell.kill('SIGKILL');
+      execFileSync('pkill', ['-f', '^sleep 30$']);
+    }
+  });
+
+  // A kernel that drew figures is stopped by Jupyter killing its process group: the browser must go with it.
+  it.skipIf(!hasChromium)(`the browser ends when its launcher's process group is killed (${hasChromium ? CHROMIUM : SKIP_REASON})`, async () => {
+    const profile = mkdtempSync(join(tmpdir(), 'chromium-group-test-'));
+    const running = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes(profile));
+    const script = `require('./src/figures/chromium.ts').launchChromium(${JSON.stringify({ executablePath: CHROMIUM, args: ARGS, userDataDir: profile, windowSize })}).then(() => console.log('up'))`;
+    const launcher = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: join(__dirname, '..', '..'), detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        launcher.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('up') && resolve());
+        launcher.once('exit', () => reject(new Error('launcher exited before the browser was up')));
+      });
+      expect(running().length).toBeGreaterThan(0);
+      process.kill(-launcher.pid!, 'SIGKILL');
+      for (let i = 0; i < 50 && running().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(running()).toEqual([]);
+    } finally {
+      if (running().length > 0) execFileSync('pkill', ['-KILL', '-f', profile]);
+      rmSync(profile, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

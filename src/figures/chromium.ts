@@ -6,7 +6,7 @@
  * busy: their URLs are on Chromium's command line.
  */
 import { spawn, type ChildProcess } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import CDP from 'chrome-remote-interface';
@@ -73,12 +73,44 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** Sends `name` to the child's process group (it was spawned detached, as the group's leader), else to the child. */
-function signalGroup(child: ChildProcess, name: NodeJS.Signals): void {
+/** The pids below `pid` in the process tree, read from Linux's /proc (none where there is no /proc). */
+export function descendants(pid: number): number[] {
+  let names: string[];
   try {
-    process.kill(-child.pid!, name);
+    names = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
-    child.kill(name); // the group is gone already, or the spawn failed
+    return [];
+  }
+  const children = new Map<number, number[]>();
+  for (const name of names) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read the fields after the last ')'.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
+  }
+  const out: number[] = [];
+  for (let queue = [pid]; queue.length > 0; ) {
+    const next = children.get(queue.shift()!) ?? [];
+    out.push(...next);
+    queue.push(...next);
+  }
+  return out;
+}
+
+/** Sends `name` to the child and every process below it (the browser behind a wrapper script, its helpers). */
+function signalTree(child: ChildProcess, name: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  for (const pid of [...descendants(child.pid), child.pid]) {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // ended meanwhile
+    }
   }
 }
 
@@ -99,7 +131,7 @@ function devToolsEndpoint(child: ChildProcess, timeoutMs: number): Promise<{ por
       else resolve(value!);
     };
     const timer = setTimeout(() => {
-      signalGroup(child, 'SIGKILL');
+      signalTree(child, 'SIGKILL');
       finish(new Error(`no DevTools endpoint after ${timeoutMs} ms${text ? `: ${lastLines(text)}` : ''}`));
     }, timeoutMs);
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -151,14 +183,15 @@ export async function launchChromium(options: LaunchOptions): Promise<ChromiumSe
   const removeTemporary = () => {
     if (temporary) rmSync(temporary, { recursive: true, force: true });
   };
-  // Its own process group: `executablePath` may be a wrapper script that does not exec the browser (Debian's
-  // /usr/bin/chromium-headless-shell), and a signal to the wrapper alone leaves the browser running.
+  // Not detached: the browser stays in this process's group, so whoever kills the group (Jupyter stopping a kernel
+  // that drew figures) ends the browser too. Signals go to the child's whole process tree: `executablePath` may be a
+  // wrapper script that does not exec the browser (Debian's /usr/bin/chromium-headless-shell).
   const child = spawn(
     executablePath,
     [...args, ...BASE_SWITCHES, `--user-data-dir=${userDataDir}`, `--window-size=${windowSize.width},${windowSize.height}`, ...initialUrls],
-    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+    { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  const signal = (name: NodeJS.Signals) => signalGroup(child, name);
+  const signal = (name: NodeJS.Signals) => signalTree(child, name);
   // Never leave a browser behind when this process ends without closing it (crash, process.exit).
   const killOnExit = () => signal('SIGKILL');
   process.once('exit', killOnExit);

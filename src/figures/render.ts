@@ -114,7 +114,7 @@ export const REPORT_RENDERER: RendererOptions = { glPixelRatio: 1 };
  * shell (Chromium's former headless mode, without the browser UI) made `npm run report` ~1 s faster than
  * `chromium --headless` (3.06-3.19 s vs 3.99-4.38 s, three alternating runs each). The binary itself before
  * Debian's /usr/bin wrapper script, which runs it as a child instead of exec'ing it (the launcher signals the whole
- * process group, so the wrapper works too).
+ * process tree, so the wrapper works too).
  */
 export const DEFAULT_CHROMIUMS: readonly string[] = ['/usr/lib/chromium/chromium-headless-shell', '/usr/bin/chromium-headless-shell', '/usr/bin/chromium'];
 const PATH_NAMES = ['chromium-headless-shell', 'chromium', 'chromium-browser'];

@@ -16,10 +16,10 @@ import { parse } from 'csv-parse/sync';
 import { isUserError, DataError, OptionsError } from '../src/errors';
 import type { Matrix } from '../src/model/matrix';
 import { initBackend, type BackendName } from '../src/model/backend';
-import { defaultKMeansWorkers, kmeansEach } from '../src/model/kmeans';
+import { kmeansEach } from '../src/model/kmeans';
 import { prewarmWorkers } from '../src/model/workerPool';
-import { defaultWorkerCount, silhouetteScores } from '../src/model/silhouette';
-import { sweepK } from '../src/model/sweep';
+import { silhouetteScores } from '../src/model/silhouette';
+import { sweepK, sweepWorkerCount } from '../src/model/sweep';
 
 export const FEATURES = ['Age', 'Annual Income (k$)', 'Spending Score (1-100)'] as const;
 
@@ -141,9 +141,7 @@ async function main(): Promise<void> {
   // Worker threads started before the clock, as in a notebook session after its first sweep (the pool stays up):
   // their start-up (thread, tfjs, wasm; ~0.5 s) is reported apart as workers_start_s, like process start.
   const warming = performance.now();
-  const queries = args.silhouette === 'none' ? 0 : typeof args.silhouette === 'object' ? Math.min(args.silhouette.sample, X.rows) : X.rows;
-  const silhouetteWorkers = queries === 0 ? 0 : args.workers ?? defaultWorkerCount(queries, X.rows);
-  await prewarmWorkers(Math.max(defaultKMeansWorkers(X.rows, args.nInit, backend.name) - 1, silhouetteWorkers), backend.name);
+  await prewarmWorkers(Math.max(sweepWorkerCount(X.rows, args.nInit, args.silhouette, backend.name), args.workers ?? 0), backend.name);
   const workersStart = (performance.now() - warming) / 1000;
   const started = performance.now();
   const cpuStart = cpuSeconds();

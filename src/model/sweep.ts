@@ -4,8 +4,8 @@
 import { OptionsError } from '../errors';
 import type { Matrix } from './matrix';
 import type { KMeansFit, KSweep } from './types';
-import { ensureBackend } from './backend';
-import { kmeansEach } from './kmeans';
+import { ensureBackend, type BackendName } from './backend';
+import { defaultKMeansWorkers, kmeansEach } from './kmeans';
 import { prewarmWorkers } from './workerPool';
 import { checkInteger, checkK, checkKMeansOptions, checkMatrix } from './kmeansShared';
 import {
@@ -107,6 +107,17 @@ export function silhouetteSampleSize(value: unknown, rows: number): number | nul
   throw new OptionsError(`silhouette=${JSON.stringify(value)} should be 'auto', 'exact', 'none' or { sample: N }`, 'silhouette');
 }
 
+/**
+ * Pooled worker threads a sweep of `rows` rows uses by default on `backend`: one beside the main thread for the
+ * k-means (from 10,000 rows, see defaultKMeansWorkers) and up to two for the silhouette (see defaultWorkerCount).
+ * Starting them early (prewarmWorkers) takes their start-up off the sweep's path.
+ */
+export function sweepWorkerCount(rows: number, nInit: number, silhouette: SilhouetteChoice, backend: BackendName): number {
+  const sample = silhouetteSampleSize(silhouette, rows);
+  const queries = sample === 'none' ? 0 : (sample ?? rows);
+  return Math.max(defaultKMeansWorkers(rows, nInit, backend) - 1, queries === 0 ? 0 : defaultWorkerCount(queries, rows));
+}
+
 /** Standard error of the mean of `values` (a sample without replacement of `of` rows); 0 when all rows. */
 function standardError(values: Float64Array, of: number): number {
   const m = values.length;
@@ -156,11 +167,8 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
   for (const kk of ks) checkKMeansOptions(X, { k: kk, nInit, maxIter, tol, seed }); // all options checked before any work
   const silhouetteOptions = checkSilhouetteOptions({ sampleSize: typeof sample === 'number' ? sample : null, seed });
   const backend = await ensureBackend();
-  if (sample !== 'none') {
-    // Worker start-up (tfjs + wasm per thread) overlaps the k-means below instead of delaying the silhouette.
-    const queryCount = silhouetteOptions.sampleSize === null ? X.rows : Math.min(X.rows, silhouetteOptions.sampleSize);
-    prewarmWorkers(defaultWorkerCount(queryCount, X.rows), backend.name).catch(() => undefined); // a failure surfaces when used
-  }
+  // Worker start-up (tfjs + wasm per thread) overlaps the k-means below instead of delaying the silhouette.
+  prewarmWorkers(sweepWorkerCount(X.rows, nInit, silhouette, backend.name), backend.name).catch(() => undefined); // a failure surfaces when used
 
   const started = performance.now();
   const fits: Record<string, KMeansFit> = {};

@@ -1,5 +1,5 @@
 /**
- * npm run report -- [--data PATH] [--out DIR] [--k K] [--k-min A --k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
+ * npm run report -- [--data PATH] [--features A,B] [--id COL] [--categorical X] [--schema F] [--out DIR] [--k K] [--k-min A --k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
  * Regenerates every report from the raw CSV without a notebook kernel.
  */
 import { parseArgs } from 'node:util';
@@ -8,12 +8,26 @@ import { REPORT_RENDERER, startRenderer } from '../src/figures/render';
 import type { BackendName } from '../src/model/backend';
 import { intOption, cliMain } from './cli';
 
-const HELP = `Usage: npm run report -- [--data PATH] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]`;
+const HELP = `Usage: npm run report -- [--data PATH] [--features A,B,C] [--id COL] [--categorical X,Y] [--schema FILE.json]
+       [--plot-x COL --plot-y COL] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
+  Column names exactly as in the CSV header; a flag wins over the schema file. Without --features/--schema the file
+  must have the Mall columns (CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)).`;
+
+/** "a, b,c" -> ["a", "b", "c"]; undefined stays undefined. */
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
 
 cliMain(async () => {
   const { values } = parseArgs({
     options: {
       data: { type: 'string' },
+      features: { type: 'string' },
+      id: { type: 'string' },
+      categorical: { type: 'string' },
+      schema: { type: 'string' },
+      'plot-x': { type: 'string' },
+      'plot-y': { type: 'string' },
       out: { type: 'string' },
       k: { type: 'string' },
       'k-min': { type: 'string' },
@@ -40,6 +54,9 @@ cliMain(async () => {
     // This process exits right after: Chromium may finish closing on its own (~0.3 s).
     detachBrowser: true,
     data: values.data,
+    schemaFile: values.schema,
+    columns: { features: list(values.features), id: values.id, categorical: list(values.categorical) },
+    plot: values['plot-x'] || values['plot-y'] ? { x: values['plot-x'], y: values['plot-y'] } : undefined,
     out: values.out,
     k: intOption(values.k, '--k'),
     kMin: intOption(values['k-min'], '--k-min'),

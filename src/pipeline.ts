@@ -1,8 +1,8 @@
-import { NUMERIC_FEATURES, DEFAULT_FEATURES, featureValue, type Customer, type FeatureName } from './data/schema';
 import type { RawTable } from './data/parse';
-import { cleanCustomers, type CleanOptions, type CleanResult } from './data/clean';
-import { OptionsError } from './errors';
-import { featureMatrix, fitScaler, scaleMatrix, unscaleRow, type Scaler } from './features/scale';
+import { cleanCustomers, type CleanOptions, type CleanResult, type Customers } from './data/clean';
+import { numericColumns } from './data/schema';
+import { featureColumns, type FeatureColumn } from './features/encode';
+import { featureMatrix, fitScaler, scaleMatrix, toRawUnits, type Scaler } from './features/scale';
 import { assignNearest, buildModel, type SegmentModel } from './model/artifact';
 import type { Matrix } from './model/matrix';
 import { profileSegments } from './model/profile';
@@ -12,39 +12,36 @@ import type { SegmentProfile } from './model/types';
 
 /** Options of {@link preprocess}. */
 export interface PreprocessOptions {
-  /** Clustering features. Default: Age, Annual Income (k$), Spending Score (1-100). */
-  features?: readonly FeatureName[];
   /** Cleaning options (missing numeric cells: drop or median). Default: drop. */
   clean?: CleanOptions;
 }
 
-/** Clean customers and their standardized feature matrix. */
+/** Clean customers and their standardized clustering matrix. */
 export interface Preprocessed {
   cleaning: CleanResult;
-  customers: Customer[];
-  features: FeatureName[];
+  /** Clean customers, column-wise, with the table's schema. */
+  data: Customers;
+  /** The clustering columns (numeric features, one-hot categories), in matrix column order. */
+  encoding: FeatureColumn[];
+  /** Names of the clustering columns (encoding[].name). */
+  features: string[];
   scaler: Scaler;
-  /** Standardized features, shape [customers.length, features.length]. */
+  /** Standardized features, shape [data.n, features.length]. */
   scaled: Matrix;
 }
 
 /**
- * Cleans a parsed table and standardizes the clustering features. Throws OptionsError for an unknown feature and
- * DataError (from cleaning) when no valid row is left.
+ * Cleans a parsed table (its schema says which columns are features) and standardizes the clustering columns.
+ * Throws DataError (from cleaning) when no valid row is left.
  */
 export function preprocess(table: RawTable, options: PreprocessOptions = {}): Preprocessed {
-  const { features = DEFAULT_FEATURES, clean } = options;
-  const unknown = features.filter((f) => !NUMERIC_FEATURES.includes(f));
-  if (features.length === 0 || unknown.length > 0)
-    throw new OptionsError(
-      `features must be one or more of ${NUMERIC_FEATURES.join(', ')} (got: ${unknown.join(', ') || 'none'})`,
-      'features',
-    );
-  const cleaning = cleanCustomers(table, clean);
-  const { customers } = cleaning;
-  const scaler = fitScaler(customers, features);
-  const scaled = scaleMatrix(featureMatrix(customers, features), scaler);
-  return { cleaning, customers, features: [...features], scaler, scaled };
+  const cleaning = cleanCustomers(table, options.clean);
+  const { data } = cleaning;
+  const encoding = featureColumns(data);
+  const raw = featureMatrix(data, encoding);
+  const scaler = fitScaler(raw, encoding);
+  const scaled = scaleMatrix(raw, scaler);
+  return { cleaning, data, encoding, features: scaler.features, scaler, scaled };
 }
 
 /** Options of {@link fitSegments}: the k sweep's options (kMin 2, kMax 10, k, nInit 10, seed 42, silhouette exact). */
@@ -66,8 +63,8 @@ export interface Segmentation {
   silhouetteLabels: Int32Array;
   profiles: SegmentProfile[];
   model: SegmentModel;
-  /** Population mean of each numeric feature (raw units): the reference the profiles are compared with. */
-  population: Record<FeatureName, number>;
+  /** Population mean of each numeric column (raw units): the reference the profiles are compared with. */
+  population: Record<string, number>;
   warnings: string[];
   /** Seconds spent in k-means, silhouette and profiling. */
   timings: { kmeans_s: number; silhouette_s: number; profile_s: number };
@@ -92,12 +89,13 @@ export async function fitSegments(prep: Preprocessed, dataHash: string, options:
   const scoredRows = sweep.silhouetteRows.length > 0 ? sweep.silhouetteRows : queryRowsFor(labels.length, silhouetteSampleSize('auto', labels.length) as number | null, seed);
   const reused = sweep.rowSilhouettes[String(sweep.selected)];
   const samples = moved === 0 && reused !== undefined ? reused : await silhouetteSamples(prep.scaled, { labels, k: sweep.selected }, { seed, rows: scoredRows });
-  const rawCentroids = fit.centroids.map((c) => unscaleRow(c, prep.scaler));
-  const profiles = profileSegments(prep.customers, labels, { k: sweep.selected, centroids: rawCentroids, features: prep.features });
+  const rawCentroids = fit.centroids.map((c) => toRawUnits(c, prep.scaler, prep.encoding));
+  const profiles = profileSegments(prep.data, labels, { k: sweep.selected, centroids: rawCentroids, centroidColumns: prep.features });
   const empty = profiles.filter((p) => p.size === 0).map((p) => p.id);
   if (empty.length) warnings.push(`segment(s) ${empty.join(', ')} are empty: k=${sweep.selected} is more than the data supports`);
   const model = buildModel({
-    features: prep.features,
+    schema: prep.data.schema,
+    encoding: prep.encoding,
     scaler: prep.scaler,
     centroids: fit.centroids,
     trainDistances: distances,
@@ -106,9 +104,8 @@ export async function fitSegments(prep: Preprocessed, dataHash: string, options:
     dataHash,
     metrics: { silhouette: sweep.silhouette, inertia: sweep.inertia, rule: sweep.rule },
   });
-  const population = {} as Record<FeatureName, number>;
-  for (const f of NUMERIC_FEATURES)
-    population[f] = prep.customers.reduce((s, c) => s + featureValue(c, f), 0) / prep.customers.length;
+  const population: Record<string, number> = {};
+  for (const f of numericColumns(prep.data.schema)) population[f] = prep.data.numeric[f].reduce((s, v) => s + v, 0) / prep.data.n;
   return {
     sweep,
     labels,

@@ -1,7 +1,7 @@
 import { DataError, OptionsError } from '../errors';
 import { quantileSorted } from '../util/stats';
 import type { RawRow, RawTable } from './parse';
-import { COLUMNS, NUMERIC_FEATURES, REQUIRED_COLUMNS, VALID_RANGES, featureValue, type Customer, type FeatureName, type Gender } from './schema';
+import { categoricalColumns, field, missingTokens, numericColumns, type TableSchema } from './schema';
 
 /** Options of {@link cleanCustomers}. */
 export interface CleanOptions {
@@ -12,35 +12,57 @@ export interface CleanOptions {
   missingNumeric?: 'drop' | 'median';
 }
 
+/**
+ * Clean customers, column-wise: row i of every column is customer i. Every numeric cell is finite and within its
+ * column's valid range; every category is one of the column's values (or "(missing)" where allowed).
+ */
+export interface Customers {
+  /** The schema the columns follow. */
+  readonly schema: TableSchema;
+  /** Number of customers. */
+  readonly n: number;
+  /** Id of each customer: a number for an integer id column or row numbers (no id column), else the text. */
+  readonly ids: (string | number)[];
+  /** 1-based file line of each customer. */
+  readonly lines: Int32Array;
+  /** Each numeric column (features and other numeric columns of the schema), raw units. */
+  readonly numeric: Record<string, Float64Array>;
+  /** Each categorical column, canonical spellings. */
+  readonly categorical: Record<string, string[]>;
+}
+
+/** The value written for a missing category of a column whose schema does not require it. */
+export const MISSING_CATEGORY = '(missing)';
+
 /** A data row left out of the clean table. */
 export interface DroppedRow {
   /** 1-based line in the file. */
   line: number;
-  /** The row's CustomerID cell as written ('' when missing). */
+  /** The row's id cell as written ('' when missing; the row number when the table has no id column). */
   id: string;
   /** Why, one of the reasons listed on {@link cleanCustomers}; the key of `rows.droppedBy`. */
   reason: string;
 }
 
-/** Values of one numeric feature outside [Q1 − 1.5·IQR, Q3 + 1.5·IQR]; flagged only, the data is unchanged. */
+/** Values of one numeric column outside [Q1 − 1.5·IQR, Q3 + 1.5·IQR]; flagged only, the data is unchanged. */
 export interface OutlierFlag {
-  feature: FeatureName;
+  feature: string;
   /** Q1 − 1.5·IQR (quartiles by linear interpolation, as numpy/pandas by default). */
   lower: number;
   /** Q3 + 1.5·IQR. */
   upper: number;
   /** Number of customers outside [lower, upper]. */
   count: number;
-  /** Their CustomerIDs, in file order. */
-  ids: number[];
+  /** Their ids, in file order. */
+  ids: (string | number)[];
 }
 
 /** A cell changed by cleaning (median imputation). */
 export interface Repair {
   line: number;
-  /** The row's CustomerID cell as written. */
+  /** The row's id cell as written. */
   id: string;
-  /** Column name as in COLUMNS. */
+  /** Column name as in the schema. */
   column: string;
   /** Cell text before ('' when empty). */
   from: string;
@@ -50,8 +72,8 @@ export interface Repair {
 
 /** Result of {@link cleanCustomers}. Every data row is either used or dropped: read == used + dropped. */
 export interface CleanResult {
-  /** Clean customers in file order; every field present, finite and within VALID_RANGES. */
-  customers: Customer[];
+  /** Clean customers in file order, column-wise. */
+  data: Customers;
   rows: {
     read: number;
     used: number;
@@ -65,109 +87,107 @@ export interface CleanResult {
   dropped: DroppedRow[];
   /** Repaired cells in line order. */
   repairs: Repair[];
-  /** One flag per numeric feature (Age, income, spending), also when its count is 0. */
+  /** One flag per numeric column, also when its count is 0. */
   outliers: OutlierFlag[];
   /** Human sentences, e.g. "Dropped 2 exact duplicate rows (lines 5, 9)". */
   warnings: string[];
 }
 
-/** Drop reasons that do not depend on a column's range. */
+/** Drop reasons that do not depend on a column. */
 export const DROP_REASONS = {
   duplicate: 'duplicate row',
-  missingId: 'missing CustomerID',
-  badId: 'CustomerID not an integer',
-  repeatedId: 'repeated CustomerID',
-  missingGender: 'missing Gender',
-  badGender: 'unrecognised Gender',
 } as const;
-
-/** Cell texts read as a missing value (compared in lower case), besides the empty cell. */
-export const MISSING_TOKENS: ReadonlySet<string> = new Set(['na', 'n/a', 'nan', 'null', 'none', '-', '?']);
-
-/** Gender spellings accepted, compared in lower case after trimming. */
-const GENDER_SPELLINGS: Record<string, Gender> = { female: 'Female', f: 'Female', male: 'Male', m: 'Male' };
 
 const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER_PATTERN = /^\d+(\.0*)?$/;
 const MAX_LISTED = 10;
 
 /**
- * Turns raw rows into clean customers, accounting for every row (read == used + dropped). Pure.
+ * Turns raw rows into clean customers following the table's schema, accounting for every row
+ * (read == used + dropped). Pure.
  *
- * Rules, applied to each row in file order; the first rule a row breaks is its drop reason:
- * 1. **Exact duplicate** (the five cells, trimmed, equal an earlier row's): dropped as "duplicate row", the
- *    first occurrence is kept. A repeated CustomerID whose values are equal after normalisation (e.g.
- *    "male" vs "Male", "19" vs "19.0") also counts as a duplicate row.
- * 2. **CustomerID** missing → "missing CustomerID"; not a non-negative integer ("12" and "12.0" are
- *    accepted) → "CustomerID not an integer". Dropped: without an id a row cannot be reported or joined.
- * 3. **Gender** missing → "missing Gender"; not one of female/male/f/m in any case and padding →
- *    "unrecognised Gender". Dropped, because profiles report the gender mix; guessing would bias them.
- *    "f"/"m" are accepted because single-letter codes are a common export of this two-valued column and
- *    cannot be confused with anything else; other values ("Other", "x", "unknown") are dropped.
- * 4. **Numeric cells** (Age, Annual Income (k$), Spending Score (1-100)): empty or one of NA, N/A, NaN,
- *    null, None, -, ? → "missing <column>"; any other non-number → "<column> not a number". With
- *    `missingNumeric: 'drop'` (default) the row is dropped; with 'median' the cell is set to the median of
- *    that column over the rows kept with a valid value (recorded in `repairs`, may be fractional, e.g. 36.5).
- * 5. **Impossible values**: Age outside 0-120 → "Age out of range 0-120"; Spending Score outside 1-100 →
- *    "Spending Score (1-100) out of range 1-100"; negative income → "Annual Income (k$) negative". Always
- *    dropped, also with 'median': a typo we cannot repair, and imputing would hide it.
- * 6. **Repeated CustomerID** with different values, among rows that passed 1-5: the later rows are dropped
- *    as "repeated CustomerID", the first is kept, and a warning names both lines.
+ * Rules, applied to each row in file order; the first rule a row breaks is its drop reason (`<id>` is the id
+ * column's name, `<column>` the column's):
+ * 1. **Exact duplicate** (every schema cell, trimmed, equal to an earlier row's): dropped as "duplicate row", the
+ *    first occurrence is kept. A repeated id whose values are equal after normalisation (e.g. "male" vs "Male",
+ *    "19" vs "19.0") also counts as a duplicate row.
+ * 2. **Id** (when the schema has one) missing → "missing <id>"; for an integer id, not a non-negative integer
+ *    ("12" and "12.0" are accepted) → "<id> not an integer".
+ * 3. **Categories**, in field order: a missing cell (empty or a missing token) → "missing <column>" when the
+ *    field is `required`, else the value "(missing)". With an `enum`, values compare ignoring case and padding,
+ *    `aliases` map other spellings (Mall: f/m), anything else → "unrecognised <column>". Without an enum, spellings
+ *    that differ only in case or padding are one value, written as the most frequent spelling.
+ * 4. **Numeric cells**, in field order: empty or a missing token (NA, N/A, NaN, null, None, -, ? by default;
+ *    the schema's `missingValues`) → "missing <column>"; any other non-number → "<column> not a number". With
+ *    `missingNumeric: 'drop'` (default) the row is dropped; with 'median' the cell is set to the median of that
+ *    column over the rows kept with a valid value (recorded in `repairs`).
+ * 5. **Impossible values**, only where the schema states a range: outside minimum..maximum → "<column> out of range
+ *    min-max"; below a minimum of 0 with no maximum → "<column> negative" (else "below min"); above a maximum with no
+ *    minimum → "above max". Always dropped, also with 'median': a typo we cannot repair.
+ * 6. **Repeated id** with different values, among rows that passed 1-5: the later rows are dropped as
+ *    "repeated <id>", the first is kept, and a warning names both lines.
  *
- * Outliers: per numeric feature, values outside [Q1 − 1.5·IQR, Q3 + 1.5·IQR] of the used rows are flagged
+ * Outliers: per numeric column, values outside [Q1 − 1.5·IQR, Q3 + 1.5·IQR] of the used rows are flagged
  * (`outliers`, a warning when any), never changed or removed.
- *
- * Warnings (as data): one sentence per drop reason with the lines (and offending values), one per imputed
- * column with the median, one for Gender spellings normalised, one per feature with outliers.
  *
  * @throws OptionsError when `missingNumeric` is not 'drop' or 'median'.
  * @throws DataError when no row is left, naming the source, the rows read and the main reasons.
  *
  * @example
- * const { customers, rows, warnings } = cleanCustomers(parseCustomersCsv(text, { source: path }));
+ * const { data, rows, warnings } = cleanCustomers(parseCustomersCsv(text, { source: path }));
  */
 export function cleanCustomers(table: RawTable, options: CleanOptions = {}): CleanResult {
   const { missingNumeric = 'drop' } = options;
   if (missingNumeric !== 'drop' && missingNumeric !== 'median') {
     throw new OptionsError(`invalid missingNumeric: ${JSON.stringify(missingNumeric)}; use 'drop' or 'median'`, 'missingNumeric');
   }
+  const { schema } = table;
+  const rules = compileRules(schema, table.rows);
 
   const dropped: DroppedDetail[] = [];
   const candidates: Candidate[] = [];
   const firstLineByKey = new Map<string, number>();
-  const keptById = new Map<number, { line: number; key: string }>();
-  const genderSpellings = new Map<string, number>();
+  const keptById = new Map<string | number, { line: number; key: string }>();
+  const respelled = new Map<string, Map<string, number>>();
+  const columns = schema.fields.map((f) => f.name);
 
-  for (const row of table.rows) {
+  table.rows.forEach((row, index) => {
     const { values } = row;
-    const exactKey = REQUIRED_COLUMNS.map((column) => values[column]).join('\u0000');
+    const exactKey = columns.map((column) => values[column]).join('\u0000');
     const firstLine = firstLineByKey.get(exactKey);
     if (firstLine !== undefined) {
       dropped.push(drop(row, DROP_REASONS.duplicate, `same as line ${firstLine}`));
-      continue;
+      return;
     }
     firstLineByKey.set(exactKey, row.line);
 
-    const verdict = checkRow(row, missingNumeric);
+    const verdict = checkRow(row, index + 1, rules, missingNumeric);
     if ('reason' in verdict) {
       dropped.push(drop(row, verdict.reason, verdict.detail));
-      continue;
+      return;
     }
-    const kept = keptById.get(verdict.id);
-    if (kept !== undefined) {
-      const same = kept.key === verdict.key;
-      const reason = same ? DROP_REASONS.duplicate : DROP_REASONS.repeatedId;
-      dropped.push(drop(row, reason, `CustomerID ${verdict.id} first on line ${kept.line}`));
-      continue;
+    if (rules.id !== null) {
+      const kept = keptById.get(verdict.id);
+      if (kept !== undefined) {
+        const same = kept.key === verdict.key;
+        const reason = same ? DROP_REASONS.duplicate : `repeated ${rules.id.name}`;
+        dropped.push(drop(row, reason, `${rules.id.name} ${verdict.id} first on line ${kept.line}`));
+        return;
+      }
+      keptById.set(verdict.id, { line: row.line, key: verdict.key });
     }
-    keptById.set(verdict.id, { line: row.line, key: verdict.key });
-    if (values[COLUMNS.gender] !== verdict.gender) {
-      genderSpellings.set(values[COLUMNS.gender], (genderSpellings.get(values[COLUMNS.gender]) ?? 0) + 1);
+    for (const [j, c] of rules.categories.entries()) {
+      const text = values[c.name];
+      if (text !== '' && text !== verdict.categories[j]) {
+        const counts = respelled.get(c.name) ?? new Map<string, number>();
+        counts.set(text, (counts.get(text) ?? 0) + 1);
+        respelled.set(c.name, counts);
+      }
     }
     candidates.push(verdict);
-  }
+  });
 
-  const { customers, repairs, imputedWith, unimputable } = impute(candidates);
+  const { kept, repairs, imputedWith, unimputable } = impute(candidates, rules);
   for (const { candidate, feature } of unimputable) {
     dropped.push(drop(candidate.row, `missing ${feature} in every usable row`, ''));
   }
@@ -176,7 +196,7 @@ export function cleanCustomers(table: RawTable, options: CleanOptions = {}): Cle
   const droppedBy: Record<string, number> = {};
   for (const { reason } of dropped) droppedBy[reason] = (droppedBy[reason] ?? 0) + 1;
 
-  if (customers.length === 0) {
+  if (kept.length === 0) {
     const reasons = Object.entries(droppedBy)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 3)
@@ -188,18 +208,20 @@ export function cleanCustomers(table: RawTable, options: CleanOptions = {}): Cle
     );
   }
 
-  const outliers = NUMERIC_FEATURES.map((feature) => flagOutliers(customers, feature));
+  const data = toColumns(schema, kept, rules);
+  const outliers = rules.numbers.map((c) => flagOutliers(data, c.name));
+  const idName = rules.id?.name ?? 'row';
   const warnings = [
-    ...dropWarnings(dropped),
-    ...imputeWarnings(repairs, imputedWith),
-    ...genderWarnings(genderSpellings),
-    ...outlierWarnings(outliers),
+    ...dropWarnings(dropped, rules.id?.name ?? null),
+    ...imputeWarnings(repairs, imputedWith, rules),
+    ...rules.categories.flatMap((c) => spellingWarnings(c, respelled.get(c.name))),
+    ...outlierWarnings(outliers, idName),
   ];
 
   return {
-    customers,
-    rows: { read: table.read, used: customers.length, dropped: dropped.length, droppedBy, repaired: repairs.length },
-    dropped: dropped.map(({ row, reason }) => ({ line: row.line, id: row.values[COLUMNS.id], reason })),
+    data,
+    rows: { read: table.read, used: data.n, dropped: dropped.length, droppedBy, repaired: repairs.length },
+    dropped: dropped.map(({ row, reason }) => ({ line: row.line, id: idText(row, rules), reason })),
     repairs,
     outliers,
     warnings,
@@ -213,14 +235,62 @@ interface DroppedDetail {
   detail: string;
 }
 
+/** What each column of the schema needs checked, worked out once per table. */
+interface Rules {
+  id: { name: string; integer: boolean } | null;
+  categories: { name: string; required: boolean; lookup: Map<string, string> | null; values: string[] | null }[];
+  numbers: { name: string; min: number; max: number; reason: string }[];
+  missing: ReadonlySet<string>;
+}
+
+function compileRules(schema: TableSchema, rows: readonly RawRow[]): Rules {
+  const missing = missingTokens(schema);
+  const id = schema.primaryKey === undefined ? null : { name: schema.primaryKey, integer: field(schema, schema.primaryKey).type === 'integer' };
+  const categories = categoricalColumns(schema).map((name) => {
+    const f = field(schema, name);
+    const values = f.constraints?.enum ?? null;
+    let lookup: Map<string, string> | null = null;
+    if (values !== null) {
+      lookup = new Map(values.map((v) => [v.trim().toLowerCase(), v] as const));
+      for (const [alias, value] of Object.entries(f.aliases ?? {})) lookup.set(alias.trim().toLowerCase(), value);
+    } else {
+      // No enum: one value per spelling that differs only in case, written as its most frequent spelling.
+      const counts = new Map<string, Map<string, number>>();
+      for (const row of rows) {
+        const text = row.values[name];
+        if (text === '' || missing.has(text.toLowerCase())) continue;
+        const key = text.toLowerCase();
+        const byKey = counts.get(key) ?? new Map<string, number>();
+        byKey.set(text, (byKey.get(text) ?? 0) + 1);
+        counts.set(key, byKey);
+      }
+      lookup = new Map();
+      for (const [key, spellings] of counts) {
+        const best = [...spellings].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+        lookup.set(key, best);
+      }
+      for (const [alias, value] of Object.entries(f.aliases ?? {})) lookup.set(alias.trim().toLowerCase(), value);
+    }
+    return { name, required: f.constraints?.required === true, lookup, values };
+  });
+  const numbers = numericColumns(schema).map((name) => {
+    const c = field(schema, name).constraints ?? {};
+    const min = c.minimum ?? Number.NEGATIVE_INFINITY;
+    const max = c.maximum ?? Number.POSITIVE_INFINITY;
+    return { name, min, max, reason: rangeReason(name, min, max) };
+  });
+  return { id, categories, numbers, missing };
+}
+
 /** A row that passed the checks; numeric cells still missing (median mode) are NaN until imputed. */
 interface Candidate {
   row: RawRow;
-  id: number;
-  gender: Gender;
-  numbers: Record<FeatureName, number>;
-  missing: FeatureName[];
-  /** Normalised values, to tell a duplicate from a conflicting repeat of the same CustomerID. */
+  id: string | number;
+  categories: string[];
+  numbers: Float64Array;
+  /** Indexes (into rules.numbers) of cells to impute. */
+  missing: number[];
+  /** Normalised values, to tell a duplicate from a conflicting repeat of the same id. */
   key: string;
 }
 
@@ -228,109 +298,134 @@ function drop(row: RawRow, reason: string, detail: string): DroppedDetail {
   return { row, reason, detail };
 }
 
+function idText(row: RawRow, rules: Rules): string {
+  return rules.id === null ? '' : row.values[rules.id.name];
+}
+
 type NumberCell = { kind: 'number'; value: number } | { kind: 'missing' } | { kind: 'invalid' };
 
-function readNumber(text: string): NumberCell {
-  if (text === '' || MISSING_TOKENS.has(text.toLowerCase())) return { kind: 'missing' };
+function readNumber(text: string, missing: ReadonlySet<string>): NumberCell {
+  if (text === '' || missing.has(text.toLowerCase())) return { kind: 'missing' };
   if (!NUMBER_PATTERN.test(text)) return { kind: 'invalid' };
   const value = Number(text);
   return Number.isFinite(value) ? { kind: 'number', value } : { kind: 'invalid' };
 }
 
-function rangeReason(feature: FeatureName): string {
-  const { min, max } = VALID_RANGES[feature];
-  if (Number.isFinite(max)) return `${feature} out of range ${min}-${max}`;
-  return min === 0 ? `${feature} negative` : `${feature} below ${min}`;
+function rangeReason(column: string, min: number, max: number): string {
+  if (Number.isFinite(min) && Number.isFinite(max)) return `${column} out of range ${min}-${max}`;
+  if (Number.isFinite(min)) return min === 0 ? `${column} negative` : `${column} below ${min}`;
+  return `${column} above ${max}`;
 }
 
-function checkRow(row: RawRow, missingNumeric: 'drop' | 'median'): Candidate | { reason: string; detail: string } {
+function checkRow(row: RawRow, rowNumber: number, rules: Rules, missingNumeric: 'drop' | 'median'): Candidate | { reason: string; detail: string } {
   const { values } = row;
-  const idText = values[COLUMNS.id];
-  if (idText === '') return { reason: DROP_REASONS.missingId, detail: '' };
-  const id = Number(idText);
-  if (!INTEGER_PATTERN.test(idText) || !Number.isSafeInteger(id)) {
-    return { reason: DROP_REASONS.badId, detail: JSON.stringify(idText) };
+  let id: string | number = rowNumber;
+  if (rules.id !== null) {
+    const text = values[rules.id.name];
+    if (text === '' || rules.missing.has(text.toLowerCase())) return { reason: `missing ${rules.id.name}`, detail: '' };
+    if (rules.id.integer) {
+      id = Number(text);
+      if (!INTEGER_PATTERN.test(text) || !Number.isSafeInteger(id)) return { reason: `${rules.id.name} not an integer`, detail: JSON.stringify(text) };
+    } else id = text;
   }
 
-  const genderText = values[COLUMNS.gender];
-  if (genderText === '') return { reason: DROP_REASONS.missingGender, detail: '' };
-  const gender = GENDER_SPELLINGS[genderText.toLowerCase()];
-  if (gender === undefined) return { reason: DROP_REASONS.badGender, detail: JSON.stringify(genderText) };
+  const categories: string[] = [];
+  for (const c of rules.categories) {
+    const text = values[c.name];
+    if (text === '' || rules.missing.has(text.toLowerCase())) {
+      if (c.required) return { reason: `missing ${c.name}`, detail: '' };
+      categories.push(MISSING_CATEGORY);
+      continue;
+    }
+    const value = c.lookup?.get(text.toLowerCase());
+    if (value === undefined) return { reason: `unrecognised ${c.name}`, detail: JSON.stringify(text) };
+    categories.push(value);
+  }
 
-  const numbers = {} as Record<FeatureName, number>;
-  const missing: FeatureName[] = [];
-  for (const feature of NUMERIC_FEATURES) {
-    const text = values[feature];
-    const cell = readNumber(text);
+  const numbers = new Float64Array(rules.numbers.length);
+  const missing: number[] = [];
+  for (const [j, c] of rules.numbers.entries()) {
+    const text = values[c.name];
+    const cell = readNumber(text, rules.missing);
     if (cell.kind === 'number') {
-      const { min, max } = VALID_RANGES[feature];
-      if (cell.value < min || cell.value > max) return { reason: rangeReason(feature), detail: JSON.stringify(text) };
-      numbers[feature] = cell.value;
+      if (cell.value < c.min || cell.value > c.max) return { reason: c.reason, detail: JSON.stringify(text) };
+      numbers[j] = cell.value;
       continue;
     }
     if (missingNumeric === 'drop') {
       return cell.kind === 'missing'
-        ? { reason: `missing ${feature}`, detail: text === '' ? '' : JSON.stringify(text) }
-        : { reason: `${feature} not a number`, detail: JSON.stringify(text) };
+        ? { reason: `missing ${c.name}`, detail: text === '' ? '' : JSON.stringify(text) }
+        : { reason: `${c.name} not a number`, detail: JSON.stringify(text) };
     }
-    numbers[feature] = Number.NaN;
-    missing.push(feature);
+    numbers[j] = Number.NaN;
+    missing.push(j);
   }
-  const key = [id, gender, ...NUMERIC_FEATURES.map((f) => (missing.includes(f) ? `?${values[f]}` : String(numbers[f])))].join('|');
-  return { row, id, gender, numbers, missing, key };
+  const key = [id, ...categories, ...rules.numbers.map((c, j) => (missing.includes(j) ? `?${values[c.name]}` : String(numbers[j])))].join('|');
+  return { row, id, categories, numbers, missing, key };
 }
 
-function impute(candidates: Candidate[]): {
-  customers: Customer[];
+function impute(
+  candidates: Candidate[],
+  rules: Rules,
+): {
+  kept: Candidate[];
   repairs: Repair[];
-  imputedWith: Partial<Record<FeatureName, number>>;
-  unimputable: { candidate: Candidate; feature: FeatureName }[];
+  imputedWith: (number | undefined)[];
+  unimputable: { candidate: Candidate; feature: string }[];
 } {
-  const imputedWith: Partial<Record<FeatureName, number>> = {};
-  for (const feature of NUMERIC_FEATURES) {
-    if (!candidates.some((c) => c.missing.includes(feature))) continue;
-    const present = candidates.filter((c) => !c.missing.includes(feature)).map((c) => c.numbers[feature]);
-    if (present.length > 0) imputedWith[feature] = quantileSorted(sorted(present), 0.5);
-  }
+  const imputedWith: (number | undefined)[] = rules.numbers.map((_, j) => {
+    if (!candidates.some((c) => c.missing.includes(j))) return undefined;
+    const present = candidates.filter((c) => !c.missing.includes(j)).map((c) => c.numbers[j]);
+    return present.length > 0 ? quantileSorted(Float64Array.from(present).sort(), 0.5) : undefined;
+  });
 
-  const customers: Customer[] = [];
+  const kept: Candidate[] = [];
   const repairs: Repair[] = [];
-  const unimputable: { candidate: Candidate; feature: FeatureName }[] = [];
+  const unimputable: { candidate: Candidate; feature: string }[] = [];
   for (const candidate of candidates) {
-    const blocked = candidate.missing.find((feature) => imputedWith[feature] === undefined);
-    if (blocked !== undefined) {
-      unimputable.push({ candidate, feature: blocked });
+    if (candidate.missing.length === 0) {
+      kept.push(candidate);
       continue;
     }
-    const numbers = { ...candidate.numbers };
-    for (const feature of candidate.missing) {
-      const median = imputedWith[feature] as number;
-      numbers[feature] = median;
-      repairs.push({ line: candidate.row.line, id: candidate.row.values[COLUMNS.id], column: feature, from: candidate.row.values[feature], to: String(median) });
+    const blocked = candidate.missing.find((j) => imputedWith[j] === undefined);
+    if (blocked !== undefined) {
+      unimputable.push({ candidate, feature: rules.numbers[blocked].name });
+      continue;
     }
-    customers.push({
-      id: candidate.id,
-      gender: candidate.gender,
-      age: numbers[COLUMNS.age],
-      income: numbers[COLUMNS.income],
-      spending: numbers[COLUMNS.spending],
-    });
+    for (const j of candidate.missing) {
+      const median = imputedWith[j] as number;
+      candidate.numbers[j] = median;
+      const column = rules.numbers[j].name;
+      repairs.push({ line: candidate.row.line, id: idText(candidate.row, rules), column, from: candidate.row.values[column], to: String(median) });
+    }
+    kept.push(candidate);
   }
-  return { customers, repairs, imputedWith, unimputable };
+  return { kept, repairs, imputedWith, unimputable };
 }
 
-function sorted(values: number[]): number[] {
-  return [...values].sort((a, b) => a - b);
+function toColumns(schema: TableSchema, kept: Candidate[], rules: Rules): Customers {
+  const n = kept.length;
+  const numeric: Record<string, Float64Array> = {};
+  rules.numbers.forEach((c, j) => {
+    const col = new Float64Array(n);
+    for (let i = 0; i < n; i++) col[i] = kept[i].numbers[j];
+    numeric[c.name] = col;
+  });
+  const categorical: Record<string, string[]> = {};
+  rules.categories.forEach((c, j) => (categorical[c.name] = kept.map((k) => k.categories[j])));
+  return { schema, n, ids: kept.map((k) => k.id), lines: Int32Array.from(kept, (k) => k.row.line), numeric, categorical };
 }
 
-function flagOutliers(customers: Customer[], feature: FeatureName): OutlierFlag {
-  const values = sorted(customers.map((c) => featureValue(c, feature)));
-  const q1 = quantileSorted(values, 0.25);
-  const q3 = quantileSorted(values, 0.75);
+function flagOutliers(data: Customers, column: string): OutlierFlag {
+  const values = data.numeric[column];
+  const s = Float64Array.from(values).sort();
+  const q1 = quantileSorted(s, 0.25);
+  const q3 = quantileSorted(s, 0.75);
   const lower = q1 - 1.5 * (q3 - q1);
   const upper = q3 + 1.5 * (q3 - q1);
-  const ids = customers.filter((c) => featureValue(c, feature) < lower || featureValue(c, feature) > upper).map((c) => c.id);
-  return { feature, lower, upper, count: ids.length, ids };
+  const ids: (string | number)[] = [];
+  for (let i = 0; i < data.n; i++) if (values[i] < lower || values[i] > upper) ids.push(data.ids[i]);
+  return { feature: column, lower, upper, count: ids.length, ids };
 }
 
 function plural(n: number, word: string): string {
@@ -346,7 +441,7 @@ function formatNumber(x: number): string {
   return String(Number(x.toFixed(2)));
 }
 
-function dropWarnings(dropped: DroppedDetail[]): string[] {
+function dropWarnings(dropped: DroppedDetail[], idName: string | null): string[] {
   const byReason = new Map<string, DroppedDetail[]>();
   for (const d of dropped) byReason.set(d.reason, [...(byReason.get(d.reason) ?? []), d]);
   return [...byReason].map(([reason, group]) => {
@@ -355,9 +450,9 @@ function dropWarnings(dropped: DroppedDetail[]): string[] {
     if (reason === DROP_REASONS.duplicate) {
       return `Dropped ${plural(group.length, 'exact duplicate row')} (${linesText})`;
     }
-    if (reason === DROP_REASONS.repeatedId) {
+    if (idName !== null && reason === `repeated ${idName}`) {
       const details = listed(group.map((d) => `line ${d.row.line}: ${d.detail}`));
-      return `Dropped ${plural(group.length, 'row')} repeating a CustomerID with different values, kept the first (${details})`;
+      return `Dropped ${plural(group.length, 'row')} repeating a ${idName} with different values, kept the first (${details})`;
     }
     const withValues = group.some((d) => d.detail !== '');
     const details = withValues ? listed(group.map((d) => `line ${d.row.line}: ${d.detail === '' ? 'empty' : d.detail}`)) : linesText;
@@ -365,28 +460,29 @@ function dropWarnings(dropped: DroppedDetail[]): string[] {
   });
 }
 
-function imputeWarnings(repairs: Repair[], imputedWith: Partial<Record<FeatureName, number>>): string[] {
-  return NUMERIC_FEATURES.flatMap((feature) => {
-    const group = repairs.filter((r) => r.column === feature);
+function imputeWarnings(repairs: Repair[], imputedWith: (number | undefined)[], rules: Rules): string[] {
+  return rules.numbers.flatMap(({ name }, j) => {
+    const group = repairs.filter((r) => r.column === name);
     if (group.length === 0) return [];
     const cells = listed(group.map((r) => `line ${r.line}: ${r.from === '' ? 'empty' : JSON.stringify(r.from)}`));
-    const median = formatNumber(imputedWith[feature] as number);
-    return [`Imputed ${plural(group.length, `missing ${feature} value`)} with the median ${median} of the valid rows (${cells})`];
+    const median = formatNumber(imputedWith[j] as number);
+    return [`Imputed ${plural(group.length, `missing ${name} value`)} with the median ${median} of the valid rows (${cells})`];
   });
 }
 
-function genderWarnings(spellings: Map<string, number>): string[] {
-  if (spellings.size === 0) return [];
+function spellingWarnings(column: Rules['categories'][number], spellings: Map<string, number> | undefined): string[] {
+  if (spellings === undefined || spellings.size === 0) return [];
   const total = [...spellings.values()].reduce((a, b) => a + b, 0);
   const shown = listed([...spellings.keys()].map((s) => JSON.stringify(s)));
-  return [`Read ${plural(total, 'Gender value')} spelled differently (${shown}) as Female/Male`];
+  const targets = column.values ?? [...new Set([...spellings.keys()].map((s) => column.lookup?.get(s.toLowerCase()) as string))];
+  return [`Read ${plural(total, `${column.name} value`)} spelled differently (${shown}) as ${targets.join('/')}`];
 }
 
-function outlierWarnings(outliers: OutlierFlag[]): string[] {
+function outlierWarnings(outliers: OutlierFlag[], idName: string): string[] {
   return outliers
     .filter((o) => o.count > 0)
     .map(
       (o) =>
-        `${plural(o.count, `${o.feature} value`)} outside ${formatNumber(o.lower)} to ${formatNumber(o.upper)} by the 1.5×IQR rule, kept (CustomerID ${listed(o.ids.map(String))})`,
+        `${plural(o.count, `${o.feature} value`)} outside ${formatNumber(o.lower)} to ${formatNumber(o.upper)} by the 1.5×IQR rule, kept (${idName} ${listed(o.ids.map(String))})`,
     );
 }

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { DataError } from '../errors';
+import { DataError, OptionsError } from '../errors';
 import { parseCustomersCsv, type ParseOptions, type RawTable } from './parse';
+import { validateSchema, type TableSchema } from './schema';
 
 /** Where users get the public dataset. */
 export const DATASET_URL = 'https://www.kaggle.com/datasets/vjchoudhary7/customer-segmentation-tutorial-in-python';
 
 /**
- * Reads a Mall Customers CSV file and parses it with {@link parseCustomersCsv}. The only I/O in src/data.
+ * Reads a customer CSV file and parses it with {@link parseCustomersCsv}. The only I/O in src/data.
  *
  * @param path - File to read (UTF-8).
  * @param options - `source` names the file in messages; default: `path` as given.
@@ -36,5 +37,26 @@ export async function loadCustomersCsv(path: string, options: ParseOptions = {})
     const reason = error instanceof Error ? error.message : String(error);
     throw new DataError(`Cannot read ${path}: ${reason}`, source);
   }
-  return { table: parseCustomersCsv(text, { source }), text };
+  return { table: parseCustomersCsv(text, { source, schema: options.schema }), text };
+}
+
+/**
+ * Reads a schema JSON file (see README "Your own data") and checks its shape with {@link validateSchema}.
+ * @throws OptionsError when the file is missing, not JSON, or not a schema.
+ */
+export async function loadSchema(path: string): Promise<TableSchema> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new OptionsError(`Schema file ${path} cannot be read (${code ?? (error as Error).message}); pass --schema <path to a schema JSON file>`, 'schema');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new OptionsError(`Schema file ${path} is not JSON (${(error as Error).message.split('\n')[0]})`, 'schema');
+  }
+  return validateSchema(json, path);
 }

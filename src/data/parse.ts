@@ -1,24 +1,23 @@
 import { parse } from 'csv-parse/sync';
 import { DataError } from '../errors';
-import { REQUIRED_COLUMNS } from './schema';
-
-/** One of the five required column names. */
-export type RequiredColumn = (typeof REQUIRED_COLUMNS)[number];
+import { resolveSchema, type SchemaChoice, type TableSchema } from './schema';
 
 /** One data line of the file, before any cleaning. */
 export interface RawRow {
   /** 1-based line number in the file (for messages); a quoted field spanning lines gives its first line. */
   line: number;
-  /** The five required columns' cell text, trimmed; '' when empty or when the line is short. */
-  values: Record<RequiredColumn, string>;
+  /** Cell text of each schema column, trimmed; '' when empty or when the line is short. Keys: schema field names. */
+  values: Record<string, string>;
 }
 
-/** A parsed Mall Customers CSV: the header as found and one raw row per data line. */
+/** A parsed customer CSV: the header as found, the schema that describes it, and one raw row per data line. */
 export interface RawTable {
   /** File name or '<input>' used in messages. */
   source: string;
   /** Header as found (after BOM/trim). */
   header: string[];
+  /** The table's schema, resolved against the header (column names as spelled in the header). */
+  schema: TableSchema;
   /** Data rows in file order. */
   rows: RawRow[];
   /** Number of data lines read, blank lines excluded (always rows.length). */
@@ -29,6 +28,9 @@ export interface RawTable {
 export interface ParseOptions {
   /** Name used in error messages. Default '<input>'. */
   source?: string;
+  /** The schema and flags that describe the table (see resolveSchema). Default: the Mall schema when the header has
+   * the Mall columns, else an error that lists the columns found and shows how to name features. */
+  schema?: SchemaChoice;
 }
 
 /** How many characters are inspected to decide whether the input is binary. */
@@ -54,22 +56,23 @@ const SNIFF_LENGTH = 8192;
  */
 export function parseCustomersCsv(text: string, options: ParseOptions = {}): RawTable {
   const { source = '<input>' } = options;
+  const expected = options.schema?.features ? options.schema.features.join(', ') : 'a header row and one customer per line';
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 
   if (body.trim() === '') {
-    throw new DataError(`${source} is empty; expected a CSV with the columns ${REQUIRED_COLUMNS.join(', ')}`, source);
+    throw new DataError(`${source} is empty; expected a CSV with ${expected}`, source);
   }
   const sniff = body.slice(0, SNIFF_LENGTH);
   if (sniff.includes('\u0000') || countReplacementChars(sniff) > 8) {
     throw new DataError(
-      `${source} is not a CSV text file (binary or UTF-16 content); save it as UTF-8 CSV with the columns ${REQUIRED_COLUMNS.join(', ')}`,
+      `${source} is not a CSV text file (binary or UTF-16 content); save it as UTF-8 CSV with ${expected}`,
       source,
     );
   }
   const first = body.trimStart()[0];
   if (first === '{' || first === '[') {
     throw new DataError(
-      `${source} looks like JSON, not CSV; export it as CSV with the columns ${REQUIRED_COLUMNS.join(', ')}`,
+      `${source} looks like JSON, not CSV; export it as CSV with ${expected}`,
       source,
     );
   }
@@ -84,21 +87,22 @@ export function parseCustomersCsv(text: string, options: ParseOptions = {}): Raw
     const delimiter = [';', '\t', '|'].find((d) => header[0].includes(d));
     const hint = delimiter === undefined ? '' : ` (the header contains ${JSON.stringify(delimiter)}: save the file comma-separated)`;
     throw new DataError(
-      `${source} is not a comma-separated file: it has one column ${JSON.stringify(header[0])}${hint}; expected ${REQUIRED_COLUMNS.join(', ')}`,
+      `${source} is not a comma-separated file: it has one column ${JSON.stringify(header[0])}${hint}; expected ${expected}, comma-separated`,
       source,
     );
   }
 
-  const index = locateColumns(header, source);
+  const schema = resolveSchema(header, options.schema, source);
+  const index = schema.fields.map((f) => [f.name, header.findIndex((h) => h.trim() === f.name)] as const);
   const rows: RawRow[] = records.slice(1).map(({ line, cells }) => {
-    const values = {} as Record<RequiredColumn, string>;
-    for (const column of REQUIRED_COLUMNS) values[column] = cells[index[column]] ?? '';
+    const values: Record<string, string> = {};
+    for (const [column, i] of index) values[column] = cells[i] ?? '';
     return { line, values };
   });
   if (rows.length === 0) {
     throw new DataError(`${source} has a header but no data rows; add customer rows below the header`, source);
   }
-  return { source, header, rows, read: rows.length };
+  return { source, header, schema, rows, read: rows.length };
 }
 
 interface LineRecord {
@@ -130,35 +134,6 @@ function parseRecords(body: string, source: string): LineRecord[] {
     records.push({ line: info.lines - embeddedBreaks, cells });
   }
   return records;
-}
-
-/** Header names compare without surrounding spaces, with inner runs of spaces collapsed, in any case. */
-function headerKey(name: string): string {
-  return name.trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
-function locateColumns(header: string[], source: string): Record<RequiredColumn, number> {
-  const index = {} as Record<RequiredColumn, number>;
-  const missing: RequiredColumn[] = [];
-  for (const column of REQUIRED_COLUMNS) {
-    const positions = header.flatMap((name, i) => (headerKey(name) === headerKey(column) ? [i] : []));
-    if (positions.length > 1) {
-      throw new DataError(
-        `Column "${column}" appears ${positions.length} times in ${source} (columns ${positions.map((p) => p + 1).join(', ')}); keep one`,
-        source,
-      );
-    }
-    if (positions.length === 0) missing.push(column);
-    else index[column] = positions[0];
-  }
-  if (missing.length > 0) {
-    const found = header.filter((name) => name !== '').join(', ');
-    const what = missing.length === 1 ? `Column "${missing[0]}" is` : `Columns ${missing.map((m) => `"${m}"`).join(', ')} are`;
-    const looksLikeData = /^\d+$/.test(header[0] ?? '');
-    const hint = looksLikeData ? '; the first line looks like data: add the header row' : '';
-    throw new DataError(`${what} missing in ${source} (found: ${found})${hint}`, source);
-  }
-  return index;
 }
 
 function countReplacementChars(text: string): number {

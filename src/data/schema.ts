@@ -1,57 +1,303 @@
-/** Column names of the Mall Customers table, spelled exactly as in the public CSV. */
-export const COLUMNS = {
-  id: 'CustomerID',
-  gender: 'Gender',
-  age: 'Age',
-  income: 'Annual Income (k$)',
-  spending: 'Spending Score (1-100)',
-} as const;
+/**
+ * The description of a customer table: which column is the id, which columns are clustered, which are profiled as
+ * categories, and per column its display name, unit, valid range, transform and words. It is data (a JSON file or
+ * flags), not code: the Mall table is one built-in schema (`schemas/mall.json`).
+ *
+ * The format follows Frictionless Table Schema (`fields`, `primaryKey`, `missingValues`, `constraints`), with the
+ * segmentation's own choices beside it: top-level `features`, `categorical` and `plot`, and per field `title`,
+ * `unit`, `transform`, `words`, `comparatives`, `aliases`, `apiName`.
+ */
+import { DataError, OptionsError } from '../errors';
+import mallSchemaJson from './schemas/mall.json';
 
-/** The five required columns, in the order of the public file. */
-export const REQUIRED_COLUMNS = [COLUMNS.id, COLUMNS.gender, COLUMNS.age, COLUMNS.income, COLUMNS.spending] as const;
+/** How a column's cells are read. */
+export type FieldType = 'number' | 'integer' | 'string';
 
-/** A numeric feature that clustering can use. */
-export type FeatureName = typeof COLUMNS.age | typeof COLUMNS.income | typeof COLUMNS.spending;
-
-/** All numeric features, in the public file's order. */
-export const NUMERIC_FEATURES: readonly FeatureName[] = [COLUMNS.age, COLUMNS.income, COLUMNS.spending];
-
-/** Default clustering features: Age, Annual Income (k$), Spending Score (1-100). */
-export const DEFAULT_FEATURES: readonly FeatureName[] = NUMERIC_FEATURES;
-
-export type Gender = 'Female' | 'Male';
-
-/** One clean customer: every field present and within its valid range. */
-export interface Customer {
-  /** CustomerID as in the file (an integer). */
-  id: number;
-  gender: Gender;
-  /** Years, 0-120. */
-  age: number;
-  /** Annual income in thousands of dollars, >= 0. */
-  income: number;
-  /** Spending score, 1-100. */
-  spending: number;
+/** One column of the table. */
+export interface SchemaField {
+  /** Column name exactly as in the file's header (matched ignoring case and surrounding spaces). */
+  name: string;
+  /** 'number' / 'integer' (numeric features, numeric profile columns; an integer id) or 'string' (categories, ids). */
+  type: FieldType;
+  /** Display name in labels, charts and tables. Default: `name`. */
+  title?: string;
+  /** Unit shown after the title in axis titles, e.g. "k$" gives "Annual Income (k$)". Default: none. */
+  unit?: string;
+  /** Frictionless constraints. `minimum`/`maximum`: valid range, values outside it drop the row (default: none).
+   * `required` (categories): a missing cell drops the row (default false: kept as "(missing)").
+   * `enum` (categories): the only values accepted, compared ignoring case; others drop the row. */
+  constraints?: { required?: boolean; minimum?: number; maximum?: number; enum?: string[] };
+  /** Applied before standardization of a numeric feature: 'none' (default) or 'log1p' (skewed, money-like, >= 0). */
+  transform?: 'none' | 'log1p';
+  /** Label words for the segment mean's tercile: [below 1/3, middle, above 2/3]. Default: "low/average/high <title>". */
+  words?: [string, string, string];
+  /** Words telling two segments with the same label apart: [lower, higher]. Default: "lower/higher <title>". */
+  comparatives?: [string, string];
+  /** Categories: other spellings (lower case) read as a value, e.g. {"f": "Female"}. */
+  aliases?: Record<string, string>;
+  /** A second field name the API accepts for this column (the Mall model's camelCase fields). Default: none. */
+  apiName?: string;
+  /** Upper bound the API applies to this column when `constraints.maximum` is absent (keeps distances finite). */
+  apiMaximum?: number;
 }
 
-/** Reads a feature's value from a customer. */
-export function featureValue(customer: Customer, feature: FeatureName): number {
-  switch (feature) {
-    case COLUMNS.age:
-      return customer.age;
-    case COLUMNS.income:
-      return customer.income;
-    case COLUMNS.spending:
-      return customer.spending;
+/** A customer table's description. */
+export interface TableSchema {
+  /** Short name, e.g. "mall". Default: "custom". */
+  name?: string;
+  /** Title for people. */
+  title?: string;
+  /** The id column; absent: customers are numbered by data row (1, 2, ...). */
+  primaryKey?: string;
+  /** Clustering features (2 or more): numeric fields, or categorical fields (one-hot encoded, see FeatureSpace). */
+  features: string[];
+  /** Categorical columns, profiled as shares per segment; clustered too only when also in `features`. */
+  categorical?: string[];
+  /** Cell texts read as missing (compared ignoring case), besides the empty cell. Default: MISSING_TOKENS. */
+  missingValues?: string[];
+  /** The k a reference analysis of this table reported (Mall: 4, the original Python project); the summary compares. */
+  referenceK?: number;
+  /** Default axes of the 2D chart. Default: the two features that best separate the segments. */
+  plot?: { x: string; y: string };
+  /** Every column the run reads: the id, the features, the categorical columns, other numeric columns to profile. */
+  fields: SchemaField[];
+}
+
+
+/** Cell texts read as missing when the schema names none (compared in lower case), besides the empty cell. */
+export const MISSING_TOKENS: readonly string[] = ['na', 'n/a', 'nan', 'null', 'none', '-', '?'];
+
+/** How a run chooses its schema: a schema (from a file) and flags, where a flag wins over the file. */
+export interface SchemaChoice {
+  /** A schema read from a JSON file (see {@link validateSchema}). Default: none. */
+  schema?: TableSchema;
+  /** Clustering features (`--features a,b,c`), names as in the header. Default: the schema's. */
+  features?: readonly string[];
+  /** The id column (`--id COL`). Default: the schema's `primaryKey`, else none (row numbers). */
+  id?: string;
+  /** Categorical columns (`--categorical x,y`). Default: the schema's. */
+  categorical?: readonly string[];
+}
+
+const HOW_TO_NAME =
+  'name the clustering features, e.g. npm run report -- --data FILE --features colA,colB,colC [--id COL] [--categorical colX,colY] (or --schema FILE.json)';
+
+/** Header names compare without surrounding spaces, with inner runs of spaces collapsed, in any case. */
+export function headerKey(name: string): string {
+  return name.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/**
+ * Picks the schema of a table from its header and the user's choice:
+ * - no schema and no flags: the built-in Mall schema when the header has the Mall columns, else an OptionsError
+ *   listing the columns found and how to name features;
+ * - flags only: a schema built from them (features numeric unless also categorical; id and categories as text);
+ * - a schema file, with flags overriding its `features`, `primaryKey` and `categorical`.
+ * Columns are then looked up in the header (ignoring case and spaces) and renamed to the header's spelling.
+ * @throws DataError for a column absent from the header (named, with the columns found) or repeated in it;
+ * OptionsError for fewer than 2 features, the id used as a feature, or a feature declared as text and not categorical.
+ */
+export function resolveSchema(header: readonly string[], choice: SchemaChoice = {}, source = '<input>'): TableSchema {
+  const found = header.filter((h) => h !== '');
+  let base: TableSchema;
+  if (choice.schema) base = choice.schema;
+  else if (hasColumns(header, MALL_SCHEMA)) base = MALL_SCHEMA;
+  else if (choice.features !== undefined) base = { name: 'custom', features: [], fields: [] };
+  else {
+    const missing = MALL_SCHEMA.fields.filter((f) => !header.some((h) => headerKey(h) === headerKey(f.name))).map((f) => `"${f.name}"`);
+    throw new DataError(
+      `${source} is not the Mall table (${missing.length === 1 ? 'column' : 'columns'} ${missing.join(', ')} missing; found: ${found.join(', ')}); ${HOW_TO_NAME}`,
+      source,
+    );
   }
+
+  const features = [...(choice.features ?? base.features)];
+  const categorical = [...(choice.categorical ?? base.categorical ?? [])];
+  const primaryKey = choice.id ?? base.primaryKey;
+  const fields = new Map(base.fields.map((f) => [headerKey(f.name), { ...f }] as const));
+  const ensure = (name: string, type: FieldType) => {
+    if (!fields.has(headerKey(name))) fields.set(headerKey(name), { name, type });
+  };
+  if (primaryKey !== undefined) ensure(primaryKey, 'string');
+  for (const c of categorical) ensure(c, 'string');
+  for (const f of features) ensure(f, categorical.some((c) => headerKey(c) === headerKey(f)) ? 'string' : 'number');
+
+  // Every column the schema names must be in the header; use the header's spelling from here on.
+  const rename = new Map<string, string>();
+  const absent: string[] = [];
+  for (const field of fields.values()) {
+    const matches = header.filter((h) => headerKey(h) === headerKey(field.name));
+    if (matches.length === 0) absent.push(field.name);
+    else if (matches.length > 1)
+      throw new DataError(`Column "${field.name}" appears ${matches.length} times in ${source}; keep one`, source);
+    else rename.set(headerKey(field.name), matches[0].trim());
+  }
+  if (absent.length > 0) {
+    const what = absent.length === 1 ? `Column "${absent[0]}" is` : `Columns ${absent.map((a) => `"${a}"`).join(', ')} are`;
+    const looksLikeData = /^\d+$/.test(header[0] ?? '');
+    throw new DataError(
+      `${what} missing in ${source} (found: ${found.join(', ')})${looksLikeData ? '; the first line looks like data: add the header row' : ''}; names must be as in the header`,
+      source,
+    );
+  }
+  const named = (n: string) => rename.get(headerKey(n)) as string;
+  const resolved: TableSchema = {
+    ...base,
+    name: base.name ?? 'custom',
+    primaryKey: primaryKey === undefined ? undefined : named(primaryKey),
+    features: features.map(named),
+    categorical: categorical.map(named),
+    plot: base.plot && fields.has(headerKey(base.plot.x)) && fields.has(headerKey(base.plot.y)) ? { x: named(base.plot.x), y: named(base.plot.y) } : undefined,
+    fields: [...fields.values()].map((f) => ({ ...f, name: named(f.name) })),
+  };
+  if (resolved.primaryKey === undefined) delete resolved.primaryKey;
+  if (resolved.plot === undefined) delete resolved.plot;
+  return checkSchema(resolved, source);
 }
 
-/** Valid ranges (inclusive) used by cleaning and by the API's validation. */
-export const VALID_RANGES: Record<FeatureName, { min: number; max: number }> = {
-  [COLUMNS.age]: { min: 0, max: 120 },
-  [COLUMNS.income]: { min: 0, max: Number.POSITIVE_INFINITY },
-  [COLUMNS.spending]: { min: 1, max: 100 },
-};
+/** True when every field of `schema` is in `header`. */
+export function hasColumns(header: readonly string[], schema: TableSchema): boolean {
+  return schema.fields.every((f) => header.some((h) => headerKey(h) === headerKey(f.name)));
+}
 
-/** Gender encoding used in processed data and models: Female = 0, Male = 1 (as the original project). */
-export const GENDER_CODES: Record<Gender, number> = { Female: 0, Male: 1 };
+/** Consistency rules every resolved schema obeys; returns it unchanged. */
+function checkSchema(schema: TableSchema, source: string): TableSchema {
+  const fail = (problem: string, option = 'features'): never => {
+    throw new OptionsError(`Schema for ${source}: ${problem}`, option);
+  };
+  const names = schema.fields.map((f) => f.name);
+  if (new Set(names).size !== names.length) fail(`a field is listed twice (${names.join(', ')})`);
+  const categorical = schema.categorical ?? [];
+  if (schema.features.length < 2)
+    fail(`clustering needs at least 2 features (got ${schema.features.length}: ${schema.features.join(', ') || 'none'}); ${HOW_TO_NAME}`);
+  if (new Set(schema.features).size !== schema.features.length) fail(`a feature is listed twice (${schema.features.join(', ')})`);
+  if (schema.primaryKey !== undefined && (schema.features.includes(schema.primaryKey) || categorical.includes(schema.primaryKey)))
+    fail(`the id column "${schema.primaryKey}" cannot also be a feature or categorical column`, 'id');
+  for (const f of schema.fields) {
+    const isCat = categorical.includes(f.name);
+    if (isCat && f.type !== 'string') fail(`categorical column "${f.name}" must have type "string" (got "${f.type}")`, 'categorical');
+    if (!isCat && f.name !== schema.primaryKey && f.type === 'string')
+      fail(`column "${f.name}" is text but not categorical; list it in --categorical, or give it type "number"`, 'categorical');
+    const { minimum, maximum } = f.constraints ?? {};
+    if (minimum !== undefined && maximum !== undefined && minimum > maximum) fail(`field "${f.name}": minimum ${minimum} > maximum ${maximum}`);
+    if (f.transform === 'log1p' && !(minimum !== undefined && minimum > -1))
+      fail(`field "${f.name}": transform "log1p" needs constraints.minimum > -1 (e.g. 0) so that log(1 + x) exists`);
+  }
+  return schema;
+}
+
+export const FIELD_TYPES: readonly string[] = ['number', 'integer', 'string'];
+
+/**
+ * Checks a schema read from JSON (shape and types only; columns are checked against the header by
+ * {@link resolveSchema}). Throws OptionsError naming `source` and the first problem.
+ */
+export function validateSchema(json: unknown, source: string): TableSchema {
+  const fail = (problem: string): never => {
+    throw new OptionsError(`Schema ${source}: ${problem}; see "Your own data" in README.md for the format`, 'schema');
+  };
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return fail('not a JSON object');
+  const s = json as Record<string, unknown>;
+  const stringList = (v: unknown, what: string): string[] => {
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && x.trim() !== '')) return fail(`${what} must be a list of column names`);
+    return v as string[];
+  };
+  const fieldsIn = s.fields ?? [];
+  if (!Array.isArray(fieldsIn)) return fail('fields must be a list');
+  const fields = fieldsIn.map((f: unknown, i): SchemaField => {
+    if (f === null || typeof f !== 'object') return fail(`fields[${i}] is not an object`);
+    const field = f as Record<string, unknown>;
+    if (typeof field.name !== 'string' || field.name.trim() === '') return fail(`fields[${i}].name must be a column name`);
+    const type = field.type ?? 'number';
+    if (typeof type !== 'string' || !FIELD_TYPES.includes(type)) return fail(`fields[${i}] ("${field.name}"): type must be number, integer or string`);
+    if (field.transform !== undefined && field.transform !== 'none' && field.transform !== 'log1p')
+      return fail(`fields[${i}] ("${field.name}"): transform must be "none" or "log1p"`);
+    for (const key of ['words', 'comparatives'] as const) {
+      const v = field[key];
+      const n = key === 'words' ? 3 : 2;
+      if (v !== undefined && (!Array.isArray(v) || v.length !== n || !v.every((w) => typeof w === 'string')))
+        return fail(`fields[${i}] ("${field.name}"): ${key} must be ${n} strings`);
+    }
+    const c = field.constraints as Record<string, unknown> | undefined;
+    if (c !== undefined) {
+      for (const key of ['minimum', 'maximum'])
+        if (c[key] !== undefined && (typeof c[key] !== 'number' || !Number.isFinite(c[key]))) return fail(`fields[${i}] ("${field.name}"): constraints.${key} must be a number`);
+      if (c.enum !== undefined) stringList(c.enum, `fields[${i}].constraints.enum`);
+    }
+    return { ...(field as unknown as SchemaField), type: type as FieldType };
+  });
+  const features = stringList(s.features, 'features');
+  const categorical = stringList(s.categorical, 'categorical');
+  if (s.primaryKey !== undefined && typeof s.primaryKey !== 'string') return fail('primaryKey must be a column name');
+  const plot = s.plot as { x?: unknown; y?: unknown } | undefined;
+  if (plot !== undefined && (typeof plot.x !== 'string' || typeof plot.y !== 'string')) return fail('plot must be {"x": column, "y": column}');
+  const missingValues = s.missingValues === undefined ? undefined : stringList(s.missingValues, 'missingValues');
+  return {
+    ...(s as unknown as TableSchema),
+    features,
+    categorical,
+    fields,
+    ...(missingValues ? { missingValues } : {}),
+  };
+}
+
+/** The field named `name`; throws when the schema has none (a programming error: resolved schemas are complete). */
+export function field(schema: TableSchema, name: string): SchemaField {
+  const f = schema.fields.find((x) => x.name === name);
+  if (!f) throw new OptionsError(`column "${name}" is not in the schema (${schema.fields.map((x) => x.name).join(', ')})`, 'features');
+  return f;
+}
+
+/** Numeric columns in field order (features and other numeric columns profiled), not the id. */
+export function numericColumns(schema: TableSchema): string[] {
+  return schema.fields.filter((f) => f.type !== 'string' && f.name !== schema.primaryKey).map((f) => f.name);
+}
+
+/** Categorical columns in field order. */
+export function categoricalColumns(schema: TableSchema): string[] {
+  const cats = schema.categorical ?? [];
+  return schema.fields.filter((f) => cats.includes(f.name)).map((f) => f.name);
+}
+
+/** Numeric clustering features, in `features` order. */
+export function numericFeatures(schema: TableSchema): string[] {
+  const cats = schema.categorical ?? [];
+  return schema.features.filter((f) => !cats.includes(f));
+}
+
+/** The display name of a column: its title, else its name. */
+export function displayName(schema: TableSchema, column: string): string {
+  return field(schema, column).title ?? column;
+}
+
+/** Axis title: "Title (unit)", or the column name when neither is given. */
+export function axisTitle(schema: TableSchema, column: string): string {
+  const f = field(schema, column);
+  return f.unit ? `${f.title ?? f.name} (${f.unit})` : (f.title ?? f.name);
+}
+
+/** The three tercile words of a numeric column (see SchemaField.words). */
+export function levelWords(schema: TableSchema, column: string): [string, string, string] {
+  const f = field(schema, column);
+  const t = (f.title ?? f.name).toLowerCase();
+  return f.words ?? [`low ${t}`, `average ${t}`, `high ${t}`];
+}
+
+/** The two comparative words of a numeric column (see SchemaField.comparatives). */
+export function comparativeWords(schema: TableSchema, column: string): [string, string] {
+  const f = field(schema, column);
+  const t = (f.title ?? f.name).toLowerCase();
+  return f.comparatives ?? [`lower ${t}`, `higher ${t}`];
+}
+
+/** Cell texts read as missing, lower case. */
+export function missingTokens(schema: TableSchema): ReadonlySet<string> {
+  return new Set((schema.missingValues ?? MISSING_TOKENS).map((t) => t.toLowerCase()));
+}
+
+/** The built-in Mall Customers schema (src/data/schemas/mall.json). */
+export const MALL_SCHEMA: TableSchema = validateSchema(mallSchemaJson, 'built-in mall schema');
+
+/** The Mall schema's default clustering features (for callers that want the Mall names spelled out). */
+export const MALL_FEATURES: readonly string[] = MALL_SCHEMA.features;

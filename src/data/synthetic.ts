@@ -1,5 +1,7 @@
 import { OptionsError } from '../errors';
-import { REQUIRED_COLUMNS } from './schema';
+import { MALL_SCHEMA } from './schema';
+
+const REQUIRED_COLUMNS = MALL_SCHEMA.fields.map((f) => f.name);
 
 /** Options of {@link syntheticCustomersCsv}. */
 export interface SyntheticOptions {

@@ -1,13 +1,70 @@
-import { GENDER_CODES, type Gender } from '../data/schema';
+import type { Customers } from '../data/clean';
+import { categoricalColumns, field, numericFeatures, type TableSchema } from '../data/schema';
 
-/** Encodes Gender as an integer: Female = 0, Male = 1 (the original project's encoding). */
-export function encodeGender(gender: Gender): number {
-  return GENDER_CODES[gender];
+/**
+ * The clustering space: one column per numeric feature (after its transform) and, for a categorical column that is
+ * also a feature, one 0/1 column per category (one-hot, like scikit-learn's OneHotEncoder with
+ * handle_unknown='ignore': an unknown category at predict time is all zeros).
+ *
+ * Weighting: numeric columns are standardized (z-scores, see fitScaler); one-hot columns are divided by sqrt(2) and
+ * not centred, so two customers that differ in one category are at distance 1, the same as a one-standard-deviation
+ * difference in a numeric feature. A categorical feature therefore weighs about as much as one numeric feature.
+ */
+export interface FeatureColumn {
+  /** Column name in the processed data and the scaler: the feature's name, or "<column>=<category>" for one-hot. */
+  readonly name: string;
+  /** The schema column it comes from. */
+  readonly source: string;
+  readonly kind: 'numeric' | 'onehot';
+  /** Numeric transform applied before standardization. */
+  readonly transform: 'none' | 'log1p';
+  /** The category a one-hot column stands for. */
+  readonly category?: string;
 }
 
-/** Inverse of encodeGender. Throws RangeError for a code other than 0 or 1. */
-export function decodeGender(code: number): Gender {
-  if (code === 0) return 'Female';
-  if (code === 1) return 'Male';
-  throw new RangeError(`Gender code ${code} is not 0 (Female) or 1 (Male)`);
+/** Scale of every one-hot column: a category change is a distance of 1 (see FeatureColumn). */
+export const ONE_HOT_SCALE = Math.SQRT2;
+
+/** The clustering columns of a schema and data: numeric features in `features` order, one-hot categories sorted. */
+export function featureColumns(data: Customers): FeatureColumn[] {
+  const { schema } = data;
+  const numeric = new Set(numericFeatures(schema));
+  return schema.features.flatMap((name): FeatureColumn[] => {
+    if (numeric.has(name)) return [{ name, source: name, kind: 'numeric', transform: field(schema, name).transform ?? 'none' }];
+    return categoryValues(schema, data.categorical[name], name).map((category) => ({
+      name: `${name}=${category}`,
+      source: name,
+      kind: 'onehot',
+      transform: 'none',
+      category,
+    }));
+  });
+}
+
+/** The values of a categorical column: its enum when the schema gives one, else the values seen, sorted. */
+export function categoryValues(schema: TableSchema, values: readonly string[], column: string): string[] {
+  const declared = field(schema, column).constraints?.enum;
+  if (declared) {
+    const extra = [...new Set(values)].filter((v) => !declared.includes(v)).sort();
+    return [...declared, ...extra];
+  }
+  return [...new Set(values)].sort();
+}
+
+/** Integer code of each category of a column (its index in {@link categoryValues}), for the processed data. */
+export function categoryCodes(schema: TableSchema, values: readonly string[], column: string): Int32Array {
+  const order = new Map(categoryValues(schema, values, column).map((v, i) => [v, i] as const));
+  return Int32Array.from(values, (v) => order.get(v) as number);
+}
+
+/** The value of clustering column `c` for a raw value (number, or category text). NaN for an unusable number. */
+export function encodeValue(c: FeatureColumn, value: number | string): number {
+  if (c.kind === 'onehot') return value === c.category ? 1 : 0;
+  const x = value as number;
+  return c.transform === 'log1p' ? Math.log1p(x) : x;
+}
+
+/** Categorical columns that are profiled (all of them, clustered or not). */
+export function profiledCategories(schema: TableSchema): string[] {
+  return categoricalColumns(schema);
 }

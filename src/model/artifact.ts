@@ -1,5 +1,7 @@
-import { ModelError } from '../errors';
-import { COLUMNS, NUMERIC_FEATURES, type FeatureName, type Gender } from '../data/schema';
+import { DataError, ModelError } from '../errors';
+import { MISSING_CATEGORY } from '../data/clean';
+import { MALL_SCHEMA, field, validateSchema, type TableSchema } from '../data/schema';
+import { encodeValue, type FeatureColumn } from '../features/encode';
 import type { Scaler } from '../features/scale';
 import { quantile } from '../util/stats';
 import type { SegmentProfile } from './types';
@@ -7,7 +9,9 @@ import type { SegmentProfile } from './types';
 /** Format tag of a saved model. */
 export const MODEL_FORMAT = 'mall-segmentation-model';
 /** Version of the saved model's layout; bumped on any incompatible change. */
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
+/** Older versions {@link parseModel} still reads (version 1: the Mall model before schemas). */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 /** Written into every model as `generatedBy`. */
 export const GENERATED_BY = 'mall-customer-segmentation 0.1.0';
 
@@ -19,8 +23,8 @@ export interface SegmentModel {
   readonly format: typeof MODEL_FORMAT;
   readonly version: typeof MODEL_VERSION;
   readonly generatedBy: string;
-  /** Clustering features, in the column order of `centroids` and `scaler`. */
-  readonly features: FeatureName[];
+  /** Clustering columns (a feature's name, or "<column>=<category>" for one-hot), in the order of `centroids` and `scaler`. */
+  readonly features: string[];
   /** Standardization fitted on the training customers. */
   readonly scaler: { mean: number[]; scale: number[] };
   readonly k: number;
@@ -40,18 +44,23 @@ export interface SegmentModel {
   readonly profiles: SegmentProfile[];
   /** Model-selection numbers per k (keys are k as decimal strings) and the rule used. */
   readonly metrics: { silhouette: Record<string, number | null>; inertia: Record<string, number>; rule: string };
+  /** The training table's schema: which columns a customer record has, their names, units and ranges. */
+  readonly schema: TableSchema;
+  /** How each clustering column is made from the record (numeric transform, one-hot category). */
+  readonly encoding: FeatureColumn[];
 }
 
-/** A customer to classify; raw units. Gender is accepted for the record but not used by the default features. */
-export interface PredictInput {
-  age: number;
-  income: number;
-  spending: number;
-  gender?: Gender;
-}
+/**
+ * A customer to classify: values keyed by column name as in the model's schema (raw units; numbers, or numeric
+ * text as in a CSV), e.g. {"Age": 23, "Annual Income (k$)": 16, "Spending Score (1-100)": 77}. A field's `apiName`
+ * is accepted too (Mall: age, annualIncome, spendingScore, gender). The id and categorical columns may come along.
+ */
+export type PredictInput = Record<string, unknown>;
 
 /** The answer for one customer. */
 export interface Prediction {
+  /** The record's id, when it had the schema's id column. */
+  id?: string | number;
   /** Segment id, 0..k-1. */
   cluster: number;
   /** The segment's plain label. */
@@ -62,11 +71,22 @@ export interface Prediction {
   outlier: boolean;
 }
 
-const INPUT_FIELD: Record<FeatureName, keyof PredictInput> = {
-  [COLUMNS.age]: 'age',
-  [COLUMNS.income]: 'income',
-  [COLUMNS.spending]: 'spending',
-};
+/** Options of {@link predict}. */
+export interface PredictOptions {
+  /** Ignore keys the schema does not know (e.g. extra CSV columns) instead of refusing the record. Default false. */
+  ignoreUnknown?: boolean;
+}
+
+/** A record `predict` cannot score: `field` names the record and column, e.g. "customers[0].Age". */
+export class RecordError extends DataError {
+  override name = 'RecordError';
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${field}: ${problem}`);
+  }
+}
 
 /** Nearest centre of one scaled point: the single assignment rule used by training output, predict and the API. */
 function nearest(point: ArrayLike<number>, centroids: readonly (readonly number[])[]): { cluster: number; distance: number } {
@@ -104,7 +124,8 @@ export function assignNearest(
 
 /** Inputs of {@link buildModel}. */
 export interface BuildModelInput {
-  features: readonly FeatureName[];
+  schema: TableSchema;
+  encoding: readonly FeatureColumn[];
   scaler: Scaler;
   centroids: number[][];
   /** Distances of the training customers to their assigned centre (from {@link assignNearest}). */
@@ -122,7 +143,7 @@ export function buildModel(input: BuildModelInput): SegmentModel {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     generatedBy: GENERATED_BY,
-    features: [...input.features],
+    features: input.encoding.map((c) => c.name),
     scaler: { mean: [...input.scaler.mean], scale: [...input.scaler.scale] },
     k: input.centroids.length,
     seed: input.seed,
@@ -133,6 +154,8 @@ export function buildModel(input: BuildModelInput): SegmentModel {
     distance: { p99: quantile(d, 0.99), max: d.reduce((a, b) => Math.max(a, b), -Infinity) },
     profiles: input.profiles,
     metrics: input.metrics,
+    schema: input.schema,
+    encoding: [...input.encoding],
   };
 }
 
@@ -161,10 +184,21 @@ export function parseModel(text: string, options: { source?: string } = {}): Seg
   }
   if (m === null || typeof m !== 'object' || Array.isArray(m)) return fail('not a JSON object');
   if (m.format !== MODEL_FORMAT) return fail(`format is ${JSON.stringify(m.format)}, expected "${MODEL_FORMAT}"`);
-  if (m.version !== MODEL_VERSION) return fail(`version ${JSON.stringify(m.version)} is not supported (this build reads ${MODEL_VERSION})`);
+  if (!READABLE_VERSIONS.includes(m.version as number))
+    return fail(`version ${JSON.stringify(m.version)} is not supported (this build reads ${READABLE_VERSIONS.join(' and ')})`);
+  if (m.version === 1) m = upgradeV1(m);
   const features = m.features;
-  if (!Array.isArray(features) || features.length === 0 || !features.every((f) => (NUMERIC_FEATURES as readonly unknown[]).includes(f)))
-    return fail(`features must be a non-empty list of ${NUMERIC_FEATURES.join(', ')}`);
+  if (!Array.isArray(features) || features.length === 0 || !features.every((f) => typeof f === 'string'))
+    return fail('features must be a non-empty list of column names');
+  let schema: TableSchema;
+  try {
+    schema = validateSchema(m.schema, `${source} (schema)`);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const encoding = m.encoding;
+  if (!Array.isArray(encoding) || encoding.length !== features.length || !encoding.every((c, j) => c && c.name === features[j] && schema.fields.some((f) => f.name === c.source)))
+    return fail('encoding must describe each feature column with a source column of the schema');
   const d = features.length;
   const k = m.k;
   if (!Number.isInteger(k) || (k as number) < 1) return fail(`k must be a positive integer, got ${JSON.stringify(k)}`);
@@ -183,19 +217,84 @@ export function parseModel(text: string, options: { source?: string } = {}): Seg
   return m as unknown as SegmentModel;
 }
 
+
+/** A version-1 (Mall, before schemas) model as version 2: the Mall schema with the model's features. */
+function upgradeV1(m: Record<string, unknown>): Record<string, unknown> {
+  const features = Array.isArray(m.features) ? (m.features as string[]) : [];
+  const schema: TableSchema = { ...MALL_SCHEMA, features: [...features] };
+  const encoding: FeatureColumn[] = features.map((name) => ({ name, source: name, kind: 'numeric', transform: 'none' }));
+  const profiles = Array.isArray(m.profiles)
+    ? (m.profiles as Record<string, unknown>[]).map((p) => ({ ...p, categories: p.gender ? { Gender: p.gender } : {} }))
+    : m.profiles;
+  return { ...m, version: MODEL_VERSION, profiles, schema, encoding };
+}
+
+/** Finds a record's value for a schema column: by its name, or by the field's `apiName`. */
+function lookup(record: PredictInput, name: string, apiName: string | undefined): { key: string; value: unknown } | null {
+  if (Object.prototype.hasOwnProperty.call(record, name)) return { key: name, value: record[name] };
+  if (apiName !== undefined && Object.prototype.hasOwnProperty.call(record, apiName)) return { key: apiName, value: record[apiName] };
+  return null;
+}
+
+const NUMBER_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
 /**
- * Assigns new customers to segments. Input is validated by the caller's boundary (API schema, CSV cleaning); values
- * must be finite numbers in raw units.
- * @returns one prediction per customer, in input order
+ * Checks one record against the model's schema and returns its scaled point. Throws RecordError naming
+ * `<where>.<column>`: a missing or non-numeric feature, a value outside the schema's range, a missing required
+ * category, or (unless ignoreUnknown) a key the schema does not know.
  */
-export function predict(model: SegmentModel, customers: readonly PredictInput[]): Prediction[] {
-  const d = model.features.length;
-  const point = new Float64Array(d);
-  return customers.map((c) => {
-    model.features.forEach((f, j) => {
-      point[j] = ((c[INPUT_FIELD[f]] as number) - model.scaler.mean[j]) / model.scaler.scale[j];
-    });
+export function encodeRecord(model: SegmentModel, record: PredictInput, where = 'customer', options: PredictOptions = {}): Float64Array {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new RecordError(where, 'must be an object of column: value');
+  const { schema } = model;
+  if (!options.ignoreUnknown) {
+    const known = new Set(schema.fields.flatMap((f) => (f.apiName ? [f.name, f.apiName] : [f.name])));
+    const unknown = Object.keys(record).find((key) => !known.has(key));
+    if (unknown !== undefined)
+      throw new RecordError(`${where}.${unknown}`, `is not a column of this model (columns: ${schema.fields.map((f) => f.name).join(', ')})`);
+  }
+  const raw = new Map<string, number | string>();
+  for (const source of new Set(model.encoding.map((c) => c.source))) {
+    const f = field(schema, source);
+    const found = lookup(record, f.name, f.apiName);
+    const at = `${where}.${found?.key ?? f.name}`;
+    if (f.type === 'string') {
+      const value = found?.value;
+      if (value === undefined || value === null || value === '') {
+        if (f.constraints?.required) throw new RecordError(at, 'is required');
+        raw.set(source, MISSING_CATEGORY);
+      } else if (typeof value !== 'string') throw new RecordError(at, `must be text (got ${JSON.stringify(value)})`);
+      else raw.set(source, value.trim());
+      continue;
+    }
+    if (found === null || found.value === undefined || found.value === null || found.value === '') throw new RecordError(at, 'is required (a number)');
+    const value = typeof found.value === 'string' && NUMBER_TEXT.test(found.value) ? Number(found.value) : found.value;
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new RecordError(at, `must be a finite number (got ${JSON.stringify(found.value)})`);
+    const { minimum, maximum } = f.constraints ?? {};
+    if (minimum !== undefined && value < minimum) throw new RecordError(at, `must be >= ${minimum} (got ${value})`);
+    if (maximum !== undefined && value > maximum) throw new RecordError(at, `must be <= ${maximum} (got ${value})`);
+    raw.set(source, value);
+  }
+  const point = new Float64Array(model.encoding.length);
+  model.encoding.forEach((c, j) => {
+    point[j] = (encodeValue(c, raw.get(c.source) as number | string) - model.scaler.mean[j]) / model.scaler.scale[j];
+  });
+  return point;
+}
+
+/**
+ * Assigns new customers to segments: each record is checked against the model's schema (see {@link encodeRecord};
+ * the first record it cannot score throws RecordError naming it), scaled with the training scaler and given its
+ * nearest centre, the rule that also assigned the training customers.
+ * @returns one prediction per customer, in input order
+ * @example predict(model, [{ Age: 23, 'Annual Income (k$)': 16, 'Spending Score (1-100)': 77 }])
+ */
+export function predict(model: SegmentModel, customers: readonly PredictInput[], options: PredictOptions = {}): Prediction[] {
+  const idField = model.schema.primaryKey === undefined ? undefined : field(model.schema, model.schema.primaryKey);
+  return customers.map((c, i) => {
+    const point = encodeRecord(model, c, `customers[${i}]`, options);
     const { cluster, distance } = nearest(point, model.centroids);
-    return { cluster, label: model.profiles[cluster].label, distance, outlier: distance > model.distance.p99 };
+    const id = idField ? lookup(c, idField.name, idField.apiName)?.value : undefined;
+    const answer: Prediction = { cluster, label: model.profiles[cluster].label, distance, outlier: distance > model.distance.p99 };
+    return id === undefined || id === null || id === '' ? answer : { id: id as string | number, ...answer };
   });
 }

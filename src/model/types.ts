@@ -1,5 +1,3 @@
-import type { FeatureName, Gender } from '../data/schema';
-
 /** Fitted k-means state for one k (read-only record; no tensors). */
 export interface KMeansFit {
   readonly k: number;
@@ -15,7 +13,7 @@ export interface KMeansFit {
   readonly warnings: string[];
 }
 
-/** One segment's description, in the raw (unscaled) units of the data. */
+/** One segment's description, in the raw (unscaled) units of the data. Records are keyed by column name. */
 export interface SegmentProfile {
   /** Cluster index, 0..k-1. */
   readonly id: number;
@@ -25,16 +23,18 @@ export interface SegmentProfile {
   readonly size: number;
   /** size / number of customers used, 0..1. */
   readonly share: number;
-  /** Mean of each numeric feature (Age, income, spending), raw units. */
-  readonly means: Record<FeatureName, number>;
-  /** Median of each numeric feature, raw units. */
-  readonly medians: Record<FeatureName, number>;
-  /** Cluster centre in raw units (the scaled centroid transformed back), for clustering features. */
-  readonly centroid: Partial<Record<FeatureName, number>>;
-  /** Share of each gender in the segment, 0..1 (sums to 1). */
-  readonly gender: Record<Gender, number>;
-  /** Per feature, the tercile word used in the label: 'low' | 'mid' | 'high' (age: 'young' | 'middle-aged' | 'older'). */
-  readonly levels: Record<FeatureName, string>;
+  /** Mean of each numeric column, raw units. */
+  readonly means: Record<string, number>;
+  /** Median of each numeric column, raw units. */
+  readonly medians: Record<string, number>;
+  /** Cluster centre in raw units (the scaled centroid transformed back), per clustering column. */
+  readonly centroid: Record<string, number>;
+  /** Mall tables (a categorical "Gender" column with Female and Male): share of each gender, as categories.Gender. */
+  readonly gender?: { Female: number; Male: number };
+  /** Per numeric column, the tercile word used in the label, e.g. 'low' | 'average' | 'high' (Mall age: 'young' | 'middle-aged' | 'older'). */
+  readonly levels: Record<string, string>;
+  /** Per categorical column, the share of the segment with each value (sums to 1; all 0 for an empty segment). */
+  readonly categories: Record<string, Record<string, number>>;
 }
 
 /** Result of sweeping k. Keys of the records are k as a decimal string ("2", "3", ...). */

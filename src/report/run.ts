@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseCustomersCsv, type RawTable } from '../data/parse';
-import { loadCustomersCsv } from '../data/load';
+import { loadCustomersCsv, loadSchema } from '../data/load';
+import type { SchemaChoice } from '../data/schema';
 import { syntheticCustomersCsv } from '../data/synthetic';
 import { dataHash } from '../data/hash';
 import { StagedOutput } from '../io/atomic';
@@ -37,6 +38,13 @@ export const OUTPUTS = {
 export interface ReportOptions {
   /** CSV to read. Default: data/raw/Mall_Customers.csv in the working directory; when absent there, built-in synthetic data. */
   data?: string;
+  /** Schema JSON file describing the table (`--schema`). Default: none (the Mall schema for the Mall columns). */
+  schemaFile?: string;
+  /** Clustering features, id and categorical columns (`--features`, `--id`, `--categorical`); win over the file. */
+  columns?: Omit<SchemaChoice, 'schema'>;
+  /** Columns of the 2D chart (`--plot-x`, `--plot-y`). Default: the schema's `plot`, else the two features that
+   * best separate the segments. */
+  plot?: { x?: string; y?: string };
   /** Folder all outputs go under. Default: the project root. */
   out?: string;
   /** Fixed k (overrides the sweep). Default: none. */
@@ -100,7 +108,8 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
     timings.backend = lap();
 
     onProgress('loading data');
-    const { table, text, path, synthetic } = await readInput(options.data);
+    const choice: SchemaChoice = { ...options.columns, schema: options.schemaFile ? await loadSchema(options.schemaFile) : undefined };
+    const { table, text, path, synthetic } = await readInput(options.data, choice);
     const hash = dataHash(text);
     timings.load = lap();
     const extraWarnings = synthetic
@@ -127,15 +136,17 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
     const staged = await StagedOutput.create(out);
     const { renderer, reason: noPngReason } = await rendering;
     try {
-      await staged.write(OUTPUTS.preprocessed, preprocessedCsv(prep.customers, prep.scaled, prep.features));
-      await staged.write(OUTPUTS.clustered, clusteredCsv(prep.customers, seg.labels));
+      await staged.write(OUTPUTS.preprocessed, preprocessedCsv(prep.data, prep.scaled, prep.features));
+      await staged.write(OUTPUTS.clustered, clusteredCsv(prep.data, seg.labels));
       await staged.write(OUTPUTS.model, serializeModel(seg.model));
       timings.write = lap();
 
       onProgress(renderer ? 'rendering figures' : 'writing figures (HTML only)');
       const figures = reportFigures({
         sweep: seg.sweep,
-        points: { customers: prep.customers, labels: seg.labels, profiles: seg.profiles },
+        points: { data: prep.data, labels: seg.labels, profiles: seg.profiles },
+        scaled: prep.scaled,
+        plot: options.plot,
         silhouetteSamples: seg.silhouetteSamples,
         // Large data: the silhouette diagram shows the sweep's sampled customers.
         silhouetteLabels: seg.silhouetteRows === null ? undefined : seg.silhouetteLabels,
@@ -188,7 +199,7 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
   }
 }
 
-async function readInput(data: string | undefined): Promise<{ table: RawTable; text: string; path: string; synthetic: boolean }> {
+async function readInput(data: string | undefined, schema: SchemaChoice): Promise<{ table: RawTable; text: string; path: string; synthetic: boolean }> {
   if (data === undefined) {
     const path = resolve(DEFAULT_DATA);
     if (!existsSync(path)) {
@@ -197,7 +208,7 @@ async function readInput(data: string | undefined): Promise<{ table: RawTable; t
     }
     data = path;
   }
-  const { table, text } = await loadCustomersCsv(data, { source: relativeOrAbsolute(data) });
+  const { table, text } = await loadCustomersCsv(data, { source: relativeOrAbsolute(data), schema });
   return { table, text, path: data, synthetic: false };
 }
 

@@ -1,9 +1,7 @@
-import { NUMERIC_FEATURES } from '../data/schema';
+import { categoricalColumns, numericColumns } from '../data/schema';
 import type { Preprocessed, Segmentation } from '../pipeline';
 import type { Summary } from './types';
 
-/** The number of clusters the original (Python) project reported as best. */
-export const ORIGINAL_K = 4;
 
 /** Inputs of {@link buildSummary}: the run's results plus facts only the caller knows. */
 export interface SummaryInput {
@@ -25,8 +23,10 @@ export interface SummaryInput {
 export function buildSummary(input: SummaryInput): Summary {
   const { prep, seg, fixedK } = input;
   const selected = seg.sweep.selected;
+  const { schema } = prep.data;
+  const ORIGINAL_K = schema.referenceK ?? null;
   const warnings = [...(input.warnings ?? []), ...prep.cleaning.warnings, ...seg.warnings];
-  if (fixedK === null && selected !== ORIGINAL_K)
+  if (fixedK === null && ORIGINAL_K !== null && selected !== ORIGINAL_K)
     warnings.push(
       `The data selects k=${selected} by silhouette; the original project reported k=${ORIGINAL_K}` +
         (seg.sweep.silhouette[String(ORIGINAL_K)] != null
@@ -47,6 +47,13 @@ export function buildSummary(input: SummaryInput): Summary {
       repaired: prep.cleaning.rows.repaired,
     },
     warnings,
+    table: {
+      schema: schema.name ?? 'custom',
+      title: schema.title ?? null,
+      id: schema.primaryKey ?? null,
+      numeric: numericColumns(schema),
+      categorical: categoricalColumns(schema),
+    },
     features: prep.features,
     k: {
       selected,
@@ -54,7 +61,7 @@ export function buildSummary(input: SummaryInput): Summary {
       range: fixedK === null ? [ks[0], ks[ks.length - 1]] : null,
       fixed: fixedK,
       original: ORIGINAL_K,
-      differsFromOriginal: selected !== ORIGINAL_K,
+      differsFromOriginal: ORIGINAL_K !== null && selected !== ORIGINAL_K,
     },
     silhouette: seg.sweep.silhouette,
     silhouetteMethod: silhouetteMethod(seg, prep.cleaning.rows.used),
@@ -85,9 +92,10 @@ function pad(s: string, n: number): string {
 /** reports/summary.txt: the same facts as summary.json, for people. */
 export function summaryText(s: Summary): string {
   const lines: string[] = [];
-  lines.push('Mall customer segmentation: summary', '='.repeat(35), '');
+  lines.push('Customer segmentation: summary', '='.repeat(30), '');
   if (s.data.synthetic) lines.push('!!! SYNTHETIC DATA: no dataset was found, these results describe made-up customers. !!!', '');
   lines.push(`Data: ${s.data.path} (${s.data.hash})`);
+  lines.push(`Table: ${s.table.title ?? s.table.schema}; id ${s.table.id ?? 'none (customers numbered by row)'}; categorical ${s.table.categorical.join(', ') || 'none'}`);
   lines.push(`Rows: ${s.rows.read} read, ${s.rows.used} used, ${s.rows.dropped} dropped, ${s.rows.repaired} repaired`);
   for (const [reason, n] of Object.entries(s.rows.droppedBy)) lines.push(`  dropped, ${reason}: ${n}`);
   lines.push(`Features: ${s.features.join(', ')} (standardized)`);
@@ -108,18 +116,20 @@ export function summaryText(s: Summary): string {
     lines.push(`  ${k.padStart(2)}  ${sil == null ? '       n/a' : fmt(sil, 4).padStart(10)}  ${fmt(s.inertia[k], 2).padStart(11)}${mark}`);
   }
   lines.push('', 'Segments');
-  const header = `  id  ${pad('label', 58)}  size  share   ${NUMERIC_FEATURES.map((f) => pad(`mean ${shortName(f)}`, 12)).join(' ')}  female`;
+  const numeric = s.table.numeric;
+  const header = `  id  ${pad('label', 58)}  size  share   ${numeric.map((f) => pad(`mean ${shortName(f)}`, 12)).join(' ')}`;
   lines.push(header);
   for (const c of s.clusters) {
-    const means = NUMERIC_FEATURES.map((f) => pad(fmt(c.means[f], 1), 12)).join(' ');
-    lines.push(
-      `  ${String(c.id).padStart(2)}  ${pad(c.label, 58)}  ${String(c.size).padStart(4)}  ${(100 * c.share).toFixed(1).padStart(5)}%  ${means}  ${(100 * c.gender.Female).toFixed(0).padStart(5)}%`,
-    );
+    const means = numeric.map((f) => pad(fmt(c.means[f], 1), 12)).join(' ');
+    const mix = Object.entries(c.categories)
+      .map(([col, shares]) => `${col}: ${Object.entries(shares).map(([v, x]) => `${v} ${(100 * x).toFixed(0)}%`).join(' ')}`)
+      .join('; ');
+    lines.push(`  ${String(c.id).padStart(2)}  ${pad(c.label, 58)}  ${String(c.size).padStart(4)}  ${(100 * c.share).toFixed(1).padStart(5)}%  ${means}${mix ? `  ${mix}` : ''}`);
   }
   if (s.outliers.some((o) => o.count > 0)) {
     lines.push('', 'Outliers (IQR rule, flagged only, data unchanged)');
     for (const o of s.outliers)
-      if (o.count > 0) lines.push(`  ${o.feature}: ${o.count} outside [${fmt(o.lower, 1)}, ${fmt(o.upper, 1)}] (CustomerID ${o.ids.join(', ')})`);
+      if (o.count > 0) lines.push(`  ${o.feature}: ${o.count} outside [${fmt(o.lower, 1)}, ${fmt(o.upper, 1)}] (${s.table.id ?? 'row'} ${o.ids.slice(0, 20).join(', ')}${o.ids.length > 20 ? `, ... ${o.ids.length - 20} more` : ''})`);
   }
   lines.push('', 'Warnings');
   if (s.warnings.length === 0) lines.push('  none');
@@ -133,5 +143,6 @@ export function summaryText(s: Summary): string {
 }
 
 function shortName(f: string): string {
-  return f === 'Annual Income (k$)' ? 'income k$' : f === 'Spending Score (1-100)' ? 'spending' : f.toLowerCase();
+  const s = f.replace(/\s*\(.*\)\s*$/, '').toLowerCase();
+  return s.length > 12 ? s.slice(0, 11) + '.' : s;
 }

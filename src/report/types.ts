@@ -1,4 +1,3 @@
-import type { FeatureName } from '../data/schema';
 import type { SegmentProfile } from '../model/types';
 
 /**
@@ -16,9 +15,12 @@ export interface Summary {
   rows: { read: number; used: number; dropped: number; droppedBy: Record<string, number>; repaired: number };
   /** Human sentences: dropped rows, repairs, outliers, convergence, k differing from the original project, ... */
   warnings: string[];
-  /** Clustering features, in model order. */
-  features: FeatureName[];
-  k: { selected: number; rule: string; range: [number, number] | null; fixed: number | null; original: 4; differsFromOriginal: boolean };
+  /** The table: its schema's name and title, id column (null: row numbers), numeric and categorical columns. */
+  table: { schema: string; title: string | null; id: string | null; numeric: string[]; categorical: string[] };
+  /** Clustering columns, in model order (a feature's name, or "<column>=<category>" for one-hot). */
+  features: string[];
+  /** `original`: the k a reference analysis reported (the schema's referenceK; Mall: 4), null when none. */
+  k: { selected: number; rule: string; range: [number, number] | null; fixed: number | null; original: number | null; differsFromOriginal: boolean };
   silhouette: Record<string, number | null>;
   /**
    * How the silhouettes were computed: exact over every customer (`sampled: null`), or, for large data, the mean
@@ -27,7 +29,7 @@ export interface Summary {
   silhouetteMethod: { sampled: null } | { sampled: { rows: number; of: number; stdError: Record<string, number | null> } };
   inertia: Record<string, number>;
   clusters: SegmentProfile[];
-  outliers: { feature: FeatureName; lower: number; upper: number; count: number; ids: number[] }[];
+  outliers: { feature: string; lower: number; upper: number; count: number; ids: (string | number)[] }[];
   backend: { name: string; reason: string };
   seed: number;
   /** Seconds per phase (load, clean, sweep kmeans, sweep silhouette, profile, write, figures, total). */

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { DataError } from '../errors';
-import { resolveSchema, type SchemaChoice, type TableSchema } from './schema';
+import { headerKey, resolveSchema, type SchemaChoice, type TableSchema } from './schema';
 
 /** One data line of the file, before any cleaning. */
 export interface RawRow {
@@ -93,7 +93,7 @@ export function parseCustomersCsv(text: string, options: ParseOptions = {}): Raw
   }
 
   const schema = resolveSchema(header, options.schema, source);
-  const index = schema.fields.map((f) => [f.name, header.findIndex((h) => h.trim() === f.name)] as const);
+  const index = schema.fields.map((f) => [f.name, header.findIndex((h) => headerKey(h) === headerKey(f.name))] as const);
   const rows: RawRow[] = records.slice(1).map(({ line, cells }) => {
     const values: Record<string, string> = {};
     for (const [column, i] of index) values[column] = cells[i] ?? '';

@@ -7,6 +7,9 @@
  */
 
 /** A stateful seeded generator. */
+/** The seed every public function uses when none is given (k-means++, sampling, synthetic data, figures). */
+export const DEFAULT_SEED = 42;
+
 export interface Rng {
   /** Uniform float in [0, 1) with 53 random bits. */
   next(): number;

@@ -8,6 +8,7 @@ import { dataHash } from '../data/hash';
 import { StagedOutput } from '../io/atomic';
 import { serializeModel } from '../model/artifact';
 import { initBackend, type BackendName } from '../model/backend';
+import { DEFAULT_SEED } from '../model/random';
 import { fitSegments, preprocess } from '../pipeline';
 import { bundleFor, plotlyScript } from '../figures/html';
 import { REPORT_RENDERER, startRenderer, type Renderer } from '../figures/render';
@@ -85,7 +86,7 @@ export interface ReportResult {
  * all were written, so a failed run leaves earlier outputs untouched.
  */
 export async function runReport(options: ReportOptions = {}): Promise<ReportResult> {
-  const { out = PROJECT_ROOT, k, kMin = 2, kMax = 10, seed = 42, backend, png = true, onProgress = () => {} } = options;
+  const { out = PROJECT_ROOT, k, kMin = 2, kMax = 10, seed = DEFAULT_SEED, backend, png = true, onProgress = () => {} } = options;
   const t0 = performance.now();
   const lap = (() => {
     let last = t0;

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { toRecords } from '../data/clean';
 import { exampleTableCsv } from '../data/examples';
@@ -26,7 +27,7 @@ function fixture(rows: number) {
 }
 
 function readScores(path: string): string[][] {
-  return readFileSync(path, 'utf8').trim().split('\n').map((l) => l.split(','));
+  return parse(readFileSync(path, 'utf8')) as string[][];
 }
 
 describe('scoreFile', () => {
@@ -46,7 +47,7 @@ describe('scoreFile', () => {
     expect(body.length).toBe(expected.length);
     let same = 0;
     body.forEach((r, i) => {
-      if (r[0] === records[i].customer_ref && Number(r[1]) === expected[i].cluster && Number(r[3]) === expected[i].distance && r[4] === String(expected[i].outlier)) same++;
+      if (r[0] === records[i].customer_ref && Number(r[1]) === expected[i].cluster && r[2] === expected[i].label && Number(r[3]) === expected[i].distance && r[4] === String(expected[i].outlier)) same++;
     });
     expect(same).toBe(expected.length);
   });

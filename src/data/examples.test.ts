@@ -1,6 +1,9 @@
+import { readFileSync } from 'fs';
+import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../errors';
 import { EXAMPLE_COLUMNS, RETAIL_SEGMENTS, exampleSource, exampleTable, exampleTableCsv, type DirtyKind, type ExampleKind } from './examples';
+import { dataHash } from './hash';
 
 /** The cells of each data line (the tables never need quoting). */
 const cellsOf = (csv: string): { header: string[]; lines: string[][] } => {
@@ -112,6 +115,20 @@ describe('exampleTable: determinism', () => {
     }
   });
 
+  it('gives the bytes the scikit-learn fixtures were computed from (test/fixtures/sklearn_*.json)', () => {
+    for (const name of ['retail', 'wide']) {
+      const file = path.resolve(__dirname, '..', '..', 'test', 'fixtures', `sklearn_${name}.json`);
+      const fixture = JSON.parse(readFileSync(file, 'utf8')) as {
+        table: { kind: ExampleKind; rows: number; seed: number; dirty: boolean };
+        csv_sha256: string;
+        features: string[];
+      };
+      const t = exampleTable(fixture.table);
+      // a change here invalidates the fixture: rerun scripts/fixtures/other_tables.py
+      expect(dataHash(t.csv)).toBe(`sha256:${fixture.csv_sha256}`);
+      expect(fixture.features).toEqual(t.columns.features);
+    }
+  });
 });
 
 describe('exampleTable: dirty', () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleTableCsv } from '../data/examples';
 import { parseCustomersCsv } from '../data/parse';
+import type { SchemaChoice } from '../data/schema';
 import { toRecords } from '../data/clean';
 import { preprocess } from '../pipeline';
 import { postgresSkipReason, startPostgres, type TestPostgres } from '../../test/support/postgres';
@@ -18,7 +19,7 @@ import { exportSql } from './sql';
 const MALL = join(__dirname, '..', '..', '..', 'shared', 'data', 'Mall_Customers.csv');
 
 /** A model on `text` whose centres are rows of the data (k-means is not the point here), optionally with a repeated centre. */
-function modelFor(text: string, schema: Parameters<typeof parseCustomersCsv>[1]['schema'], k: number, repeatCentre = false) {
+function modelFor(text: string, schema: SchemaChoice, k: number, repeatCentre = false) {
   const prep = preprocess(parseCustomersCsv(text, { source: 't.csv', schema }));
   const step = Math.floor(prep.scaled.rows / k);
   const centroids = Array.from({ length: k }, (_, c) => Array.from(prep.scaled.data.subarray(c * step * prep.scaled.cols, (c * step + 1) * prep.scaled.cols)));
@@ -54,7 +55,7 @@ function expectSameAsPredict(model: SegmentModel, records: Record<string, string
 }
 
 const cases = () => {
-  const out: { name: string; csv: string; schema: Parameters<typeof parseCustomersCsv>[1]['schema']; k: number; repeat: boolean }[] = [];
+  const out: { name: string; csv: string; schema: SchemaChoice; k: number; repeat: boolean }[] = [];
   if (existsSync(MALL)) out.push({ name: 'Mall', csv: readFileSync(MALL, 'utf8'), schema: {}, k: 6, repeat: false });
   const wide = exampleTableCsv({ kind: 'retail', rows: 100_000, seed: 11 });
   out.push({

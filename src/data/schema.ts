@@ -118,6 +118,7 @@ export function resolveSchema(header: readonly string[], choice: SchemaChoice = 
   for (const c of categorical) ensure(c, 'string');
   for (const f of features) ensure(f, categorical.some((c) => headerKey(c) === headerKey(f)) ? 'string' : 'number');
 
+  const position = (name: string) => header.findIndex((h) => headerKey(h) === headerKey(name));
   // Every column the schema names must be in the header (matched ignoring case and spacing).
   const absent: string[] = [];
   for (const field of fields.values()) {
@@ -137,7 +138,8 @@ export function resolveSchema(header: readonly string[], choice: SchemaChoice = 
     features,
     categorical,
     plot: base.plot && fields.has(headerKey(base.plot.x)) && fields.has(headerKey(base.plot.y)) ? base.plot : undefined,
-    fields: [...fields.values()],
+    // A schema built from flags lists its columns in the file's order; a schema file keeps its own order.
+    fields: base.fields.length === 0 ? [...fields.values()].sort((a, b) => position(a.name) - position(b.name)) : [...fields.values()],
   };
   if (resolved.primaryKey === undefined) delete resolved.primaryKey;
   if (resolved.plot === undefined) delete resolved.plot;

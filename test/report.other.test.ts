@@ -1,0 +1,115 @@
+/**
+ * `npm run report` on tables that are not the Mall table (issue "any customer table"): a retail table with string
+ * ids, six numeric features in other units and two categorical columns, and a wide one with 12 features and
+ * 100,000 rows; compared with scikit-learn (StandardScaler + KMeans n_init=10, best of three seeds; fixtures made by
+ * scripts/fixtures/other_tables.py with Debian's scikit-learn 1.2.1).
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { exampleTableCsv, EXAMPLE_COLUMNS } from '../src/data/examples';
+import retail from './fixtures/sklearn_retail.json';
+import wide from './fixtures/sklearn_wide.json';
+import { ROOT } from './paths';
+
+const run = promisify(execFile);
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+async function report(args: string[]) {
+  try {
+    const r = await run(TSX, [join(ROOT, 'scripts', 'report.ts'), ...args], { cwd: ROOT, env: { ...process.env, SEGMENTATION_BACKEND: '' }, maxBuffer: 1 << 26 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+type Fixture = { features: string[]; selected_k: number; inertia: Record<string, number>; silhouette: Record<string, number>; csv_sha256: string };
+
+function compareWithSklearn(summary: any, fixture: Fixture, silhouetteTolerance: number) {
+  expect(summary.features).toEqual(fixture.features);
+  expect(summary.k.selected).toBe(fixture.selected_k);
+  for (const [k, ref] of Object.entries(fixture.inertia)) {
+    expect(summary.inertia[k] / ref, `inertia k=${k}`).toBeLessThanOrEqual(1.005);
+    expect(Math.abs(summary.silhouette[k] - fixture.silhouette[k]), `silhouette k=${k}`).toBeLessThan(silhouetteTolerance);
+  }
+}
+
+describe('npm run report on a retail table (string ids, other units, two categorical columns)', () => {
+  let out: string;
+  let summary: any;
+  const cols = EXAMPLE_COLUMNS.retail;
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'report-retail-'));
+    const csv = exampleTableCsv({ kind: 'retail', rows: 2000, seed: 42 });
+    expect(createHash('sha256').update(csv).digest('hex')).toBe(retail.csv_sha256);
+    await writeFile(join(out, 'retail.csv'), csv);
+    const r = await report([
+      '--data', join(out, 'retail.csv'), '--out', out, '--id', cols.id, '--features', cols.features.join(','), '--categorical', cols.categorical.join(','), '--no-png',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    summary = JSON.parse(await readFile(join(out, 'reports/summary.json'), 'utf8'));
+  });
+
+  it('selects scikit-learn\'s k, inertia per k at most 1.005x, silhouette within 0.005', () => {
+    compareWithSklearn(summary, retail as Fixture, 0.005);
+  });
+
+  it('names every output by the table\'s columns and fills the category shares', async () => {
+    expect(summary.table).toEqual({ schema: 'custom', title: null, id: 'customer_ref', numeric: cols.features, categorical: ['region', 'channel'] });
+    const clustered = parse(await readFile(join(out, 'data/processed/clustered_data.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(Object.keys(clustered[0])).toEqual(['customer_ref', 'region', ...cols.features, 'channel', 'Cluster']);
+    expect(clustered[0].customer_ref).toBe('C-000001');
+    const pre = (await readFile(join(out, 'data/processed/preprocessed_data.csv'), 'utf8')).split('\n')[0];
+    expect(pre).toBe(['customer_ref', 'region', 'channel', ...cols.features].join(','));
+    for (const c of summary.clusters) {
+      expect(Object.keys(c.means)).toEqual(cols.features);
+      for (const column of ['region', 'channel']) {
+        const shares = Object.values(c.categories[column]) as number[];
+        expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+      }
+      expect(c.label).toMatch(/^[A-Z]/);
+      expect(c.gender).toBeUndefined();
+    }
+    // the shares agree with the clustered rows
+    const inZero = clustered.filter((r) => r.Cluster === '0');
+    expect(summary.clusters[0].categories.region.North).toBeCloseTo(inZero.filter((r) => r.region === 'North').length / inZero.length, 12);
+    const model = JSON.parse(await readFile(join(out, 'data/models/clustering_model.json'), 'utf8'));
+    expect(model.schema.primaryKey).toBe('customer_ref');
+    expect(summary.k.original).toBeNull();
+    expect(summary.warnings.join(' ')).not.toMatch(/original project/);
+    const text = await readFile(join(out, 'reports/summary.txt'), 'utf8');
+    expect(text).toContain('id customer_ref; categorical region, channel');
+  });
+
+  it('stops with one line listing the columns found when the table is named without --features', async () => {
+    const r = await report(['--data', join(out, 'retail.csv'), '--out', out, '--no-png']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`(found: ${cols.header.join(', ')})`);
+    expect(r.stderr).toContain('--features colA,colB,colC');
+  });
+});
+
+describe('npm run report on a wide table: 12 features, 100,000 rows', () => {
+  it('selects scikit-learn\'s k with inertia per k at most 1.005x (silhouettes sampled on both sides: within 0.02)', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'report-wide-'));
+    const csv = exampleTableCsv({ kind: 'wide', rows: 100_000, seed: 42 });
+    expect(createHash('sha256').update(csv).digest('hex')).toBe(wide.csv_sha256);
+    await writeFile(join(out, 'wide.csv'), csv);
+    const cols = EXAMPLE_COLUMNS.wide;
+    const r = await report(['--data', join(out, 'wide.csv'), '--out', out, '--id', cols.id, '--features', cols.features.join(','), '--categorical', 'plan', '--no-png']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(await readFile(join(out, 'reports/summary.json'), 'utf8'));
+    compareWithSklearn(summary, wide as Fixture, 0.02);
+    expect(summary.silhouetteMethod.sampled).not.toBeNull();
+  }, 600_000);
+});

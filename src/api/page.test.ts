@@ -5,14 +5,14 @@ import { buildApp, clusterViews } from './app';
 import { plotlyScript } from '../figures/html';
 import { CHROMIUM_ARGS, findChromium } from '../figures/render';
 import { CUSTOMER_TRACE, pageFigure, renderPage, type PageTraining } from './page';
-import { HAND_CUSTOMERS, handModel } from './test-support';
+import { handCustomers, handModel } from './test-support';
 
 const model = handModel();
-const training: PageTraining = { customers: HAND_CUSTOMERS, labels: [0, 0, 0, 1, 1, 1] };
+const training: PageTraining = { data: handCustomers(), labels: [0, 0, 0, 1, 1, 1] };
 
 describe('pageFigure', () => {
   it("is the report's 2D segments figure plus an empty customer trace last", () => {
-    const fig = pageFigure({ model, training });
+    const fig = pageFigure({ model, training })!;
     expect(fig.data).toHaveLength(4); // 2 segments, centres, customer
     expect(fig.data[0].x).toEqual([20, 24, 22]); // incomes of ids 1-3
     expect(fig.data[1].y).toEqual([10, 20, 15]); // spending of ids 4-6
@@ -21,7 +21,7 @@ describe('pageFigure', () => {
   });
 
   it('draws the centres only when no training customers are given', () => {
-    const fig = pageFigure({ model });
+    const fig = pageFigure({ model })!;
     expect(fig.data[0].x).toEqual([]);
     expect(fig.data[2].y).toEqual([85, 15]);
   });

@@ -1,5 +1,8 @@
-import type { Customers } from '../data/clean';
+import { cleanCustomers, type Customers } from '../data/clean';
+import { parseCustomersCsv } from '../data/parse';
 import { axisTitle, categoricalColumns, field, numericColumns, numericFeatures, type TableSchema } from '../data/schema';
+import { featureMatrix, scaleMatrix } from '../features/scale';
+import { assignNearest } from '../model/artifact';
 import { escapeHtml, PLOTLY_CONFIG, scriptJson } from '../figures/html';
 import { segments2DFigure, type PlotlyFigure } from '../figures/specs';
 import type { SegmentModel } from '../model/artifact';
@@ -12,6 +15,34 @@ export interface PageTraining {
   data: Customers;
   /** Segment id of each customer, length data.n. */
   labels: ArrayLike<number>;
+}
+
+/** Column of clustered_data.csv (written by the report) holding each customer's segment. */
+export const CLUSTER_COLUMN = 'Cluster';
+
+/**
+ * Training customers for the page's chart from the text of clustered_data.csv (the report's output: the schema's
+ * columns and `Cluster`), read the way the report reads data: parseCustomersCsv with the model's schema, then
+ * cleanCustomers. Pure. Each customer is drawn in the segment the model assigns it (nearest centre, as /predict);
+ * `disagree` counts the rows whose `Cluster` cell says otherwise (a file from another model).
+ * @throws DataError when the text is not such a table (a column missing, no usable row), as the library reports it.
+ */
+export function pageTraining(text: string, model: SegmentModel, source = 'clustered_data.csv'): { training: PageTraining; dropped: number; disagree: number } {
+  const withCluster: TableSchema = {
+    ...model.schema,
+    fields: [...model.schema.fields, { name: CLUSTER_COLUMN, type: 'integer', constraints: { minimum: 0, maximum: model.k - 1 } }],
+  };
+  const cleaning = cleanCustomers(parseCustomersCsv(text, { source, schema: { schema: withCluster } }));
+  const read = cleaning.data;
+  const written = read.numeric[CLUSTER_COLUMN];
+  const numeric = { ...read.numeric };
+  delete numeric[CLUSTER_COLUMN];
+  const schema: TableSchema = { ...read.schema, fields: read.schema.fields.filter((f) => f.name !== CLUSTER_COLUMN) };
+  const data: Customers = { ...read, schema, numeric };
+  const { labels } = assignNearest(scaleMatrix(featureMatrix(data, model.encoding), model.scaler), model.centroids);
+  let disagree = 0;
+  for (let i = 0; i < data.n; i++) if (labels[i] !== written[i]) disagree++;
+  return { training: { data, labels }, dropped: cleaning.rows.dropped, disagree };
 }
 
 /** Options of {@link renderPage}. */

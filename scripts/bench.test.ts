@@ -39,7 +39,14 @@ describe('bench CSV loading', () => {
     const file = path.join(dir, 'c.csv');
     writeFileSync(file, 'Age,Spending Score (1-100)\n1,2\n');
     expect(() => loadStandardized(file)).toThrow(DataError);
-    expect(() => loadStandardized(file)).toThrow('column "Annual Income (k$)" is missing');
+    expect(() => loadStandardized(file)).toThrow('Columns "CustomerID", "Gender", "Annual Income (k$)" are missing');
+  });
+
+  it('reads any table with --features', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bench-'));
+    const file = path.join(dir, 'c.csv');
+    writeFileSync(file, 'visits,basket,region\n1,10,N\n3,30,S\n');
+    expect(Array.from(loadStandardized(file, ['visits', 'basket']).data)).toEqual([-1, -1, 1, 1]);
   });
 });
 

@@ -12,7 +12,8 @@
  * population std like scikit-learn's StandardScaler.
  */
 import { readFileSync } from 'fs';
-import { parse } from 'csv-parse/sync';
+import { parseCustomersCsv } from '../src/data/parse';
+import { preprocess } from '../src/pipeline';
 import { isUserError, DataError, OptionsError } from '../src/errors';
 import type { Matrix } from '../src/model/matrix';
 import { initBackend, type BackendName } from '../src/model/backend';
@@ -20,8 +21,6 @@ import { kmeansEach } from '../src/model/kmeans';
 import { prewarmWorkers } from '../src/model/workerPool';
 import { silhouetteScores } from '../src/model/silhouette';
 import { sweepK, sweepWorkerCount } from '../src/model/sweep';
-
-export const FEATURES = ['Age', 'Annual Income (k$)', 'Spending Score (1-100)'] as const;
 
 export interface BenchArgs {
   data: string;
@@ -32,6 +31,8 @@ export interface BenchArgs {
   nInit: number;
   workers: number | undefined;
   chunkSize: number | undefined;
+  /** Clustering columns (`--features a,b,c`); default: the Mall features. */
+  features: string[] | undefined;
 }
 
 /** Parses `--name value` pairs; throws OptionsError with the flag on bad values. */
@@ -39,16 +40,16 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    if (!flag.startsWith('--')) throw new OptionsError(`unexpected argument "${flag}"; flags are --data, --k-min, --k-max, --silhouette, --backend, --n-init, --workers, --chunk-size`);
+    if (!flag.startsWith('--')) throw new OptionsError(`unexpected argument "${flag}"; flags are --data, --features, --k-min, --k-max, --silhouette, --backend, --n-init, --workers, --chunk-size`);
     const value = argv[i + 1];
     if (value === undefined || value.startsWith('--')) throw new OptionsError(`${flag} needs a value`);
     flags.set(flag.slice(2), value);
     i++;
   }
-  const known = ['data', 'k-min', 'k-max', 'silhouette', 'backend', 'n-init', 'workers', 'chunk-size'];
+  const known = ['data', 'features', 'k-min', 'k-max', 'silhouette', 'backend', 'n-init', 'workers', 'chunk-size'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new OptionsError(`unknown flag --${name}; use one of --${known.join(', --')}`);
   const data = flags.get('data');
-  if (data === undefined) throw new OptionsError('--data PATH is required (a CSV with Age, Annual Income (k$), Spending Score (1-100))');
+  if (data === undefined) throw new OptionsError('--data PATH is required (a CSV with the Mall columns, or name its columns with --features a,b,c)');
   const int = (name: string, fallback: number | undefined) => {
     const text = flags.get(name);
     if (text === undefined) return fallback;
@@ -70,42 +71,23 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     nInit: int('n-init', 10) as number,
     workers: int('workers', undefined),
     chunkSize: int('chunk-size', undefined),
+    features: flags.get('features')?.split(',').map((f) => f.trim()),
   };
 }
 
-/** Reads the three numeric features and standardizes them (population std), shape [rows, 3]. */
-export function loadStandardized(path: string): Matrix {
+/**
+ * Reads a customers CSV the way the report does (the library's parser, cleaning and StandardScaler-like scaling) and
+ * returns the standardized clustering matrix, shape [rows, features]. `features`: the clustering columns (default:
+ * the Mall features when the file has the Mall columns).
+ */
+export function loadStandardized(path: string, features?: readonly string[]): Matrix {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new DataError(`cannot read ${path}: ${(error as Error).message}`, path);
   }
-  const records = parse(text, { columns: true, skip_empty_lines: true, bom: true }) as Record<string, string>[];
-  if (records.length === 0) throw new DataError(`${path} has no data rows`, path);
-  for (const name of FEATURES) {
-    if (!(name in records[0])) throw new DataError(`column "${name}" is missing in ${path} (found: ${Object.keys(records[0]).join(', ')})`, path);
-  }
-  const rows = records.length;
-  const cols = FEATURES.length;
-  const data = new Float64Array(rows * cols);
-  records.forEach((record, i) => {
-    FEATURES.forEach((name, f) => {
-      const value = Number(record[name]);
-      if (!Number.isFinite(value)) throw new DataError(`row ${i + 2} of ${path}: "${name}" is "${record[name]}", not a number`, path);
-      data[i * cols + f] = value;
-    });
-  });
-  for (let f = 0; f < cols; f++) {
-    let mean = 0;
-    for (let i = 0; i < rows; i++) mean += data[i * cols + f];
-    mean /= rows;
-    let variance = 0;
-    for (let i = 0; i < rows; i++) variance += (data[i * cols + f] - mean) ** 2;
-    const std = Math.sqrt(variance / rows) || 1;
-    for (let i = 0; i < rows; i++) data[i * cols + f] = (data[i * cols + f] - mean) / std;
-  }
-  return { rows, cols, data };
+  return preprocess(parseCustomersCsv(text, { source: path, schema: features ? { features } : {} })).scaled;
 }
 
 export interface BenchResult {
@@ -135,7 +117,7 @@ const cpuSeconds = () => {
 
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
-  const X = loadStandardized(args.data);
+  const X = loadStandardized(args.data, args.features);
   const backend = await initBackend({ backend: args.backend });
   process.stderr.write(`bench: n=${X.rows}, backend ${backend.name} (${backend.reason}), k=${args.kMin}..${args.kMax}, silhouette ${JSON.stringify(args.silhouette)}\n`);
   // Worker threads started before the clock, as in a notebook session after its first sweep (the pool stays up):

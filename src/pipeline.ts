@@ -6,6 +6,7 @@ import { featureMatrix, fitScaler, scaleMatrix, toRawUnits, type Scaler } from '
 import { assignNearest, buildModel, type SegmentModel } from './model/artifact';
 import type { Matrix } from './model/matrix';
 import { profileSegments } from './model/profile';
+import { DEFAULT_SEED } from './model/random';
 import { queryRowsFor, silhouetteSamples } from './model/silhouette';
 import { silhouetteSampleSize, sweepK, type SweepOptions, type SweepResult } from './model/sweep';
 import type { SegmentProfile } from './model/types';
@@ -75,7 +76,7 @@ export interface Segmentation {
  * builds the model artifact. Needs a TensorFlow.js backend to be set (see initBackend).
  */
 export async function fitSegments(prep: Preprocessed, dataHash: string, options: FitOptions = {}): Promise<Segmentation> {
-  const seed = options.seed ?? 42;
+  const seed = options.seed ?? DEFAULT_SEED;
   const sweep = await sweepK(prep.scaled, { ...options, seed });
   const t0 = performance.now();
   const fit = sweep.fits[String(sweep.selected)];

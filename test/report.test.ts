@@ -8,6 +8,8 @@ import { PNG } from 'pngjs';
 import { HAS_MALL, MALL_CSV, ROOT, titled } from './paths';
 import { findChromium } from '../src/figures/render';
 import sklearn from './fixtures/mall_sklearn_sweep.json';
+import before from './fixtures/mall_report_before_schemas.json';
+import { createHash } from 'node:crypto';
 
 const run = promisify(execFile);
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -82,6 +84,25 @@ describe.skipIf(!HAS_MALL)(titled('npm run report on the real Mall data', !HAS_M
     const page = await readFile(join(out, 'reports/index.html'), 'utf8');
     for (const c of summary.clusters) expect(page).toContain(c.label);
     expect(summary.timings.figures).toBeGreaterThan(0);
+  });
+
+  it('gives the results of the report before schemas: data files byte for byte, the model apart from its version, schema and category shares, summary values', async () => {
+    for (const [file, sha] of Object.entries(before.data_sha256)) {
+      expect(createHash('sha256').update(await readFile(join(out, file))).digest('hex'), file).toBe(sha);
+    }
+    const model = JSON.parse(await readFile(join(out, DATA_FILES[2]), 'utf8'));
+    const v1 = JSON.parse(await readFile(join(ROOT, 'src/model/__fixtures__/mall_model_v1.json'), 'utf8'));
+    expect(model.version).toBe(2);
+    expect(model.schema.name).toBe('mall');
+    const { version: _v2, schema: _s, encoding: _e, ...rest } = model;
+    const { version: _v1, ...restV1 } = v1;
+    rest.profiles = rest.profiles.map(({ categories: _c, ...p }: { categories: unknown }) => p);
+    expect(JSON.stringify(rest, null, 2)).toBe(JSON.stringify({ ...restV1, dataHash: rest.dataHash }, null, 2));
+    expect(rest.dataHash).toBe(v1.dataHash);
+    for (const key of ['rows', 'features', 'silhouette', 'inertia', 'outliers', 'seed', 'warnings'] as const) expect(summary[key], key).toEqual(before[key]);
+    expect(summary.k).toMatchObject(before.k);
+    expect(summary.clusters.map(({ categories: _c, ...c }: { categories: unknown }) => c)).toEqual(before.clusters);
+    expect(summary.clusters[0].categories.Gender).toEqual(before.clusters[0].gender);
   });
 
   it('gives byte-identical data files and model on a second run with the same seed', async () => {

@@ -2,7 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError, OptionsError } from '../errors';
-import { cleanCustomers, type CleanOptions, type CleanResult } from './clean';
+import { cleanCustomers, toRecords, type CleanOptions, type CleanResult } from './clean';
+
+/** The clean Mall customers as the short records these tests were written with. */
+function mall(result: CleanResult): { id: number; gender: string; age: number; income: number; spending: number }[] {
+  return toRecords(result.data).map((r) => ({
+    id: r.CustomerID as number,
+    gender: r.Gender as string,
+    age: r.Age as number,
+    income: r['Annual Income (k$)'] as number,
+    spending: r['Spending Score (1-100)'] as number,
+  }));
+}
 import { parseCustomersCsv } from './parse';
 
 const HEADER = 'CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)';
@@ -12,10 +23,10 @@ const cleanText = (body: string, options?: CleanOptions): CleanResult =>
 
 function expectAccounted(result: CleanResult): void {
   expect(result.rows.read).toBe(result.rows.used + result.rows.dropped);
-  expect(result.customers).toHaveLength(result.rows.used);
+  expect(mall(result)).toHaveLength(result.rows.used);
   expect(result.dropped).toHaveLength(result.rows.dropped);
   expect(Object.values(result.rows.droppedBy).reduce((a, b) => a + b, 0)).toBe(result.rows.dropped);
-  for (const c of result.customers) {
+  for (const c of mall(result)) {
     for (const v of [c.id, c.age, c.income, c.spending]) expect(Number.isFinite(v)).toBe(true);
   }
 }
@@ -23,7 +34,7 @@ function expectAccounted(result: CleanResult): void {
 describe('cleanCustomers: one rule at a time', () => {
   it('keeps valid rows unchanged, in file order', () => {
     const r = cleanText('1,Male,19,15,39\n2,Female,21.5,15,81\n');
-    expect(r.customers).toEqual([
+    expect(mall(r)).toEqual([
       { id: 1, gender: 'Male', age: 19, income: 15, spending: 39 },
       { id: 2, gender: 'Female', age: 21.5, income: 15, spending: 81 },
     ]);
@@ -32,7 +43,7 @@ describe('cleanCustomers: one rule at a time', () => {
 
   it('drops exact duplicates, keeps the first, and warns with the lines', () => {
     const r = cleanText('1,Male,19,15,39\n2,Male,21,15,81\n1,Male,19,15,39\n3,Male,25,16,50\n2,Male,21,15,81\n');
-    expect(r.customers.map((c) => c.id)).toEqual([1, 2, 3]);
+    expect(mall(r).map((c) => c.id)).toEqual([1, 2, 3]);
     expect(r.dropped).toEqual([
       { line: 4, id: '1', reason: 'duplicate row' },
       { line: 6, id: '2', reason: 'duplicate row' },
@@ -48,7 +59,7 @@ describe('cleanCustomers: one rule at a time', () => {
 
   it('drops a repeated CustomerID with different values, keeps the first, and warns', () => {
     const r = cleanText('1,Male,19,15,39\n2,Male,21,15,81\n1,Female,45,80,10\n');
-    expect(r.customers.map((c) => [c.id, c.age])).toEqual([[1, 19], [2, 21]]);
+    expect(mall(r).map((c) => [c.id, c.age])).toEqual([[1, 19], [2, 21]]);
     expect(r.dropped).toEqual([{ line: 4, id: '1', reason: 'repeated CustomerID' }]);
     expect(r.warnings).toContain(
       'Dropped 1 row repeating a CustomerID with different values, kept the first (line 4: CustomerID 1 first on line 2)',
@@ -57,13 +68,13 @@ describe('cleanCustomers: one rule at a time', () => {
 
   it('lets a later row use the id of an earlier row that was dropped', () => {
     const r = cleanText('1,Male,150,15,39\n1,Male,19,15,39\n');
-    expect(r.customers.map((c) => c.age)).toEqual([19]);
+    expect(mall(r).map((c) => c.age)).toEqual([19]);
     expect(r.dropped).toEqual([{ line: 2, id: '1', reason: 'Age out of range 0-120' }]);
   });
 
   it('drops a missing or non-integer CustomerID', () => {
     const r = cleanText('1,Male,19,15,39\n,Male,20,15,39\nabc,Male,21,15,39\n4.5,Male,22,15,39\n-5,Male,23,15,39\n6.0,Male,24,15,39\n');
-    expect(r.customers.map((c) => c.id)).toEqual([1, 6]);
+    expect(mall(r).map((c) => c.id)).toEqual([1, 6]);
     expect(r.dropped.map((d) => [d.line, d.reason])).toEqual([
       [3, 'missing CustomerID'],
       [4, 'CustomerID not an integer'],
@@ -76,7 +87,7 @@ describe('cleanCustomers: one rule at a time', () => {
 
   it('reads padded and lower/upper-case Gender and f/m, and drops missing or unknown Gender', () => {
     const r = cleanText('1,female,19,15,39\n2,MALE,20,15,39\n3,f,21,15,39\n4,M,22,15,39\n5,,23,15,39\n6,Other,24,15,39\n7,"  Female ",25,15,39\n');
-    expect(r.customers.map((c) => c.gender)).toEqual(['Female', 'Male', 'Female', 'Male', 'Female']);
+    expect(mall(r).map((c) => c.gender)).toEqual(['Female', 'Male', 'Female', 'Male', 'Female']);
     expect(r.rows.droppedBy).toEqual({ 'missing Gender': 1, 'unrecognised Gender': 1 });
     expect(r.warnings).toContain('Read 4 Gender values spelled differently ("female", "MALE", "f", "M") as Female/Male');
     expect(r.warnings).toContain('Dropped 1 row with unrecognised Gender (line 7: "Other")');
@@ -84,7 +95,7 @@ describe('cleanCustomers: one rule at a time', () => {
 
   it('drops missing and non-numeric numeric cells by default', () => {
     const r = cleanText('1,Male,,15,39\n2,Male,NA,15,39\n3,Male,20,abc,39\n4,Male,21,15,1e400\n5,Male,22,15,0x10\n6,Male,23,15,39\n');
-    expect(r.customers.map((c) => c.id)).toEqual([6]);
+    expect(mall(r).map((c) => c.id)).toEqual([6]);
     expect(r.dropped.map((d) => d.reason)).toEqual([
       'missing Age',
       'missing Age',
@@ -100,7 +111,7 @@ describe('cleanCustomers: one rule at a time', () => {
     const body = '1,Male,19,15,39\n2,Male,,15,81\n3,Female,20,16,6\n4,Male,21,15,?\n5,Male,abc,16,77\n6,Female,35,17,40x\n';
     const r = cleanText(body, { missingNumeric: 'median' });
     expectAccounted(r);
-    expect(r.customers.map((c) => [c.id, c.age, c.spending])).toEqual([
+    expect(mall(r).map((c) => [c.id, c.age, c.spending])).toEqual([
       [1, 19, 39],
       [2, 20.5, 81],
       [3, 20, 6],
@@ -134,7 +145,7 @@ describe('cleanCustomers: one rule at a time', () => {
       '7,Male,30,15,101',
     ].join('\n');
     const r = cleanText(body);
-    expect(r.customers.map((c) => c.id)).toEqual([1, 2]);
+    expect(mall(r).map((c) => c.id)).toEqual([1, 2]);
     expect(r.rows.droppedBy).toEqual({
       'Age out of range 0-120': 2,
       'Annual Income (k$) negative': 1,
@@ -183,7 +194,7 @@ describe('cleanCustomers: dirty.csv, all rules together (worked out by hand)', (
       },
       repaired: 0,
     });
-    expect(r.customers.map((c) => c.id)).toEqual([1, 2, 3, 16]);
+    expect(mall(r).map((c) => c.id)).toEqual([1, 2, 3, 16]);
     expect(r.dropped.map((d) => [d.line, d.id, d.reason])).toEqual([
       [5, '2', 'duplicate row'],
       [6, '', 'missing CustomerID'],
@@ -206,7 +217,7 @@ describe('cleanCustomers: dirty.csv, all rules together (worked out by hand)', (
     // ages 19, 20, 21, 35: Q1 = 19.75, Q3 = 24.5, IQR = 4.75 -> [12.625, 31.625]; 35 (id 16) is out
     const r = cleanCustomers(table);
     expect(r.outliers[0]).toEqual({ feature: 'Age', lower: 12.625, upper: 31.625, count: 1, ids: [16] });
-    expect(r.customers.find((c) => c.id === 16)?.age).toBe(35);
+    expect(mall(r).find((c) => c.id === 16)?.age).toBe(35);
     expect(r.outliers.map((o) => o.feature)).toEqual(['Age', 'Annual Income (k$)', 'Spending Score (1-100)']);
     expect(r.warnings).toContain('1 Age value outside 12.63 to 31.63 by the 1.5×IQR rule, kept (CustomerID 16)');
   });
@@ -216,7 +227,7 @@ describe('cleanCustomers: dirty.csv, all rules together (worked out by hand)', (
     const r = cleanCustomers(table, { missingNumeric: 'median' });
     expectAccounted(r);
     expect(r.rows.used).toBe(7);
-    expect(r.customers.map((c) => c.id)).toEqual([1, 2, 3, 10, 11, 15, 16]);
+    expect(mall(r).map((c) => c.id)).toEqual([1, 2, 3, 10, 11, 15, 16]);
     expect(r.repairs.map((x) => [x.line, x.from, x.to])).toEqual([
       [10, '', '20.5'],
       [11, 'abc', '20.5'],
@@ -228,7 +239,7 @@ describe('cleanCustomers: dirty.csv, all rules together (worked out by hand)', (
 describe('cleanCustomers: formats and the real file', () => {
   it('cleans messy-format.csv (BOM, CRLF, quotes, padded gender, reordered/extra columns) to 5 customers', () => {
     const r = cleanCustomers(parseCustomersCsv(fixture('messy-format.csv')));
-    expect(r.customers).toEqual([
+    expect(mall(r)).toEqual([
       { id: 1, gender: 'Female', age: 19, income: 15, spending: 39 },
       { id: 2, gender: 'Male', age: 21, income: 15, spending: 81 },
       { id: 3, gender: 'Female', age: 20, income: 16, spending: 6 },
@@ -243,7 +254,7 @@ describe('cleanCustomers: formats and the real file', () => {
     const r = cleanCustomers(parseCustomersCsv(text, { source: 'Mall_Customers.csv' }));
     expectAccounted(r);
     expect(r.rows).toEqual({ read: 200, used: 200, dropped: 0, droppedBy: {}, repaired: 0 });
-    expect(r.customers[0]).toEqual({ id: 1, gender: 'Male', age: 19, income: 15, spending: 39 });
+    expect(mall(r)[0]).toEqual({ id: 1, gender: 'Male', age: 19, income: 15, spending: 39 });
     // reference computed once with pandas 1.5 (Debian python3-pandas): q1, q3 = df[col].quantile([.25, .75])
     expect(r.outliers).toEqual([
       { feature: 'Age', lower: -1.625, upper: 79.375, count: 0, ids: [] },

@@ -1,5 +1,5 @@
 import { OptionsError } from '../errors';
-import { createRng, sampleWithoutReplacement, type Rng } from '../model/random';
+import { createRng, DEFAULT_SEED, sampleWithoutReplacement, type Rng } from '../model/random';
 
 /**
  * Seeded example tables that are not the Mall Customers table: other column names, other units, string ids,
@@ -128,7 +128,7 @@ const MIN_DIRTY_ROWS = 50;
  * columns.features; // ['age_years', 'income_eur', 'visits_per_month', 'basket_eur', 'tenure_months', 'online_share']
  */
 export function exampleTable(options: ExampleTableOptions): ExampleTable {
-  const { kind, seed = 42, dirty = false } = options;
+  const { kind, seed = DEFAULT_SEED, dirty = false } = options;
   if (kind !== 'retail' && kind !== 'wide') throw new OptionsError(`invalid kind: ${String(kind)}; use retail or wide`, 'kind');
   const { rows = kind === 'retail' ? 2000 : 100_000 } = options;
   if (!Number.isInteger(rows) || rows < 1) throw new OptionsError(`invalid rows: ${rows}; use an integer >= 1`, 'rows');
@@ -166,7 +166,7 @@ export function exampleTableCsv(options: ExampleTableOptions): string {
 
 /** Source name for messages, e.g. "<example retail rows=2000 seed=42>" (with " dirty" when dirty). */
 export function exampleSource(options: ExampleTableOptions): string {
-  const { kind, seed = 42, dirty = false } = options;
+  const { kind, seed = DEFAULT_SEED, dirty = false } = options;
   const { rows = kind === 'retail' ? 2000 : 100_000 } = options;
   return `<example ${kind} rows=${rows} seed=${seed}${dirty ? ' dirty' : ''}>`;
 }

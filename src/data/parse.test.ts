@@ -70,7 +70,7 @@ describe('parseCustomersCsv: tolerated formats', () => {
 describe('parseCustomersCsv: refusals', () => {
   it('refuses an empty or whitespace-only text', () => {
     expect(dataErrorOf(() => parseCustomersCsv('', { source: 'e.csv' })).message).toBe(
-      'e.csv is empty; expected a CSV with the columns CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)',
+      'e.csv is empty; expected a CSV with a header row and one customer per line',
     );
     expect(dataErrorOf(() => parseCustomersCsv('\ufeff \r\n\n', { source: 'e.csv' })).message).toMatch(/^e\.csv is empty;/);
   });
@@ -84,20 +84,20 @@ describe('parseCustomersCsv: refusals', () => {
   it('names the missing column and lists the columns found', () => {
     const text = 'CustomerID,Gender,Age,Annual Income (k$)\n1,Male,19,15\n';
     expect(dataErrorOf(() => parseCustomersCsv(text, { source: 'data/raw/x.csv' })).message).toBe(
-      'Column "Spending Score (1-100)" is missing in data/raw/x.csv (found: CustomerID, Gender, Age, Annual Income (k$))',
+      'Column "Spending Score (1-100)" is missing in data/raw/x.csv (found: CustomerID, Gender, Age, Annual Income (k$)); for a table of your own, name the clustering features, e.g. npm run report -- --data FILE --features colA,colB,colC [--id COL] [--categorical colX,colY] (or --schema FILE.json)',
     );
   });
 
   it('names every missing column', () => {
     const text = 'CustomerID,Sex,Years,Annual Income (k$),Spending Score (1-100)\n1,Male,19,15,39\n';
     expect(dataErrorOf(() => parseCustomersCsv(text, { source: 'x.csv' })).message).toBe(
-      'Columns "Gender", "Age" are missing in x.csv (found: CustomerID, Sex, Years, Annual Income (k$), Spending Score (1-100))',
+      'Columns "Gender", "Age" are missing in x.csv (found: CustomerID, Sex, Years, Annual Income (k$), Spending Score (1-100)); for a table of your own, name the clustering features, e.g. npm run report -- --data FILE --features colA,colB,colC [--id COL] [--categorical colX,colY] (or --schema FILE.json)',
     );
   });
 
   it('hints at a missing header row when the first line is data', () => {
     expect(dataErrorOf(() => parseCustomersCsv('1,Male,19,15,39\n2,Male,21,15,81\n', { source: 'x.csv' })).message).toBe(
-      'Columns "CustomerID", "Gender", "Age", "Annual Income (k$)", "Spending Score (1-100)" are missing in x.csv (found: 1, Male, 19, 15, 39); the first line looks like data: add the header row',
+      'Columns "CustomerID", "Gender", "Age", "Annual Income (k$)", "Spending Score (1-100)" are missing in x.csv (found: 1, Male, 19, 15, 39); the first line looks like data: add the header row; for a table of your own, name the clustering features, e.g. npm run report -- --data FILE --features colA,colB,colC [--id COL] [--categorical colX,colY] (or --schema FILE.json)',
     );
   });
 
@@ -111,7 +111,7 @@ describe('parseCustomersCsv: refusals', () => {
   it('refuses a one-column file and names a semicolon delimiter', () => {
     const text = 'CustomerID;Gender;Age;Annual Income (k$);Spending Score (1-100)\n1;Male;19;15;39\n';
     expect(dataErrorOf(() => parseCustomersCsv(text, { source: 's.csv' })).message).toBe(
-      's.csv is not a comma-separated file: it has one column "CustomerID;Gender;Age;Annual Income (k$);Spending Score (1-100)" (the header contains ";": save the file comma-separated); expected CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)',
+      's.csv is not a comma-separated file: it has one column "CustomerID;Gender;Age;Annual Income (k$);Spending Score (1-100)" (the header contains ";": save the file comma-separated); expected a header row and one customer per line, comma-separated',
     );
     expect(dataErrorOf(() => parseCustomersCsv('hello\nworld\n', { source: 'w.txt' })).message).toMatch(
       /^w\.txt is not a comma-separated file: it has one column "hello"; expected /,
@@ -121,7 +121,7 @@ describe('parseCustomersCsv: refusals', () => {
   it('refuses JSON', () => {
     const json = JSON.stringify([{ CustomerID: 1, Gender: 'Male', Age: 19 }]);
     expect(dataErrorOf(() => parseCustomersCsv(json, { source: 'c.json' })).message).toBe(
-      'c.json looks like JSON, not CSV; export it as CSV with the columns CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)',
+      'c.json looks like JSON, not CSV; export it as CSV with a header row and one customer per line',
     );
     expect(dataErrorOf(() => parseCustomersCsv('  {"a": 1}', { source: 'c.json' })).message).toMatch(/looks like JSON/);
   });
@@ -129,7 +129,7 @@ describe('parseCustomersCsv: refusals', () => {
   it('refuses binary content (NUL bytes, e.g. a zip/xlsx or UTF-16 file)', () => {
     const zipLike = 'PK\u0003\u0004\u0014\u0000\u0000\u0000\u0008\u0000';
     expect(dataErrorOf(() => parseCustomersCsv(zipLike, { source: 'x.xlsx' })).message).toBe(
-      'x.xlsx is not a CSV text file (binary or UTF-16 content); save it as UTF-8 CSV with the columns CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)',
+      'x.xlsx is not a CSV text file (binary or UTF-16 content); save it as UTF-8 CSV with a header row and one customer per line',
     );
     const utf16 = Buffer.from(`${HEADER}\n1,Male,19,15,39\n`, 'utf16le').toString('latin1');
     expect(dataErrorOf(() => parseCustomersCsv(utf16)).message).toMatch(/not a CSV text file/);

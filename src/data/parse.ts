@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { DataError } from '../errors';
-import { resolveSchema, type SchemaChoice, type TableSchema } from './schema';
+import { headerKey, resolveSchema, type SchemaChoice, type TableSchema } from './schema';
 
 /** One data line of the file, before any cleaning. */
 export interface RawRow {
@@ -82,7 +82,20 @@ export function parseCustomersCsv(text: string, options: ParseOptions = {}): Raw
     throw new DataError(`${source} has no header and no data (only blank lines)`, source);
   }
 
-  const header = records[0].cells;
+  return tableFromRecords(records[0].cells, records.slice(1), { ...options, source, expected });
+}
+
+/**
+ * Builds a RawTable from a header and data records (cells as text) however they were read (CSV text, a Parquet
+ * file): checks the header, resolves the schema against it and keeps the schema's columns. Pure.
+ * @throws DataError for a one-column header, a header without data rows, or a schema column missing from it.
+ */
+export function tableFromRecords(
+  header: string[],
+  records: readonly { line: number; cells: readonly string[] }[],
+  options: ParseOptions & { expected?: string } = {},
+): RawTable {
+  const { source = '<input>', expected = 'a header row and one customer per line' } = options;
   if (header.length < 2) {
     const delimiter = [';', '\t', '|'].find((d) => header[0].includes(d));
     const hint = delimiter === undefined ? '' : ` (the header contains ${JSON.stringify(delimiter)}: save the file comma-separated)`;
@@ -93,8 +106,8 @@ export function parseCustomersCsv(text: string, options: ParseOptions = {}): Raw
   }
 
   const schema = resolveSchema(header, options.schema, source);
-  const index = schema.fields.map((f) => [f.name, header.findIndex((h) => h.trim() === f.name)] as const);
-  const rows: RawRow[] = records.slice(1).map(({ line, cells }) => {
+  const index = schema.fields.map((f) => [f.name, header.findIndex((h) => headerKey(h) === headerKey(f.name))] as const);
+  const rows: RawRow[] = records.map(({ line, cells }) => {
     const values: Record<string, string> = {};
     for (const [column, i] of index) values[column] = cells[i] ?? '';
     return { line, values };

@@ -93,22 +93,18 @@ export function headerKey(name: string): string {
  *   listing the columns found and how to name features;
  * - flags only: a schema built from them (features numeric unless also categorical; id and categories as text);
  * - a schema file, with flags overriding its `features`, `primaryKey` and `categorical`.
- * Columns are then looked up in the header (ignoring case and spaces) and renamed to the header's spelling.
+ * Columns are then looked up in the header, ignoring case and spacing; the schema's spelling is kept.
  * @throws DataError for a column absent from the header (named, with the columns found) or repeated in it;
  * OptionsError for fewer than 2 features, the id used as a feature, or a feature declared as text and not categorical.
  */
 export function resolveSchema(header: readonly string[], choice: SchemaChoice = {}, source = '<input>'): TableSchema {
-  const found = header.filter((h) => h !== '');
   let base: TableSchema;
   if (choice.schema) base = choice.schema;
   else if (hasColumns(header, MALL_SCHEMA)) base = MALL_SCHEMA;
   else if (choice.features !== undefined) base = { name: 'custom', features: [], fields: [] };
   else {
-    const missing = MALL_SCHEMA.fields.filter((f) => !header.some((h) => headerKey(h) === headerKey(f.name))).map((f) => `"${f.name}"`);
-    throw new DataError(
-      `${source} is not the Mall table (${missing.length === 1 ? 'column' : 'columns'} ${missing.join(', ')} missing; found: ${found.join(', ')}); ${HOW_TO_NAME}`,
-      source,
-    );
+    const missing = MALL_SCHEMA.fields.filter((f) => !header.some((h) => headerKey(h) === headerKey(f.name))).map((f) => f.name);
+    throw new DataError(`${missingText(missing, header, source)}; for a table of your own, ${HOW_TO_NAME}`, source);
   }
 
   const features = [...(choice.features ?? base.features)];
@@ -122,37 +118,37 @@ export function resolveSchema(header: readonly string[], choice: SchemaChoice = 
   for (const c of categorical) ensure(c, 'string');
   for (const f of features) ensure(f, categorical.some((c) => headerKey(c) === headerKey(f)) ? 'string' : 'number');
 
-  // Every column the schema names must be in the header; use the header's spelling from here on.
-  const rename = new Map<string, string>();
+  // Every column the schema names must be in the header (matched ignoring case and spacing).
   const absent: string[] = [];
   for (const field of fields.values()) {
-    const matches = header.filter((h) => headerKey(h) === headerKey(field.name));
-    if (matches.length === 0) absent.push(field.name);
-    else if (matches.length > 1)
-      throw new DataError(`Column "${field.name}" appears ${matches.length} times in ${source}; keep one`, source);
-    else rename.set(headerKey(field.name), matches[0].trim());
+    const positions = header.flatMap((h, i) => (headerKey(h) === headerKey(field.name) ? [i] : []));
+    if (positions.length === 0) absent.push(field.name);
+    else if (positions.length > 1)
+      throw new DataError(
+        `Column "${field.name}" appears ${positions.length} times in ${source} (columns ${positions.map((p) => p + 1).join(', ')}); keep one`,
+        source,
+      );
   }
-  if (absent.length > 0) {
-    const what = absent.length === 1 ? `Column "${absent[0]}" is` : `Columns ${absent.map((a) => `"${a}"`).join(', ')} are`;
-    const looksLikeData = /^\d+$/.test(header[0] ?? '');
-    throw new DataError(
-      `${what} missing in ${source} (found: ${found.join(', ')})${looksLikeData ? '; the first line looks like data: add the header row' : ''}; names must be as in the header`,
-      source,
-    );
-  }
-  const named = (n: string) => rename.get(headerKey(n)) as string;
+  if (absent.length > 0) throw new DataError(`${missingText(absent, header, source)}; names must be as in the header`, source);
   const resolved: TableSchema = {
     ...base,
     name: base.name ?? 'custom',
-    primaryKey: primaryKey === undefined ? undefined : named(primaryKey),
-    features: features.map(named),
-    categorical: categorical.map(named),
-    plot: base.plot && fields.has(headerKey(base.plot.x)) && fields.has(headerKey(base.plot.y)) ? { x: named(base.plot.x), y: named(base.plot.y) } : undefined,
-    fields: [...fields.values()].map((f) => ({ ...f, name: named(f.name) })),
+    primaryKey,
+    features,
+    categorical,
+    plot: base.plot && fields.has(headerKey(base.plot.x)) && fields.has(headerKey(base.plot.y)) ? base.plot : undefined,
+    fields: [...fields.values()],
   };
   if (resolved.primaryKey === undefined) delete resolved.primaryKey;
   if (resolved.plot === undefined) delete resolved.plot;
   return checkSchema(resolved, source);
+}
+
+function missingText(missing: readonly string[], header: readonly string[], source: string): string {
+  const found = header.filter((h) => h !== '').join(', ');
+  const what = missing.length === 1 ? `Column "${missing[0]}" is` : `Columns ${missing.map((m) => `"${m}"`).join(', ')} are`;
+  const looksLikeData = /^\d+$/.test(header[0] ?? '');
+  return `${what} missing in ${source} (found: ${found})${looksLikeData ? '; the first line looks like data: add the header row' : ''}`;
 }
 
 /** True when every field of `schema` is in `header`. */

@@ -1,12 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../errors';
-import { cleanCustomers } from './clean';
+import { cleanCustomers, toRecords } from './clean';
 import { dataHash } from './hash';
 import { parseCustomersCsv } from './parse';
-import { REQUIRED_COLUMNS, type Customer } from './schema';
+import { MALL_SCHEMA } from './schema';
+
+const REQUIRED_COLUMNS = MALL_SCHEMA.fields.map((f) => f.name);
+interface Customer {
+  id: number;
+  gender: string;
+  age: number;
+  income: number;
+  spending: number;
+}
 import { SYNTHETIC_SEGMENTS, syntheticCustomersCsv, syntheticSource } from './synthetic';
 
-const customersOf = (text: string): Customer[] => cleanCustomers(parseCustomersCsv(text, { source: syntheticSource() })).customers;
+const customersOf = (text: string): Customer[] =>
+  toRecords(cleanCustomers(parseCustomersCsv(text, { source: syntheticSource() })).data).map((r) => ({
+    id: r.CustomerID as number,
+    gender: r.Gender as string,
+    age: r.Age as number,
+    income: r['Annual Income (k$)'] as number,
+    spending: r['Spending Score (1-100)'] as number,
+  }));
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 describe('syntheticCustomersCsv', () => {
@@ -15,7 +31,7 @@ describe('syntheticCustomersCsv', () => {
     expect(text.split('\n')[0]).toBe(REQUIRED_COLUMNS.join(','));
     const result = cleanCustomers(parseCustomersCsv(text));
     expect(result.rows).toMatchObject({ read: 200, used: 200, dropped: 0, repaired: 0 });
-    expect(result.customers.map((c) => c.id)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(result.data.ids).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
   });
 
   it('gives n rows for other n, within the documented bounds', () => {

@@ -1,5 +1,6 @@
 import { OptionsError } from '../errors';
 import { MALL_SCHEMA } from './schema';
+import { DEFAULT_SEED } from '../model/random';
 
 const REQUIRED_COLUMNS = MALL_SCHEMA.fields.map((f) => f.name);
 
@@ -13,7 +14,7 @@ export interface SyntheticOptions {
 
 /** Source name to use in messages and summaries for the built-in dataset, e.g. "<synthetic n=200 seed=42>". */
 export function syntheticSource(options: SyntheticOptions = {}): string {
-  const { n = 200, seed = 42 } = options;
+  const { n = 200, seed = DEFAULT_SEED } = options;
   return `<synthetic n=${n} seed=${seed}>`;
 }
 
@@ -54,7 +55,7 @@ const FEMALE_SHARE = 0.56;
  * const table = parseCustomersCsv(syntheticCustomersCsv({ n: 200, seed: 42 }), { source: syntheticSource() });
  */
 export function syntheticCustomersCsv(options: SyntheticOptions = {}): string {
-  const { n = 200, seed = 42 } = options;
+  const { n = 200, seed = DEFAULT_SEED } = options;
   if (!Number.isInteger(n) || n < 1) throw new OptionsError(`invalid n: ${n}; use an integer >= 1`, 'n');
   if (!Number.isSafeInteger(seed)) throw new OptionsError(`invalid seed: ${seed}; use an integer`, 'seed');
 

@@ -94,7 +94,10 @@ function nearest(point: ArrayLike<number>, centroids: readonly (readonly number[
   let bestD2 = Number.POSITIVE_INFINITY;
   centroids.forEach((c, j) => {
     let d2 = 0;
-    for (let f = 0; f < c.length; f++) d2 += (point[f] - c[f]) ** 2;
+    for (let f = 0; f < c.length; f++) {
+      const t = point[f] - c[f];
+      d2 += t * t; // t * t, as the exported SQL writes it (see sql.ts)
+    }
     if (d2 < bestD2) {
       bestD2 = d2;
       best = j;

@@ -6,7 +6,7 @@
 import { DataError, OptionsError } from '../errors';
 import type { KMeansFit } from './types';
 import type { Matrix } from './matrix';
-import type { Rng } from './random';
+import { DEFAULT_SEED, type Rng } from './random';
 
 /** Options of kmeans / kmeansReference. */
 export interface KMeansOptions {
@@ -21,7 +21,7 @@ export interface KMeansOptions {
    * over all centres is <= tol * (mean per-feature variance of X). Default 1e-4.
    */
   tol?: number;
-  /** Seed of the random draws (k-means++ seeding). Default 0. */
+  /** Seed of the random draws (k-means++ seeding). Default DEFAULT_SEED (42). */
   seed?: number;
 }
 
@@ -57,7 +57,7 @@ export function checkK(k: number, rows: number, name = 'k'): void {
 /** Validates X and the k-means options and applies the defaults (the one place they are applied). */
 export function checkKMeansOptions(X: Matrix, options: KMeansOptions): CheckedKMeansOptions {
   checkMatrix(X);
-  const { k, nInit = 10, maxIter = 300, tol = 1e-4, seed = 0 } = options;
+  const { k, nInit = 10, maxIter = 300, tol = 1e-4, seed = DEFAULT_SEED } = options;
   checkInteger('k', k, 1);
   checkK(k, X.rows);
   checkInteger('nInit', nInit, 1);

@@ -6,6 +6,9 @@
  * batched code (all restarts at once) and loop code (one restart after another) on identical random draws.
  */
 
+/** The seed every public function uses when none is given (k-means++, sampling, synthetic data, figures). */
+export const DEFAULT_SEED = 42;
+
 /** A stateful seeded generator. */
 export interface Rng {
   /** Uniform float in [0, 1) with 53 random bits. */

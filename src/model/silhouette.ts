@@ -9,7 +9,7 @@ import { OptionsError } from '../errors';
 import type { Matrix } from './matrix';
 import { ensureBackend, type BackendName } from './backend';
 import { checkInteger, checkMatrix, centerColumns } from './kmeansShared';
-import { createRng, sampleWithoutReplacement } from './random';
+import { createRng, DEFAULT_SEED, sampleWithoutReplacement } from './random';
 import { defaultChunkSize, silhouetteRows, type KernelInput } from './silhouetteKernel';
 import { runPooled } from './workerPool';
 
@@ -88,7 +88,7 @@ function checkLabeling(labeling: Labeling, index: number, rows: number): void {
 
 /** Validates the options and applies the defaults. */
 export function checkSilhouetteOptions(options: SilhouetteOptions): CheckedSilhouetteOptions {
-  const { chunkSize = null, sampleSize = null, seed = 0, workers = null } = options;
+  const { chunkSize = null, sampleSize = null, seed = DEFAULT_SEED, workers = null } = options;
   if (chunkSize !== null) checkInteger('chunkSize', chunkSize, 1);
   if (sampleSize !== null) checkInteger('sampleSize', sampleSize, 1);
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new OptionsError(`seed=${String(seed)} should be an integer`, 'seed');

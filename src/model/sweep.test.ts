@@ -101,7 +101,10 @@ describe('sweepK validation (at the edge, messages show the values)', () => {
     const sweep = await sweepK(five, { kMin: 2, kMax: 5, nInit: 2 });
     expect(sweep.silhouette['5']).toBeNull();
     expect(sweep.fits['5'].warnings.at(-1)).toMatch(/^k=5: silhouette not computed: .*found 5$/);
-    expect(sweep.selected).toBe(selectBySilhouette(sweep.ks, sweep.silhouette));
+    // worked out by hand: k=2 {0,1,5,6}{20} mean 0.623, k=3 {0,1}{5,6}{20} mean 0.638, k=4 {0,1}{5}{6}{20} mean 0.31
+    expect(sweep.silhouette['3']).toBeCloseTo((2 * (1 - 1 / 5.5) + 2 * (1 - 1 / 4.5)) / 5, 6);
+    expect(sweep.silhouette['2']).toBeCloseTo((0.8 + (1 - (10 / 3) / 19) + (1 - (10 / 3) / 15) + (1 - 4 / 14)) / 5, 6);
+    expect(sweep.selected).toBe(3);
   });
 });
 

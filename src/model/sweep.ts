@@ -7,6 +7,7 @@ import type { KMeansFit, KSweep } from './types';
 import { ensureBackend, type BackendName } from './backend';
 import { defaultKMeansWorkers, kmeansEach } from './kmeans';
 import { prewarmWorkers } from './workerPool';
+import { DEFAULT_SEED } from './random';
 import { checkInteger, checkK, checkKMeansOptions, checkMatrix } from './kmeansShared';
 import {
   checkSilhouetteOptions,
@@ -143,7 +144,7 @@ function standardError(values: Float64Array, of: number): number {
  */
 export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<SweepResult> {
   checkMatrix(X);
-  const { kMin = 2, kMax = 10, k, nInit = 10, maxIter = 300, tol = 1e-4, seed = 42, silhouette = 'auto', onProgress } = options;
+  const { kMin = 2, kMax = 10, k, nInit = 10, maxIter = 300, tol = 1e-4, seed = DEFAULT_SEED, silhouette = 'auto', onProgress } = options;
   const sample = silhouetteSampleSize(silhouette, X.rows);
   let ks: number[];
   let rule: string;

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseCustomersCsv, type RawTable } from '../data/parse';
-import { loadCustomersCsv, loadSchema } from '../data/load';
+import { loadCustomers, loadSchema } from '../data/load';
 import type { SchemaChoice } from '../data/schema';
 import { syntheticCustomersCsv } from '../data/synthetic';
 import { dataHash } from '../data/hash';
 import { StagedOutput } from '../io/atomic';
 import { serializeModel } from '../model/artifact';
 import { initBackend, type BackendName } from '../model/backend';
+import { DEFAULT_SEED } from '../model/random';
 import { fitSegments, preprocess } from '../pipeline';
 import { bundleFor, plotlyScript } from '../figures/html';
 import { REPORT_RENDERER, startRenderer, type Renderer } from '../figures/render';
@@ -85,7 +86,7 @@ export interface ReportResult {
  * all were written, so a failed run leaves earlier outputs untouched.
  */
 export async function runReport(options: ReportOptions = {}): Promise<ReportResult> {
-  const { out = PROJECT_ROOT, k, kMin = 2, kMax = 10, seed = 42, backend, png = true, onProgress = () => {} } = options;
+  const { out = PROJECT_ROOT, k, kMin = 2, kMax = 10, seed = DEFAULT_SEED, backend, png = true, onProgress = () => {} } = options;
   const t0 = performance.now();
   const lap = (() => {
     let last = t0;
@@ -109,8 +110,7 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
 
     onProgress('loading data');
     const choice: SchemaChoice = { ...options.columns, schema: options.schemaFile ? await loadSchema(options.schemaFile) : undefined };
-    const { table, text, path, synthetic } = await readInput(options.data, choice);
-    const hash = dataHash(text);
+    const { table, hash, path, synthetic } = await readInput(options.data, choice);
     timings.load = lap();
     const extraWarnings = synthetic
       ? [`SYNTHETIC DATA: no dataset at ${DEFAULT_DATA}; ran on ${table.read} built-in synthetic customers. Download Mall_Customers.csv into data/raw/ (see README) or pass --data PATH.`]
@@ -199,17 +199,17 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
   }
 }
 
-async function readInput(data: string | undefined, schema: SchemaChoice): Promise<{ table: RawTable; text: string; path: string; synthetic: boolean }> {
+async function readInput(data: string | undefined, schema: SchemaChoice): Promise<{ table: RawTable; hash: string; path: string; synthetic: boolean }> {
   if (data === undefined) {
     const path = resolve(DEFAULT_DATA);
     if (!existsSync(path)) {
       const text = syntheticCustomersCsv();
-      return { table: parseCustomersCsv(text, { source: '<synthetic>' }), text, path, synthetic: true };
+      return { table: parseCustomersCsv(text, { source: '<synthetic>' }), hash: dataHash(text), path, synthetic: true };
     }
     data = path;
   }
-  const { table, text } = await loadCustomersCsv(data, { source: relativeOrAbsolute(data), schema });
-  return { table, text, path: data, synthetic: false };
+  const { table, hash } = await loadCustomers(data, { source: relativeOrAbsolute(data), schema });
+  return { table, hash, path: data, synthetic: false };
 }
 
 function relativeOrAbsolute(p: string): string {

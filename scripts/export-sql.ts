@@ -1,0 +1,29 @@
+/**
+ * npm run export-sql -- --model PATH --table NAME [--dialect standard|bigquery|spark]
+ * Prints one SQL SELECT that scores every row of table NAME as `predict` does (id, cluster, distance).
+ */
+import { parseArgs } from 'node:util';
+import { isUserError, OptionsError } from '../src/errors';
+import { loadModel } from '../src/io/modelFile';
+import { exportSql } from '../src/model/sql';
+import { cliMain } from './cli';
+
+const HELP = `Usage: npm run export-sql -- --model PATH --table NAME [--dialect standard|bigquery|spark]
+  --model PATH   the saved model (default data/models/clustering_model.json)
+  --table NAME   the table to score, columns named as in the model's schema (quote it yourself if it needs quotes)
+  --dialect D    type names: standard (DOUBLE PRECISION, VARCHAR: PostgreSQL, DuckDB, SQLite, Snowflake, Trino; default),
+                 bigquery (FLOAT64, STRING), spark (DOUBLE, STRING)`;
+
+cliMain(async () => {
+  const { values } = parseArgs({
+    options: { model: { type: 'string' }, table: { type: 'string' }, dialect: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  if (!values.table) throw new OptionsError('--table NAME is required: the table to score', 'table');
+  const model = await loadModel(values.model ?? 'data/models/clustering_model.json');
+  process.stdout.write(exportSql(model, { table: values.table, dialect: (values.dialect ?? 'standard') as 'standard' }));
+}, isUserError);

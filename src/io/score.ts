@@ -1,0 +1,119 @@
+/**
+ * Scoring a file of any size in bounded memory: rows are read as a stream (CSV through csv-parse, Parquet through
+ * DuckDB in batches), each is given its segment by the library's `predict`, and the answers are written as they come.
+ */
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { parse } from 'csv-parse';
+import { DataError } from '../errors';
+import { headerKey } from '../data/schema';
+import { isParquet, parquetBatches } from '../data/parquet';
+import { predict, RecordError, type SegmentModel } from '../model/artifact';
+
+/** Options of {@link scoreFile}. */
+export interface ScoreOptions {
+  /** Called every `progressEvery` rows with the rows done. Default: none. */
+  onProgress?: (rowsDone: number) => void;
+  /** Default 100,000. */
+  progressEvery?: number;
+}
+
+/** What a scoring run did. */
+export interface ScoreResult {
+  /** Data rows read. */
+  rows: number;
+  /** Rows given a segment. */
+  scored: number;
+  /** Rows `predict` refused (a missing or non-numeric feature, a value out of range): written with an `error`. */
+  refused: number;
+  /** The first refusals, as "line N: <field>: <problem>". */
+  examples: string[];
+}
+
+function csvCell(value: string | number | boolean): string {
+  const s = String(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * Scores every row of `input` (.csv, or .parquet) with `model` and writes `output` as CSV with the columns
+ * `<id column or "row">, cluster, label, distance, outlier, error`: the fields of `predict`'s answer (distance with
+ * full float64 precision), in input order. A row `predict` refuses keeps its place with an empty cluster and the
+ * reason in `error`. Columns are matched to the model's schema ignoring case and spacing; other columns are ignored.
+ * Memory stays bounded: rows are read, scored and written as a stream.
+ * @throws DataError when the file cannot be read or lacks a feature column of the model.
+ */
+export async function scoreFile(model: SegmentModel, input: string, output: string, options: ScoreOptions = {}): Promise<ScoreResult> {
+  const { onProgress, progressEvery = 100_000 } = options;
+  const idColumn = model.schema.primaryKey;
+  const out = createWriteStream(output);
+  const result: ScoreResult = { rows: 0, scored: 0, refused: 0, examples: [] };
+  let columns: { index: number; name: string }[] | null = null;
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  await write([idColumn ?? 'row', 'cluster', 'label', 'distance', 'outlier', 'error'].map(csvCell).join(',') + '\n');
+
+  const scoreRow = async (header: readonly string[], cells: readonly string[], line: number) => {
+    if (columns === null) columns = matchColumns(model, header, input);
+    result.rows++;
+    const record: Record<string, string> = {};
+    for (const { index, name } of columns) record[name] = (cells[index] ?? '').trim();
+    const id = idColumn === undefined ? String(result.rows) : (record[idColumn] ?? '');
+    try {
+      const [p] = predict(model, [record], { ignoreUnknown: true });
+      result.scored++;
+      await write(`${csvCell(id)},${p.cluster},${csvCell(p.label)},${p.distance},${p.outlier},\n`);
+    } catch (error) {
+      if (!(error instanceof RecordError)) throw error;
+      result.refused++;
+      const problem = `${error.field.replace(/^customers\[0\]\./, '')}: ${error.problem}`;
+      if (result.examples.length < 5) result.examples.push(`line ${line}: ${problem}`);
+      await write(`${csvCell(id)},,,,,${csvCell(problem)}\n`);
+    }
+    if (onProgress && result.rows % progressEvery === 0) onProgress(result.rows);
+  };
+
+  try {
+    if (isParquet(input)) {
+      for await (const { header, records } of parquetBatches(input)) for (const r of records) await scoreRow(header, r.cells, r.line);
+    } else {
+      const parser = createReadStream(input).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+      let header: string[] | null = null;
+      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+        if (header === null) {
+          header = record.map((h) => h.trim());
+          continue;
+        }
+        if (record.every((c) => c.trim() === '')) continue;
+        await scoreRow(header, record, info.lines);
+      }
+    }
+  } catch (error) {
+    out.destroy();
+    if (error instanceof DataError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DataError(code === 'ENOENT' ? `Data file not found: ${input}` : `Cannot score ${input}: ${(error as Error).message.split('\n')[0]}`, input);
+  }
+  await closeStream(out);
+  return result;
+}
+
+function closeStream(out: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    out.on('error', reject);
+    out.end(() => resolve());
+  });
+}
+
+/** The input columns the model reads (schema fields found in the header), refusing a file without a feature. */
+function matchColumns(model: SegmentModel, header: readonly string[], input: string): { index: number; name: string }[] {
+  const found = model.schema.fields.flatMap((f) => {
+    const index = header.findIndex((h) => headerKey(h) === headerKey(f.name) || (f.apiName !== undefined && h === f.apiName));
+    return index < 0 ? [] : [{ index, name: f.name }];
+  });
+  const missing = [...new Set(model.encoding.map((c) => c.source))].filter((s) => !found.some((f) => f.name === s));
+  if (missing.length > 0)
+    throw new DataError(`${input} lacks the model's column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (found: ${header.join(', ')})`, input);
+  return found;
+}

@@ -6,13 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from 'csv-parse/sync';
 import { buildApp } from '../src/api/app';
-import { pageFigure, type PageTraining } from '../src/api/page';
-import { COLUMNS, type Customer, type Gender } from '../src/data/schema';
+import { pageFigure, pageTraining, type PageTraining } from '../src/api/page';
 import { bundleFor, plotlyScript } from '../src/figures/html';
 import { isUserError, OptionsError } from '../src/errors';
 import { loadModel } from '../src/io/modelFile';
+import type { SegmentModel } from '../src/model/artifact';
 import { cliMain, intOption } from './cli';
 
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before their connections are cut. */
@@ -21,33 +20,22 @@ const GRACE_MS = 10_000;
 const HELP = `Usage: npm run serve -- [--port 8000] [--host 127.0.0.1] [--model data/models/clustering_model.json] [--data-dir data/processed] [--log]`;
 
 /**
- * Training customers and their segments for the page's chart, from DIR/clustered_data.csv; none when the file is
- * absent or unreadable (the chart then shows the segment centres only). The note says which, for the start-up line.
+ * Training customers and their segments for the page's chart, from DIR/clustered_data.csv read with the model's
+ * schema (pageTraining); none when the file is absent or unusable (the chart then shows the segment centres only).
+ * The note says which, for the start-up line.
  */
-function loadTraining(dataDir: string, k: number): { training?: PageTraining; note: string } {
+function loadTraining(dataDir: string, model: SegmentModel): { training?: PageTraining; note: string } {
   const path = join(dataDir, 'clustered_data.csv');
   if (!existsSync(path)) return { note: `no ${path}: chart shows segment centres only` };
   try {
-    const rows = parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-    const customers: Customer[] = [];
-    const labels: number[] = [];
-    for (const r of rows) {
-      const c = {
-        id: Number(r[COLUMNS.id]),
-        gender: r[COLUMNS.gender] as Gender,
-        age: Number(r[COLUMNS.age]),
-        income: Number(r[COLUMNS.income]),
-        spending: Number(r[COLUMNS.spending]),
-      };
-      const cluster = Number(r.Cluster);
-      const ok = (c.gender === 'Female' || c.gender === 'Male') && [c.id, c.age, c.income, c.spending].every(Number.isFinite) && Number.isInteger(cluster) && cluster >= 0 && cluster < k;
-      if (!ok) continue;
-      customers.push(c);
-      labels.push(cluster);
-    }
-    return { training: { customers, labels }, note: `chart shows ${customers.length} training customers from ${path}` };
+    const { training, dropped, disagree } = pageTraining(readFileSync(path, 'utf8'), model, path);
+    const extra = [
+      dropped > 0 ? `${dropped} rows dropped by cleaning` : '',
+      disagree > 0 ? `${disagree} rows' Cluster differs from this model's assignment (a file from another model?); drawn as the model assigns them` : '',
+    ].filter(Boolean);
+    return { training, note: `chart shows ${training.data.n} training customers from ${path}${extra.length ? ` (${extra.join('; ')})` : ''}` };
   } catch (e) {
-    return { note: `${path} unreadable (${(e as Error).message.split('\n')[0]}): chart shows segment centres only` };
+    return { note: `${path} unusable (${(e as Error).message.split('\n')[0]}): chart shows segment centres only` };
   }
 }
 
@@ -72,8 +60,9 @@ cliMain(async () => {
   if (port < 0 || port > 65535) throw new OptionsError(`--port must be 0-65535, got ${port}`, 'port');
 
   const model = await loadModel(modelPath);
-  const { training, note } = loadTraining(dataDir, model.k);
-  const plotlyJs = plotlyScript({ bundle: bundleFor([pageFigure({ model, training })]) });
+  const { training, note } = loadTraining(dataDir, model);
+  const figure = pageFigure({ model, training });
+  const plotlyJs = figure ? plotlyScript({ bundle: bundleFor([figure]) }) : '';
   const app = buildApp({ model, training, plotlyJs, logger: values.log ?? false });
   let address: string;
   try {
@@ -84,7 +73,7 @@ cliMain(async () => {
       throw new OptionsError(`Cannot listen on ${host}:${port} (${code}); choose another --port or --host`, 'port');
     throw e;
   }
-  console.log(`Serving ${modelPath} (k=${model.k}, ${model.dataHash.slice(0, 19)}…) at ${address}  [${note}]`);
+  console.log(`Serving ${modelPath} (table ${model.schema.name ?? 'custom'}, k=${model.k}, ${model.dataHash.slice(0, 19)}…) at ${address}  [${note}]`);
 
   // Resolve when closed: cliMain then exits 0. fastify.close() stops accepting, lets in-flight requests finish and
   // closes idle keep-alive connections.

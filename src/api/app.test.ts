@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { predict } from '../model/artifact';
+import { field } from '../data/schema';
+import { MODEL_VERSION, predict } from '../model/artifact';
 import { buildApp, clusterViews } from './app';
-import { MAX_API_INCOME, MAX_BATCH } from './schemas';
-import { HAND_CUSTOMERS, handModel } from './test-support';
+import { MAX_BATCH } from './schemas';
+import { handCustomers, handModel } from './test-support';
 
 // Real HTTP on a free loopback port (not inject()).
 const model = handModel();
+const MAX_API_INCOME = field(model.schema, 'Annual Income (k$)').apiMaximum as number;
 let app: FastifyInstance;
 let base: string;
 
@@ -34,7 +36,7 @@ describe('GET /health', () => {
     const res = await fetch(`${base}/health`);
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ status: 'ok', modelVersion: 1, k: 2, nTrain: 6, dataHash: 'sha256:' + '0'.repeat(64) });
+    expect(body).toMatchObject({ status: 'ok', modelVersion: MODEL_VERSION, k: 2, nTrain: 6, dataHash: 'sha256:' + '0'.repeat(64), schema: 'mall' });
   });
 });
 
@@ -86,8 +88,14 @@ describe('POST /predict', () => {
   });
 
   it('gives the same answer as the library predict, for the training customers and others', async () => {
+    const hand = handCustomers();
     const customers = [
-      ...HAND_CUSTOMERS.map((c) => ({ gender: c.gender, age: c.age, annualIncome: c.income, spendingScore: c.spending })),
+      ...hand.ids.map((_, i) => ({
+        gender: hand.categorical.Gender[i],
+        age: hand.numeric.Age[i],
+        annualIncome: hand.numeric['Annual Income (k$)'][i],
+        spendingScore: hand.numeric['Spending Score (1-100)'][i],
+      })),
       customer({ age: 45, annualIncome: 55, spendingScore: 50 }),
       customer({ age: 0, annualIncome: 0, spendingScore: 1 }),
       customer({ age: 120, annualIncome: 1000, spendingScore: 100 }),
@@ -95,10 +103,7 @@ describe('POST /predict', () => {
     ];
     const res = await post(JSON.stringify({ customers }));
     expect(res.status).toBe(200);
-    const library = predict(
-      model,
-      customers.map((c) => ({ age: c.age, income: c.annualIncome, spending: c.spendingScore })),
-    );
+    const library = predict(model, customers);
     expect(res.json.predictions).toEqual(library);
     expect(res.json.predictions.every((p: { distance: number }) => Number.isFinite(p.distance))).toBe(true);
     expect(res.json.predictions.slice(0, 6).map((x: { cluster: number }) => x.cluster)).toEqual([0, 0, 0, 1, 1, 1]);

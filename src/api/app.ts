@@ -1,13 +1,14 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
-import { COLUMNS, type FeatureName } from '../data/schema';
-import { predict, type PredictInput, type SegmentModel } from '../model/artifact';
+import { categoricalColumns, field, numericColumns } from '../data/schema';
+import { toRawUnits } from '../features/scale';
+import { predict, RecordError, type PredictInput, type Prediction, type SegmentModel } from '../model/artifact';
 import { renderPage, type PageTraining } from './page';
-import { API_FIELD, MAX_BATCH, routeSchemas, sharedSchemas, type ApiCustomer, type PredictBody } from './schemas';
+import { aliasedCategories, apiKey, apiSchemas, centroidKey, MAX_BATCH, type PredictBody } from './schemas';
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
-  /** The fitted model to serve (from loadModel). Required. */
+  /** The fitted model to serve (from loadModel). Required. Its table schema shapes the requests, answers and page. */
   model: SegmentModel;
   /**
    * Training customers and their segments, drawn on the page's 2D chart (e.g. read from clustered_data.csv).
@@ -18,51 +19,60 @@ export interface AppOptions {
   plotlyJs?: string;
   /** Largest accepted request body, bytes. Default: 2 MiB (a full batch of 10,000 customers is ~0.7 MB). */
   bodyLimit?: number;
+  /**
+   * A body over `bodyLimit` is read and discarded up to this many bytes before the 413 answer, so that clients
+   * that send the whole body before reading (Python `requests`, `http.client`) read the 413 instead of a broken
+   * pipe; the connection is then closed. Default: 64 MiB.
+   */
+  drainLimit?: number;
+  /** Longest time spent discarding an oversized body before answering 413 anyway, ms. Default: 10,000. */
+  drainTimeoutMs?: number;
   /** Fastify logger setting. Default: false (no request logs; errors of the server itself still reach stderr). */
   logger?: boolean;
 }
 
-/** A segment as GET /clusters describes it. */
+/**
+ * A segment as GET /clusters describes it. Columns are keyed by their apiName when the schema gives one, else by
+ * their name (Mall: age, annualIncome, spendingScore; another table: its header names).
+ */
 export interface ClusterView {
   id: number;
   label: string;
   size: number;
   share: number;
-  centroid: Partial<Record<(typeof API_FIELD)[FeatureName], number>>;
-  means: Record<(typeof API_FIELD)[FeatureName], number>;
-  gender: { Female: number; Male: number };
-}
-
-/** Maps an API customer to the library's predict input. */
-export function toPredictInput(c: ApiCustomer): PredictInput {
-  return { age: c.age, income: c.annualIncome, spending: c.spendingScore, gender: c.gender };
+  /** Segment centre in raw units, per clustering column ("<column>=<value>" for a one-hot category: its share). */
+  centroid: Record<string, number>;
+  /** Mean of each numeric column of the schema over the segment. */
+  means: Record<string, number>;
+  /** Per categorical column, the share of each value. */
+  categories: Record<string, Record<string, number>>;
+  /** A categorical column with an apiName is also given at the top level under it (Mall: gender: {Female, Male}). */
+  [apiName: string]: unknown;
 }
 
 /**
  * Segments of a model in API shape. Centroids in raw units: the profile's centroid where recorded, otherwise the
- * scaled centroid transformed back with the model's scaler. Only clustering features have a centroid.
+ * scaled centroid transformed back with the model's scaler.
  */
 export function clusterViews(model: SegmentModel): ClusterView[] {
+  const { schema } = model;
+  const numeric = numericColumns(schema);
+  const categorical = categoricalColumns(schema);
+  const aliased = aliasedCategories(schema);
   return model.profiles.map((p) => {
-    const centroid: ClusterView['centroid'] = {};
-    model.features.forEach((f, j) => {
-      const recorded = p.centroid?.[f];
-      centroid[API_FIELD[f]] =
-        typeof recorded === 'number' ? recorded : model.centroids[p.id][j] * model.scaler.scale[j] + model.scaler.mean[j];
+    const unscaled = toRawUnits(model.centroids[p.id], model.scaler, model.encoding);
+    const centroid: Record<string, number> = {};
+    model.encoding.forEach((c, j) => {
+      const recorded = p.centroid?.[c.name];
+      centroid[centroidKey(schema, c)] = typeof recorded === 'number' ? recorded : unscaled[j];
     });
-    return {
-      id: p.id,
-      label: p.label,
-      size: p.size,
-      share: p.share,
-      centroid,
-      means: {
-        age: p.means[COLUMNS.age],
-        annualIncome: p.means[COLUMNS.income],
-        spendingScore: p.means[COLUMNS.spending],
-      },
-      gender: { Female: p.gender.Female, Male: p.gender.Male },
-    };
+    const means: Record<string, number> = {};
+    for (const c of numeric) means[apiKey(field(schema, c))] = p.means[c];
+    const categories: Record<string, Record<string, number>> = {};
+    for (const c of categorical) categories[apiKey(field(schema, c))] = { ...(p.categories?.[c] ?? {}) };
+    const view: ClusterView = { id: p.id, label: p.label, size: p.size, share: p.share, centroid, means, categories };
+    for (const f of aliased) view[f.apiName as string] = categories[f.apiName as string];
+    return view;
   });
 }
 
@@ -76,44 +86,72 @@ function show(value: unknown): string {
   return String(value);
 }
 
-/** An Ajv error as Fastify passes it (verbose: true adds data and parentSchema). */
+/** An Ajv error as Fastify passes it (verbose: true adds data, schema and parentSchema). */
 interface AjvError {
   keyword: string;
   instancePath: string;
   params: Record<string, unknown>;
   message?: string;
   data?: unknown;
+  schema?: unknown;
   parentSchema?: { properties?: Record<string, unknown> };
 }
 
-/** "/customers/3/age" -> "customers[3].age"; "" -> "body". */
+/**
+ * "/customers/3/age" -> "customers[3].age", "/Annual Income (k$)" -> "Annual Income (k$)"; "" -> "body". JSON
+ * pointer escapes (~1 for "/", ~0 for "~") are undone; a number is an index only inside `customers` (the only
+ * array), so a column named "2024" stays a name.
+ */
 function fieldName(instancePath: string, child?: string): string {
-  const parts = instancePath.split('/').slice(1);
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (child !== undefined) parts.push(child);
   let out = '';
-  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
+  parts.forEach((p, i) => {
+    out += i > 0 && parts[i - 1] === 'customers' && /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
+  });
   return out || 'body';
 }
 
-const TYPE_WORDS: Record<string, string> = { object: 'a JSON object', array: 'an array', number: 'a number', integer: 'an integer', string: 'a string', boolean: 'true or false' };
+const TYPE_WORDS: Record<string, string> = { object: 'a JSON object', array: 'an array', number: 'a number', integer: 'an integer', string: 'a string', boolean: 'true or false', null: 'null' };
 
-/** One Ajv error as {field, problem}, in words a client can act on. */
-export function describeValidationError(e: AjvError): { field: string; problem: string } {
+function typeWords(type: unknown): string {
+  const types = Array.isArray(type) ? type : String(type).split(',');
+  return types.map((t) => TYPE_WORDS[String(t)] ?? `of type ${t}`).join(' or ');
+}
+
+/**
+ * One Ajv error as {field, problem}, in words a client can act on. `alternatives`: other names the same missing
+ * column may be sent as (a column with an apiName), added to a "required" problem.
+ */
+export function describeValidationError(e: AjvError, alternatives: readonly string[] = []): { field: string; problem: string } {
   const got = 'data' in e ? ` (got ${show(e.data)})` : '';
   switch (e.keyword) {
-    case 'required':
-      return { field: fieldName(e.instancePath, String(e.params.missingProperty)), problem: 'is required' };
+    case 'required': {
+      const missing = String(e.params.missingProperty);
+      const names = [missing, ...alternatives.filter((a) => a !== missing)];
+      return { field: fieldName(e.instancePath, missing), problem: names.length > 1 ? `is required (as ${names.map((n) => JSON.stringify(n)).join(' or ')})` : 'is required' };
+    }
     case 'additionalProperties': {
       const allowed = Object.keys(e.parentSchema?.properties ?? {});
       return {
         field: fieldName(e.instancePath, String(e.params.additionalProperty)),
-        problem: `is not a known field${allowed.length ? ` (expected: ${allowed.join(', ')})` : ''}`,
+        problem: `is not a known field${allowed.length ? ` (expected: ${allowed.map((a) => JSON.stringify(a)).join(', ')})` : ''}`,
       };
+    }
+    case 'not': {
+      // the only `not` of the schemas: a column sent under both its name and its apiName
+      const both = (e.schema as { required?: string[] } | undefined)?.required;
+      if (Array.isArray(both) && both.length === 2)
+        return { field: fieldName(e.instancePath, both[1]), problem: `is the same column as ${JSON.stringify(both[0])}; send only one of the two` };
+      return { field: fieldName(e.instancePath), problem: e.message ?? 'is invalid' };
     }
     case 'type':
       if (e.params.type === 'number' && typeof e.data === 'number')
         return { field: fieldName(e.instancePath), problem: `must be a finite number${got}` };
-      return { field: fieldName(e.instancePath), problem: `must be ${TYPE_WORDS[String(e.params.type)] ?? `of type ${e.params.type}`}${got}` };
+      return { field: fieldName(e.instancePath), problem: `must be ${typeWords(e.params.type)}${got}` };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -146,13 +184,33 @@ const REASONS: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** A record the library's `predict` refused (or could not compare), as a 400 naming the field. */
+class RecordRefused extends Error {
+  readonly statusCode = 400;
+  readonly code = 'FST_ERR_VALIDATION';
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${field}: ${problem}`);
+  }
+}
+
 /** The JSON body of an error answer: field and problem when known. */
 function errorBody(error: FastifyError, bodyLimit: number, contentType: string | undefined) {
   const statusCode = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
   const base = { statusCode, error: REASONS[statusCode] ?? (statusCode < 500 ? 'Client Error' : 'Server Error'), code: error.code };
+  if (error instanceof RecordRefused) return { ...base, field: error.field, problem: error.problem, message: error.message };
   if (error.validation) {
-    const first = (error.validation as unknown as AjvError[]).find((e) => e.keyword !== 'if') ?? (error.validation[0] as unknown as AjvError);
-    const { field, problem } = describeValidationError(first);
+    const errors = error.validation as unknown as AjvError[];
+    const at = Math.max(0, errors.findIndex((e) => e.keyword !== 'if'));
+    const first = errors[at];
+    // a required column with two names (anyOf): the other branch's `required` follows
+    const alternatives =
+      first.keyword === 'required'
+        ? errors.slice(at + 1).filter((e) => e.keyword === 'required' && e.instancePath === first.instancePath).map((e) => String(e.params.missingProperty))
+        : [];
+    const { field, problem } = describeValidationError(first, alternatives);
     return { ...base, field, problem, message: `${field}: ${problem}` };
   }
   let problem: string;
@@ -179,6 +237,40 @@ function errorBody(error: FastifyError, bodyLimit: number, contentType: string |
 }
 
 /**
+ * Reads and discards the rest of a request body, up to `maxBytes` more bytes or `timeoutMs`, whichever comes first.
+ * Resolves true when the body ended (the client has sent everything and will read the answer).
+ */
+function discardBody(request: FastifyRequest, maxBytes: number, timeoutMs: number): Promise<boolean> {
+  const raw = request.raw;
+  if (raw.complete || raw.readableEnded) return Promise.resolve(true);
+  const declared = Number(request.headers['content-length']);
+  if (declared > maxBytes) return Promise.resolve(false); // not worth reading: the client gets a reset anyway
+  return new Promise((resolve) => {
+    let bytes = 0;
+    const finish = (ended: boolean) => {
+      clearTimeout(timer);
+      raw.removeListener('data', onData);
+      raw.removeListener('end', onEnd);
+      raw.removeListener('error', onFail);
+      raw.removeListener('close', onFail);
+      resolve(ended);
+    };
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > maxBytes) finish(false);
+    };
+    const onEnd = () => finish(true);
+    const onFail = () => finish(raw.complete);
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    raw.on('data', onData);
+    raw.once('end', onEnd);
+    raw.once('error', onFail);
+    raw.once('close', onFail);
+    raw.resume();
+  });
+}
+
+/**
  * Builds the prediction API as a Fastify instance (not listening; the caller calls `listen` and `close`). Routes:
  * GET / (page with a form), GET /health, GET /clusters, POST /predict, GET /docs and GET /docs/openapi.json (OpenAPI
  * 3.1 generated from src/api/schemas.ts, the schemas that also validate requests). Every client mistake is a 4xx
@@ -190,7 +282,16 @@ function errorBody(error: FastifyError, bodyLimit: number, contentType: string |
  * await app.listen({ port: 8000, host: '127.0.0.1' });
  */
 export function buildApp(options: AppOptions): FastifyInstance {
-  const { model, training, plotlyJs = '', bodyLimit = 2 * 1024 * 1024, logger = false } = options;
+  const {
+    model,
+    training,
+    plotlyJs = '',
+    bodyLimit = 2 * 1024 * 1024,
+    drainLimit = 64 * 1024 * 1024,
+    drainTimeoutMs = 10_000,
+    logger = false,
+  } = options;
+  const schemas = apiSchemas(model);
   const app = Fastify({
     logger,
     bodyLimit,
@@ -202,12 +303,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
         strictNumbers: true, // NaN / Infinity (e.g. 1e999) fail `type: number`
         allErrors: false,
         verbose: true, // errors carry the offending value, for the message
+        allowUnionTypes: true, // ids: ["string", "number"]
       },
     },
   });
   // Only JSON bodies: without this, text/plain would be parsed to a string and fail as a wrong type, not 415.
   app.removeContentTypeParser('text/plain');
-  for (const s of sharedSchemas) app.addSchema(s);
+  for (const s of schemas.shared) app.addSchema(s);
 
   // While closing, answer in-flight requests with `Connection: close`, so that their keep-alive sockets end with the
   // answer instead of holding close() open until the keep-alive timeout.
@@ -219,10 +321,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
     if (closing) void reply.header('connection', 'close');
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const body = errorBody(error, bodyLimit, request.headers['content-type']);
     if (body.statusCode >= 500) request.log.error(error);
-    void reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // Fastify answers before reading the body; a client still sending it would get a broken pipe, not the 413.
+      await discardBody(request, drainLimit, drainTimeoutMs);
+      void reply.header('connection', 'close');
+    }
+    return reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
   });
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({
@@ -238,9 +345,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
     openapi: {
       openapi: '3.1.0',
       info: {
-        title: 'Mall customer segmentation API',
+        title: `Customer segmentation API: ${model.schema.title ?? model.schema.name ?? 'custom'} table`,
         version: String(model.version),
-        description: `Assigns customers to the ${model.k} segments of a k-means model (data ${model.dataHash}).`,
+        description: `Assigns customers to the ${model.k} segments of a k-means model (table schema "${model.schema.name ?? 'custom'}", features ${model.schema.features.map((f) => JSON.stringify(f)).join(', ')}; data ${model.dataHash}).`,
       },
       tags: [{ name: 'predict' }, { name: 'model' }],
     },
@@ -256,15 +363,29 @@ export function buildApp(options: AppOptions): FastifyInstance {
       k: model.k,
       nTrain: model.nTrain,
       dataHash: model.dataHash,
+      schema: model.schema.name ?? 'custom',
     };
     let page: string | undefined; // rendered on first request: inlining plotly.js is a few MB of string work
 
-    api.get('/health', { schema: routeSchemas.health }, async () => health);
-    api.get('/clusters', { schema: routeSchemas.clusters }, async () => clusters);
-    api.post('/predict', { schema: routeSchemas.predict }, async (request) => {
+    api.get('/health', { schema: schemas.routes.health }, async () => health);
+    api.get('/clusters', { schema: schemas.routes.clusters }, async () => clusters);
+    api.post('/predict', { schema: schemas.routes.predict }, async (request) => {
       const body = request.body as PredictBody;
-      const customers = 'customers' in body ? body.customers : [body];
-      return { predictions: predict(model, customers.map(toPredictInput)) };
+      const batch = Array.isArray(body.customers);
+      const customers = (batch ? body.customers : [body]) as PredictInput[];
+      // Fields as Ajv names them: "customers[i].<column>" in a batch, "<column>" for a single object.
+      const named = (where: string) => (batch ? where : where.replace(/^customers\[0\]\.?/, '') || 'body');
+      let predictions: Prediction[];
+      try {
+        // The library's checks run too (the final word): the API never answers what `predict` would refuse.
+        predictions = predict(model, customers);
+      } catch (e) {
+        if (e instanceof RecordError) throw new RecordRefused(named(e.field), e.problem);
+        throw e;
+      }
+      const far = predictions.findIndex((p) => !Number.isFinite(p.distance));
+      if (far >= 0) throw new RecordRefused(named(`customers[${far}]`), 'has values too large to compare with the segment centres; check the units');
+      return { predictions };
     });
     api.get('/', { schema: { summary: 'Web page: a form that calls /predict and a 2D chart', tags: ['page'], produces: ['text/html'] } }, async (_request, reply) => {
       page ??= renderPage({ model, clusters: clusters.clusters, training, plotlyJs });

@@ -5,14 +5,14 @@ import { buildApp, clusterViews } from './app';
 import { plotlyScript } from '../figures/html';
 import { CHROMIUM_ARGS, findChromium } from '../figures/render';
 import { CUSTOMER_TRACE, pageFigure, renderPage, type PageTraining } from './page';
-import { HAND_CUSTOMERS, handModel } from './test-support';
+import { handCustomers, handModel, retailFixture, type RetailFixture } from './test-support';
 
 const model = handModel();
-const training: PageTraining = { customers: HAND_CUSTOMERS, labels: [0, 0, 0, 1, 1, 1] };
+const training: PageTraining = { data: handCustomers(), labels: [0, 0, 0, 1, 1, 1] };
 
 describe('pageFigure', () => {
   it("is the report's 2D segments figure plus an empty customer trace last", () => {
-    const fig = pageFigure({ model, training });
+    const fig = pageFigure({ model, training })!;
     expect(fig.data).toHaveLength(4); // 2 segments, centres, customer
     expect(fig.data[0].x).toEqual([20, 24, 22]); // incomes of ids 1-3
     expect(fig.data[1].y).toEqual([10, 20, 15]); // spending of ids 4-6
@@ -21,7 +21,7 @@ describe('pageFigure', () => {
   });
 
   it('draws the centres only when no training customers are given', () => {
-    const fig = pageFigure({ model });
+    const fig = pageFigure({ model })!;
     expect(fig.data[0].x).toEqual([]);
     expect(fig.data[2].y).toEqual([85, 15]);
   });
@@ -109,6 +109,67 @@ describe.skipIf(!chromiumPath)(`the page at / in headless Chromium${chromiumPath
     await page.click('#submit');
     await page.waitForSelector('#result.error');
     expect(await page.textContent('#result')).toBe('Error: customers[0].age: must be <= 120 (got 150)');
+    await page.close();
+  });
+});
+
+describe.skipIf(!chromiumPath)(`a non-Mall model's page in headless Chromium${chromiumPath ? '' : ` (SKIPPED: ${skipReason})`}`, () => {
+  let fx: RetailFixture;
+  let app: FastifyInstance;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    fx = await retailFixture();
+    app = buildApp({ model: fx.model, training: { data: fx.data, labels: fx.labels }, plotlyJs: plotlyScript({ bundle: 'basic' }) });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({ executablePath: chromiumPath!, args: [...CHROMIUM_ARGS] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it("the form has the schema's inputs (title, unit, range) and selects (known values); a training customer entered lands in its segment", async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/`);
+    const controls = await page.$$eval('#customer-form [data-column]', (els) =>
+      els.map((el) => ({
+        column: el.getAttribute('data-column'),
+        tag: el.tagName.toLowerCase(),
+        label: el.parentElement!.firstChild!.textContent!.trim(),
+        min: el.getAttribute('min'),
+        max: el.getAttribute('max'),
+        required: el.hasAttribute('required'),
+        options: el.tagName === 'SELECT' ? Array.from((el as HTMLSelectElement).options, (o) => o.value) : null,
+      })),
+    );
+    expect(controls).toEqual([
+      { column: 'Region', tag: 'select', label: 'Region', min: null, max: null, required: false, options: ['', 'East', 'North', 'South', 'West'] },
+      { column: 'Channel', tag: 'select', label: 'Channel', min: null, max: null, required: true, options: ['Store', 'Online', 'Both'] },
+      { column: 'Visits (per month)', tag: 'input', label: 'Visits (per month)', min: '0', max: '100', required: true, options: null },
+      { column: 'Basket (EUR)', tag: 'input', label: 'Basket (EUR)', min: '0', max: '100000', required: true, options: null },
+      { column: 'Tenure (years)', tag: 'input', label: 'Tenure (years)', min: '0', max: '60', required: true, options: null },
+      { column: 'Online share (%)', tag: 'input', label: 'Online share (%)', min: '0', max: '100', required: true, options: null },
+      { column: 'Returns/yr', tag: 'input', label: 'Returns', min: '0', max: null, required: true, options: null },
+    ]);
+    // one training customer of each segment, typed in: the answer is the segment the pipeline gave it
+    for (let segment = 0; segment < fx.model.k; segment++) {
+      const i = Array.from(fx.labels).indexOf(segment);
+      await page.selectOption('[data-column="Channel"]', fx.data.categorical.Channel[i]);
+      await page.selectOption('[data-column="Region"]', fx.data.categorical.Region[i]);
+      for (const column of ['Visits (per month)', 'Basket (EUR)', 'Tenure (years)', 'Online share (%)', 'Returns/yr'])
+        await page.fill(`[data-column="${column}"]`, String(fx.data.numeric[column][i]));
+      await page.click('#submit');
+      await page.waitForFunction((s) => document.getElementById('segment-label')?.textContent?.startsWith(`Segment ${s}:`), segment);
+      expect(await page.textContent('#segment-label')).toBe(`Segment ${segment}: ${fx.model.profiles[segment].label}`);
+    }
+    const traces = await page.evaluate(() => (document.getElementById('chart') as unknown as { data: { name: string; x: number[] }[] }).data);
+    expect(traces[traces.length - 1].name).toBe(CUSTOMER_TRACE);
+    expect(traces[traces.length - 1].x).toHaveLength(1);
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

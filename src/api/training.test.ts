@@ -53,9 +53,49 @@ describe.skipIf(!HAS_MALL)(`the training customers round-trip through the API${H
     expect(predictions).toHaveLength(200);
     const expected = raw.map((r) => clustered.get(Number(r.CustomerID)));
     expect(predictions.map((p) => p.cluster)).toEqual(expected);
-    expect(predictions.every((p) => p.label === model.profiles[p.cluster].label)).toBe(true);
-    // and the same objects as the library's predict
-    expect(predictions).toEqual(predict(model, customers.map((c) => ({ age: c.age, income: c.annualIncome, spending: c.spendingScore }))));
+    // and the same objects as the library's predict (which reads the Mall camelCase names too)
+    expect(predictions).toEqual(predict(model, customers));
+  });
+
+  it('an independent reference from the CSV alone agrees: nearest centre, distance and label words, recomputed by hand', async () => {
+    // Standardize the three features by hand (population std, as StandardScaler) from the 200 CSV rows.
+    const columns = ['Age', 'Annual Income (k$)', 'Spending Score (1-100)'];
+    expect(model.features).toEqual(columns);
+    const values = columns.map((c) => raw.map((r) => Number(r[c])));
+    const mean = values.map((v) => v.reduce((a, b) => a + b, 0) / v.length);
+    const std = values.map((v, j) => Math.sqrt(v.reduce((a, b) => a + (b - mean[j]) ** 2, 0) / v.length));
+    const customers = raw.map((r) => ({ CustomerID: Number(r.CustomerID), Age: Number(r.Age), 'Annual Income (k$)': Number(r['Annual Income (k$)']), 'Spending Score (1-100)': Number(r['Spending Score (1-100)']) }));
+    const res = await fetch(`${base}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customers }) });
+    const { predictions } = (await res.json()) as { predictions: { id: number; cluster: number; label: string; distance: number }[] };
+    // the model's centres back in raw units with the model's scaler, then re-standardized with the hand scaler
+    const centres = model.centroids.map((c) => c.map((v, j) => (v * model.scaler.scale[j] + model.scaler.mean[j] - mean[j]) / std[j]));
+    raw.forEach((_, i) => {
+      const point = columns.map((_, j) => (values[j][i] - mean[j]) / std[j]);
+      const d = centres.map((c) => Math.hypot(...c.map((v, j) => point[j] - v)));
+      const nearest = d.indexOf(Math.min(...d));
+      expect(predictions[i].id).toBe(customers[i].CustomerID);
+      expect(predictions[i].cluster).toBe(nearest);
+      expect(predictions[i].distance).toBeCloseTo(d[nearest], 9);
+    });
+    // Label words: each segment's mean (over its CSV rows) against the population terciles (linear interpolation),
+    // with the Mall schema's words, in feature order.
+    const words = [['Young', 'Middle-aged', 'Older'], ['low income', 'average income', 'high income'], ['low spending', 'average spending', 'high spending']];
+    const quantile = (v: number[], q: number) => {
+      const s = [...v].sort((a, b) => a - b);
+      const at = (s.length - 1) * q;
+      return s[Math.floor(at)] + (at - Math.floor(at)) * (s[Math.ceil(at)] - s[Math.floor(at)]);
+    };
+    for (let k = 0; k < model.k; k++) {
+      const rows = raw.map((_, i) => i).filter((i) => clustered.get(customers[i].CustomerID) === k);
+      const said = columns.map((_, j) => {
+        const m = rows.reduce((a, i) => a + values[j][i], 0) / rows.length;
+        const [t1, t2] = [quantile(values[j], 1 / 3), quantile(values[j], 2 / 3)];
+        return words[j][m < t1 ? 0 : m > t2 ? 2 : 1];
+      });
+      const expectedLabel = said.join(', ');
+      const label = predictions.find((p) => p.cluster === k)?.label ?? '';
+      expect(label.toLowerCase().startsWith(expectedLabel.toLowerCase())).toBe(true);
+    }
   });
 
   it('GET /clusters agrees with the model: k segments whose sizes add up to the 200 customers', async () => {

@@ -332,7 +332,8 @@ function checkRow(row: RawRow, rowNumber: number, rules: Rules, missingNumeric: 
   const categories: string[] = [];
   for (const c of rules.categories) {
     const text = values[c.name];
-    if (text === '' || rules.missing.has(text.toLowerCase())) {
+    // "(missing)" is what the outputs write for a kept missing category: read back, it is missing again.
+    if (text === '' || text === MISSING_CATEGORY || rules.missing.has(text.toLowerCase())) {
       if (c.required) return { reason: `missing ${c.name}`, detail: '' };
       categories.push(MISSING_CATEGORY);
       continue;

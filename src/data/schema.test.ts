@@ -144,6 +144,14 @@ describe('cleanCustomers on a table of another shape', () => {
     expect(r.warnings).toContain('Read 1 region value spelled differently ("south") as South');
     const withMissing = cleanCustomers(parseCustomersCsv('ref,region,a,b\n1,,1,2\n2,x,3,4\n', { schema: { id: 'ref', features: ['a', 'b'], categorical: ['region'] } }));
     expect(withMissing.data.categorical.region).toEqual([MISSING_CATEGORY, 'x']);
+    // read back from an output file, "(missing)" stays missing, also for a column with an enum
+    const back = cleanCustomers(
+      parseCustomersCsv('ref,region,a,b\n1,(missing),1,2\n2,x,3,4\n', {
+        schema: { schema: validateSchema({ primaryKey: 'ref', features: ['a', 'b'], categorical: ['region'], fields: [{ name: 'ref', type: 'string' }, { name: 'region', type: 'string', constraints: { enum: ['x'] } }] }, 's') },
+      }),
+    );
+    expect(back.rows.dropped).toBe(0);
+    expect(back.data.categorical.region).toEqual([MISSING_CATEGORY, 'x']);
   });
 
   it('numbers customers by row when the table has no id column', () => {

@@ -128,6 +128,11 @@ describe('reportPage of a 12-feature table', () => {
   });
   const page = reportPage({ summary: wideSummary, figures: wideFigures, schema });
 
+  it('names a table without title or schema name by its file', () => {
+    const untitled = { ...wideSummary, data: { ...wideSummary.data, path: '/data/shop/customers.csv' }, table: { ...wideSummary.table, schema: 'custom', title: null } };
+    expect(reportPage({ summary: untitled, figures: wideFigures })).toContain('<h1>Customer Segmentation: customers.csv</h1>');
+  });
+
   it('has no Mall wording', () => {
     expect(page).not.toMatch(/Mall|Gender|Spending|CustomerID|original project/);
     expect(page).toContain('<h1>Customer Segmentation: Wide table (synthetic, 12 features)</h1>');

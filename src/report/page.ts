@@ -241,7 +241,8 @@ export function reportPage(input: ReportPageInput): string {
   const placed = new Set<string>(Object.values(PLACED));
   const others = figures.filter((f) => !placed.has(f.id));
   const source = summary.data.synthetic ? ' <span class="badge">synthetic data: no file was found</span>' : '';
-  const tableName = summary.table.title ?? summary.table.schema;
+  // a table described by flags only has no title: its file name says more than "custom"
+  const tableName = summary.table.title ?? (summary.table.schema !== 'custom' ? summary.table.schema : (summary.data.path.split(/[\\/]/).pop() ?? summary.data.path));
   const draws = figures.map((f) => drawScript(figureElementId(f), f.figure)).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">

@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { cleanCustomers } from '../src/data/clean';
 import { loadCustomersCsv } from '../src/data/load';
-import { NUMERIC_FEATURES, featureValue, type FeatureName } from '../src/data/schema';
+import { categoricalColumns, numericColumns } from '../src/data/schema';
 import { startRenderer } from '../src/figures/render';
 import { reportFigures } from '../src/figures/specs';
 import { profileSegments } from '../src/model/profile';
@@ -31,14 +31,14 @@ async function main(): Promise<void> {
     silhouetteSamples: number[];
   };
   const { table } = await loadCustomersCsv(dataPath);
-  const { customers } = cleanCustomers(table);
+  const { data } = cleanCustomers(table);
   const k = input.sweep.selected;
-  const profiles = profileSegments(customers, input.labels, { k });
-  const population = {} as Record<FeatureName, number>;
-  for (const f of NUMERIC_FEATURES) population[f] = customers.reduce((s, c) => s + featureValue(c, f), 0) / customers.length;
+  const profiles = profileSegments(data, input.labels, { k });
+  const population: Record<string, number> = {};
+  for (const f of numericColumns(data.schema)) population[f] = data.numeric[f]!.reduce((s, v) => s + v, 0) / data.n;
   const figures = reportFigures({
     sweep: input.sweep,
-    points: { customers, labels: input.labels, profiles },
+    points: { data, labels: input.labels, profiles },
     silhouetteSamples: input.silhouetteSamples,
     population,
   });
@@ -52,9 +52,16 @@ async function main(): Promise<void> {
     version: 1,
     generatedAt: new Date().toISOString(),
     data: { path: dataPath, synthetic: false, hash: 'demo' },
-    rows: { read: table.rows.length, used: customers.length, dropped: table.rows.length - customers.length, droppedBy: {}, repaired: 0 },
+    rows: { read: table.rows.length, used: data.n, dropped: table.rows.length - data.n, droppedBy: {}, repaired: 0 },
     warnings: ['Demo summary: labels from ' + labelsPath],
-    features: [...NUMERIC_FEATURES],
+    table: {
+      schema: data.schema.name ?? 'custom',
+      title: data.schema.title ?? null,
+      id: data.schema.primaryKey ?? null,
+      numeric: numericColumns(data.schema),
+      categorical: categoricalColumns(data.schema),
+    },
+    features: [...data.schema.features],
     k: { selected: k, rule: 'highest mean silhouette over k=2..10', range: [2, 10], fixed: null, original: 4, differsFromOriginal: k !== 4 },
     silhouette: input.sweep.silhouette,
     silhouetteMethod: { sampled: null },
@@ -67,7 +74,7 @@ async function main(): Promise<void> {
     outputs: files,
   };
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'index.html'), reportPage({ summary, figures }));
+  writeFileSync(join(outDir, 'index.html'), reportPage({ summary, figures, schema: data.schema }));
   console.log(JSON.stringify({ files, warnings, timings: renderer?.timings(), filesSeconds, totalSeconds: (performance.now() - t0) / 1000 }, null, 1));
   await renderer?.close();
 }

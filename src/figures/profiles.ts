@@ -49,6 +49,8 @@ const MARGIN = { l: 60, r: 20, t: 110, b: 150 };
 const DEFAULT_HEIGHT = 800;
 /** Approximate width of a character of a 15 px bold panel title, px. */
 const TITLE_CHAR_PX = 8.6;
+/** Height of one more heading line above the top row, px. */
+const HEADING_LINE_PX = 19;
 
 interface Bars {
   kind: 'bars';
@@ -83,12 +85,13 @@ export function gridColumns(count: number): number {
 /**
  * Where each of `count` panels goes: rows of `gridColumns(count)` panels filled left to right (a shorter last row
  * is spread over the full width), domains as shares of the plot area; and the figure height that keeps each panel
- * 184 px tall (800 px for two rows).
+ * 184 px tall (800 px for two rows). `extraTopPx`: more room above the top row (for panel titles on several lines).
  */
-export function panelGrid(count: number): { x: [number, number]; y: [number, number] }[] & { height: number; rows: number } {
+export function panelGrid(count: number, extraTopPx = 0): { x: [number, number]; y: [number, number] }[] & { height: number; rows: number } {
   const cols = gridColumns(count);
   const rows = Math.ceil(count / cols);
-  const area = rows * PANEL_PX + (rows - 1) * ROW_GAP_PX + TOP_PX;
+  const top = TOP_PX + extraTopPx;
+  const area = rows * PANEL_PX + (rows - 1) * ROW_GAP_PX + top;
   const cells = Array.from({ length: count }, (_, i) => {
     const row = Math.floor(i / cols);
     const inRow = row === rows - 1 ? count - row * cols : cols;
@@ -96,7 +99,7 @@ export function panelGrid(count: number): { x: [number, number]; y: [number, num
     const gap = H_GAP[inRow] ?? 0.05;
     const width = (1 - gap * (inRow - 1)) / inRow;
     const x0 = col * (width + gap);
-    const y1 = 1 - (TOP_PX + row * (PANEL_PX + ROW_GAP_PX)) / area;
+    const y1 = 1 - (top + row * (PANEL_PX + ROW_GAP_PX)) / area;
     return {
       x: [round(x0, 4), round(Math.min(1, x0 + width), 4)] as [number, number],
       y: [round(Math.max(0, y1 - PANEL_PX / area), 4), round(y1, 4)] as [number, number],
@@ -118,6 +121,16 @@ function keyLines(items: { html: string; chars: number }[], maxChars: number): s
     used += (used > 0 ? 2 : 0) + item.chars;
   }
   return lines.map((l) => l.join('  ')).join('<br>');
+}
+
+/** A panel's heading: its title in bold, then its note (the population reference, or the key of a stack's colours). */
+function panelHeading(panel: Panel, maxChars: number): string {
+  const note =
+    panel.kind === 'bars'
+      ? `dashed line: ${panel.populationText}`
+      : keyLines(panel.values.map((value, v) => ({ html: `<span style="color:${panel.colors[v]}">■</span> ${value}`, chars: value.length + 2 })), maxChars + 8);
+  const noteLines = note.split('<br>').map((line) => `<span style="font-size:12px;color:#555555">${line}</span>`);
+  return `<b>${wrapText(panel.title, maxChars)}</b><br>${noteLines.join('<br>')}`;
 }
 
 /** Population share of each value of a categorical column: the segments' shares weighted by their sizes. */
@@ -213,8 +226,12 @@ export function profilesFigure(input: ProfilesInput): PlotlyFigure {
     },
     ...categoricalColumns(schema).map((column) => categoricalPanel(schema, profiles, column)),
   ];
-  const grid = panelGrid(panels.length);
   const plotWidth = 1200 - MARGIN.l - MARGIN.r;
+  // Panel headings (title and note) wrap to their panel's width; headings of the top row on more than two lines
+  // get the room above it.
+  const headings = panelGrid(panels.length).map((cell, i) => panelHeading(panels[i]!, Math.max(16, Math.floor(((cell.x[1] - cell.x[0]) * plotWidth) / TITLE_CHAR_PX))));
+  const topLines = Math.max(...headings.slice(0, gridColumns(panels.length)).map((h) => h.split('<br>').length));
+  const grid = panelGrid(panels.length, Math.max(0, topLines - 2) * HEADING_LINE_PX);
   const area = grid.height - MARGIN.t - MARGIN.b;
   const categories = profiles.map((p) => String(p.id));
   const data: Record<string, unknown>[] = [];
@@ -226,7 +243,6 @@ export function profilesFigure(input: ProfilesInput): PlotlyFigure {
     const suffix = index === 0 ? '' : String(index + 1);
     const xName = `x${suffix}`;
     const yName = `y${suffix}`;
-    const maxChars = Math.max(16, Math.floor(((xDomain[1] - xDomain[0]) * plotWidth) / TITLE_CHAR_PX));
     const xAxis = (categoryarray: string[]) =>
       axis('Segment', {
         domain: xDomain,
@@ -237,7 +253,6 @@ export function profilesFigure(input: ProfilesInput): PlotlyFigure {
         showgrid: false,
         title: { text: 'Segment', font: { size: 13 }, standoff: 4 },
       });
-    let note: string;
     if (panel.kind === 'bars') {
       for (const profile of profiles) {
         data.push({
@@ -277,7 +292,6 @@ export function profilesFigure(input: ProfilesInput): PlotlyFigure {
         y1: panel.population,
         line: { color: REFERENCE_COLOR, width: 2, dash: 'dash' },
       });
-      note = `dashed line: ${panel.populationText}`;
     } else {
       const columns = [...categories, 'All'];
       panel.values.forEach((value, v) => {
@@ -302,7 +316,6 @@ export function profilesFigure(input: ProfilesInput): PlotlyFigure {
       });
       layoutAxes[`xaxis${suffix}`] = xAxis(columns);
       layoutAxes[`yaxis${suffix}`] = axis('', { domain: yDomain, anchor: xName, range: [0, 100], title: undefined, ticksuffix: '%' });
-      note = keyLines(panel.values.map((value, v) => ({ html: `<span style="color:${panel.colors[v]}">■</span> ${value}`, chars: value.length + 2 })), maxChars + 8);
     }
     annotations.push({
       xref: `${xName} domain`,
@@ -313,7 +326,7 @@ export function profilesFigure(input: ProfilesInput): PlotlyFigure {
       yanchor: 'bottom',
       align: 'left',
       showarrow: false,
-      text: `<b>${wrapText(panel.title, maxChars)}</b><br><span style="font-size:12px;color:#555555">${note}</span>`,
+      text: headings[index],
       font: { size: 15 },
     });
   });

@@ -84,6 +84,18 @@ describe('projectScene on the segments 3D figure', () => {
   });
 });
 
+describe('projectScene keeps the figure\'s own notes', () => {
+  it('copies annotations placed on the page (PCA loadings), not others', () => {
+    const fig = twoPoints([0, 0, 0], [10, 10, 10]);
+    const note = { xref: 'paper', yref: 'paper', x: 0.64, y: 0, text: '<b>Largest loadings</b>' };
+    fig.layout.annotations = [note, { xref: 'x', yref: 'y', x: 1, y: 1, text: 'data-placed' }];
+    const texts = layout(projectScene(fig)).annotations.map((a: Any) => a.text);
+    expect(texts).toContain('<b>Largest loadings</b>');
+    expect(texts).not.toContain('data-placed');
+    expect(fig.layout.annotations).toHaveLength(2);
+  });
+});
+
 describe('projectScene depth order and camera', () => {
   it('draws the point nearer the eye last, whatever its trace', () => {
     // Default eye (1.25, 1.25, 1.25): (10,10,10) is the corner nearest to it, (0,0,0) the farthest.

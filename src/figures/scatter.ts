@@ -7,7 +7,7 @@ import { categoricalColumns, numericFeatures } from '../data/schema';
 import { OptionsError } from '../errors';
 import { createRng, sampleWithoutReplacement } from '../model/random';
 import type { SegmentProfile } from '../model/types';
-import { checkLabels, checkProfiles, formatCount, hoverShortValue, indicesBySegment, sortedProfiles } from './common';
+import { checkLabels, checkProfiles, formatCount, hoverShortValue, indicesBySegment, segmentLegendName, sortedProfiles, wrapText } from './common';
 
 /** Customers with their segment: `labels[i]` is the segment id (a `profiles[].id`) of customer i of `data`. */
 export interface SegmentPoints {
@@ -32,6 +32,16 @@ export interface ScatterOptions {
 }
 
 export const CENTROID_NOTE = 'Centroids: cluster centres in raw units (segment means for features not used in clustering)';
+
+/** Legend names longer than this are broken into lines of LEGEND_LINE characters, so the legend leaves room for the plot. */
+const LEGEND_MAX = 72;
+const LEGEND_LINE = 48;
+
+/** A segment's legend entry in a scatter: segmentLegendName, on several lines when long (not the Mall's). */
+export function scatterLegendName(profile: Pick<SegmentProfile, 'id' | 'label' | 'size'>): string {
+  const name = segmentLegendName(profile);
+  return name.length > LEGEND_MAX ? wrapText(name, LEGEND_LINE) : name;
+}
 
 /** Most values listed in brackets after a customer's id in the hover text. */
 const MAX_HOVER_EXTRAS = 4;

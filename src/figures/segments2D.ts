@@ -2,9 +2,9 @@
 import { axisTitle, displayName } from '../data/schema';
 import type { SegmentProfile } from '../model/types';
 import { REFERENCE_COLOR, segmentColor } from './colors';
-import { axis, baseLayout, FIGURE_TITLES, hoverValue, round, segmentLegendName, segmentName, type PlotlyFigure } from './common';
+import { axis, baseLayout, FIGURE_TITLES, hoverValue, round, segmentName, type PlotlyFigure } from './common';
 import { choosePlotColumns, type PlotChoice } from './plotAxes';
-import { CENTROID_NOTE, customerHover, plotValue, scatterRows, type ScatterOptions, type SegmentPoints } from './scatter';
+import { CENTROID_NOTE, customerHover, plotValue, scatterLegendName, scatterRows, type ScatterOptions, type SegmentPoints } from './scatter';
 
 /** Options of {@link segments2DFigure}: the sample (ScatterOptions) and the columns drawn (PlotChoice). */
 export interface Segments2DOptions extends ScatterOptions {
@@ -40,7 +40,7 @@ export function segments2DFigure(points: SegmentPoints, options: Segments2DOptio
     return {
       type: 'scatter',
       mode: 'markers',
-      name: segmentLegendName(profile),
+      name: scatterLegendName(profile),
       legendgroup: `segment-${profile.id}`,
       x: members.map((i) => plotValue(xs[i]!)),
       y: members.map((i) => plotValue(ys[i]!)),

@@ -14,14 +14,14 @@ import {
   FIGURE_TITLES,
   hoverValue,
   round,
-  segmentLegendName,
+ 
   segmentName,
   wrapText,
   type ComponentSummary,
   type PlotlyFigure,
 } from './common';
 import { separationScores } from './plotAxes';
-import { CENTROID_NOTE, customerHover, plotValue, scatterRows, type ScatterOptions, type SegmentPoints } from './scatter';
+import { CENTROID_NOTE, customerHover, plotValue, scatterLegendName, scatterRows, type ScatterOptions, type SegmentPoints } from './scatter';
 import { centreOf } from './segments2D';
 
 /** What the 3D scatter's axes are: three columns of the table, or three principal components. */
@@ -171,7 +171,7 @@ export function segments3DFigure(points: SegmentPoints, options: Segments3DOptio
     return {
       type: 'scatter3d',
       mode: 'markers',
-      name: segmentLegendName(profile),
+      name: scatterLegendName(profile),
       legendgroup: `segment-${profile.id}`,
       x: members.map((i) => value(0, i)),
       y: members.map((i) => value(1, i)),

@@ -279,7 +279,8 @@ export function axisTitle(schema: TableSchema, column: string): string {
 export function levelWords(schema: TableSchema, column: string): [string, string, string] {
   const f = field(schema, column);
   const t = (f.title ?? f.name).toLowerCase();
-  return f.words ?? [`low ${t}`, `average ${t}`, `high ${t}`];
+  // "average average basket" reads badly: a title that already says average gets "mid" in the middle
+  return f.words ?? [`low ${t}`, /^(average|avg|mean)\b/.test(t) ? `mid ${t}` : `average ${t}`, `high ${t}`];
 }
 
 /** The two comparative words of a numeric column (see SchemaField.comparatives). */

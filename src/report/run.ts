@@ -187,7 +187,7 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
       });
       await staged.write(OUTPUTS.summaryJson, JSON.stringify(summary, null, 2) + '\n');
       await staged.write(OUTPUTS.summaryText, summaryText(summary));
-      await staged.write(OUTPUTS.page, reportPage({ summary, figures }));
+      await staged.write(OUTPUTS.page, reportPage({ summary, figures, schema: prep.data.schema }));
       const files = (await staged.commit()).map((f) => join(out, f));
       return { summary, files };
     } catch (e) {

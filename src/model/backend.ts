@@ -105,7 +105,7 @@ async function activate(name: BackendName): Promise<LoadResult> {
 
 const FIX: Record<BackendName, string> = {
   native:
-    'install it with `npm install tfjs-node-native@npm:@tensorflow/tfjs-node@4.22.0` (downloads libtensorflow) or use --backend wasm',
+    'install it with `npm install tfjs-node-native@npm:@tensorflow/tfjs-node@4.22.0` (downloads libtensorflow), or build it offline with `npm run native:build` (Linux x86_64), or use --backend wasm',
   wasm: 'reinstall @tensorflow/tfjs-backend-wasm (npm ci) or use --backend cpu',
   cpu: 'reinstall @tensorflow/tfjs-backend-cpu (npm ci)',
 };

@@ -3,9 +3,11 @@
  * same k with the same silhouettes and inertias. Skipped, with the reason in the title, where tfjs-node-native
  * does not load (the usual case: `npm ci` cannot fetch libtensorflow).
  */
+import { spawnSync } from 'child_process';
+import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from './backend';
+import { initBackend, TF_CPP_MIN_LOG_LEVEL } from './backend';
 import { sweepK, type SweepResult } from './sweep';
 import { loadFixture, standardized } from './__fixtures__/load';
 
@@ -52,5 +54,22 @@ describe.skipIf(skip)(`native backend vs wasm on the Mall data${skip ? ` (skippe
     const before = tf.memory().numTensors;
     await sweepK(mallX, { kMin: 2, kMax: 4, nInit: 2 });
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('loads without TensorFlow log lines on stderr, and keeps a log level the user set', () => {
+    const script = `require('./src/model/backend').initBackend({ backend: 'native' })
+      .then((info) => { require('@tensorflow/tfjs-core').square(2).dataSync(); console.log(info.name + ' ' + process.env.TF_CPP_MIN_LOG_LEVEL); })`;
+    const run = (extraEnv: Record<string, string>) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
+      if (!('TF_CPP_MIN_LOG_LEVEL' in extraEnv)) delete env.TF_CPP_MIN_LOG_LEVEL;
+      delete env.SEGMENTATION_BACKEND;
+      return spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: path.resolve(__dirname, '../..'), env, encoding: 'utf8' });
+    };
+    const quiet = run({});
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout.trim()).toBe(`native ${TF_CPP_MIN_LOG_LEVEL}`);
+    const chatty = run({ TF_CPP_MIN_LOG_LEVEL: '0' });
+    expect(chatty.stdout.trim()).toBe('native 0');
+    expect(chatty.stderr).toMatch(/tensorflow/);
   });
 });

@@ -155,8 +155,8 @@ if [ "$FORCE" = 1 ] || [ ! -f "$MODULE_PATH/tfjs_binding.node" ]; then
 fi
 step_time "binding: $MODULE_PATH/tfjs_binding.node"
 
-# 5. The check.
-node -e "
+# 5. The check (TensorFlow's INFO log lines off, as src/model/backend.ts does, unless set).
+TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2} node -e "
 const tf = require('$PKG_ALIAS');
 if (tf.getBackend() !== 'tensorflow') throw new Error('backend is ' + tf.getBackend() + ', not tensorflow');
 const product = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]])).dataSync();

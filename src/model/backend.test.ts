@@ -55,11 +55,11 @@ describe('initBackend', () => {
     expect(info.name).toBe(nativeAvailable ? 'native' : 'wasm');
   });
 
-  it.skipIf(nativeAvailable)('a requested native backend that cannot load says why and how to fix', async () => {
+  it.skipIf(nativeAvailable)(`a requested native backend that cannot load says why and how to fix${nativeAvailable ? ' (skipped: tfjs-node-native loads here)' : ''}`, async () => {
     const attempt = initBackend({ backend: 'native' });
     await expect(attempt).rejects.toThrow(OptionsError);
     await expect(initBackend({ backend: 'native' })).rejects.toThrow(
-      /backend "native" cannot load: tfjs-node-native: not installed; @tensorflow\/tfjs-node: .*; install it with `npm install tfjs-node-native@npm:@tensorflow\/tfjs-node@4\.22\.0`/,
+      /backend "native" cannot load: tfjs-node-native: not installed; @tensorflow\/tfjs-node: .*; install it with `npm install tfjs-node-native@npm:@tensorflow\/tfjs-node@4\.22\.0` \(downloads libtensorflow\), or build it offline with `npm run native:build`/,
     );
   });
 });

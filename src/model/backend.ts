@@ -36,6 +36,9 @@ const TF_NAME: Record<BackendName, string> = { native: 'tensorflow', wasm: 'wasm
 /** Module names tried, in order, for the native backend. */
 export const NATIVE_MODULES: readonly string[] = ['tfjs-node-native', '@tensorflow/tfjs-node'];
 
+/** TensorFlow C++ log level set for the native backend unless the env already has one: 2 = errors only. */
+export const TF_CPP_MIN_LOG_LEVEL = '2';
+
 type LoadResult = { ok: true; detail: string } | { ok: false; why: string };
 
 let current: { requested: BackendName | 'auto'; info: BackendInfo } | null = null;
@@ -67,6 +70,10 @@ function loadNative(): LoadResult {
       tried.push(`${moduleName}: resolves to ${packageName}, which registers no native 'tensorflow' backend`);
       continue;
     }
+    // TensorFlow's C++ logging prints INFO lines (oneDNN, CPU features) to stderr when the library loads, which
+    // would break the CLI's one-line errors and quiet runs; it reads this variable at its first log line. A value the
+    // user set is kept.
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= TF_CPP_MIN_LOG_LEVEL;
     try {
       requireHere(moduleName);
     } catch (error) {
@@ -105,7 +112,7 @@ async function activate(name: BackendName): Promise<LoadResult> {
 
 const FIX: Record<BackendName, string> = {
   native:
-    'install it with `npm install tfjs-node-native@npm:@tensorflow/tfjs-node@4.22.0` (downloads libtensorflow) or use --backend wasm',
+    'install it with `npm install tfjs-node-native@npm:@tensorflow/tfjs-node@4.22.0` (downloads libtensorflow), or build it offline with `npm run native:build` (Linux x86_64), or use --backend wasm',
   wasm: 'reinstall @tensorflow/tfjs-backend-wasm (npm ci) or use --backend cpu',
   cpu: 'reinstall @tensorflow/tfjs-backend-cpu (npm ci)',
 };

@@ -7,7 +7,7 @@ import type { SchemaChoice } from '../data/schema';
 import { DataError } from '../errors';
 import { preprocess } from '../pipeline';
 import { preprocessedCsv } from '../report/tables';
-import { loadPreprocessed, parseProcessedCsv, processedMismatch } from './processed';
+import { loadPreprocessed, parseProcessedCsv, processedMismatch, processedRecords } from './processed';
 
 const RAW = [
   'CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)',
@@ -47,6 +47,8 @@ describe('parseProcessedCsv and processedMismatch', () => {
     expect(p.scaled.data[3]).toBeCloseTo(1 / Math.SQRT2, 12);
     expect(p.scaled.data[2]).toBe(0);
     expect(processedMismatch(p, shop)).toBeNull();
+    expect(processedRecords(p, { count: 1 })).toEqual([{ customer: 'a-1', plan: 1, region: 0, basket: p.scaled.data[0], visits: p.scaled.data[1], 'plan=free': 0, 'plan=pro': 1 / Math.SQRT2 }]);
+    expect(processedRecords(p)).toHaveLength(4);
     // The same file checked against a preprocessing with other columns.
     expect(processedMismatch(parseProcessedCsv(preprocessedCsv(shop.data, shop.scaled, shop.features), { categorical: ['plan'] }), shop)).toBe(
       'categorical columns differ (plan vs plan, region)',

@@ -163,3 +163,24 @@ export async function loadPreprocessed(options: LoadPreprocessedOptions): Promis
     throw new DataError(`${processedPath} does not match preprocessing of ${raw}: ${mismatch}; re-run notebooks/preprocessing.ipynb on this data with the same schema`, processedPath);
   return { prep, processed, hash: dataHash(text) };
 }
+
+/** Options of {@link processedRecords}. */
+export interface ProcessedRecordsOptions {
+  /** Rows from the top. Default: all. */
+  count?: number;
+}
+
+/**
+ * Rows of a processed table as records keyed by the file's column names (id as text, codes, standardized values), for
+ * showing the file in a notebook. Pure.
+ */
+export function processedRecords(processed: ProcessedTable, options: ProcessedRecordsOptions = {}): Record<string, string | number>[] {
+  const { count = processed.ids.length } = options;
+  const { cols, data } = processed.scaled;
+  return processed.ids.slice(0, count).map((id, i) => {
+    const row: Record<string, string | number> = { [processed.idColumn]: id };
+    for (const c of processed.categorical) row[c] = processed.codes[c][i];
+    processed.features.forEach((f, j) => (row[f] = data[i * cols + j]));
+    return row;
+  });
+}

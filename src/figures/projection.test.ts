@@ -52,7 +52,7 @@ describe('projectScene on the segments 3D figure', () => {
     expect(points.showlegend).toBe(false);
     const n = traces(input).reduce((s, t) => s + t.x.length, 0);
     expect(points.x).toHaveLength(n);
-    expect(points.marker.size.filter((s: number) => s === 5 * 1.8)).toHaveLength(small.customers.length);
+    expect(points.marker.size.filter((s: number) => s === 5 * 1.8)).toHaveLength(small.data.n);
     expect(points.marker.symbol.filter((s: string) => s === 'diamond')).toHaveLength(3);
   });
 
@@ -181,11 +181,13 @@ describe.skipIf(skipPng)(`projected Mall 3D figure in headless Chromium${skipPng
 
   it('renders a 1200x800 PNG with the points, panes and every legend entry drawn', async () => {
     const { table } = await loadCustomersCsv(MALL_CSV);
-    const { customers } = cleanCustomers(table);
+    const { data } = cleanCustomers(table);
+    const income = data.numeric['Annual Income (k$)']!;
+    const spending = data.numeric['Spending Score (1-100)']!;
     // Five segments by a fixed income/spending rule (the classic Mall quadrants), no model needed.
-    const labels = customers.map((c) => (c.income < 40 ? (c.spending >= 50 ? 0 : 1) : c.income < 70 ? 2 : c.spending >= 50 ? 3 : 4));
-    const profiles = profileSegments(customers, labels, { k: 5 });
-    const projected = projectScene(segments3DFigure({ customers, labels, profiles }));
+    const labels = Array.from(income, (inc, i) => (inc < 40 ? (spending[i]! >= 50 ? 0 : 1) : inc < 70 ? 2 : spending[i]! >= 50 ? 3 : 4));
+    const profiles = profileSegments(data, labels, { k: 5 });
+    const projected = projectScene(segments3DFigure({ data, labels, profiles }));
     expect(bundleFor([projected])).toBe('basic');
     const png = PNG.sync.read(await renderer!.toPng(projected));
     expect([png.width, png.height]).toEqual([1200, 800]);

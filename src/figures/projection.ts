@@ -158,8 +158,8 @@ const KEPT_LAYOUT_KEYS = ['title', 'font', 'paper_bgcolor', 'plot_bgcolor', 'leg
  * `showbackground`), carry grid lines at the tick values (`gridcolor`), and tick labels and axis titles sit along
  * the cube's front-bottom edges as annotations. Points of all traces are drawn far to near in one trace (painter's
  * algorithm) with their own colour, size, symbol, line and opacity; one empty trace per input trace keeps the
- * legend (same name, legendgroup, colour and symbol, same order). Title, font, backgrounds, legend, margin and meta
- * are kept from the input layout; the scene's `domain` becomes the domain of hidden, equal-scale 2D axes.
+ * legend (same name, legendgroup, colour and symbol, same order). Title, font, backgrounds, legend, margin, meta
+ * and the annotations placed on the page (xref and yref 'paper') are kept from the input layout; the scene's `domain` becomes the domain of hidden, equal-scale 2D axes.
  * Axis ranges: `scene.{x,y,z}axis.range` when given, else the data extent padded by 5%; ticks are 1/2/5 x 10^n.
  * The result uses only `scatter` traces, so it renders with plotly's basic bundle. Pure: the input is not changed.
  * @param figure a figure whose traces are all `{ type: 'scatter3d', mode: 'markers' }` with x, y, z arrays
@@ -285,10 +285,17 @@ export function projectScene(figure: PlotlyFigure, options: ProjectSceneOptions 
       xaxis: { ...hidden, domain: [...domainX], scaleanchor: 'y', scaleratio: 1, constrain: 'range' },
       yaxis: { ...hidden, domain: [...domainY] },
       shapes,
-      annotations,
+      // the figure's own notes (e.g. PCA loadings) are placed on the page, not in the scene: kept as they are
+      annotations: [...annotations, ...paperAnnotations(layout.annotations)],
       hovermode: false,
     },
   };
+}
+
+/** The layout annotations placed relative to the page (xref and yref 'paper'), copied. */
+function paperAnnotations(annotations: unknown): Obj[] {
+  if (!Array.isArray(annotations)) return [];
+  return annotations.filter((a): a is Obj => isObj(a) && a.xref === 'paper' && a.yref === 'paper').map((a) => structuredClone(a));
 }
 
 interface DecorationInput {

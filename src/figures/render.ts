@@ -17,6 +17,12 @@ import { bundleFor, plotlyBundlePath, PLOTLY_BUNDLES, scriptJson, type PlotlyBun
 import { projectScene } from './projection';
 import type { PlotlyFigure } from './specs';
 
+/** A figure's own `layout.width` or `layout.height` (a positive integer), else undefined. */
+function layoutSize(fig: PlotlyFigure, key: 'width' | 'height'): number | undefined {
+  const value = fig.layout[key];
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
 /** Options of {@link startRenderer}. */
 export interface RendererOptions {
   /** Chromium executable. Default: env CHROMIUM_PATH, else /usr/bin/chromium, else `chromium` (or `chromium-browser`) on PATH. */
@@ -62,7 +68,10 @@ export interface RendererOptions {
 
 /** A started browser that turns figure specs into PNG bytes. */
 export interface Renderer {
-  /** PNG of the figure at `size` (default: the renderer's width x height), device scale 1. Charts may render concurrently. */
+  /**
+   * PNG of the figure at `size` (default: the figure's `layout.width` / `layout.height` when set, else the renderer's
+   * width x height), device scale 1. Charts may render concurrently.
+   */
   toPng(fig: PlotlyFigure, size?: { width: number; height: number }): Promise<Buffer>;
   /**
    * Closes the browser; waits for a launch still in progress. Safe to call twice. `wait: false` (for a command that
@@ -392,7 +401,7 @@ export async function startRenderer(options: RendererOptions = {}): Promise<{ re
   let closed = false;
   let rendered = 0;
   const renderer: Renderer = {
-    async toPng(fig, size = { width, height }) {
+    async toPng(fig, size = { width: layoutSize(fig, 'width') ?? width, height: layoutSize(fig, 'height') ?? height }) {
       if (closed) throw new OptionsError('toPng: the renderer is closed; call startRenderer() again', 'renderer');
       checkSize('toPng', 'width', size.width);
       checkSize('toPng', 'height', size.height);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Customer } from '../data/schema';
+import type { Customers } from '../data/clean';
+import { MALL_SCHEMA } from '../data/schema';
 import { OptionsError } from '../errors';
 import { SEGMENT_PALETTE, segmentColor } from './colors';
 import * as small from './__fixtures__/small';
 import {
-  AXIS_TITLES,
   modelSelectionFigure,
   profilesFigure,
   reportFigures,
@@ -23,10 +23,12 @@ const json = (fig: PlotlyFigure) => JSON.stringify(fig, null, 2) + '\n';
 describe('fixture (hand-computed means)', () => {
   it('profile means and population means match the rows', () => {
     for (const p of small.profiles) {
-      const rows = small.customers.filter((_, i) => small.labels[i] === p.id);
+      const rows = [...small.labels.keys()].filter((i) => small.labels[i] === p.id);
       expect(rows.length).toBe(p.size);
-      expect(rows.reduce((s, c) => s + c.age, 0) / rows.length).toBeCloseTo(p.means.Age, 10);
-      expect(rows.reduce((s, c) => s + c.income, 0) / rows.length).toBeCloseTo(p.means['Annual Income (k$)'], 10);
+      for (const column of ['Age', 'Annual Income (k$)', 'Spending Score (1-100)']) {
+        const values = small.data.numeric[column]!;
+        expect(rows.reduce((s, i) => s + values[i]!, 0) / rows.length).toBeCloseTo(p.means[column]!, 10);
+      }
     }
     expect(small.population.Age).toBeCloseTo(40.285714, 5);
   });
@@ -162,9 +164,9 @@ describe('segments3DFigure', () => {
     expect(traces(fig).every((t) => t.type === 'scatter3d')).toBe(true);
     const scene = layout(fig).scene;
     expect([scene.xaxis.title.text, scene.yaxis.title.text, scene.zaxis.title.text]).toEqual([
-      AXIS_TITLES.Age,
-      AXIS_TITLES['Annual Income (k$)'],
-      AXIS_TITLES['Spending Score (1-100)'],
+      'Age (years)',
+      'Annual Income (k$)',
+      'Spending Score (1-100)',
     ]);
     expect(traces(fig)[1]!.x).toEqual([50, 60, 55]);
     expect(traces(fig)[1]!.z).toEqual([10, 20, 15]);
@@ -183,7 +185,7 @@ describe('segments3DFigure', () => {
 });
 
 describe('profilesFigure', () => {
-  const fig = profilesFigure({ profiles: small.profiles, population: small.population });
+  const fig = profilesFigure({ schema: MALL_SCHEMA, profiles: small.profiles, population: small.population });
 
   it('has five panels of one bar per segment, in the segment colours', () => {
     const t = traces(fig);
@@ -206,7 +208,7 @@ describe('profilesFigure', () => {
 
   it('refuses a missing population mean', () => {
     const population = { ...small.population, Age: Number.NaN };
-    expect(() => profilesFigure({ profiles: small.profiles, population })).toThrow(/population\["Age"\] is NaN/);
+    expect(() => profilesFigure({ schema: MALL_SCHEMA, profiles: small.profiles, population })).toThrow(/population\["Age"\] is NaN/);
   });
 
   it('matches its JSON snapshot', async () => {
@@ -240,17 +242,23 @@ describe('reportFigures', () => {
  */
 function largePoints(): SegmentPoints {
   const n = 30_000;
-  const customers: Customer[] = Array.from({ length: n }, (_, i) => ({
-    id: i + 1,
-    gender: i % 2 === 0 ? 'Female' : 'Male',
-    age: 18 + (i % 60),
-    income: i % 137,
-    spending: 1 + (i % 100),
-  }));
+  const rows = Array.from({ length: n }, (_, i) => i);
+  const data: Customers = {
+    schema: MALL_SCHEMA,
+    n,
+    ids: rows.map((i) => i + 1),
+    lines: Int32Array.from(rows, (i) => i + 2),
+    numeric: {
+      Age: Float64Array.from(rows, (i) => 18 + (i % 60)),
+      'Annual Income (k$)': Float64Array.from(rows, (i) => i % 137),
+      'Spending Score (1-100)': Float64Array.from(rows, (i) => 1 + (i % 100)),
+    },
+    categorical: { Gender: rows.map((i) => (i % 2 === 0 ? 'Female' : 'Male')) },
+  };
   const labels = Int32Array.from({ length: n }, (_, i) => (i === 12_345 ? 2 : i % 3 === 0 ? 1 : 0));
   const sizes = [20_000, 9_999, 1];
   const profiles = small.profiles.map((p) => ({ ...p, size: sizes[p.id]!, share: sizes[p.id]! / n }));
-  return { customers, labels, profiles };
+  return { data, labels, profiles };
 }
 
 describe('segments2DFigure and segments3DFigure on a large table', () => {

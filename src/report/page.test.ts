@@ -3,7 +3,10 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { axisTitle, MALL_SCHEMA } from '../data/schema';
+import { escapeHtml } from '../figures/html';
 import * as small from '../figures/__fixtures__/small';
+import { wide } from '../figures/__fixtures__/wide';
 import { CHROMIUM_ARGS } from '../figures/render';
 import { reportFigures } from '../figures/specs';
 import { reportPage } from './page';
@@ -19,6 +22,13 @@ const summary: Summary = {
   data: { path: 'data/raw/Mall_Customers.csv', synthetic: false, hash: 'sha256:0123456789abcdef' },
   rows: { read: 8, used: 7, dropped: 1, droppedBy: { 'missing Age': 1 }, repaired: 0 },
   warnings: ['1 row dropped: Age missing (line 9)', 'k=3 differs from the original project\'s k=4 <by rule>'],
+  table: {
+    schema: 'mall',
+    title: 'Mall Customers (Kaggle)',
+    id: 'CustomerID',
+    numeric: ['Age', 'Annual Income (k$)', 'Spending Score (1-100)'],
+    categorical: ['Gender'],
+  },
   features: ['Age', 'Annual Income (k$)', 'Spending Score (1-100)'],
   k: { selected: 3, rule: 'highest mean silhouette over k=2..4', range: [2, 4], fixed: null, original: 4, differsFromOriginal: true },
   silhouette: small.sweep.silhouette,
@@ -37,21 +47,37 @@ const figures = reportFigures({
   silhouetteSamples: small.silhouetteSamples,
   population: small.population,
 });
-const html = reportPage({ summary, figures });
+const html = reportPage({ summary, figures, schema: MALL_SCHEMA });
 
 describe('reportPage (text)', () => {
   it('shows the summary numbers, the rule and every warning, escaped', () => {
     expect(html).toContain('<div class="value">7</div><div class="label">customers used (of 8 read, 1 dropped)</div>');
     expect(html).toContain('<div class="value">0.520</div>');
-    expect(html).toContain('The original project used k = 4; this run chose k = 3');
+    expect(html).toContain('A reference analysis of this table reported k = 4; this run chose k = 3');
+    expect(html).toContain('<h1>Customer Segmentation: Mall Customers (Kaggle)</h1>');
     expect(html).toContain('k=3 differs from the original project&#39;s k=4 &lt;by rule&gt;');
     expect(html).toContain('<td><b>12.5</b></td>');
     expect(html).toContain('1.2 s');
   });
 
-  it('lists each segment with its colour, label, size and profile', () => {
-    expect(html).toContain('<span class="swatch" style="background:#4e79a7"></span>Segment 0</td><td class="text">Young, low income, high spending</td><td>2</td><td>29%</td><td>21.0</td><td>17.5</td><td>85.0</td><td>50%</td>');
+  it('lists each segment with its colour, label and size', () => {
+    expect(html).toContain('<span class="swatch" style="background:#4e79a7"></span>Segment 0</td><td class="text">Young, low income, high spending</td><td>2</td><td>29%</td></tr>');
     expect(html.indexOf('>Segment 0<')).toBeLessThan(html.indexOf('>Segment 1<'));
+  });
+
+  it('shows every numeric column\'s mean and every category\'s share per segment, after the population', () => {
+    // population: size-weighted segment means (2 * 21 + 3 * 55 + 2 * 37.5) / 7 = 40.3; female (1 + 1 + 2) / 7 = 57%
+    expect(html).toContain('<tr><td class="text">Mean Age (years)</td><td>40.3</td><td>21.0</td><td>55.0</td><td>37.5</td></tr>');
+    expect(html).toContain('<tr><td class="text">Mean Annual Income (k$)</td><td>56.4</td><td>17.5</td><td>85.0</td><td>52.5</td></tr>');
+    expect(html).toContain('<tr><td class="text">Gender = Female</td><td>57%</td><td>50%</td><td>33%</td><td>100%</td></tr>');
+    expect(html).toContain('<tr><td class="text">Gender = Male</td><td>43%</td><td>50%</td><td>67%</td><td>0%</td></tr>');
+  });
+
+  it('lists the table\'s columns and their use', () => {
+    expect(html).toContain('<tr><td class="text">CustomerID</td><td class="text"></td><td class="text">id</td></tr>');
+    expect(html).toContain('<tr><td class="text">Age</td><td class="text">Age (years)</td><td class="text">numeric, clustering feature</td></tr>');
+    expect(html).toContain('<tr><td class="text">Gender</td><td class="text"></td><td class="text">categorical, profiled</td></tr>');
+    expect(html).not.toContain('Principal components');
   });
 
   it('inlines plotly.js once, loads nothing from the network and draws every figure', () => {
@@ -77,6 +103,55 @@ describe('reportPage (text)', () => {
     const page = reportPage({ summary: { ...summary, data: { ...summary.data, synthetic: true } }, figures: [...figures, extra] });
     expect(page).toContain('synthetic data: no file was found');
     expect(page).toContain('<h2 id="more">More charts</h2><div class="chart" id="figure-extra-chart"');
+  });
+});
+
+describe('reportPage of a 12-feature table', () => {
+  const fx = wide();
+  const { schema } = fx.points.data;
+  const wideSummary: Summary = {
+    ...summary,
+    data: { path: 'wide.csv', synthetic: false, hash: 'sha256:00' },
+    warnings: [],
+    table: { schema: 'wide', title: schema.title!, id: 'id', numeric: schema.features, categorical: ['plan', 'country'] },
+    features: schema.features,
+    k: { ...summary.k, selected: 3, original: null, differsFromOriginal: false },
+    clusters: fx.profiles,
+    outliers: [],
+  };
+  const wideFigures = reportFigures({
+    sweep: small.sweep,
+    points: fx.points,
+    scaled: fx.scaled,
+    silhouetteSamples: Array.from({ length: fx.points.data.n }, () => 0.2),
+    population: fx.population,
+  });
+  const page = reportPage({ summary: wideSummary, figures: wideFigures, schema });
+
+  it('has no Mall wording', () => {
+    expect(page).not.toMatch(/Mall|Gender|Spending|CustomerID|original project/);
+    expect(page).toContain('<h1>Customer Segmentation: Wide table (synthetic, 12 features)</h1>');
+  });
+
+  it('shows the mean of all 12 columns with units and the shares of every country', () => {
+    for (const c of schema.features) expect(page).toContain(`<td class="text">Mean ${escapeHtml(axisTitle(schema, c))}</td>`);
+    expect(page).toContain('<td class="text">Mean Average basket value (EUR)</td>');
+    expect(page.match(/<td class="text">Mean /g)).toHaveLength(12);
+    expect(page.match(/<td class="text">Country = /g)).toHaveLength(9);
+  });
+
+  it('lists the principal components of the 3D chart with their share of variance and largest loadings', () => {
+    const components = wideFigures.find((f) => f.id === 'segments-3d')!.components!;
+    expect(components.map((c) => c.name)).toEqual(['PC1', 'PC2', 'PC3']);
+    expect(page).toContain('first three principal components of the standardized clustering columns');
+    const c = components[0]!;
+    expect(page).toContain(`<td class="text">PC1</td><td>${Math.round(c.explainedVarianceRatio * 100)}%</td><td class="text">${c.top[0]!.loading < 0 ? '−' : '+'}${Math.abs(c.top[0]!.loading).toFixed(2)} ${c.top[0]!.column}`);
+  });
+
+  it('gives the tall profile grid its own height', () => {
+    const height = wideFigures.find((f) => f.id === 'profiles')!.figure.layout.height as number;
+    expect(height).toBeGreaterThan(1000);
+    expect(page).toContain(`<div class="chart" id="figure-profiles" style="height:${height}px"`);
   });
 });
 

@@ -2,11 +2,23 @@
  * The one-page report, `reports/index.html`: self-contained (plotly.js inlined once, no network), opens offline
  * or as a mail attachment. Pure: summary and figure specs in, HTML text out.
  */
-import { COLUMNS } from '../data/schema';
+import { axisTitle, displayName, type TableSchema } from '../data/schema';
 import { segmentColor } from '../figures/colors';
 import { bundleFor, drawScript, escapeHtml, figureElementId, plotlyScript } from '../figures/html';
-import { segmentName, type NamedFigure } from '../figures/specs';
+import { formatValue, loadingsText, segmentName, type NamedFigure } from '../figures/specs';
+import type { SegmentProfile } from '../model/types';
 import type { Summary } from './types';
+
+/** Input of {@link reportPage}. */
+export interface ReportPageInput {
+  summary: Summary;
+  figures: readonly NamedFigure[];
+  /**
+   * The table's schema, for column titles with units ("Mean Annual Income (k$)"). Default: none (the column names
+   * as in the file).
+   */
+  schema?: TableSchema;
+}
 
 /** Figure ids placed in a section of their own; any other figure goes to "More charts" at the end. */
 const PLACED = { modelSelection: 'model-selection', silhouette: 'silhouette', profiles: 'profiles', segments2D: 'segments-2d', segments3D: 'segments-3d' } as const;
@@ -23,6 +35,8 @@ h2 { font-size: 21px; margin: 36px 0 12px; border-bottom: 2px solid #dde1e6; pad
 .card .value { font-size: 26px; font-weight: 700; }
 .card .value.words { font-size: 17px; padding-top: 6px; }
 table.narrow { width: auto; min-width: 360px; }
+table.profile td:first-child { white-space: nowrap; }
+h3 { font-size: 17px; margin: 20px 0 8px; }
 .card .label { color: #555; font-size: 13px; }
 .chart { background: #fff; border: 1px solid #dde1e6; border-radius: 8px; height: 720px; margin: 12px 0; }
 table { border-collapse: collapse; background: #fff; width: 100%; font-size: 14px; }
@@ -49,7 +63,16 @@ function card(value: string, label: string): string {
 }
 
 function chartDiv(fig: NamedFigure): string {
-  return `<div class="chart" id="${figureElementId(fig)}" role="img" aria-label="${escapeHtml(fig.title)}"></div>`;
+  // a figure taller than the default box (a profile grid of many columns) gets its own height
+  const height = fig.figure.layout.height;
+  const style = typeof height === 'number' && height > 720 ? ` style="height:${Math.round(height)}px"` : '';
+  return `<div class="chart" id="${figureElementId(fig)}"${style} role="img" aria-label="${escapeHtml(fig.title)}"></div>`;
+}
+
+/** A column's title for people: "Annual Income (k$)" with the schema, else its name. */
+function columnTitle(schema: TableSchema | undefined, column: string, withUnit = true): string {
+  if (!schema || !schema.fields.some((f) => f.name === column)) return column;
+  return withUnit ? axisTitle(schema, column) : displayName(schema, column);
 }
 
 function keyNumbers(summary: Summary): string {
@@ -61,14 +84,14 @@ function keyNumbers(summary: Summary): string {
     card(String(k), `segments (${summary.k.rule})`),
     card(fixed(silhouette, 3), `mean silhouette at k = ${k} (-1 to 1, higher is better)`),
     card(fixed(summary.inertia[String(k)], 1), `inertia at k = ${k}`),
-    card(summary.features.length === 3 ? 'Age, Income, Spending' : summary.features.join(', '), 'clustering features'),
+    card(String(summary.features.length), `clustering columns: ${summary.features.join(', ')}`),
     card(summary.backend.name, `backend (${summary.backend.reason})`),
     card(String(summary.seed), 'seed'),
   ];
   if (total !== undefined) cards.push(card(`${fixed(total, 1)} s`, 'run time'));
   const original =
     summary.k.differsFromOriginal ?
-      `<p>The original project used k = ${summary.k.original}; this run chose k = ${k} by its rule (${escapeHtml(summary.k.rule)}).</p>`
+      `<p>A reference analysis of this table reported k = ${summary.k.original}; this run chose k = ${k} by its rule (${escapeHtml(summary.k.rule)}).</p>`
     : '';
   return `<div class="cards">${cards.join('')}</div>${original}`;
 }
@@ -97,15 +120,84 @@ function segmentsTable(summary: Summary): string {
     .map(
       (p) =>
         `<tr><td class="text"><span class="swatch" style="background:${segmentColor(p.id)}"></span>${escapeHtml(segmentName(p))}</td>` +
-        `<td class="text">${escapeHtml(p.label)}</td><td>${p.size}</td><td>${percent(p.share)}</td>` +
-        `<td>${fixed(p.means[COLUMNS.age], 1)}</td><td>${fixed(p.means[COLUMNS.income], 1)}</td>` +
-        `<td>${fixed(p.means[COLUMNS.spending], 1)}</td><td>${percent(p.gender.Female)}</td></tr>`,
+        `<td class="text">${escapeHtml(p.label)}</td><td>${p.size}</td><td>${percent(p.share)}</td></tr>`,
     )
     .join('');
   return (
-    '<table><thead><tr><th class="text">Segment</th><th class="text">Label</th><th>Customers</th><th>Share</th>' +
-    '<th>Mean age (years)</th><th>Mean annual income (k$)</th><th>Mean spending score (1-100)</th><th>Female</th></tr></thead>' +
+    '<table><thead><tr><th class="text">Segment</th><th class="text">Label</th><th>Customers</th><th>Share</th></tr></thead>' +
     `<tbody>${rows}</tbody></table>`
+  );
+}
+
+/** Size-weighted mean over segments of a per-segment number: the population's value. */
+function weighted(profiles: readonly SegmentProfile[], value: (p: SegmentProfile) => number): number {
+  const total = profiles.reduce((acc, p) => acc + p.size, 0);
+  return total === 0 ? Number.NaN : profiles.reduce((acc, p) => acc + (p.size === 0 ? 0 : value(p) * p.size), 0) / total;
+}
+
+/**
+ * One row per numeric column (its mean) and per value of each categorical column (its share), one column per
+ * segment after the whole population: readable for a dozen columns and ten segments.
+ */
+function profileTable(summary: Summary, schema: TableSchema | undefined): string {
+  const profiles = [...summary.clusters].sort((a, b) => a.id - b.id);
+  const head =
+    '<tr><th class="text">Column</th><th>All customers</th>' +
+    profiles.map((p) => `<th><span class="swatch" style="background:${segmentColor(p.id)}"></span>${escapeHtml(segmentName(p))}</th>`).join('') +
+    '</tr>';
+  const row = (label: string, all: string, cells: string[]) =>
+    `<tr><td class="text">${label}</td><td>${all}</td>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+  const numeric = summary.table.numeric.map((column) =>
+    row(
+      `Mean ${escapeHtml(columnTitle(schema, column))}`,
+      escapeHtml(formatValue(weighted(profiles, (p) => p.means[column] ?? Number.NaN))),
+      profiles.map((p) => escapeHtml(p.size === 0 ? '–' : formatValue(p.means[column] ?? Number.NaN))),
+    ),
+  );
+  const categorical = summary.table.categorical.flatMap((column) => {
+    const values = [...new Set(profiles.flatMap((p) => Object.keys(p.categories[column] ?? {})))];
+    const share = (p: SegmentProfile, v: string) => p.categories[column]?.[v] ?? 0;
+    const population = new Map(values.map((v) => [v, weighted(profiles, (p) => share(p, v))] as const));
+    return values
+      .sort((a, b) => population.get(b)! - population.get(a)!)
+      .map((v) =>
+        row(
+          `${escapeHtml(columnTitle(schema, column, false))} = ${escapeHtml(v)}`,
+          percent(population.get(v)!),
+          profiles.map((p) => (p.size === 0 ? '–' : percent(share(p, v)))),
+        ),
+      );
+  });
+  return `<table class="profile"><thead>${head}</thead><tbody>${[...numeric, ...categorical].join('')}</tbody></table>`;
+}
+
+/** The table's columns and what the run did with each. */
+function columnsTable(summary: Summary, schema: TableSchema | undefined): string {
+  const clustered = new Set(summary.features.map((f) => f.replace(/=.*$/, '')));
+  const rows: [string, string][] = [];
+  if (summary.table.id !== null) rows.push([summary.table.id, 'id']);
+  for (const c of summary.table.numeric) rows.push([c, clustered.has(c) ? 'numeric, clustering feature' : 'numeric, profiled']);
+  for (const c of summary.table.categorical) rows.push([c, clustered.has(c) ? 'categorical, clustering feature (one-hot)' : 'categorical, profiled']);
+  const body = rows
+    .map(([c, role]) => {
+      const title = columnTitle(schema, c);
+      return `<tr><td class="text">${escapeHtml(c)}</td><td class="text">${escapeHtml(title === c ? '' : title)}</td><td class="text">${role}</td></tr>`;
+    })
+    .join('');
+  const id = summary.table.id === null ? '<p>No id column: customers are numbered by data row.</p>' : '';
+  return `<table class="narrow"><thead><tr><th class="text">Column</th><th class="text">Shown as</th><th class="text">Use</th></tr></thead><tbody>${body}</tbody></table>${id}`;
+}
+
+/** What each principal component of the 3D chart is made of, when its axes are components. */
+function componentsTable(fig: NamedFigure | undefined): string {
+  if (!fig?.components?.length) return '';
+  const rows = fig.components
+    .map((c) => `<tr><td class="text">${escapeHtml(c.name)}</td><td>${percent(c.explainedVarianceRatio)}</td><td class="text">${escapeHtml(loadingsText(c))}</td></tr>`)
+    .join('');
+  return (
+    '<p>The 3D chart shows the first three principal components of the standardized clustering columns. ' +
+    'Largest loadings (weights of the standardized columns; a positive weight means the component grows with the column):</p>' +
+    `<table class="narrow"><thead><tr><th class="text">Component</th><th>Variance</th><th class="text">Largest loadings</th></tr></thead><tbody>${rows}</tbody></table>`
   );
 }
 
@@ -119,8 +211,8 @@ function outliersTable(summary: Summary): string {
     )
     .join('');
   return (
-    '<h2 id="outliers">Outliers (kept, flagged)</h2><table><thead><tr><th class="text">Feature</th><th>lower fence</th><th>upper fence</th>' +
-    `<th>count</th><th class="text">CustomerIDs</th></tr></thead><tbody>${rows}</tbody></table>`
+    '<h2 id="outliers">Outliers (kept, flagged)</h2><table><thead><tr><th class="text">Column</th><th>lower fence</th><th>upper fence</th>' +
+    `<th>count</th><th class="text">${escapeHtml(summary.table.id ?? 'Row number')}s</th></tr></thead><tbody>${rows}</tbody></table>`
   );
 }
 
@@ -130,16 +222,17 @@ function timingsLine(summary: Summary): string {
 }
 
 /**
- * The one-page report as HTML text: summary numbers, the model-selection chart, each segment with its label, size
- * and profile, the 2D and 3D charts, warnings and outliers. Self-contained: the smallest plotly.js bundle that
+ * The one-page report as HTML text: summary numbers, the table's columns, the model-selection chart, each segment
+ * with its label and size, the mean of every numeric column and the share of every category per segment, the 2D
+ * and 3D charts (with the principal components' loadings when the 3D axes are components), warnings and outliers. Self-contained: the smallest plotly.js bundle that
  * draws all figures is inlined once (the full one when a 3D chart is present); it makes no network request.
  * Figures are placed by id (model-selection, silhouette, profiles, segments-2d, segments-3d); other ids are
  * appended under "More charts".
  * @example writeFileSync('reports/index.html', reportPage({ summary, figures: reportFigures(...) }))
  * @throws OptionsError when a figure id is not a plain identifier.
  */
-export function reportPage(input: { summary: Summary; figures: readonly NamedFigure[] }): string {
-  const { summary, figures } = input;
+export function reportPage(input: ReportPageInput): string {
+  const { summary, figures, schema } = input;
   const byId = new Map(figures.map((f) => [f.id, f]));
   const section = (id: string): string => {
     const fig = byId.get(id);
@@ -148,31 +241,37 @@ export function reportPage(input: { summary: Summary; figures: readonly NamedFig
   const placed = new Set<string>(Object.values(PLACED));
   const others = figures.filter((f) => !placed.has(f.id));
   const source = summary.data.synthetic ? ' <span class="badge">synthetic data: no file was found</span>' : '';
+  const tableName = summary.table.title ?? summary.table.schema;
   const draws = figures.map((f) => drawScript(figureElementId(f), f.figure)).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Mall Customer Segmentation: ${summary.k.selected} segments</title>
+<title>Customer Segmentation: ${escapeHtml(tableName)}, ${summary.k.selected} segments</title>
 <style>${CSS}</style>
 </head>
 <body>
 <main>
-<h1>Mall Customer Segmentation</h1>
+<h1>Customer Segmentation: ${escapeHtml(tableName)}</h1>
 <p class="meta">${summary.k.selected} segments of ${summary.rows.used} customers · data ${escapeHtml(summary.data.path)}${source} · hash ${escapeHtml(summary.data.hash.slice(0, 12))} · generated ${escapeHtml(summary.generatedAt)}</p>
 ${keyNumbers(summary)}
 ${warningsList(summary)}
+<h2 id="table">The table</h2>
+${columnsTable(summary, schema)}
 <h2 id="model-selection">Choosing the number of segments</h2>
 ${section(PLACED.modelSelection)}
 ${sweepTable(summary)}
 ${section(PLACED.silhouette)}
 <h2 id="segments">The segments</h2>
 ${segmentsTable(summary)}
+<h3>Per segment: means and category shares</h3>
+${profileTable(summary, schema)}
 ${section(PLACED.profiles)}
 <h2 id="charts">Customers by segment</h2>
 ${section(PLACED.segments2D)}
 ${section(PLACED.segments3D)}
+${componentsTable(byId.get(PLACED.segments3D))}
 ${others.length ? `<h2 id="more">More charts</h2>${others.map(chartDiv).join('\n')}` : ''}
 ${outliersTable(summary)}
 <footer>

@@ -1,38 +1,47 @@
 /**
- * A small labelled input worked out by hand for the figure tests: 7 customers in 3 segments.
+ * A small labelled input worked out by hand for the figure tests: 7 Mall customers in 3 segments, column-wise.
  * Means and population means below are the arithmetic means of the rows (computed by hand, checked in specs.test.ts).
  */
-import type { Customer, FeatureName } from '../../data/schema';
+import type { Customers } from '../../data/clean';
+import { MALL_SCHEMA } from '../../data/schema';
 import type { SegmentProfile } from '../../model/types';
 import type { SegmentPoints } from '../specs';
 
-export const customers: Customer[] = [
-  { id: 1, gender: 'Female', age: 20, income: 15, spending: 80 },
-  { id: 2, gender: 'Male', age: 22, income: 20, spending: 90 },
-  { id: 3, gender: 'Male', age: 50, income: 80, spending: 10 },
-  { id: 4, gender: 'Female', age: 60, income: 90, spending: 20 },
-  { id: 5, gender: 'Male', age: 55, income: 85, spending: 15 },
-  { id: 6, gender: 'Female', age: 35, income: 50, spending: 50 },
-  { id: 7, gender: 'Female', age: 40, income: 55, spending: 45 },
+const AGE = 'Age';
+const INCOME = 'Annual Income (k$)';
+const SPENDING = 'Spending Score (1-100)';
+
+/** Rows: id, gender, age, income, spending. */
+const rows: [number, string, number, number, number][] = [
+  [1, 'Female', 20, 15, 80],
+  [2, 'Male', 22, 20, 90],
+  [3, 'Male', 50, 80, 10],
+  [4, 'Female', 60, 90, 20],
+  [5, 'Male', 55, 85, 15],
+  [6, 'Female', 35, 50, 50],
+  [7, 'Female', 40, 55, 45],
 ];
+
+export const data: Customers = {
+  schema: MALL_SCHEMA,
+  n: rows.length,
+  ids: rows.map((r) => r[0]),
+  lines: Int32Array.from(rows, (_, i) => i + 2),
+  numeric: {
+    [AGE]: Float64Array.from(rows, (r) => r[2]),
+    [INCOME]: Float64Array.from(rows, (r) => r[3]),
+    [SPENDING]: Float64Array.from(rows, (r) => r[4]),
+  },
+  categorical: { Gender: rows.map((r) => r[1]) },
+};
 
 export const labels = Int32Array.from([0, 0, 1, 1, 1, 2, 2]);
 
-type Means = Record<FeatureName, number>;
-const m = (age: number, income: number, spending: number): Means => ({
-  Age: age,
-  'Annual Income (k$)': income,
-  'Spending Score (1-100)': spending,
-});
+type Means = Record<string, number>;
+const m = (age: number, income: number, spending: number): Means => ({ [AGE]: age, [INCOME]: income, [SPENDING]: spending });
 
-function profile(
-  id: number,
-  label: string,
-  size: number,
-  means: Means,
-  centroid: Partial<Means>,
-  female: number,
-): SegmentProfile {
+function profile(id: number, label: string, size: number, means: Means, centroid: Means, female: number): SegmentProfile {
+  const gender = { Female: female, Male: 1 - female };
   return {
     id,
     label,
@@ -41,8 +50,9 @@ function profile(
     means,
     medians: means,
     centroid,
-    gender: { Female: female, Male: 1 - female },
-    levels: { Age: 'young', 'Annual Income (k$)': 'low', 'Spending Score (1-100)': 'high' },
+    gender,
+    levels: { [AGE]: 'young', [INCOME]: 'low', [SPENDING]: 'high' },
+    categories: { Gender: gender },
   };
 }
 
@@ -66,4 +76,4 @@ export const sweep = {
   selected: 3,
 };
 
-export const points: SegmentPoints = { customers, labels, profiles };
+export const points: SegmentPoints = { data, labels, profiles };

@@ -1,5 +1,5 @@
 /**
- * npm run notebooks -- [--data PATH] [--seed S] [--k-min A] [--k-max B] [--out DIR] [--notebook FILE ...]
+ * npm run notebooks -- [--data PATH] [--schema FILE.json] [--features A,B] [--id COL] [--categorical X,Y] [--seed S] [--k-min A] [--k-max B] [--out DIR] [--notebook FILE ...]
  * Executes notebooks/preprocessing.ipynb then notebooks/modeling.ipynb headless on the project's tslab kernel and
  * writes the executed notebooks and their HTML to <out>/reports/notebooks/. Exits 1 naming the failing cell.
  */
@@ -8,17 +8,30 @@ import { isUserError } from '../src/errors';
 import { NotebookRunError, runNotebooks } from '../src/notebook/run';
 import { cliMain, intOption } from './cli';
 
-const HELP = `Usage: npm run notebooks -- [--data PATH] [--seed S] [--k-min A] [--k-max B] [--out DIR] [--notebook FILE ...]
+const HELP = `Usage: npm run notebooks -- [--data PATH] [--schema FILE.json] [--features A,B,C] [--id COL] [--categorical X,Y]
+       [--seed S] [--k-min A] [--k-max B] [--out DIR] [--notebook FILE ...]
   --data PATH   raw CSV (default data/raw/Mall_Customers.csv)
+  --schema FILE.json, --features A,B,C, --id COL, --categorical X,Y
+                the table's description, as npm run report (names as in the CSV header; a flag wins over the file;
+                without them the file must have the Mall columns)
   --seed S      random seed (default 42)
   --k-min A, --k-max B   sweep range (default 2..10)
   --out DIR     outputs under DIR (default: the project root): reports/notebooks/*.ipynb|html, data/processed, data/models
   --notebook FILE   run only this notebook (repeatable, in order; default: preprocessing then modeling)`;
 
+/** "a, b,c" -> ["a", "b", "c"]; undefined stays undefined. */
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
 cliMain(async () => {
   const { values } = parseArgs({
     options: {
       data: { type: 'string' },
+      schema: { type: 'string' },
+      features: { type: 'string' },
+      id: { type: 'string' },
+      categorical: { type: 'string' },
       seed: { type: 'string' },
       'k-min': { type: 'string' },
       'k-max': { type: 'string' },
@@ -34,6 +47,8 @@ cliMain(async () => {
   }
   const results = await runNotebooks({
     data: values.data,
+    schema: values.schema,
+    columns: { features: list(values.features), id: values.id, categorical: list(values.categorical) },
     seed: intOption(values.seed, '--seed'),
     kMin: intOption(values['k-min'], '--k-min'),
     kMax: intOption(values['k-max'], '--k-max'),

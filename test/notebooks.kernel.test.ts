@@ -30,7 +30,7 @@ const mod = (name: string, body: string) => `fs.writeFileSync('${PROBE_DIR}/${na
 const CELLS: Cell[] = [
   code("const DATA_PATH = 'unused';\nconst OUT_DIR = '.';", ['parameters']),
   // explore.ts imports packages (csv-parse via src/data): TypeScript then watches node_modules for failed lookups.
-  code(`import * as fs from 'fs';\nimport { featureStats } from './src/notebook/explore';\nfs.mkdirSync('${PROBE_DIR}', { recursive: true });\n${mod('b', "export const b = () => 'B1';\n")}\n${mod('a', "import { b } from './b';\nexport const a = () => 'A1+' + b();\n")}`),
+  code(`import * as fs from 'fs';\nimport { numericStats } from './src/notebook/explore';\nfs.mkdirSync('${PROBE_DIR}', { recursive: true });\n${mod('b', "export const b = () => 'B1';\n")}\n${mod('a', "import { b } from './b';\nexport const a = () => 'A1+' + b();\n")}`),
   code(`import { a } from './${PROBE_DIR}/a';\nimport { b } from './${PROBE_DIR}/b';\nconsole.log('first', a(), b());`),
   code(`${mod('b', "export const b = () => 'B2';\n")}\n${mod('a', "import { b } from './b';\nexport const a = () => 'A2+' + b();\n")}`),
   code(`import { a } from './${PROBE_DIR}/a';\nimport { b } from './${PROBE_DIR}/b';\nconsole.log('reimport', a(), b());`),

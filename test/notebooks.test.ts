@@ -7,7 +7,16 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cellSource, cellsWithOutputs, findCellErrors, parseNotebook, type Notebook } from '../src/notebook/ipynb';
 import { KERNEL_NAME } from '../src/notebook/kernelspec';
+import { cleanCustomers } from '../src/data/clean';
+import { exampleTable } from '../src/data/examples';
+import { parseCustomersCsv } from '../src/data/parse';
+import { duplicateRows } from '../src/notebook/explore';
 import { hasCommand, HAS_MALL, MALL_CSV, ROOT } from './paths';
+
+/** The non-Mall run: a generated retail table (seeded, with spoiled cells) and the flags that describe it. */
+const RETAIL = exampleTable({ kind: 'retail', rows: 300, seed: 7, dirty: true });
+const RETAIL_CHOICE = { features: ['age_years', 'income_eur', 'basket_eur', 'visits_per_month', 'channel'], id: 'customer_ref', categorical: ['channel', 'region'] };
+const RETAIL_FLAGS = ['--features', RETAIL_CHOICE.features.join(','), '--id', RETAIL_CHOICE.id, '--categorical', RETAIL_CHOICE.categorical.join(',')];
 
 const run = promisify(execFile);
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -51,6 +60,7 @@ describe('notebooks as committed', () => {
     expect(code.filter((c) => c.metadata.tags?.includes('parameters'))).toHaveLength(1);
     expect(cellSource(code[0])).toMatch(/^const DATA_PATH = /m);
     expect(cellSource(code[0])).toMatch(/^const OUT_DIR = /m);
+    for (const p of ['SCHEMA', 'FEATURES', 'ID', 'CATEGORICAL']) expect(cellSource(code[0])).toMatch(new RegExp(`^const ${p}: [^=]+ = null; //`, 'm'));
   });
 
   it.each(NAMES)('%s.ipynb calls src/ and defines no analysis of its own', async (name) => {
@@ -58,6 +68,8 @@ describe('notebooks as committed', () => {
     const code = nb.cells.filter((c) => c.cell_type === 'code').map(cellSource);
     const imports = code.join('\n').match(/from '[^']+'/g) ?? [];
     for (const spec of imports) expect(spec).toMatch(/^from '(\.\/src\/[\w/]+|danfojs-node|path)'$/);
+    // The output layout comes from src/io/layout, not from the report's renderer.
+    expect(imports).not.toContain("from './src/report/run'");
     for (const source of code) {
       expect(source).not.toMatch(/\bfunction\b|\bclass\b|Math\.|\breduce\(|\bfor \(let/);
     }
@@ -102,7 +114,7 @@ describe.skipIf(SKIP_HEADLESS !== '')(
         const file = join(out, 'reports/notebooks', `${name}.ipynb`);
         if (existsSync(file)) executed[name] = parseNotebook(await readFile(file, 'utf8'), file);
       }
-    }, 240_000);
+    }, 420_000);
 
     it('exits 0 and writes executed .ipynb and .html for both notebooks, with no error output', () => {
       expect(result.code, result.stderr).toBe(0);
@@ -165,5 +177,110 @@ describe.skipIf(SKIP_HEADLESS !== '')(
       const executedSmall = parseNotebook(await readFile(join(badOut, 'reports/notebooks/small.ipynb'), 'utf8'));
       expect(findCellErrors(executedSmall).map((e) => [e.cell, e.ename])).toEqual([[3, 'DataError']]);
     }, 120_000);
+  },
+);
+
+const SKIP_OTHER = !HAS_NBCONVERT ? 'jupyter-nbconvert not installed' : '';
+
+describe.skipIf(SKIP_OTHER !== '')(
+  `npm run notebooks on a generated retail table with --features --id --categorical${SKIP_OTHER ? ` (skipped: ${SKIP_OTHER})` : ''}`,
+  () => {
+    let out: string;
+    let reportOut: string;
+    let csv: string;
+    let result: { code: number; stdout: string; stderr: string };
+    let summary: any;
+    const executed: Record<string, Notebook> = {};
+
+    beforeAll(async () => {
+      out = await mkdtemp(join(tmpdir(), 'notebooks-retail-'));
+      reportOut = await mkdtemp(join(tmpdir(), 'notebooks-retail-report-'));
+      csv = join(out, 'retail.csv');
+      await writeFile(csv, RETAIL.csv);
+      const t0 = performance.now();
+      const [nb, report] = await Promise.all([
+        tsx('notebooks.ts', ['--data', csv, ...RETAIL_FLAGS, '--out', out]),
+        tsx('report.ts', ['--data', csv, ...RETAIL_FLAGS, '--out', reportOut]),
+      ]);
+      process.stderr.write(`notebooks + report on the retail table: ${((performance.now() - t0) / 1000).toFixed(1)} s\n${nb.stderr}`);
+      result = nb;
+      expect(report.code, report.stderr).toBe(0);
+      summary = JSON.parse(await readFile(join(reportOut, 'reports/summary.json'), 'utf8'));
+      for (const name of NAMES) {
+        const file = join(out, 'reports/notebooks', `${name}.ipynb`);
+        if (existsSync(file)) executed[name] = parseNotebook(await readFile(file, 'utf8'), file);
+      }
+    }, 420_000);
+
+    it('exits 0 with no error output in either notebook, every code cell executed', () => {
+      expect(result.code, result.stderr).toBe(0);
+      for (const name of NAMES) {
+        expect(findCellErrors(executed[name]), name).toEqual([]);
+        expect(executed[name].cells.filter((c) => c.cell_type === 'code').every((c) => typeof c.execution_count === 'number')).toBe(true);
+        expect(existsSync(join(out, 'reports/notebooks', `${name}.html`))).toBe(true);
+      }
+    });
+
+    it('wrote the flags into the parameters cells', () => {
+      for (const name of NAMES) {
+        const params = cellSource(executed[name].cells.find((c) => c.metadata.tags?.includes('parameters'))!);
+        expect(params).toContain(`const DATA_PATH = ${JSON.stringify(csv)};`);
+        expect(params).toContain('const SCHEMA: string | null = null;');
+        expect(params).toContain(`const FEATURES: string[] | null = ${JSON.stringify(RETAIL_CHOICE.features)};`);
+        expect(params).toContain('const ID: string | null = "customer_ref";');
+        expect(params).toContain('const CATEGORICAL: string[] | null = ["channel","region"];');
+      }
+    });
+
+    it('preprocessing looks at the table with its own columns and shows what cleaning did', () => {
+      const cleaning = cleanCustomers(parseCustomersCsv(RETAIL.csv, { schema: RETAIL_CHOICE }));
+      const dup = duplicateRows(cleaning);
+      expect(cleaning.rows.dropped, 'the generated table has rows cleaning drops').toBeGreaterThan(0);
+      const text = streamText(executed.preprocessing);
+      expect(text).toContain('clustering features: age_years, income_eur, basket_eur, visits_per_month, channel');
+      expect(text).toContain('columns of the file not used: tenure_months, online_share');
+      expect(text).toContain(`rows read 300, used ${cleaning.rows.used}, dropped ${cleaning.rows.dropped}`);
+      expect(text).toContain(`duplicate rows dropped: ${dup.exact}`);
+      const html = JSON.stringify(executed.preprocessing.cells.flatMap((c) => c.outputs ?? []));
+      for (const column of ['customer_ref', 'region', 'channel', 'age_years', 'income_eur', 'basket_eur', 'visits_per_month', 'channel=online']) expect(html).toContain(column);
+      expect(html).toMatch(/data:image\/png/); // the distribution chart
+    });
+
+    it('writes outputs named after the table\'s columns, byte for byte what npm run report writes', async () => {
+      const processed = await readFile(join(out, 'data/processed/preprocessed_data.csv'), 'utf8');
+      // The dirty table (seed 7) has an empty channel cell: kept as "(missing)", a category of its own.
+      expect(processed.split('\n')[0]).toBe(
+        'customer_ref,channel,region,age_years,income_eur,basket_eur,visits_per_month,channel=(missing),channel=both,channel=online,channel=store',
+      );
+      const clustered = await readFile(join(out, 'data/processed/clustered_data.csv'), 'utf8');
+      expect(clustered.split('\n')[0]).toBe('customer_ref,channel,region,age_years,income_eur,basket_eur,visits_per_month,Cluster');
+      const model = JSON.parse(await readFile(join(out, 'data/models/clustering_model.json'), 'utf8'));
+      expect(model.features).toEqual(['age_years', 'income_eur', 'basket_eur', 'visits_per_month', 'channel=(missing)', 'channel=both', 'channel=online', 'channel=store']);
+      for (const f of ['data/processed/preprocessed_data.csv', 'data/processed/clustered_data.csv', 'data/models/clustering_model.json'])
+        expect(await readFile(join(out, f), 'utf8'), f).toBe(await readFile(join(reportOut, f), 'utf8'));
+    });
+
+    it('shows the same selected k, silhouette and segment sizes as npm run report', () => {
+      const m = /Selected k=(\d+) \(([^)]*)\); mean silhouette ([\d.]+); segment sizes ([\d, ]+)/.exec(streamText(executed.modeling));
+      expect(m, 'the "Selected k=" line of modeling.ipynb').not.toBeNull();
+      const k = Number(m![1]);
+      expect(k).toBe(summary.k.selected);
+      expect(Number(m![3])).toBeCloseTo(summary.silhouette[String(k)], 4);
+      expect(m![4].split(', ').map(Number)).toEqual(summary.clusters.map((c: { size: number }) => c.size));
+    });
+
+    it('predicts customers of the table with the saved model: each lands in the segment training gave it', () => {
+      const predictions = (executed.modeling.cells.at(-1)!.outputs ?? []).map((o) => String((o.data as Record<string, unknown> | undefined)?.['text/html'] ?? '')).join('');
+      const rows = [...predictions.matchAll(/<tr><td>(C-\d+)<\/td>(.*?)<\/tr>/g)].map((r) => [...r[2].matchAll(/<td>([^<]*)<\/td>/g)].map((c) => c[1]));
+      expect(rows).toHaveLength(5);
+      // cells after the id: channel, region, age_years, income_eur, basket_eur, visits_per_month, segment, segment in training
+      for (const r of rows) expect(r[6], 'segment = segment in training').toBe(r[7]);
+    });
+
+    it('draws every chart with a static image, the 3D one on principal components', async () => {
+      const html = await readFile(join(out, 'reports/notebooks/modeling.html'), 'utf8');
+      expect((html.match(/<img [^>]*src="data:image\/(png|svg\+xml)[^"]*"/g) ?? []).length).toBeGreaterThanOrEqual(5);
+      expect(html).toMatch(/PC1 \(\d+% of variance\)/);
+    });
   },
 );

@@ -1,40 +1,44 @@
 import * as dfd from 'danfojs-node';
+import type { Customers } from './clean';
 import type { RawTable } from './parse';
-import { COLUMNS, REQUIRED_COLUMNS, type Customer } from './schema';
 
 /** danfojs-node's DataFrame (the only module that imports danfojs). */
 export type DataFrame = dfd.DataFrame;
 
+/** Name of the id column of a frame whose table has no id column (customers numbered by data row, as the output tables). */
+export const ROW_NUMBER_COLUMN = 'row';
+
 /**
- * Clean customers as a danfo DataFrame for notebooks, shape [nCustomers, 5], columns named exactly as
- * COLUMNS in the public file's order (CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)).
- * The index is 0..n-1. An empty list gives a frame of shape [0, 5] with the same columns.
+ * Clean customers as a typed danfo DataFrame for notebooks, shape [n, 1 + columns]: the id column first (the schema's
+ * `primaryKey`, or "row" with the row numbers when the table has none), then every other schema column in field order,
+ * numeric columns as numbers and categorical columns as text. The index is 0..n-1. No customers give a frame of
+ * shape [0, 1 + columns] with the same columns.
  *
  * @example
- * customersToDataFrame(clean.customers).head().print();
+ * customersToDataFrame(cleaning.data).head().print();
  */
-export function customersToDataFrame(customers: readonly Customer[]): DataFrame {
-  const columns = [...REQUIRED_COLUMNS];
-  if (customers.length === 0) return new dfd.DataFrame([], { columns });
-  return new dfd.DataFrame({
-    [COLUMNS.id]: customers.map((c) => c.id),
-    [COLUMNS.gender]: customers.map((c) => c.gender),
-    [COLUMNS.age]: customers.map((c) => c.age),
-    [COLUMNS.income]: customers.map((c) => c.income),
-    [COLUMNS.spending]: customers.map((c) => c.spending),
-  }, { columns });
+export function customersToDataFrame(data: Customers): DataFrame {
+  const { schema } = data;
+  const idName = schema.primaryKey ?? ROW_NUMBER_COLUMN;
+  const others = schema.fields.map((f) => f.name).filter((name) => name !== schema.primaryKey);
+  const columns = [idName, ...others];
+  if (data.n === 0) return new dfd.DataFrame([], { columns });
+  const values: Record<string, (string | number)[]> = { [idName]: [...data.ids] };
+  for (const name of others) values[name] = name in data.numeric ? Array.from(data.numeric[name]) : [...data.categorical[name]];
+  return new dfd.DataFrame(values, { columns });
 }
 
 /**
- * The raw table as a danfo DataFrame of strings (cells as read, '' when empty), for "look at the data"
- * cells: shape [nRows, 5], columns = REQUIRED_COLUMNS, index = the file line numbers, so a dropped row's
- * `line` finds it. Extra columns of the file are not included.
+ * The raw table as a danfo DataFrame of strings (cells as read, '' when empty), for "look at the data" cells: one
+ * column per schema column, in the file's column order, index = the file line numbers, so a dropped row's `line`
+ * finds it. Columns of the file the schema does not name are not included.
  *
  * @example
  * rawTableToDataFrame(table).head().print();
  */
 export function rawTableToDataFrame(table: RawTable): DataFrame {
-  const columns = [...REQUIRED_COLUMNS];
+  const position = (name: string) => table.header.findIndex((h) => h.trim() === name);
+  const columns = table.schema.fields.map((f) => f.name).sort((a, b) => position(a) - position(b));
   if (table.rows.length === 0) return new dfd.DataFrame([], { columns });
   const data: Record<string, string[]> = {};
   for (const column of columns) data[column] = table.rows.map((row) => row.values[column]);

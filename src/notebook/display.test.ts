@@ -44,6 +44,8 @@ describe('in the tslab kernel', () => {
       module: ts.ModuleKind.CommonJS,
       moduleResolution: ts.ModuleResolutionKind.Node10,
       esModuleInterop: true,
+      // tslab's own setting (converter.js): src/data/schema.ts imports the built-in schema as JSON.
+      resolveJsonModule: true,
       skipLibCheck: true,
     });
     const messages = ts

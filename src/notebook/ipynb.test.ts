@@ -32,6 +32,14 @@ describe('applyParameters', () => {
     expect(cellSource(out.cells[2])).toBe('const SEED = 5;');
   });
 
+  it('writes a list of names as an array literal and null as null, keeping the type annotation', () => {
+    const params = nb([
+      { cell_type: 'code', source: 'const SCHEMA: string | null = null; // schema JSON\nconst FEATURES: string[] | null = null;', metadata: { tags: ['parameters'] }, outputs: [], execution_count: null },
+    ]);
+    const { notebook: out } = applyParameters(params, { SCHEMA: null, FEATURES: ['basket', 'visits "per" month'] });
+    expect(cellSource(out.cells[0])).toBe('const SCHEMA: string | null = null; // schema JSON\nconst FEATURES: string[] | null = ["basket","visits \\"per\\" month"];');
+  });
+
   it('does not change the notebook it was given', () => {
     applyParameters(notebook, { SEED: 9 });
     expect(notebook.cells[1].source).toEqual(PARAMS_SOURCE);

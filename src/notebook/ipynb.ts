@@ -53,8 +53,8 @@ export function parseNotebook(text: string, source = '<notebook>'): Notebook {
   return nb;
 }
 
-/** A parameter value written into the parameters cell as a TypeScript literal. */
-export type ParameterValue = string | number | boolean | null;
+/** A parameter value written into the parameters cell as a TypeScript literal (a list of names: a string array literal). */
+export type ParameterValue = string | number | boolean | null | readonly string[];
 
 /** Result of {@link applyParameters}. */
 export interface AppliedParameters {

@@ -39,6 +39,11 @@ export class NotebookRunError extends Error {
 export interface NotebookRunOptions {
   /** Raw CSV the notebooks read. Default: data/raw/Mall_Customers.csv under the project root. */
   data?: string;
+  /** Schema JSON file describing the table (`--schema`), written into SCHEMA. Default: null (the Mall schema for the Mall columns). */
+  schema?: string;
+  /** Clustering features, id and categorical columns (`--features a,b`, `--id c`, `--categorical x,y`), written into
+   * FEATURES, ID and CATEGORICAL; each wins over the schema file. Default: null (the schema's). */
+  columns?: { features?: readonly string[]; id?: string; categorical?: readonly string[] };
   /** Seed for k-means++ and sampling. Default: the notebooks' own (42). */
   seed?: number;
   /** Sweep range. Default: the notebooks' own (2..10). */
@@ -67,16 +72,18 @@ export interface ExecutedNotebook {
 
 /**
  * Executes notebooks/preprocessing.ipynb then notebooks/modeling.ipynb headless with `jupyter nbconvert --execute`
- * on the project tslab kernel (written to <root>/.jupyter first), with the given data path, seed and k range
- * written into each notebook's "parameters" cell, and writes the executed `.ipynb` plus an HTML export to
- * `<out>/reports/notebooks/`. Stops at the first notebook with an error output.
+ * on the project tslab kernel (written to <root>/.jupyter first), with the given data path, schema file and column
+ * flags (null when not given), seed and k range written into each notebook's "parameters" cell, and writes the
+ * executed `.ipynb` plus an HTML export to `<out>/reports/notebooks/`. Stops at the first notebook with an error output.
  *
  * @throws NotebookRunError naming the notebook and cell when a cell raises, or when Jupyter is missing.
- * @throws OptionsError for a data file that does not exist or a bad k range.
+ * @throws OptionsError for a data or schema file that does not exist or a bad k range.
  */
 export async function runNotebooks(options: NotebookRunOptions = {}): Promise<ExecutedNotebook[]> {
   const {
     data = join(PROJECT_ROOT, DEFAULT_DATA),
+    schema,
+    columns = {},
     seed,
     kMin,
     kMax,
@@ -90,8 +97,17 @@ export async function runNotebooks(options: NotebookRunOptions = {}): Promise<Ex
     throw new OptionsError(`data file not found: ${dataPath}; download Mall_Customers.csv into data/raw/ (see README) or pass --data PATH`, 'data');
   if (kMin !== undefined && kMax !== undefined && kMin > kMax)
     throw new OptionsError(`--k-min ${kMin} is larger than --k-max ${kMax}`, 'kMin');
+  const schemaPath = schema === undefined ? null : resolve(schema);
+  if (schemaPath !== null && !existsSync(schemaPath)) throw new OptionsError(`schema file not found: ${schemaPath}; pass --schema <path to a schema JSON file>`, 'schema');
   const outDir = resolve(out);
-  const params: Record<string, ParameterValue> = { DATA_PATH: dataPath, OUT_DIR: outDir };
+  const params: Record<string, ParameterValue> = {
+    DATA_PATH: dataPath,
+    OUT_DIR: outDir,
+    SCHEMA: schemaPath,
+    FEATURES: columns.features ?? null,
+    ID: columns.id ?? null,
+    CATEGORICAL: columns.categorical ?? null,
+  };
   if (seed !== undefined) params.SEED = seed;
   if (kMin !== undefined) params.K_MIN = kMin;
   if (kMax !== undefined) params.K_MAX = kMax;
@@ -108,7 +124,8 @@ export async function runNotebooks(options: NotebookRunOptions = {}): Promise<Ex
   const reportDir = join(outDir, NOTEBOOK_OUTPUT_DIR);
   await mkdir(reportDir, { recursive: true });
   const results: ExecutedNotebook[] = [];
-  const unused = new Set(Object.keys(params).filter((p) => p !== 'DATA_PATH' && p !== 'OUT_DIR'));
+  // Table parameters left at null need not be declared (a small notebook may not read the table at all).
+  const unused = new Set(Object.keys(params).filter((p) => p !== 'DATA_PATH' && p !== 'OUT_DIR' && params[p] !== null));
   for (const file of notebooks) {
     const name = basename(file, '.ipynb');
     const source = displayPath(resolve(file), PROJECT_ROOT);

@@ -6,6 +6,7 @@ import type { SchemaChoice } from '../data/schema';
 import { syntheticCustomersCsv } from '../data/synthetic';
 import { dataHash } from '../data/hash';
 import { StagedOutput } from '../io/atomic';
+import { OUTPUTS } from '../io/layout';
 import { serializeModel } from '../model/artifact';
 import { initBackend, type BackendName } from '../model/backend';
 import { DEFAULT_SEED } from '../model/random';
@@ -24,16 +25,8 @@ export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 /** Where the report looks for data when --data is not given (relative to the working directory; npm runs scripts from the project root). */
 export const DEFAULT_DATA = 'data/raw/Mall_Customers.csv';
 
-/** Output layout under --out. */
-export const OUTPUTS = {
-  preprocessed: 'data/processed/preprocessed_data.csv',
-  clustered: 'data/processed/clustered_data.csv',
-  model: 'data/models/clustering_model.json',
-  summaryText: 'reports/summary.txt',
-  summaryJson: 'reports/summary.json',
-  page: 'reports/index.html',
-  figures: 'reports/figures',
-} as const;
+/** Output layout under --out (defined in src/io/layout.ts; re-exported for callers of the report). */
+export { OUTPUTS };
 
 /** Options of {@link runReport}; the CLI flags map one to one. */
 export interface ReportOptions {

@@ -96,6 +96,25 @@ describe('npm run report on a retail table (string ids, other units, two categor
     expect(text).toContain('id customer_ref; categorical region, channel');
   });
 
+  it('reads the same rows from Parquet with the same results (--data x.parquet)', async () => {
+    const { DuckDBInstance } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    const parquet = join(out, 'retail.parquet');
+    await con.run(`COPY (SELECT * FROM read_csv('${join(out, 'retail.csv')}', header = true)) TO '${parquet}' (FORMAT parquet)`);
+    con.closeSync();
+    db.closeSync();
+    const outP = await mkdtemp(join(tmpdir(), 'report-parquet-'));
+    const r = await report(['--data', parquet, '--out', outP, '--id', cols.id, '--features', cols.features.join(','), '--categorical', cols.categorical.join(','), '--no-png']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    for (const f of ['data/processed/clustered_data.csv', 'data/processed/preprocessed_data.csv'])
+      expect(await readFile(join(outP, f), 'utf8'), f).toBe(await readFile(join(out, f), 'utf8'));
+    const s = JSON.parse(await readFile(join(outP, 'reports/summary.json'), 'utf8'));
+    expect(s.inertia).toEqual(summary.inertia);
+    expect(s.clusters).toEqual(summary.clusters);
+  });
+
   it('stops with one line listing the columns found when the table is named without --features', async () => {
     const r = await report(['--data', join(out, 'retail.csv'), '--out', out, '--no-png']);
     expect(r.code).toBe(1);

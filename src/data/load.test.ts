@@ -41,7 +41,7 @@ describe('loadCustomersCsv', () => {
 
   it('refuses an empty file, a header-only file and a missing column, naming the file', async () => {
     const empty = join(fixtures, 'empty.csv');
-    await expect(loadCustomersCsv(empty)).rejects.toThrow(`${empty} is empty; expected a CSV with the columns`);
+    await expect(loadCustomersCsv(empty)).rejects.toThrow(`${empty} is empty; expected a CSV with a header row`);
     const headerOnly = join(fixtures, 'header-only.csv');
     await expect(loadCustomersCsv(headerOnly)).rejects.toThrow(`${headerOnly} has a header but no data rows`);
     await expect(loadCustomersCsv(join(fixtures, 'missing-column.csv'), { source: 'data/raw/x.csv' })).rejects.toThrow(

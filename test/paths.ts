@@ -26,3 +26,18 @@ export function hasCommand(cmd: string, args: string[]): boolean {
     return false;
   }
 }
+
+/**
+ * The full Chromium browser the browser tests drive (playwright-core needs the full browser, not the headless shell):
+ * env CHROMIUM_PATH, else Debian's /usr/bin/chromium, else `chromium` on PATH. The returned path may not exist:
+ * tests check it with existsSync and are skipped with the reason.
+ */
+export const TEST_CHROMIUM: string = (() => {
+  if (process.env.CHROMIUM_PATH && !process.env.CHROMIUM_PATH.includes('headless-shell')) return process.env.CHROMIUM_PATH;
+  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
+  for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) if (existsSync(`${dir}/chromium`)) return `${dir}/chromium`;
+  return '/usr/bin/chromium';
+})();
+
+/** The public Mall file when present, for unit tests that use the real data (skipped with the reason without it). */
+export const MALL_SKIP_REASON = HAS_MALL ? '' : `${MALL_CSV} absent (CI copies it from ../shared/data)`;

@@ -1,3 +1,4 @@
+import { HAS_MALL, MALL_CSV, MALL_SKIP_REASON, titled } from '../../test/paths';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -249,8 +250,8 @@ describe('cleanCustomers: formats and the real file', () => {
     expect(r.rows.dropped).toBe(0);
   });
 
-  it('uses all 200 rows of Mall_Customers.csv and flags incomes 137 (ids 199, 200) like pandas', () => {
-    const text = readFileSync('/work/shared/data/Mall_Customers.csv', 'utf8');
+  it.skipIf(!HAS_MALL)(titled('uses all 200 rows of Mall_Customers.csv and flags incomes 137 (ids 199, 200) like pandas', !HAS_MALL, MALL_SKIP_REASON), () => {
+    const text = readFileSync(MALL_CSV, 'utf8');
     const r = cleanCustomers(parseCustomersCsv(text, { source: 'Mall_Customers.csv' }));
     expectAccounted(r);
     expect(r.rows).toEqual({ read: 200, used: 200, dropped: 0, droppedBy: {}, repaired: 0 });

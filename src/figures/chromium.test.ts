@@ -1,3 +1,4 @@
+import { TEST_CHROMIUM } from '../../test/paths';
 import { execFileSync, spawn } from 'child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -5,7 +6,7 @@ import { join } from 'path';
 import { describe, expect, it } from 'vitest';
 import { descendants, launchChromium } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = TEST_CHROMIUM;
 const hasChromium = existsSync(CHROMIUM);
 const SKIP_REASON = `skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`;
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'];

@@ -1,3 +1,4 @@
+import { TEST_CHROMIUM } from '../../test/paths';
 import { existsSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -8,7 +9,7 @@ import { bundleFor, escapeHtml, escapeInlineScript, figureElementId, figureHtml,
 import { CHROMIUM_ARGS } from './render';
 import { segments2DFigure, segments3DFigure, type NamedFigure } from './specs';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = TEST_CHROMIUM;
 const hasChromium = existsSync(CHROMIUM);
 
 const named = (id: string, name: string, figure: NamedFigure['figure']): NamedFigure => ({ id, name, title: name, figure });

@@ -1,3 +1,4 @@
+import { TEST_CHROMIUM } from '../../test/paths';
 import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
@@ -16,7 +17,7 @@ const CHROMIUM = 'path' in found ? found.path : null;
 const hasChromium = CHROMIUM !== null;
 const SKIP_REASON = 'reason' in found ? `skipped: ${found.reason}` : '';
 /** Debian's full browser, when installed: the renderer must work with it too. */
-const FULL_CHROMIUM = '/usr/bin/chromium';
+const FULL_CHROMIUM = TEST_CHROMIUM;
 const hasFullChromium = existsSync(FULL_CHROMIUM) && CHROMIUM !== FULL_CHROMIUM;
 
 /** Distinct RGBA values of a decoded PNG. */

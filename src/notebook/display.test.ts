@@ -1,3 +1,4 @@
+import { TEST_CHROMIUM } from '../../test/paths';
 import { existsSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -12,7 +13,7 @@ import { closeNotebookRenderer, figureCellHtml, renderForNotebook, showFigure } 
 const { shown } = vi.hoisted(() => ({ shown: [] as string[] }));
 vi.mock('tslab', () => ({ display: { html: (s: string) => shown.push(s) } }));
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = TEST_CHROMIUM;
 const hasChromium = existsSync(CHROMIUM);
 const fig2D = segments2DFigure(small.points);
 const fig3D = segments3DFigure(small.points);

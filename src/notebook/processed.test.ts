@@ -116,6 +116,6 @@ describe('loadPreprocessed', () => {
     await expect(loadPreprocessed({ processed, raw, schema: { ...SHOP_CHOICE, features: ['basket', 'visits'] } })).rejects.toThrow(
       /features differ \(basket, visits, plan=free, plan=pro vs basket, visits\)/,
     );
-    await expect(loadPreprocessed({ processed, raw })).rejects.toThrow(/not the Mall table/);
+    await expect(loadPreprocessed({ processed, raw })).rejects.toThrow(/are missing in .*for a table of your own, name the clustering features/);
   });
 });

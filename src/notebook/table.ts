@@ -3,6 +3,7 @@
  * `print()` draws a console box that cuts long column names such as "Spending Score (1-100)").
  */
 import { display } from 'tslab';
+import { escapeHtml } from '../figures/html';
 
 /** What {@link tableHtml} accepts: a danfojs DataFrame or Series (duck-typed), or a list of records. */
 export type TableInput =
@@ -21,10 +22,6 @@ export interface TableOptions {
   index?: boolean;
   /** Header of a series' values column. Default 'value'. */
   valueName?: string;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 function formatCell(value: unknown, digits: number): string {

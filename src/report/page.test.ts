@@ -1,3 +1,4 @@
+import { TEST_CHROMIUM } from '../../test/paths';
 import { existsSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -12,7 +13,7 @@ import { reportFigures } from '../figures/specs';
 import { reportPage } from './page';
 import type { Summary } from './types';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = TEST_CHROMIUM;
 const hasChromium = existsSync(CHROMIUM);
 
 const summary: Summary = {

@@ -295,7 +295,7 @@ export interface RestartBatchResult {
 }
 
 /** One restart after Lloyd: final centres (centred coordinates, [k, cols]), labels of every row, float64 inertia. */
-interface LloydOutcome {
+export interface LloydOutcome {
   readonly centers: Float32Array;
   readonly labels: Int32Array;
   readonly inertia: number;

@@ -47,7 +47,7 @@ export interface SweepOptions {
   seed?: number;
   /**
    * Where each k's restarts run (KMeansOptions.restartSample): 'auto' (default: all rows below 50,000 rows, from
-   * there a seeded sample of max(20,000, 10% of the rows) with the best restarts refined on all rows), 'all', or a
+   * there a seeded sample of max(20,000, 20% of the rows) with the best restarts refined on all rows), 'all', or a
    * number of sampled rows. SweepResult.kmeansMethod says what was done.
    */
   restartSample?: 'auto' | 'all' | number;

@@ -11,7 +11,10 @@ describe('bench arguments', () => {
   it('applies the defaults and parses the silhouette choice', () => {
     expect(parseBenchArgs(['--data', 'x.csv'])).toEqual({
       data: 'x.csv', kMin: 2, kMax: 10, silhouette: 'exact', backend: 'auto', nInit: 10, workers: undefined, chunkSize: undefined,
+      restartSample: 'auto', refineBest: undefined,
     });
+    expect(parseBenchArgs(['--data', 'x.csv', '--restart-sample', '15000', '--refine-best', '2'])).toMatchObject({ restartSample: 15000, refineBest: 2 });
+    expect(parseBenchArgs(['--data', 'x.csv', '--restart-sample', 'all']).restartSample).toBe('all');
     expect(parseBenchArgs(['--data', 'x.csv', '--silhouette', 'sample:500', '--k-max', '6']).silhouette).toEqual({ sample: 500 });
     expect(parseBenchArgs(['--data', 'x.csv', '--silhouette', 'none']).silhouette).toBe('none');
   });
@@ -20,6 +23,7 @@ describe('bench arguments', () => {
     expect(() => parseBenchArgs([])).toThrow(OptionsError);
     expect(() => parseBenchArgs(['--data', 'x', '--silhouette', 'fast'])).toThrow('--silhouette fast should be exact, none or sample:N');
     expect(() => parseBenchArgs(['--data', 'x', '--k-max', '2.5'])).toThrow('--k-max 2.5 should be an integer');
+    expect(() => parseBenchArgs(['--data', 'x', '--restart-sample', 'half'])).toThrow('--restart-sample half should be auto, all or a number of rows');
     expect(() => parseBenchArgs(['--data', 'x', '--kmax', '3'])).toThrow(/unknown flag --kmax/);
   });
 });

@@ -2,7 +2,7 @@
  * Benchmark of the model core: k sweep (k-means nInit=10 per k + silhouette) on a customers CSV.
  *
  *   npm run bench -- --data PATH [--k-min 2] [--k-max 10] [--silhouette exact|none|sample:N] [--backend auto|native|wasm|cpu]
- *                    [--n-init 10] [--workers N] [--chunk-size N]
+ *                    [--n-init 10] [--workers N] [--chunk-size N] [--restart-sample auto|all|N] [--refine-best N]
  *
  * Progress goes to stderr; the LAST stdout line is one JSON object:
  *   {"n","backend","kmeans_s","silhouette_s","total_s","peak_rss_mb","cpu_s","scores":{"<k>":[silhouette|null, inertia]}}
@@ -33,6 +33,10 @@ export interface BenchArgs {
   chunkSize: number | undefined;
   /** Clustering columns (`--features a,b,c`); default: the Mall features. */
   features: string[] | undefined;
+  /** k-means restarts on a sample (`--restart-sample auto|all|N`, KMeansOptions.restartSample); default 'auto'. */
+  restartSample: 'auto' | 'all' | number;
+  /** Sample restarts refined on all rows (`--refine-best N`, KMeansOptions.refineBest); default 3. */
+  refineBest: number | undefined;
 }
 
 /** Parses `--name value` pairs; throws OptionsError with the flag on bad values. */
@@ -40,13 +44,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    if (!flag.startsWith('--')) throw new OptionsError(`unexpected argument "${flag}"; flags are --data, --features, --k-min, --k-max, --silhouette, --backend, --n-init, --workers, --chunk-size`);
+    if (!flag.startsWith('--')) throw new OptionsError(`unexpected argument "${flag}"; flags are --data, --features, --k-min, --k-max, --silhouette, --backend, --n-init, --workers, --chunk-size, --restart-sample, --refine-best`);
     const value = argv[i + 1];
     if (value === undefined || value.startsWith('--')) throw new OptionsError(`${flag} needs a value`);
     flags.set(flag.slice(2), value);
     i++;
   }
-  const known = ['data', 'features', 'k-min', 'k-max', 'silhouette', 'backend', 'n-init', 'workers', 'chunk-size'];
+  const known = ['data', 'features', 'k-min', 'k-max', 'silhouette', 'backend', 'n-init', 'workers', 'chunk-size', 'restart-sample', 'refine-best'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new OptionsError(`unknown flag --${name}; use one of --${known.join(', --')}`);
   const data = flags.get('data');
   if (data === undefined) throw new OptionsError('--data PATH is required (a CSV with the Mall columns, or name its columns with --features a,b,c)');
@@ -62,6 +66,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   if (silhouetteText === 'exact' || silhouetteText === 'none') silhouette = silhouetteText;
   else if (/^sample:\d+$/.test(silhouetteText)) silhouette = { sample: Number(silhouetteText.slice(7)) };
   else throw new OptionsError(`--silhouette ${silhouetteText} should be exact, none or sample:N`);
+  const sampleText = flags.get('restart-sample') ?? 'auto';
+  let restartSample: BenchArgs['restartSample'];
+  if (sampleText === 'auto' || sampleText === 'all') restartSample = sampleText;
+  else if (/^\d+$/.test(sampleText)) restartSample = Number(sampleText);
+  else throw new OptionsError(`--restart-sample ${sampleText} should be auto, all or a number of rows`);
   return {
     data,
     kMin: int('k-min', 2) as number,
@@ -72,6 +81,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     workers: int('workers', undefined),
     chunkSize: int('chunk-size', undefined),
     features: flags.get('features')?.split(',').map((f) => f.trim()),
+    restartSample,
+    refineBest: int('refine-best', undefined),
   };
 }
 
@@ -134,7 +145,7 @@ async function main(): Promise<void> {
   if (args.silhouette === 'none') {
     const t = performance.now();
     const ks = range(args.kMin, args.kMax);
-    const fits = await kmeansEach(X, ks, { nInit: args.nInit, seed: 42 }, (i, fit) => {
+    const fits = await kmeansEach(X, ks, { nInit: args.nInit, seed: 42, restartSample: args.restartSample, refineBest: args.refineBest }, (i, fit) => {
       process.stderr.write(`  kmeans k=${ks[i]} inertia ${fit.inertia.toFixed(3)} (${fit.nIter} iterations) ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
     });
     fits.forEach((fit, i) => (scores[String(ks[i])] = [null, round(fit.inertia, 3)]));
@@ -143,7 +154,7 @@ async function main(): Promise<void> {
   } else if (args.workers !== undefined || args.chunkSize !== undefined) {
     // Tuning runs: the sweep's k-means, then the silhouette with the given workers / chunk size.
     const t = performance.now();
-    const fits = await kmeansEach(X, range(args.kMin, args.kMax), { nInit: args.nInit, seed: 42 });
+    const fits = await kmeansEach(X, range(args.kMin, args.kMax), { nInit: args.nInit, seed: 42, restartSample: args.restartSample, refineBest: args.refineBest });
     kmeansSeconds = (performance.now() - t) / 1000;
     cpuKMeansEnd = cpuSeconds();
     const s = performance.now();
@@ -159,6 +170,8 @@ async function main(): Promise<void> {
       kMin: args.kMin,
       kMax: args.kMax,
       nInit: args.nInit,
+      restartSample: args.restartSample,
+      refineBest: args.refineBest,
       silhouette: args.silhouette,
       onProgress: (e) => {
         if (e.phase === 'kmeans') {

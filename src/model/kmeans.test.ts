@@ -7,7 +7,8 @@ import { kmeans, kmeansChecked, kmeansManyChecked, runQueuedBatches, runRestartB
 import { absoluteTolerance, centerColumns } from './kmeansShared';
 import { runPooled } from './workerPool';
 import { ensureBackend } from './backend';
-import { checkKMeansOptions } from './kmeansShared';
+import { checkKMeansOptions, restartSampleRows } from './kmeansShared';
+import { createRng } from './random';
 import { kmeansReference } from './kmeansReference';
 import { loadFixture, standardized } from './__fixtures__/load';
 
@@ -162,4 +163,63 @@ describe('kmeans (tensors) against the plain-loop reference', () => {
     await expect(kmeans(mallX, { k: 500 })).rejects.toThrow(OptionsError);
     expect(tf.memory().numTensors).toBe(before);
   });
+});
+
+/** A seeded 60,000-row table of customer-like blobs (3 features, 7 groups of different sizes and spreads). */
+function generated60k(seed: number): Matrix {
+  const rng = createRng(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+  const groups = Array.from({ length: 7 }, () => ({ centre: [0, 0, 0].map(() => 4 * rng.next() - 2), spread: 0.3 + 0.5 * rng.next() }));
+  const data = new Float64Array(60_000 * 3);
+  for (let i = 0; i < 60_000; i++) {
+    const g = groups[Math.min(6, Math.floor(7 * rng.next() ** 1.5))];
+    for (let f = 0; f < 3; f++) data[i * 3 + f] = g.centre[f] + g.spread * normal();
+  }
+  return { rows: 60_000, cols: 3, data };
+}
+
+describe('restarts on a sample, the best refined on all rows (restartSample)', () => {
+  const X = generated60k(5);
+
+  it("'auto' samples from 50,000 rows: max(20,000, 20%), all rows below; a number is checked against k", () => {
+    expect(restartSampleRows('auto', 49_999, 10)).toBe(0);
+    expect(restartSampleRows('auto', 60_000, 10)).toBe(20_000);
+    expect(restartSampleRows('auto', 1_000_000, 10)).toBe(200_000);
+    expect(restartSampleRows('all', 1_000_000, 10)).toBe(0);
+    expect(restartSampleRows(5000, 60_000, 10)).toBe(5000);
+    expect(restartSampleRows(60_000, 60_000, 10)).toBe(0);
+    expect(() => restartSampleRows(5, 60_000, 10)).toThrow("restartSample=5 should be 'auto', 'all' or an integer >= k (10)");
+    expect(() => checkKMeansOptions(X, { k: 3, refineBest: 0 })).toThrow('refineBest=0 should be an integer >= 1');
+  });
+
+  it('inertia at most 1.002x a plain nInit=10 run on all rows (60,000 generated rows, k = 3, 7, 10)', async () => {
+    for (const k of [3, 7, 10]) {
+      const sampled = await kmeans(X, { k, seed: 42 });
+      const full = await kmeans(X, { k, seed: 42, restartSample: 'all' });
+      expect(sampled.inertia / full.inertia, `k=${k}`).toBeLessThanOrEqual(1.002);
+      expect(sampled.labels).toHaveLength(X.rows);
+    }
+  }, 120_000);
+
+  it('is deterministic: same seed, same centroids and labels, with or without worker threads', async () => {
+    const list = [4, 8].map((k) => checkKMeansOptions(X, { k, seed: 7 }));
+    expect(list[0].restartSample).toBe(20_000);
+    const inProcess = await kmeansManyChecked(X, list, 0);
+    const threaded = await kmeansManyChecked(X, list, 2);
+    const again = await kmeansManyChecked(X, list, 2);
+    for (let i = 0; i < list.length; i++) {
+      expect(threaded[i].centroids).toEqual(inProcess[i].centroids);
+      expect(threaded[i].labels).toEqual(inProcess[i].labels);
+      expect(again[i].centroids).toEqual(threaded[i].centroids);
+    }
+    const otherSeed = await kmeansChecked(X, checkKMeansOptions(X, { k: 8, seed: 8 }), 0);
+    expect(otherSeed.centroids).not.toEqual(inProcess[1].centroids);
+  }, 120_000);
+
+  it('does not grow tf.memory().numTensors', async () => {
+    await kmeans(X, { k: 3, restartSample: 5000 });
+    const before = tf.memory().numTensors;
+    await kmeans(X, { k: 3, restartSample: 5000 });
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
 });

@@ -77,8 +77,11 @@ function assign(centered: Float64Array, rows: number, cols: number, k: number, c
   }
 }
 
-/** One restart of Lloyd from `centers` (mutated), scikit-learn's rules. */
-function lloyd(centered: Float64Array, rows: number, cols: number, k: number, centers: Float64Array, maxIter: number, tolAbs: number) {
+/**
+ * One restart of Lloyd from `centers` (mutated), scikit-learn's rules: the yardstick for the tensor Lloyd and for
+ * kmeansKernel's lloydBounded. `centered` shape [rows, cols], `centers` shape [k, cols].
+ */
+export function lloydReference(centered: Float64Array, rows: number, cols: number, k: number, centers: Float64Array, maxIter: number, tolAbs: number) {
   const labels = new Int32Array(rows);
   const labelsOld = new Int32Array(rows).fill(-1);
   let strict = false;
@@ -128,7 +131,7 @@ export function kmeansReferenceChecked(X: Matrix, options: CheckedKMeansOptions)
   let unconverged = 0;
   for (let r = 0; r < nInit; r++) {
     const centers = seedCenters(centered, rows, cols, k, seed, r);
-    const run = lloyd(centered, rows, cols, k, centers, maxIter, tolAbs);
+    const run = lloydReference(centered, rows, cols, k, centers, maxIter, tolAbs);
     if (!run.converged) unconverged++;
     const inertia = inertiaOf(centered, cols, run.labels, centers);
     if (best === null || inertia < best.inertia) best = { labels: run.labels, centers, nIter: run.nIter, inertia };

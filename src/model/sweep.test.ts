@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../errors';
 import { matrixFromRows } from './matrix';
-import { AUTO_EXACT_MAX_ROWS, AUTO_SAMPLE_SIZE, selectBySilhouette, silhouetteSampleSize, sweepK, type SweepProgress } from './sweep';
+import { AUTO_EXACT_MAX_ROWS, AUTO_SAMPLE_SIZE, describeKMeansMethod, selectBySilhouette, silhouetteSampleSize, sweepK, type SweepProgress } from './sweep';
 import { loadFixture, standardized } from './__fixtures__/load';
 
 const mall = loadFixture('mall');
@@ -25,6 +25,7 @@ describe('sweepK on the Mall data', () => {
     expect(sweep.selected).toBe(6);
     expect(Math.abs((sweep.silhouette['6'] as number) - mall.sweep['6'].silhouette)).toBeLessThan(1e-3);
     expect(sweep.rule).toBe('highest mean silhouette over k=2..10');
+    expect(sweep.kmeansMethod).toBe('k-means++, 10 restarts per k on all 200 rows');
     expect(sweep.timings.kmeans_s).toBeGreaterThan(0);
     expect(sweep.timings.silhouette_s).toBeGreaterThan(0);
     expect(events.filter((e) => e.phase === 'kmeans').map((e) => e.k)).toEqual(sweep.ks);
@@ -37,7 +38,17 @@ describe('sweepK on the Mall data', () => {
     expect(sweep.ks).toEqual([5]);
     expect(sweep.selected).toBe(5);
     expect(sweep.rule).toBe('fixed k=5 (--k)');
+    expect(sweep.kmeansMethod).toBe('k-means++, 3 restarts per k on all 200 rows');
     expect(sweep.silhouette['5']).toBeGreaterThan(0.35);
+  });
+
+  it('states a restart sample in kmeansMethod, and passes restartSample and refineBest to k-means', async () => {
+    const sweep = await sweepK(mallX, { k: 4, silhouette: 'none', restartSample: 100, refineBest: 2 });
+    expect(sweep.kmeansMethod).toBe('k-means++, 10 restarts per k on a seeded sample of 100 of 200 rows, the best 2 refined with Lloyd on all rows');
+    expect(describeKMeansMethod({ nInit: 10, restartSample: 20_000, refineBest: 3 }, 200_000)).toBe(
+      'k-means++, 10 restarts per k on a seeded sample of 20000 of 200000 rows, the best 3 refined with Lloyd on all rows',
+    );
+    await expect(sweepK(mallX, { k: 4, silhouette: 'none', restartSample: 3 })).rejects.toThrow("restartSample=3 should be 'auto', 'all' or an integer >= k (4)");
   });
 
   it("silhouette 'none' needs a fixed k; with one, the score is null", async () => {

@@ -8,7 +8,7 @@ import { ensureBackend, type BackendName } from './backend';
 import { defaultKMeansWorkers, kmeansEach } from './kmeans';
 import { prewarmWorkers } from './workerPool';
 import { DEFAULT_SEED } from './random';
-import { checkInteger, checkK, checkKMeansOptions, checkMatrix } from './kmeansShared';
+import { checkInteger, checkK, checkKMeansOptions, checkMatrix, type CheckedKMeansOptions } from './kmeansShared';
 import {
   checkSilhouetteOptions,
   defaultWorkerCount,
@@ -46,6 +46,14 @@ export interface SweepOptions {
   /** Seed for every k's k-means and for the silhouette sample. Default 42. */
   seed?: number;
   /**
+   * Where each k's restarts run (KMeansOptions.restartSample): 'auto' (default: all rows below 50,000 rows, from
+   * there a seeded sample of max(20,000, 20% of the rows) with the best restarts refined on all rows), 'all', or a
+   * number of sampled rows. SweepResult.kmeansMethod says what was done.
+   */
+  restartSample?: 'auto' | 'all' | number;
+  /** With a restart sample: the best sample restarts refined on all rows per k (KMeansOptions.refineBest). Default 3. */
+  refineBest?: number;
+  /**
    * Silhouette used to choose k: 'auto' (default: exact up to AUTO_EXACT_MAX_ROWS rows, above that a seeded sample
    * of AUTO_SAMPLE_SIZE rows), 'exact', { sample: N } (mean over N sampled rows, each scored against all rows, see
    * SilhouetteOptions.sampleSize) or 'none' (only with a fixed k: there is no other selection rule).
@@ -81,6 +89,19 @@ export interface SweepResult extends KSweep {
    */
   readonly silhouetteStdError: Record<string, number | null>;
   readonly timings: { kmeans_s: number; silhouette_s: number };
+  /**
+   * How each k was fitted, in words, e.g. "k-means++, 10 restarts per k on all 200 rows" or "k-means++, 10
+   * restarts per k on a seeded sample of 20000 of 200000 rows, the best 3 refined with Lloyd on all rows".
+   */
+  readonly kmeansMethod: string;
+}
+
+/** {@link SweepResult.kmeansMethod} for checked options on `rows` rows. */
+export function describeKMeansMethod(options: Pick<CheckedKMeansOptions, 'nInit' | 'restartSample' | 'refineBest'>, rows: number): string {
+  const restarts = `k-means++, ${options.nInit} restart${options.nInit === 1 ? '' : 's'} per k`;
+  if (options.restartSample === 0) return `${restarts} on all ${rows} rows`;
+  const refined = Math.min(options.refineBest, options.nInit);
+  return `${restarts} on a seeded sample of ${options.restartSample} of ${rows} rows, the best ${refined} refined with Lloyd on all rows`;
 }
 
 /**
@@ -144,7 +165,19 @@ function standardError(values: Float64Array, of: number): number {
  */
 export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<SweepResult> {
   checkMatrix(X);
-  const { kMin = 2, kMax = 10, k, nInit = 10, maxIter = 300, tol = 1e-4, seed = DEFAULT_SEED, silhouette = 'auto', onProgress } = options;
+  const {
+    kMin = 2,
+    kMax = 10,
+    k,
+    nInit = 10,
+    maxIter = 300,
+    tol = 1e-4,
+    seed = DEFAULT_SEED,
+    restartSample = 'auto',
+    refineBest = 3,
+    silhouette = 'auto',
+    onProgress,
+  } = options;
   const sample = silhouetteSampleSize(silhouette, X.rows);
   let ks: number[];
   let rule: string;
@@ -165,7 +198,8 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
     ks = Array.from({ length: top - kMin + 1 }, (_, i) => kMin + i);
     rule = `highest mean silhouette over k=${kMin}..${top}${typeof sample === 'number' ? ` (sampled, ${sample} of ${X.rows} rows)` : ''}`;
   }
-  for (const kk of ks) checkKMeansOptions(X, { k: kk, nInit, maxIter, tol, seed }); // all options checked before any work
+  const kmeansOptions = { nInit, maxIter, tol, seed, restartSample, refineBest };
+  const checkedPerK = ks.map((kk) => checkKMeansOptions(X, { ...kmeansOptions, k: kk })); // all options checked before any work
   const silhouetteOptions = checkSilhouetteOptions({ sampleSize: typeof sample === 'number' ? sample : null, seed });
   const backend = await ensureBackend();
   // Worker start-up (tfjs + wasm per thread) overlaps the k-means below instead of delaying the silhouette.
@@ -175,7 +209,7 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
   const fits: Record<string, KMeansFit> = {};
   let fitted = 0;
   // All ks at once: with worker threads the ks' restart groups share one queue (see kmeansManyChecked).
-  await kmeansEach(X, ks, { nInit, maxIter, tol, seed }, (i, fit) => {
+  await kmeansEach(X, ks, kmeansOptions, (i, fit) => {
     fits[String(ks[i])] = fit;
     onProgress?.({ phase: 'kmeans', done: ++fitted, total: ks.length, k: ks[i] });
   });
@@ -236,5 +270,6 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
     rowSilhouettes,
     silhouetteStdError: stdErrors,
     timings: { kmeans_s: kmeansSeconds, silhouette_s: silhouetteSeconds },
+    kmeansMethod: describeKMeansMethod(checkedPerK[checkedPerK.length - 1], X.rows),
   };
 }

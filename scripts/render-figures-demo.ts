@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     },
     features: [...data.schema.features],
     k: { selected: k, rule: 'highest mean silhouette over k=2..10', range: [2, 10], fixed: null, original: 4, differsFromOriginal: k !== 4 },
+    kmeansMethod: 'k-means++, 10 restarts per k on all rows',
     silhouette: input.sweep.silhouette,
     silhouetteMethod: { sampled: null },
     inertia: input.sweep.inertia,

@@ -250,10 +250,11 @@ describe.skipIf(SKIP_OTHER !== '')(
       const processed = await readFile(join(out, 'data/processed/preprocessed_data.csv'), 'utf8');
       // The dirty table (seed 7) has an empty channel cell: kept as "(missing)", a category of its own.
       expect(processed.split('\n')[0]).toBe(
-        'customer_ref,channel,region,age_years,income_eur,basket_eur,visits_per_month,channel=(missing),channel=both,channel=online,channel=store',
+        'customer_ref,region,channel,age_years,income_eur,basket_eur,visits_per_month,channel=(missing),channel=both,channel=online,channel=store',
       );
       const clustered = await readFile(join(out, 'data/processed/clustered_data.csv'), 'utf8');
-      expect(clustered.split('\n')[0]).toBe('customer_ref,channel,region,age_years,income_eur,basket_eur,visits_per_month,Cluster');
+      // the table's own column order (customer_ref, region, age_years, income_eur, visits_per_month, basket_eur, ..., channel)
+      expect(clustered.split('\n')[0]).toBe('customer_ref,region,age_years,income_eur,visits_per_month,basket_eur,channel,Cluster');
       const model = JSON.parse(await readFile(join(out, 'data/models/clustering_model.json'), 'utf8'));
       expect(model.features).toEqual(['age_years', 'income_eur', 'basket_eur', 'visits_per_month', 'channel=(missing)', 'channel=both', 'channel=online', 'channel=store']);
       for (const f of ['data/processed/preprocessed_data.csv', 'data/processed/clustered_data.csv', 'data/models/clustering_model.json'])

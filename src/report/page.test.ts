@@ -33,6 +33,7 @@ const summary: Summary = {
   features: ['Age', 'Annual Income (k$)', 'Spending Score (1-100)'],
   k: { selected: 3, rule: 'highest mean silhouette over k=2..4', range: [2, 4], fixed: null, original: 4, differsFromOriginal: true },
   silhouette: small.sweep.silhouette,
+  kmeansMethod: 'k-means++, 10 restarts per k on all rows',
   silhouetteMethod: { sampled: null },
   inertia: small.sweep.inertia,
   clusters: small.profiles,

@@ -63,6 +63,7 @@ export function buildSummary(input: SummaryInput): Summary {
       original: ORIGINAL_K,
       differsFromOriginal: ORIGINAL_K !== null && selected !== ORIGINAL_K,
     },
+    kmeansMethod: seg.sweep.kmeansMethod,
     silhouette: seg.sweep.silhouette,
     silhouetteMethod: silhouetteMethod(seg, prep.cleaning.rows.used),
     inertia: seg.sweep.inertia,
@@ -101,6 +102,7 @@ export function summaryText(s: Summary): string {
   lines.push(`Features: ${s.features.join(', ')} (standardized)`);
   lines.push(`Backend: ${s.backend.name} (${s.backend.reason}); seed ${s.seed}`, '');
   lines.push(`Choosing k: ${s.k.rule}. Selected k = ${s.k.selected}.`);
+  lines.push(`k-means: ${s.kmeansMethod}.`);
   const sampled = s.silhouetteMethod.sampled;
   if (sampled !== null) {
     const largest = Math.max(...Object.values(sampled.stdError).map((e) => e ?? 0));

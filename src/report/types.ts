@@ -21,6 +21,8 @@ export interface Summary {
   features: string[];
   /** `original`: the k a reference analysis reported (the schema's referenceK; Mall: 4), null when none. */
   k: { selected: number; rule: string; range: [number, number] | null; fixed: number | null; original: number | null; differsFromOriginal: boolean };
+  /** How k-means ran, e.g. "k-means++, 10 restarts per k on all rows" (large tables: restarts on a seeded sample, the best refined on all rows). */
+  kmeansMethod: string;
   silhouette: Record<string, number | null>;
   /**
    * How the silhouettes were computed: exact over every customer (`sampled: null`), or, for large data, the mean

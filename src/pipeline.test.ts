@@ -22,7 +22,10 @@ describe('fitSegments silhouettes for the diagram', () => {
     expect(seg.silhouetteRows).toHaveLength(40);
     expect(seg.silhouetteSamples).toHaveLength(40);
     expect(seg.silhouetteLabels).toEqual(Int32Array.from(seg.silhouetteRows!, (row) => seg.labels[row]));
-    const direct = await silhouetteSamples(prep.scaled, { labels: seg.labels, k: seg.sweep.selected }, { rows: seg.silhouetteRows! });
+    // the sampled customers scored against each other: the exact silhouette of their own matrix
+    const rows = Array.from(seg.silhouetteRows!);
+    const sub = { rows: 40, cols: prep.scaled.cols, data: Float64Array.from(rows.flatMap((r) => Array.from(prep.scaled.data.subarray(r * prep.scaled.cols, (r + 1) * prep.scaled.cols)))) };
+    const direct = await silhouetteSamples(sub, { labels: Int32Array.from(rows, (r) => seg.labels[r]), k: seg.sweep.selected });
     for (let i = 0; i < 40; i++) expect(seg.silhouetteSamples[i]).toBeCloseTo(direct[i], 9);
   });
 });

@@ -7,7 +7,7 @@ import { assignNearest, buildModel, type SegmentModel } from './model/artifact';
 import type { Matrix } from './model/matrix';
 import { profileSegments } from './model/profile';
 import { DEFAULT_SEED } from './model/random';
-import { queryRowsFor, silhouetteSamples } from './model/silhouette';
+import { queryRowsFor, sampleSilhouettes, silhouetteSamples } from './model/silhouette';
 import { silhouetteSampleSize, sweepK, type SweepOptions, type SweepResult } from './model/sweep';
 import type { SegmentProfile } from './model/types';
 
@@ -89,7 +89,13 @@ export async function fitSegments(prep: Preprocessed, dataHash: string, options:
   // unless the final float64 assignment moved a customer.
   const scoredRows = sweep.silhouetteRows.length > 0 ? sweep.silhouetteRows : queryRowsFor(labels.length, silhouetteSampleSize('auto', labels.length) as number | null, seed);
   const reused = sweep.rowSilhouettes[String(sweep.selected)];
-  const samples = moved === 0 && reused !== undefined ? reused : await silhouetteSamples(prep.scaled, { labels, k: sweep.selected }, { seed, rows: scoredRows });
+  const sampledRows = scoredRows.length < labels.length;
+  const samples =
+    moved === 0 && reused !== undefined
+      ? reused
+      : sampledRows
+        ? await sampleSilhouettes(prep.scaled, { labels, k: sweep.selected }, scoredRows, { seed })
+        : await silhouetteSamples(prep.scaled, { labels, k: sweep.selected }, { seed, rows: scoredRows });
   const rawCentroids = fit.centroids.map((c) => toRawUnits(c, prep.scaler, prep.encoding));
   const profiles = profileSegments(prep.data, labels, { k: sweep.selected, centroids: rawCentroids, centroidColumns: prep.features });
   const empty = profiles.filter((p) => p.size === 0).map((p) => p.id);

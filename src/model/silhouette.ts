@@ -154,6 +154,45 @@ export function queryRowsFor(rows: number, sampleSize: number | null, seed: numb
   return sampleWithoutReplacement(createRng(seed), rows, sampleSize).sort();
 }
 
+/**
+ * Silhouettes of the rows `rows` scored against each other only, as scikit-learn's
+ * `silhouette_score(sample_size=...)`: the sample's own matrix and labels, every labeling in one pass. For large data,
+ * where every row against all rows would cost n x sample distances. Returns values shaped [rows, labelings].
+ * The checked core: assumes valid labelings (each with >= 2 labels present in the sample) and a backend.
+ */
+export async function sampleSilhouettesChecked(
+  X: Matrix,
+  labelings: Labeling[],
+  rows: Int32Array,
+  options: CheckedSilhouetteOptions,
+  backend: BackendName,
+): Promise<Float64Array> {
+  const m = rows.length;
+  const data = new Float64Array(m * X.cols);
+  rows.forEach((row, i) => data.set(X.data.subarray(row * X.cols, (row + 1) * X.cols), i * X.cols));
+  const sub = labelings.map((l) => ({ labels: Int32Array.from(rows, (row) => l.labels[row]), k: l.k }));
+  return silhouetteValuesChecked({ rows: m, cols: X.cols, data }, sub, queryRowsFor(m, null, options.seed), options, backend);
+}
+
+/**
+ * The silhouette of each of the rows `rows`, scored against the other rows of `rows` only (scikit-learn's
+ * `silhouette_score(sample_size=...)` on that sample): what the sweep reports for large data.
+ * @returns one value per row of `rows`, in that order
+ * @throws OptionsError for a row id outside 0..nSamples-1 or fewer than two segments among the rows
+ */
+export async function sampleSilhouettes(X: Matrix, labeling: Labeling, rows: ArrayLike<number>, options: Omit<SilhouetteOptions, 'sampleSize'> = {}): Promise<Float64Array> {
+  checkMatrix(X);
+  checkLabeling(labeling, 0, X.rows);
+  const ids = Int32Array.from(rows);
+  ids.forEach((row, i) => {
+    if (!Number.isInteger(rows[i]) || row < 0 || row >= X.rows) throw new OptionsError(`rows[${i}] = ${rows[i]} is not a row id; give integers from 0 to ${X.rows - 1}`, 'rows');
+  });
+  const reason = silhouetteUndefinedReason({ labels: Int32Array.from(ids, (r) => labeling.labels[r]), k: labeling.k }, ids.length);
+  if (reason !== null) throw new OptionsError(`the sampled rows: ${reason}`, 'rows');
+  const backend = await ensureBackend();
+  return sampleSilhouettesChecked(X, [labeling], ids, checkSilhouetteOptions(options), backend.name);
+}
+
 /** Mean per labeling of values shaped [queryRows, labelings], summed in float64. */
 export function meanPerLabeling(values: Float64Array, nLabelings: number): number[] {
   const sums = new Array<number>(nLabelings).fill(0);

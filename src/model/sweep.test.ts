@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../errors';
 import { matrixFromRows } from './matrix';
+import { silhouetteSamples } from './silhouette';
 import { AUTO_EXACT_MAX_ROWS, AUTO_SAMPLE_SIZE, describeKMeansMethod, selectBySilhouette, silhouetteSampleSize, sweepK, type SweepProgress } from './sweep';
 import { loadFixture, standardized } from './__fixtures__/load';
 
@@ -69,8 +70,13 @@ describe('sweepK on the Mall data', () => {
       const mean = values.reduce((a, b) => a + b, 0) / 50;
       expect(sweep.silhouette[k]).toBeCloseTo(mean, 12);
       const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / 49);
-      expect(sweep.silhouetteStdError[k]).toBeCloseTo((sd / Math.sqrt(50)) * Math.sqrt(1 - 50 / 200), 12);
+      expect(sweep.silhouetteStdError[k]).toBeCloseTo(sd / Math.sqrt(50), 12);
       expect(sweep.silhouetteStdError[k]).toBeGreaterThan(0);
+      // the sample scored against itself (scikit-learn's sample_size): the exact silhouette of the 50-row matrix
+      const rows = Array.from(sweep.silhouetteRows);
+      const sub = matrixFromRows(rows.map((r) => Array.from(mallX.data.subarray(r * mallX.cols, (r + 1) * mallX.cols))));
+      const exact = await silhouetteSamples(sub, { labels: Int32Array.from(rows, (r) => sweep.fits[k].labels[r]), k: Number(k) });
+      for (let i = 0; i < 50; i++) expect(values[i]).toBeCloseTo(exact[i], 9);
     }
   });
 

@@ -16,6 +16,7 @@ import {
   queryRowsFor,
   silhouetteUndefinedReason,
   silhouetteValuesChecked,
+  sampleSilhouettesChecked,
   type Labeling,
 } from './silhouette';
 
@@ -55,8 +56,8 @@ export interface SweepOptions {
   refineBest?: number;
   /**
    * Silhouette used to choose k: 'auto' (default: exact up to AUTO_EXACT_MAX_ROWS rows, above that a seeded sample
-   * of AUTO_SAMPLE_SIZE rows), 'exact', { sample: N } (mean over N sampled rows, each scored against all rows, see
-   * SilhouetteOptions.sampleSize) or 'none' (only with a fixed k: there is no other selection rule).
+   * of AUTO_SAMPLE_SIZE rows), 'exact', { sample: N } (mean over N sampled rows scored against each other, as scikit-learn's sample_size)
+   * or 'none' (only with a fixed k: there is no other selection rule).
    */
   silhouette?: SilhouetteChoice;
   /** Called after each k's k-means and after each silhouette chunk. */
@@ -72,10 +73,11 @@ export type SilhouetteChoice = 'auto' | 'exact' | 'none' | { sample: number };
  */
 export const AUTO_EXACT_MAX_ROWS = 50_000;
 /**
- * Rows silhouette 'auto' samples above AUTO_EXACT_MAX_ROWS. Measured at n = 20,000: largest error against the exact
- * mean 0.0048 over k = 2..10, same k selected; each run states its own standard error (silhouetteStdError).
+ * Rows silhouette 'auto' samples above AUTO_EXACT_MAX_ROWS, scored against each other (as scikit-learn's
+ * silhouette_score(sample_size=10000), what large_reference.py uses): 10^8 distances whatever n is. Each run
+ * states its own standard error (silhouetteStdError).
  */
-export const AUTO_SAMPLE_SIZE = 5_000;
+export const AUTO_SAMPLE_SIZE = 10_000;
 
 /** A sweep with the rows its silhouettes were computed for, their standard errors, and the phases' timings. */
 export interface SweepResult extends KSweep {
@@ -84,8 +86,8 @@ export interface SweepResult extends KSweep {
   /** Per k with a score: the silhouette of each row of silhouetteRows, same order. */
   readonly rowSilhouettes: Record<string, Float64Array>;
   /**
-   * Per k, the standard error of the mean silhouette: 0 when exact; for a sample of m of n rows
-   * sd / sqrt(m) * sqrt(1 - m / n) (sd of the sampled rows' silhouettes); null without a score.
+   * Per k, the standard error of the mean silhouette: 0 when exact; for a sample of m rows scored against each
+   * other, sd / sqrt(m) (sd of the sampled rows' silhouettes); null without a score.
    */
   readonly silhouetteStdError: Record<string, number | null>;
   readonly timings: { kmeans_s: number; silhouette_s: number };
@@ -149,7 +151,7 @@ function standardError(values: Float64Array, of: number): number {
   mean /= m;
   let squares = 0;
   for (const v of values) squares += (v - mean) ** 2;
-  return Math.sqrt(squares / (m - 1) / m) * Math.sqrt(1 - m / of);
+  return Math.sqrt(squares / (m - 1) / m);
 }
 
 /**
@@ -234,14 +236,24 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
       else fits[String(kk)] = { ...fit, warnings: [...fit.warnings, `k=${kk}: silhouette not computed: ${reason}`] };
     }
     silhouetteRows = queryRowsFor(X.rows, silhouetteOptions.sampleSize, silhouetteOptions.seed);
+    const sampled = silhouetteRows.length < X.rows;
+    if (sampled) {
+      // A labeling whose sample holds fewer than two segments has no sample silhouette.
+      for (let i = scored.length - 1; i >= 0; i--) {
+        const present = new Set(Array.from(silhouetteRows, (row) => scored[i].labeling.labels[row]));
+        if (present.size < 2) {
+          const key = String(scored[i].k);
+          fits[key] = { ...fits[key], warnings: [...fits[key].warnings, `k=${scored[i].k}: silhouette not computed: the sample holds ${present.size} segment`] };
+          scored.splice(i, 1);
+        }
+      }
+    }
     if (scored.length > 0) {
-      const values = await silhouetteValuesChecked(
-        X,
-        scored.map((s) => s.labeling),
-        silhouetteRows,
-        { ...silhouetteOptions, onRows: (done, total) => onProgress?.({ phase: 'silhouette', done, total }) },
-        backend.name,
-      );
+      const options = { ...silhouetteOptions, onRows: (done: number, total: number) => onProgress?.({ phase: 'silhouette', done, total }) };
+      const labelings = scored.map((s) => s.labeling);
+      const values = sampled
+        ? await sampleSilhouettesChecked(X, labelings, silhouetteRows, options, backend.name)
+        : await silhouetteValuesChecked(X, labelings, silhouetteRows, options, backend.name);
       meanPerLabeling(values, scored.length).forEach((score, i) => {
         const key = String(scored[i].k);
         const rowValues = Float64Array.from({ length: silhouetteRows.length }, (_, q) => values[q * scored.length + i]);

@@ -33,7 +33,7 @@ describe('summary: how the silhouettes were computed', () => {
     for (const e of Object.values(sampled.stdError)) expect(e).toBeGreaterThan(0);
     const largest = Math.max(...Object.values(sampled.stdError).map(Number));
     expect(summaryText(summary)).toContain(
-      `Silhouettes: each k's mean is over a seeded sample of 60 of 300 customers (exact ones need n^2 distances), each scored against all customers; standard error of each mean <= ${largest.toFixed(4)}.`,
+      `Silhouettes: each k's mean is over a seeded sample of 60 of 300 customers (exact ones need n^2 distances), scored against each other as scikit-learn's silhouette_score(sample_size=...); standard error of each mean <= ${largest.toFixed(4)}.`,
     );
   });
 });

@@ -108,7 +108,7 @@ export function summaryText(s: Summary): string {
     const largest = Math.max(...Object.values(sampled.stdError).map((e) => e ?? 0));
     lines.push(
       `Silhouettes: each k's mean is over a seeded sample of ${sampled.rows} of ${sampled.of} customers (exact ones need ` +
-        `n^2 distances), each scored against all customers; standard error of each mean <= ${fmt(largest, 4)}.`,
+        `n^2 distances), scored against each other as scikit-learn's silhouette_score(sample_size=...); standard error of each mean <= ${fmt(largest, 4)}.`,
     );
   }
   lines.push('   k  silhouette      inertia');

@@ -26,7 +26,7 @@ export interface Summary {
   silhouette: Record<string, number | null>;
   /**
    * How the silhouettes were computed: exact over every customer (`sampled: null`), or, for large data, the mean
-   * over a seeded sample of customers, each scored against all customers, with the standard error of each k's mean.
+   * over a seeded sample of customers scored against each other (as scikit-learn's sample_size), with the standard error of each k's mean.
    */
   silhouetteMethod: { sampled: null } | { sampled: { rows: number; of: number; stdError: Record<string, number | null> } };
   inertia: Record<string, number>;

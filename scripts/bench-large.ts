@@ -1,0 +1,89 @@
+/**
+ * A large table, side by side: `npm run report` against what a Python analyst runs on it
+ * (../shared/bench/large_reference.py: pandas, KMeans n_init=10 for k=2..10, sampled silhouette, matplotlib), both as
+ * child processes under GNU time in one command, so both see the same machine.
+ *
+ *   npm run bench:large -- [--rows N | --data PATH] [--seed S] [--runs R] [--no-png]
+ *
+ * Without --data it generates N Mall-shaped customers (default 1,000,000) with ../shared/bench/gen_customers.py once
+ * (cached in the system's temp folder). Prints, per run, both wall times, the ratio (ours / Python), both peak RSS
+ * (the largest process of each command: for ours the Node process, Chromium excluded), the selected k of each and
+ * our phases; appends one JSON line to bench/results/large.jsonl.
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isUserError, OptionsError } from '../src/errors';
+import { cliMain, intOption } from './cli';
+
+const ROOT = path.resolve(__dirname, '..');
+const SHARED_BENCH = path.join(path.dirname(ROOT), 'shared', 'bench');
+const PYTHON = '/usr/bin/python3';
+
+/** Runs `command args` under GNU time; wall seconds and peak RSS (MB) of the command's largest process. */
+function timed(command: string, args: string[], who: string): { seconds: number; rssMb: number; stdout: string } {
+  const timeFile = path.join(tmpdir(), `bench-large-time-${process.pid}`);
+  const started = performance.now();
+  const child = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, command, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = (performance.now() - started) / 1000;
+  if (child.error) throw new Error(`${who} could not start: ${child.error.message}`);
+  if (child.status !== 0) throw new Error(`${who} failed (exit ${child.status}): ${child.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const rssKb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+  rmSync(timeFile, { force: true });
+  return { seconds, rssMb: rssKb / 1024, stdout: child.stdout };
+}
+
+cliMain(async () => {
+  const { values } = parseArgs({
+    options: { rows: { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, runs: { type: 'string' }, 'no-png': { type: 'boolean' } },
+    strict: true,
+  });
+  if (!existsSync('/usr/bin/time')) throw new OptionsError('GNU time is needed to measure peak memory: apt-get install time');
+  const rows = intOption(values.rows, '--rows') ?? 1_000_000;
+  const seed = intOption(values.seed, '--seed') ?? 5;
+  const runs = intOption(values.runs, '--runs') ?? 1;
+  let data = values.data ? path.resolve(values.data) : path.join(tmpdir(), `customers_${rows}_${seed}.csv`);
+  if (!values.data && !existsSync(data)) {
+    process.stderr.write(`generating ${rows} customers (seed ${seed}) into ${data}\n`);
+    const gen = spawnSync(PYTHON, [path.join(SHARED_BENCH, 'gen_customers.py'), String(rows), String(seed)], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (gen.status !== 0) throw new Error(`gen_customers.py failed: ${gen.stderr}`);
+    writeFileSync(data, gen.stdout);
+  }
+  data = path.resolve(data);
+  const work = mkdtempSync(path.join(tmpdir(), 'bench-large-'));
+  const results: Record<string, unknown>[] = [];
+  for (let r = 0; r < runs; r++) {
+    const oursOut = path.join(work, `ours-${r}`);
+    const pyOut = path.join(work, `python-${r}`);
+    const py = timed(PYTHON, [path.join(SHARED_BENCH, 'large_reference.py'), data, pyOut], 'large_reference.py');
+    const ours = timed(process.execPath, ['--require', 'tsx/cjs', 'scripts/report.ts', '--data', data, '--out', oursOut, ...(values['no-png'] ? ['--no-png'] : [])], 'npm run report');
+    const summary = JSON.parse(readFileSync(path.join(oursOut, 'reports', 'summary.json'), 'utf8'));
+    const pyJson = JSON.parse(py.stdout.trim().split('\n').pop() as string);
+    const row = {
+      rows: summary.rows.used,
+      ours_s: Number(ours.seconds.toFixed(2)),
+      python_s: Number(py.seconds.toFixed(2)),
+      ratio: Number((ours.seconds / py.seconds).toFixed(3)),
+      ours_rss_mb: Math.round(ours.rssMb),
+      python_rss_mb: Math.round(py.rssMb),
+      ours_k: summary.k.selected,
+      python_k: pyJson.best_k,
+      inertia_ratio: Object.fromEntries(Object.entries(pyJson.inertia as Record<string, number>).map(([k, v]) => [k, Number((summary.inertia[k] / v).toFixed(5))])),
+      phases: summary.timings,
+      backend: summary.backend.name,
+      load: Number(loadavg()[0].toFixed(2)),
+    };
+    results.push(row);
+    console.log(
+      `run ${r + 1}: ours ${row.ours_s} s / ${row.ours_rss_mb} MB, python ${row.python_s} s / ${row.python_rss_mb} MB, ratio ${row.ratio}, k ${row.ours_k} vs ${row.python_k}`,
+    );
+    rmSync(oursOut, { recursive: true, force: true });
+    rmSync(pyOut, { recursive: true, force: true });
+  }
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+  appendFileSync(path.join(ROOT, 'bench', 'results', 'large.jsonl'), JSON.stringify({ date: new Date().toISOString(), data, runs: results }) + '\n');
+  console.log(JSON.stringify(results[results.length - 1]));
+}, (e) => isUserError(e) || e instanceof Error);

@@ -145,15 +145,17 @@ export function cleanCustomers(table: RawTable, options: CleanOptions = {}): Cle
   const rules = compileRules(schema, table.rows);
 
   const dropped: DroppedDetail[] = [];
-  const candidates: Candidate[] = [];
+  const store = new CandidateStore(rules);
   const firstLineByKey = new Map<string, number>();
-  const keptById = new Map<string | number, { line: number; key: string }>();
+  const keptById = new Map<string | number, number>();
   const respelled = new Map<string, Map<string, number>>();
   const columns = schema.fields.map((f) => f.name);
+  const scratch = new Scratch(rules);
 
   table.rows.forEach((row, index) => {
     const { values } = row;
-    const exactKey = columns.map((column) => values[column]).join('\u0000');
+    let exactKey = values[columns[0]];
+    for (let c = 1; c < columns.length; c++) exactKey += '\u0000' + values[columns[c]];
     const firstLine = firstLineByKey.get(exactKey);
     if (firstLine !== undefined) {
       dropped.push(drop(row, DROP_REASONS.duplicate, `same as line ${firstLine}`));
@@ -161,42 +163,45 @@ export function cleanCustomers(table: RawTable, options: CleanOptions = {}): Cle
     }
     firstLineByKey.set(exactKey, row.line);
 
-    const verdict = checkRow(row, index + 1, rules, missingNumeric);
-    if ('reason' in verdict) {
+    const verdict = checkRow(row, index + 1, rules, missingNumeric, scratch);
+    if (verdict !== null) {
       dropped.push(drop(row, verdict.reason, verdict.detail));
       return;
     }
     if (rules.id !== null) {
-      const kept = keptById.get(verdict.id);
-      if (kept !== undefined) {
-        const same = kept.key === verdict.key;
+      const keptIndex = keptById.get(scratch.id);
+      if (keptIndex !== undefined) {
+        const same = store.key(keptIndex) === scratch.key(row);
         const reason = same ? DROP_REASONS.duplicate : `repeated ${rules.id.name}`;
-        dropped.push(drop(row, reason, `${rules.id.name} ${verdict.id} first on line ${kept.line}`));
+        dropped.push(drop(row, reason, `${rules.id.name} ${scratch.id} first on line ${store.rows[keptIndex].line}`));
         return;
       }
-      keptById.set(verdict.id, { line: row.line, key: verdict.key });
+      keptById.set(scratch.id, store.size);
     }
-    for (const [j, c] of rules.categories.entries()) {
+    for (let j = 0; j < rules.categories.length; j++) {
+      const c = rules.categories[j];
       const text = values[c.name];
-      if (text !== '' && text !== verdict.categories[j]) {
+      if (text !== '' && text !== scratch.categories[j]) {
         const counts = respelled.get(c.name) ?? new Map<string, number>();
         counts.set(text, (counts.get(text) ?? 0) + 1);
         respelled.set(c.name, counts);
       }
     }
-    candidates.push(verdict);
+    store.push(row, scratch);
   });
+  firstLineByKey.clear();
+  keptById.clear();
 
-  const { kept, repairs, imputedWith, unimputable } = impute(candidates, rules);
-  for (const { candidate, feature } of unimputable) {
-    dropped.push(drop(candidate.row, `missing ${feature} in every usable row`, ''));
+  const { repairs, imputedWith, unimputable } = impute(store, rules);
+  for (const { index, feature } of unimputable) {
+    dropped.push(drop(store.rows[index], `missing ${feature} in every usable row`, ''));
   }
   dropped.sort((a, b) => a.row.line - b.row.line);
 
   const droppedBy: Record<string, number> = {};
   for (const { reason } of dropped) droppedBy[reason] = (droppedBy[reason] ?? 0) + 1;
 
-  if (kept.length === 0) {
+  if (store.size - unimputable.length === 0) {
     const reasons = Object.entries(droppedBy)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 3)
@@ -208,7 +213,7 @@ export function cleanCustomers(table: RawTable, options: CleanOptions = {}): Cle
     );
   }
 
-  const data = toColumns(schema, kept, rules);
+  const data = toColumns(schema, store, new Set(unimputable.map((u) => u.index)), rules);
   const outliers = rules.numbers.map((c) => flagOutliers(data, c.name));
   const idName = rules.id?.name ?? 'row';
   const warnings = [
@@ -282,16 +287,56 @@ function compileRules(schema: TableSchema, rows: readonly RawRow[]): Rules {
   return { id, categories, numbers, missing };
 }
 
-/** A row that passed the checks; numeric cells still missing (median mode) are NaN until imputed. */
-interface Candidate {
-  row: RawRow;
-  id: string | number;
-  categories: string[];
-  numbers: Float64Array;
-  /** Indexes (into rules.numbers) of cells to impute. */
-  missing: number[];
+/** The cells of the row being checked, reused for every row (no per-row allocation on the hot path). */
+class Scratch {
+  id: string | number = 0;
+  readonly categories: string[];
+  readonly numbers: Float64Array;
+  /** Indexes (into rules.numbers) of cells to impute (median mode). */
+  missing: number[] = [];
+  constructor(private readonly rules: Rules) {
+    this.categories = new Array<string>(rules.categories.length).fill('');
+    this.numbers = new Float64Array(rules.numbers.length);
+  }
   /** Normalised values, to tell a duplicate from a conflicting repeat of the same id. */
-  key: string;
+  key(row: RawRow): string {
+    return [this.id, ...this.categories, ...this.rules.numbers.map((c, j) => (this.missing.includes(j) ? `?${row.values[c.name]}` : String(this.numbers[j])))].join('|');
+  }
+}
+
+/** Rows that passed the checks, column-wise; numeric cells still missing (median mode) are NaN until imputed. */
+class CandidateStore {
+  readonly rows: RawRow[] = [];
+  readonly ids: (string | number)[] = [];
+  readonly numbers: number[][];
+  readonly categories: string[][];
+  /** Candidate index -> indexes (into rules.numbers) of its cells to impute. */
+  readonly missing = new Map<number, number[]>();
+  constructor(private readonly rules: Rules) {
+    this.numbers = rules.numbers.map(() => []);
+    this.categories = rules.categories.map(() => []);
+  }
+  get size(): number {
+    return this.rows.length;
+  }
+  push(row: RawRow, s: Scratch): void {
+    const index = this.rows.length;
+    this.rows.push(row);
+    this.ids.push(s.id);
+    for (let j = 0; j < this.numbers.length; j++) this.numbers[j].push(s.numbers[j]);
+    for (let j = 0; j < this.categories.length; j++) this.categories[j].push(s.categories[j]);
+    if (s.missing.length > 0) this.missing.set(index, [...s.missing]);
+  }
+  /** The same key as Scratch.key, for a stored candidate. */
+  key(index: number): string {
+    const missing = this.missing.get(index) ?? [];
+    const row = this.rows[index];
+    return [
+      this.ids[index],
+      ...this.categories.map((col) => col[index]),
+      ...this.rules.numbers.map((c, j) => (missing.includes(j) ? `?${row.values[c.name]}` : String(this.numbers[j][index]))),
+    ].join('|');
+  }
 }
 
 function drop(row: RawRow, reason: string, detail: string): DroppedDetail {
@@ -317,40 +362,42 @@ function rangeReason(column: string, min: number, max: number): string {
   return `${column} above ${max}`;
 }
 
-function checkRow(row: RawRow, rowNumber: number, rules: Rules, missingNumeric: 'drop' | 'median'): Candidate | { reason: string; detail: string } {
+/** Checks one row into `out`; returns the drop reason, or null when the row is usable. */
+function checkRow(row: RawRow, rowNumber: number, rules: Rules, missingNumeric: 'drop' | 'median', out: Scratch): { reason: string; detail: string } | null {
   const { values } = row;
-  let id: string | number = rowNumber;
+  out.id = rowNumber;
   if (rules.id !== null) {
     const text = values[rules.id.name];
     if (text === '' || rules.missing.has(text.toLowerCase())) return { reason: `missing ${rules.id.name}`, detail: '' };
     if (rules.id.integer) {
-      id = Number(text);
+      const id = Number(text);
       if (!INTEGER_PATTERN.test(text) || !Number.isSafeInteger(id)) return { reason: `${rules.id.name} not an integer`, detail: JSON.stringify(text) };
-    } else id = text;
+      out.id = id;
+    } else out.id = text;
   }
 
-  const categories: string[] = [];
-  for (const c of rules.categories) {
+  for (let j = 0; j < rules.categories.length; j++) {
+    const c = rules.categories[j];
     const text = values[c.name];
     // "(missing)" is what the outputs write for a kept missing category: read back, it is missing again.
     if (text === '' || text === MISSING_CATEGORY || rules.missing.has(text.toLowerCase())) {
       if (c.required) return { reason: `missing ${c.name}`, detail: '' };
-      categories.push(MISSING_CATEGORY);
+      out.categories[j] = MISSING_CATEGORY;
       continue;
     }
     const value = c.lookup?.get(text.toLowerCase());
     if (value === undefined) return { reason: `unrecognised ${c.name}`, detail: JSON.stringify(text) };
-    categories.push(value);
+    out.categories[j] = value;
   }
 
-  const numbers = new Float64Array(rules.numbers.length);
-  const missing: number[] = [];
-  for (const [j, c] of rules.numbers.entries()) {
+  if (out.missing.length > 0) out.missing = [];
+  for (let j = 0; j < rules.numbers.length; j++) {
+    const c = rules.numbers[j];
     const text = values[c.name];
     const cell = readNumber(text, rules.missing);
     if (cell.kind === 'number') {
       if (cell.value < c.min || cell.value > c.max) return { reason: c.reason, detail: JSON.stringify(text) };
-      numbers[j] = cell.value;
+      out.numbers[j] = cell.value;
       continue;
     }
     if (missingNumeric === 'drop') {
@@ -358,63 +405,62 @@ function checkRow(row: RawRow, rowNumber: number, rules: Rules, missingNumeric: 
         ? { reason: `missing ${c.name}`, detail: text === '' ? '' : JSON.stringify(text) }
         : { reason: `${c.name} not a number`, detail: JSON.stringify(text) };
     }
-    numbers[j] = Number.NaN;
-    missing.push(j);
+    out.numbers[j] = Number.NaN;
+    out.missing.push(j);
   }
-  const key = [id, ...categories, ...rules.numbers.map((c, j) => (missing.includes(j) ? `?${values[c.name]}` : String(numbers[j])))].join('|');
-  return { row, id, categories, numbers, missing, key };
+  return null;
 }
 
 function impute(
-  candidates: Candidate[],
+  store: CandidateStore,
   rules: Rules,
 ): {
-  kept: Candidate[];
   repairs: Repair[];
   imputedWith: (number | undefined)[];
-  unimputable: { candidate: Candidate; feature: string }[];
+  unimputable: { index: number; feature: string }[];
 } {
+  const repairs: Repair[] = [];
+  const unimputable: { index: number; feature: string }[] = [];
+  if (store.missing.size === 0) return { repairs, imputedWith: rules.numbers.map(() => undefined), unimputable };
   const imputedWith: (number | undefined)[] = rules.numbers.map((_, j) => {
-    if (!candidates.some((c) => c.missing.includes(j))) return undefined;
-    const present = candidates.filter((c) => !c.missing.includes(j)).map((c) => c.numbers[j]);
+    const holes = new Set([...store.missing].filter(([, m]) => m.includes(j)).map(([i]) => i));
+    if (holes.size === 0) return undefined;
+    const present = store.numbers[j].filter((_, i) => !holes.has(i));
     return present.length > 0 ? quantileSorted(Float64Array.from(present).sort(), 0.5) : undefined;
   });
-
-  const kept: Candidate[] = [];
-  const repairs: Repair[] = [];
-  const unimputable: { candidate: Candidate; feature: string }[] = [];
-  for (const candidate of candidates) {
-    if (candidate.missing.length === 0) {
-      kept.push(candidate);
-      continue;
-    }
-    const blocked = candidate.missing.find((j) => imputedWith[j] === undefined);
+  for (const [index, missing] of [...store.missing].sort((a, b) => a[0] - b[0])) {
+    const blocked = missing.find((j) => imputedWith[j] === undefined);
     if (blocked !== undefined) {
-      unimputable.push({ candidate, feature: rules.numbers[blocked].name });
+      unimputable.push({ index, feature: rules.numbers[blocked].name });
       continue;
     }
-    for (const j of candidate.missing) {
+    const row = store.rows[index];
+    for (const j of missing) {
       const median = imputedWith[j] as number;
-      candidate.numbers[j] = median;
+      store.numbers[j][index] = median;
       const column = rules.numbers[j].name;
-      repairs.push({ line: candidate.row.line, id: idText(candidate.row, rules), column, from: candidate.row.values[column], to: String(median) });
+      repairs.push({ line: row.line, id: idText(row, rules), column, from: row.values[column], to: String(median) });
     }
-    kept.push(candidate);
   }
-  return { kept, repairs, imputedWith, unimputable };
+  return { repairs, imputedWith, unimputable };
 }
 
-function toColumns(schema: TableSchema, kept: Candidate[], rules: Rules): Customers {
-  const n = kept.length;
+function toColumns(schema: TableSchema, store: CandidateStore, removed: ReadonlySet<number>, rules: Rules): Customers {
+  const keep = (i: number) => !removed.has(i);
+  const n = store.size - removed.size;
   const numeric: Record<string, Float64Array> = {};
   rules.numbers.forEach((c, j) => {
     const col = new Float64Array(n);
-    for (let i = 0; i < n; i++) col[i] = kept[i].numbers[j];
+    const source = store.numbers[j];
+    for (let i = 0, o = 0; i < source.length; i++) if (keep(i)) col[o++] = source[i];
     numeric[c.name] = col;
   });
   const categorical: Record<string, string[]> = {};
-  rules.categories.forEach((c, j) => (categorical[c.name] = kept.map((k) => k.categories[j])));
-  return { schema, n, ids: kept.map((k) => k.id), lines: Int32Array.from(kept, (k) => k.row.line), numeric, categorical };
+  rules.categories.forEach((c, j) => (categorical[c.name] = removed.size ? store.categories[j].filter((_, i) => keep(i)) : store.categories[j]));
+  const ids = removed.size ? store.ids.filter((_, i) => keep(i)) : store.ids;
+  const lines = new Int32Array(n);
+  for (let i = 0, o = 0; i < store.size; i++) if (keep(i)) lines[o++] = store.rows[i].line;
+  return { schema, n, ids, lines, numeric, categorical };
 }
 
 function flagOutliers(data: Customers, column: string): OutlierFlag {

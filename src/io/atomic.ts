@@ -27,7 +27,7 @@ export class StagedOutput {
   }
 
   /** Writes a staged file. */
-  async write(relative: string, content: string | Uint8Array): Promise<void> {
+  async write(relative: string, content: string | Uint8Array | Iterable<string>): Promise<void> {
     await writeFile(await this.path(relative), content);
   }
 

@@ -11,8 +11,18 @@ function csvCell(value: string | number): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function csv(header: readonly string[], rows: (string | number)[][]): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+/** Rows per chunk of {@link csvChunks}: large tables are written in pieces, never as one string. */
+const CHUNK_ROWS = 10_000;
+
+/** CSV text in chunks of CHUNK_ROWS lines; `row(i)` gives line i's cells. */
+function* csvChunks(header: readonly string[], n: number, row: (i: number) => (string | number)[]): Generator<string> {
+  yield header.map(csvCell).join(',') + '\n';
+  for (let start = 0; start < n; start += CHUNK_ROWS) {
+    let text = '';
+    const end = Math.min(n, start + CHUNK_ROWS);
+    for (let i = start; i < end; i++) text += row(i).map(csvCell).join(',') + '\n';
+    yield text;
+  }
 }
 
 /** The id column's name as written in output tables: the schema's id column, or "row". */
@@ -27,10 +37,20 @@ export function idColumn(data: Customers): string {
  * @param scaled standardized features, shape [data.n, features.length]
  */
 export function preprocessedCsv(data: Customers, scaled: Matrix, features: readonly string[]): string {
+  return [...preprocessedCsvChunks(data, scaled, features)].join('');
+}
+
+/** {@link preprocessedCsv} in chunks of 10,000 lines (for writing large tables without one huge string). */
+export function preprocessedCsvChunks(data: Customers, scaled: Matrix, features: readonly string[]): Generator<string> {
   const cats = categoricalColumns(data.schema);
   const codes = cats.map((c) => categoryCodes(data.schema, data.categorical[c], c));
-  const rows = data.ids.map((id, i) => [id, ...codes.map((col) => col[i]), ...features.map((_, j) => scaled.data[i * scaled.cols + j])]);
-  return csv([idColumn(data), ...cats, ...features], rows);
+  const width = features.length;
+  return csvChunks([idColumn(data), ...cats, ...features], data.n, (i) => {
+    const cells: (string | number)[] = [data.ids[i]];
+    for (const col of codes) cells.push(col[i]);
+    for (let j = 0; j < width; j++) cells.push(scaled.data[i * scaled.cols + j]);
+    return cells;
+  });
 }
 
 /** The category codes used by {@link preprocessedCsv}, per categorical column: value -> code. */
@@ -42,8 +62,17 @@ export function categoryCodeBook(data: Customers): Record<string, Record<string,
 
 /** data/processed/clustered_data.csv: the id, the cleaned schema columns in field order, and an integer `Cluster` (0..k-1). */
 export function clusteredCsv(data: Customers, labels: ArrayLike<number>): string {
+  return [...clusteredCsvChunks(data, labels)].join('');
+}
+
+/** {@link clusteredCsv} in chunks of 10,000 lines. */
+export function clusteredCsvChunks(data: Customers, labels: ArrayLike<number>): Generator<string> {
   const columns = data.schema.fields.map((f) => f.name).filter((name) => name !== data.schema.primaryKey);
   const values = columns.map((c) => data.numeric[c] ?? data.categorical[c]);
-  const rows = data.ids.map((id, i) => [id, ...values.map((col) => col[i]), labels[i]]);
-  return csv([idColumn(data), ...columns, 'Cluster'], rows);
+  return csvChunks([idColumn(data), ...columns, 'Cluster'], data.n, (i) => {
+    const cells: (string | number)[] = [data.ids[i]];
+    for (const col of values) cells.push(col[i]);
+    cells.push(labels[i]);
+    return cells;
+  });
 }

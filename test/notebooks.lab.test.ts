@@ -8,7 +8,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +89,7 @@ describe.skipIf(skipReason !== '')(titled('the notebooks live in JupyterLab 4 an
   const serverLog: string[] = [];
 
   beforeAll(async () => {
+    for (const old of await readdir(REPORTS).catch(() => [] as string[])) if (/^lab-failed-.*\.png$/.test(old)) await rm(join(REPORTS, old));
     work = await mkdtemp(join(tmpdir(), 'notebook-lab-'));
     root = join(work, 'root');
     const home = join(work, 'jupyter');

@@ -1,5 +1,5 @@
 /**
- * npm run notebooks -- [--data PATH] [--schema FILE.json] [--features A,B] [--id COL] [--categorical X,Y] [--seed S] [--k-min A] [--k-max B] [--out DIR] [--notebook FILE ...]
+ * npm run notebooks -- [--data PATH] [--schema FILE.json] [--features A,B] [--id COL] [--categorical X,Y] [--seed S] [--k-min A] [--k-max B] [--out DIR] [--notebook FILE ...] [--jupyter WHICH]
  * Executes notebooks/preprocessing.ipynb then notebooks/modeling.ipynb headless on the project's tslab kernel and
  * writes the executed notebooks and their HTML to <out>/reports/notebooks/. Exits 1 naming the failing cell.
  */
@@ -9,7 +9,7 @@ import { NotebookRunError, runNotebooks } from '../src/notebook/run';
 import { cliMain, intOption } from './cli';
 
 const HELP = `Usage: npm run notebooks -- [--data PATH] [--schema FILE.json] [--features A,B,C] [--id COL] [--categorical X,Y]
-       [--seed S] [--k-min A] [--k-max B] [--out DIR] [--notebook FILE ...]
+       [--seed S] [--k-min A] [--k-max B] [--out DIR] [--notebook FILE ...] [--jupyter WHICH]
   --data PATH   raw CSV (default data/raw/Mall_Customers.csv)
   --schema FILE.json, --features A,B,C, --id COL, --categorical X,Y
                 the table's description, as npm run report (names as in the CSV header; a flag wins over the file;
@@ -17,7 +17,9 @@ const HELP = `Usage: npm run notebooks -- [--data PATH] [--schema FILE.json] [--
   --seed S      random seed (default 42)
   --k-min A, --k-max B   sweep range (default 2..10)
   --out DIR     outputs under DIR (default: the project root): reports/notebooks/*.ipynb|html, data/processed, data/models
-  --notebook FILE   run only this notebook (repeatable, in order; default: preprocessing then modeling)`;
+  --notebook FILE   run only this notebook (repeatable, in order; default: preprocessing then modeling)
+  --jupyter WHICH   auto (default, or env SEGMENTATION_JUPYTER): .venv/bin/jupyter (npm run jupyter:setup) when present,
+                    else jupyter on PATH; venv; system (PATH outside .venv, e.g. Debian's nbconvert 6.5); or a path`;
 
 /** "a, b,c" -> ["a", "b", "c"]; undefined stays undefined. */
 function list(value: string | undefined): string[] | undefined {
@@ -37,6 +39,7 @@ cliMain(async () => {
       'k-max': { type: 'string' },
       out: { type: 'string' },
       notebook: { type: 'string', multiple: true },
+      jupyter: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -54,6 +57,7 @@ cliMain(async () => {
     kMax: intOption(values['k-max'], '--k-max'),
     out: values.out,
     notebooks: values.notebook,
+    jupyter: values.jupyter,
     onProgress: (m) => process.stderr.write(`${m}\n`),
   });
   for (const r of results) console.log(`wrote ${r.ipynb} and ${r.html}`);

@@ -9,9 +9,9 @@
  *    From the root, cells import `./src/...` with full types, and relative data paths start at the root.
  * 2. TypeScript `strict: true`, as tsconfig.json. tslab ignores tsconfig and compiles without strict, which breaks
  *    src/ code that relies on strict null checks (narrowing `{ ok: true } | { ok: false; why }` fails without it).
- * 3. A failing cell sends a Jupyter `error` message (ename, evalue), as other kernels do. tslab 1.0 only prints the
- *    error on stderr and replies status "error" with no error content, so nbconvert and JupyterLab could not tell
- *    which cell failed or why.
+ * 3. A failing cell sends a Jupyter `error` message (ename, evalue, and the stack of a thrown error), as other kernels
+ *    do, instead of tslab's copy on stderr. tslab 1.0 only prints the error on stderr and replies status "error" with
+ *    no error content, so nbconvert and JupyterLab could not tell which cell failed or why.
  * 4. Adding or removing a file under the project while the kernel runs no longer breaks it (see withRealTimers).
  * 5. Each execution announces itself with `execute_input` (code and number), so executed notebooks keep "In [n]".
  */
@@ -82,21 +82,46 @@ ZmqServer.prototype.handleExecute = async function handleExecute(sock, msg) {
     message.content = content;
     message.signAndSend(this.connInfo.key, this.iopub);
   };
+  // stderr is held until other output follows or 100 ms pass, so that what tslab prints last for a failing cell (the
+  // TypeScript diagnostics, or the thrown error and its stack) is shown once, as the error output, not twice.
   let stderr = '';
-  const writeStream = (name, text) => {
-    if (name === 'stderr') stderr += text;
-    publish('stream', { name, text });
+  let held = '';
+  let timer;
+  const release = () => {
+    clearTimeout(timer);
+    if (held) publish('stream', { name: 'stderr', text: held });
+    held = '';
   };
-  const writeDisplayData = (data, update) => publish(update ? 'update_display_data' : 'display_data', data);
+  const writeStream = (name, text) => {
+    if (name !== 'stderr') {
+      release();
+      return publish('stream', { name, text });
+    }
+    stderr += text;
+    held += text;
+    clearTimeout(timer);
+    timer = setTimeout(release, 100);
+  };
+  const writeDisplayData = (data, update) => {
+    release();
+    publish(update ? 'update_display_data' : 'display_data', data);
+  };
   // Jupyter clients take a cell's number from execute_input (nbconvert keeps "In [ ]" without it). Shell messages
   // are handled one at a time, so the next count is tslab's current one plus one.
   publish('execute_input', { code: msg.content.code, execution_count: this.handler.execCount + 1 });
   const content = await this.handler.handleExecute(msg.content, writeStream, writeDisplayData);
   if (content.status === 'error') {
+    clearTimeout(timer);
     const { ename, evalue } = describeFailure(stderr);
-    const error = { ename, evalue, traceback: [`${ename}: ${evalue}`] };
+    const failure = held.replace(/\u001b\[[0-9;]*m/g, '').trimEnd();
+    held = '';
+    const ownFrame = /^\s+at .*(node_modules[\\/]tslab[\\/]|tslab-kernel\.js)/; // the kernel's frames say nothing about the cell
+    const traceback = ename === 'TypeScriptError' || !failure ? [`${ename}: ${evalue}`] : failure.split('\n').filter((l) => !ownFrame.test(l));
+    const error = { ename, evalue, traceback };
     publish('error', error);
     Object.assign(content, error);
+  } else {
+    release();
   }
   const reply = msg.createReply();
   reply.header.msg_type = 'execute_reply';

@@ -5,6 +5,7 @@ import { basename, delimiter, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { OptionsError } from '../errors';
 import { applyParameters, findCellErrors, parseNotebook, stripAnsi, type ParameterValue } from './ipynb';
+import { JUPYTER_ENV, resolveJupyter, type JupyterChoice, type JupyterCommand } from './jupyterEnv';
 import { KERNEL_NAME, installKernelSpec } from './kernelspec';
 
 const run = promisify(execFile);
@@ -55,6 +56,12 @@ export interface NotebookRunOptions {
   cellTimeout?: number;
   /** Notebooks to run, in order. Default: notebooks/preprocessing.ipynb then notebooks/modeling.ipynb. */
   notebooks?: readonly string[];
+  /**
+   * Which Jupyter runs nbconvert: 'auto' (the project's `.venv/` from `npm run jupyter:setup`, nbconvert 7, when
+   * installed, else `jupyter` on PATH), 'venv', 'system' (PATH, skipping `.venv`, e.g. Debian's nbconvert 6.5) or the
+   * path of a `jupyter` executable. Default: env SEGMENTATION_JUPYTER, else 'auto'.
+   */
+  jupyter?: JupyterChoice;
   /** Progress lines. Default: none. */
   onProgress?: (message: string) => void;
 }
@@ -68,6 +75,8 @@ export interface ExecutedNotebook {
   /** Wall-clock seconds of execution (kernel start included) and of the HTML export. */
   seconds: number;
   htmlSeconds: number;
+  /** The `jupyter` that ran it and its nbconvert version (e.g. "7.17.2"). */
+  jupyter: JupyterCommand & { nbconvert: string };
 }
 
 /**
@@ -90,6 +99,7 @@ export async function runNotebooks(options: NotebookRunOptions = {}): Promise<Ex
     out = PROJECT_ROOT,
     cellTimeout = 900,
     notebooks = NOTEBOOKS.map((n) => join(PROJECT_ROOT, 'notebooks', `${n}.ipynb`)),
+    jupyter: choice = process.env[JUPYTER_ENV] || 'auto',
     onProgress = () => {},
   } = options;
   const dataPath = resolve(data);
@@ -112,6 +122,7 @@ export async function runNotebooks(options: NotebookRunOptions = {}): Promise<Ex
   if (kMin !== undefined) params.K_MIN = kMin;
   if (kMax !== undefined) params.K_MAX = kMax;
 
+  const found = resolveJupyter(choice, { root: PROJECT_ROOT });
   const jupyterDir = join(PROJECT_ROOT, PROJECT_JUPYTER_DIR);
   await installKernelSpec({ root: PROJECT_ROOT, dataDir: jupyterDir });
   const env = {
@@ -119,7 +130,8 @@ export async function runNotebooks(options: NotebookRunOptions = {}): Promise<Ex
     JUPYTER_PATH: [jupyterDir, process.env.JUPYTER_PATH].filter(Boolean).join(delimiter),
     PYDEVD_DISABLE_FILE_VALIDATION: '1',
   };
-  await checkNbconvert(env);
+  const jupyter = { ...found, nbconvert: await nbconvertVersion(found.command, env) };
+  onProgress(`nbconvert ${jupyter.nbconvert} (${displayPath(jupyter.command)})`);
 
   const reportDir = join(outDir, NOTEBOOK_OUTPUT_DIR);
   await mkdir(reportDir, { recursive: true });
@@ -139,6 +151,7 @@ export async function runNotebooks(options: NotebookRunOptions = {}): Promise<Ex
     onProgress(`executing ${source}`);
     const t0 = performance.now();
     await nbconvert(
+      jupyter.command,
       ['--to', 'notebook', '--execute', '--inplace', '--allow-errors', `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`,
         `--ExecutePreprocessor.timeout=${cellTimeout}`, '--ExecutePreprocessor.startup_timeout=120', ipynb],
       env,
@@ -146,9 +159,9 @@ export async function runNotebooks(options: NotebookRunOptions = {}): Promise<Ex
     );
     const seconds = (performance.now() - t0) / 1000;
     const t1 = performance.now();
-    await nbconvert(['--to', 'html', '--output-dir', reportDir, ipynb], env, source);
+    await nbconvert(jupyter.command, ['--to', 'html', '--output-dir', reportDir, ipynb], env, source);
     const html = join(reportDir, `${name}.html`);
-    const result = { name, ipynb, html, seconds, htmlSeconds: (performance.now() - t1) / 1000 };
+    const result = { name, ipynb, html, seconds, htmlSeconds: (performance.now() - t1) / 1000, jupyter };
     results.push(result);
     onProgress(`${source}: executed in ${seconds.toFixed(1)} s, HTML in ${result.htmlSeconds.toFixed(1)} s`);
 
@@ -168,19 +181,19 @@ export async function runNotebooks(options: NotebookRunOptions = {}): Promise<Ex
   return results;
 }
 
-async function checkNbconvert(env: NodeJS.ProcessEnv): Promise<void> {
+async function nbconvertVersion(jupyter: string, env: NodeJS.ProcessEnv): Promise<string> {
   try {
-    await run('jupyter', ['nbconvert', '--version'], { env });
+    return (await run(jupyter, ['nbconvert', '--version'], { env })).stdout.trim();
   } catch {
     throw new NotebookRunError(
-      'jupyter nbconvert not found; install Jupyter (pip install jupyterlab nbconvert, or apt-get install jupyter-nbconvert python3-nbclient) and retry',
+      `${jupyter} nbconvert does not run; install Jupyter (npm run jupyter:setup, or apt-get install jupyter-nbconvert python3-nbclient) and retry`,
     );
   }
 }
 
-async function nbconvert(args: string[], env: NodeJS.ProcessEnv, source: string): Promise<void> {
+async function nbconvert(jupyter: string, args: string[], env: NodeJS.ProcessEnv, source: string): Promise<void> {
   try {
-    await run('jupyter', ['nbconvert', ...args], { env, cwd: PROJECT_ROOT, maxBuffer: 1 << 26 });
+    await run(jupyter, ['nbconvert', ...args], { env, cwd: PROJECT_ROOT, maxBuffer: 1 << 26 });
   } catch (e) {
     const stderr = stripAnsi(String((e as { stderr?: string }).stderr ?? ''));
     const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^\d+\.\d+s - |Debugger warning|frozen_modules|^\[NbConvertApp\]/.test(l));

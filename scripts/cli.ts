@@ -7,6 +7,11 @@ export function intOption(value: string | undefined, flag: string): number | und
   return Number(value);
 }
 
+/** A comma-separated CLI list ("a, b,c" -> ["a", "b", "c"]); undefined stays undefined. */
+export function listOption(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
 /**
  * Runs a CLI entry point: user mistakes (typed errors, bad flags) print one line on stderr and exit 1 without a stack
  * trace; anything else is a bug and prints its stack, exit 2.

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { isUserError } from '../src/errors';
 import { NotebookRunError, runNotebooks } from '../src/notebook/run';
-import { cliMain, intOption } from './cli';
+import { cliMain, intOption, listOption } from './cli';
 
 const HELP = `Usage: npm run notebooks -- [--data PATH] [--schema FILE.json] [--features A,B,C] [--id COL] [--categorical X,Y]
        [--seed S] [--k-min A] [--k-max B] [--out DIR] [--notebook FILE ...] [--jupyter WHICH]
@@ -20,11 +20,6 @@ const HELP = `Usage: npm run notebooks -- [--data PATH] [--schema FILE.json] [--
   --notebook FILE   run only this notebook (repeatable, in order; default: preprocessing then modeling)
   --jupyter WHICH   auto (default, or env SEGMENTATION_JUPYTER): .venv/bin/jupyter (npm run jupyter:setup) when present,
                     else jupyter on PATH; venv; system (PATH outside .venv, e.g. Debian's nbconvert 6.5); or a path`;
-
-/** "a, b,c" -> ["a", "b", "c"]; undefined stays undefined. */
-function list(value: string | undefined): string[] | undefined {
-  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-}
 
 cliMain(async () => {
   const { values } = parseArgs({
@@ -51,7 +46,7 @@ cliMain(async () => {
   const results = await runNotebooks({
     data: values.data,
     schema: values.schema,
-    columns: { features: list(values.features), id: values.id, categorical: list(values.categorical) },
+    columns: { features: listOption(values.features), id: values.id, categorical: listOption(values.categorical) },
     seed: intOption(values.seed, '--seed'),
     kMin: intOption(values['k-min'], '--k-min'),
     kMax: intOption(values['k-max'], '--k-max'),

@@ -6,17 +6,12 @@ import { parseArgs } from 'node:util';
 import { isUserError } from '../src/errors';
 import { REPORT_RENDERER, startRenderer } from '../src/figures/render';
 import type { BackendName } from '../src/model/backend';
-import { intOption, cliMain } from './cli';
+import { intOption, cliMain, listOption } from './cli';
 
 const HELP = `Usage: npm run report -- [--data PATH] [--features A,B,C] [--id COL] [--categorical X,Y] [--schema FILE.json]
        [--plot-x COL --plot-y COL] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
   Column names exactly as in the CSV header; a flag wins over the schema file. Without --features/--schema the file
   must have the Mall columns (CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)).`;
-
-/** "a, b,c" -> ["a", "b", "c"]; undefined stays undefined. */
-function list(value: string | undefined): string[] | undefined {
-  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-}
 
 cliMain(async () => {
   const { values } = parseArgs({
@@ -55,7 +50,7 @@ cliMain(async () => {
     detachBrowser: true,
     data: values.data,
     schemaFile: values.schema,
-    columns: { features: list(values.features), id: values.id, categorical: list(values.categorical) },
+    columns: { features: listOption(values.features), id: values.id, categorical: listOption(values.categorical) },
     plot: values['plot-x'] || values['plot-y'] ? { x: values['plot-x'], y: values['plot-y'] } : undefined,
     out: values.out,
     k: intOption(values.k, '--k'),

@@ -19,10 +19,11 @@ import { applyParameters, parseNotebook, type Cell } from '../src/notebook/ipynb
 import { VENV_DIR, venvBin, venvDataDir } from '../src/notebook/jupyterEnv';
 import { KERNEL_DISPLAY_NAME, KERNEL_LAUNCHER, KERNEL_NAME } from '../src/notebook/kernelspec';
 import { runNotebooks } from '../src/notebook/run';
-import { HAS_MALL, MALL_CSV, ROOT, titled } from './paths';
+import { HAS_MALL, MALL_CSV, ROOT, TEST_CHROMIUM, titled } from './paths';
+import { stopJupyter, waitForJupyter } from './support/jupyterServer';
 
 const run = promisify(execFile);
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = TEST_CHROMIUM;
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const VENV = join(ROOT, VENV_DIR);
 const JUPYTER_LAB = venvBin(VENV, 'jupyter-lab');
@@ -133,35 +134,13 @@ describe.skipIf(skipReason !== '')(titled('the notebooks live in JupyterLab 4 an
       ],
       { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: labEnv },
     );
-    let exited = false;
-    server.on('exit', () => (exited = true));
-    server.stdout?.on('data', (d) => serverLog.push(String(d)));
-    server.stderr?.on('data', (d) => serverLog.push(String(d)));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try {
-        if ((await fetch(`${base}/api/status?token=${token}`)).ok) break;
-      } catch {
-        // not listening yet
-      }
-      if (exited || Date.now() > deadline) throw new Error(`jupyter lab did not start: ${serverLog.join('').slice(-800)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await waitForJupyter(server, base, token, 60_000, 'jupyter lab', serverLog);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (server?.pid && server.exitCode === null) {
-      const gone = new Promise((resolve) => server!.once('exit', resolve));
-      try {
-        process.kill(-server.pid, 'SIGTERM'); // the server we started (its own process group); it shuts its kernels down
-      } catch {
-        // already gone
-      }
-      const stopped = await Promise.race([gone.then(() => true), new Promise((r) => setTimeout(() => r(false), 20_000))]);
-      if (!stopped) process.kill(-server.pid, 'SIGKILL');
-    }
+    await stopJupyter(server, 20_000);
     if (work) await rm(work, { recursive: true, force: true });
   }, 60_000);
 

@@ -14,10 +14,11 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyParameters, parseNotebook } from '../src/notebook/ipynb';
 import { installKernelSpec } from '../src/notebook/kernelspec';
-import { hasCommand, HAS_MALL, MALL_CSV, ROOT } from './paths';
+import { hasCommand, HAS_MALL, MALL_CSV, ROOT, TEST_CHROMIUM } from './paths';
+import { stopJupyter, waitForJupyter } from './support/jupyterServer';
 
 const run = promisify(execFile);
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = TEST_CHROMIUM;
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = join(ROOT, 'reports', 'notebook-live.png');
 
@@ -74,35 +75,13 @@ describe.skipIf(skipReason !== '')(`modeling.ipynb live in Jupyter Notebook and 
         },
       },
     );
-    let exited = false;
-    server.on('exit', () => (exited = true));
-    server.stdout?.on('data', (d) => serverLog.push(String(d)));
-    server.stderr?.on('data', (d) => serverLog.push(String(d)));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        if ((await fetch(`${base}/api/status?token=${token}`)).ok) break;
-      } catch {
-        // not listening yet
-      }
-      if (exited || Date.now() > deadline) throw new Error(`jupyter notebook did not start: ${serverLog.join('').slice(-500)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await waitForJupyter(server, base, token, 30_000, 'jupyter notebook', serverLog);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (server?.pid && server.exitCode === null) {
-      const gone = new Promise((resolve) => server!.once('exit', resolve));
-      try {
-        process.kill(-server.pid, 'SIGTERM'); // the server we started (its own process group); it shuts its kernel down
-      } catch {
-        // already gone
-      }
-      const stopped = await Promise.race([gone.then(() => true), new Promise((r) => setTimeout(() => r(false), 15_000))]);
-      if (!stopped) process.kill(-server.pid, 'SIGKILL');
-    }
+    await stopJupyter(server, 15_000);
   });
 
   it('runs all cells from the Cell menu: charts render, no cell errors', async () => {

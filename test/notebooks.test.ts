@@ -13,7 +13,7 @@ import { cleanCustomers } from '../src/data/clean';
 import { exampleTable } from '../src/data/examples';
 import { parseCustomersCsv } from '../src/data/parse';
 import { duplicateRows } from '../src/notebook/explore';
-import { hasCommand, HAS_MALL, MALL_CSV, ROOT, titled } from './paths';
+import { hasCommand, HAS_MALL, MALL_CSV, ROOT, TEST_CHROMIUM, titled } from './paths';
 
 /** The non-Mall run: a generated retail table (seeded, with spoiled cells) and the flags that describe it. */
 const RETAIL = exampleTable({ kind: 'retail', rows: 300, seed: 7, dirty: true });
@@ -87,7 +87,7 @@ describe('notebooks as committed', () => {
   });
 });
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = TEST_CHROMIUM;
 const HAS_CHROMIUM = existsSync(CHROMIUM);
 
 /** The project's nbconvert 7 (`npm run jupyter:setup`) and the one on PATH outside it (Debian's 6.5 in CI): each runs the notebooks. */

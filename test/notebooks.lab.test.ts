@@ -9,7 +9,6 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,11 +19,11 @@ import { VENV_DIR, venvBin, venvDataDir } from '../src/notebook/jupyterEnv';
 import { KERNEL_DISPLAY_NAME, KERNEL_LAUNCHER, KERNEL_NAME } from '../src/notebook/kernelspec';
 import { runNotebooks } from '../src/notebook/run';
 import { HAS_MALL, MALL_CSV, ROOT, TEST_CHROMIUM, titled } from './paths';
-import { stopJupyter, waitForJupyter } from './support/jupyterServer';
+import { freePort, stopJupyter, waitForJupyter } from './support/jupyterServer';
+import { CHROMIUM_ARGS } from '../src/figures/render';
 
 const run = promisify(execFile);
 const CHROMIUM = TEST_CHROMIUM;
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const VENV = join(ROOT, VENV_DIR);
 const JUPYTER_LAB = venvBin(VENV, 'jupyter-lab');
 const JUPYTER = venvBin(VENV, 'jupyter');
@@ -38,16 +37,6 @@ const skipReason = !existsSync(JUPYTER_LAB)
       ? '../shared/data/Mall_Customers.csv absent'
       : '';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 const code = (source: string): Cell => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null });
 const notebookJson = (cells: Cell[]) =>
@@ -135,7 +124,7 @@ describe.skipIf(skipReason !== '')(titled('the notebooks live in JupyterLab 4 an
       { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: labEnv },
     );
     await waitForJupyter(server, base, token, 60_000, 'jupyter lab', serverLog);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS] });
   }, 180_000);
 
   afterAll(async () => {

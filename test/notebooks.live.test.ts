@@ -6,7 +6,6 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,24 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyParameters, parseNotebook } from '../src/notebook/ipynb';
 import { installKernelSpec } from '../src/notebook/kernelspec';
 import { hasCommand, HAS_MALL, MALL_CSV, ROOT, TEST_CHROMIUM } from './paths';
-import { stopJupyter, waitForJupyter } from './support/jupyterServer';
+import { freePort, stopJupyter, waitForJupyter } from './support/jupyterServer';
+import { CHROMIUM_ARGS } from '../src/figures/render';
 
 const run = promisify(execFile);
 const CHROMIUM = TEST_CHROMIUM;
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = join(ROOT, 'reports', 'notebook-live.png');
 
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 const HAS_NOTEBOOK = hasCommand('jupyter-notebook', ['--version']);
 const HAS_CHROMIUM = existsSync(CHROMIUM);
@@ -76,7 +65,7 @@ describe.skipIf(skipReason !== '')(`modeling.ipynb live in Jupyter Notebook and 
       },
     );
     await waitForJupyter(server, base, token, 30_000, 'jupyter notebook', serverLog);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS] });
   }, 120_000);
 
   afterAll(async () => {

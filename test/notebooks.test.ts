@@ -40,6 +40,29 @@ async function tsx(script: string, args: string[]) {
   }
 }
 
+/**
+ * Runs `npm run notebooks` and `npm run report` on the same data side by side (`common` flags for both, `notebookOnly`
+ * for the notebooks); the report must succeed. Fills `executed` with the executed notebooks that exist.
+ */
+async function notebooksBesideReport(
+  label: string,
+  common: string[],
+  notebookOnly: string[],
+  out: string,
+  reportOut: string,
+  executed: Record<string, Notebook>,
+): Promise<{ result: { code: number; stdout: string; stderr: string }; summary: any }> {
+  const t0 = performance.now();
+  const [nb, report] = await Promise.all([tsx('notebooks.ts', [...common, '--out', out, ...notebookOnly]), tsx('report.ts', [...common, '--out', reportOut])]);
+  process.stderr.write(`notebooks + report${label}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n${nb.stderr}`);
+  expect(report.code, report.stderr).toBe(0);
+  for (const name of NAMES) {
+    const file = join(out, 'reports/notebooks', `${name}.ipynb`);
+    if (existsSync(file)) executed[name] = parseNotebook(await readFile(file, 'utf8'), file);
+  }
+  return { result: nb, summary: JSON.parse(await readFile(join(reportOut, 'reports/summary.json'), 'utf8')) };
+}
+
 function streamText(nb: Notebook): string {
   return nb.cells
     .flatMap((c) => c.outputs ?? [])
@@ -118,19 +141,7 @@ for (const { label, choice, version, skip } of JUPYTERS) {
       beforeAll(async () => {
         out = await mkdtemp(join(tmpdir(), 'notebooks-'));
         reportOut = await mkdtemp(join(tmpdir(), 'notebooks-report-'));
-        const t0 = performance.now();
-        const [nb, report] = await Promise.all([
-          tsx('notebooks.ts', ['--data', MALL_CSV, '--seed', '42', '--out', out, '--jupyter', choice]),
-          tsx('report.ts', ['--data', MALL_CSV, '--seed', '42', '--out', reportOut]),
-        ]);
-        process.stderr.write(`notebooks + report: ${((performance.now() - t0) / 1000).toFixed(1)} s\n${nb.stderr}`);
-        result = nb;
-        expect(report.code, report.stderr).toBe(0);
-        summary = JSON.parse(await readFile(join(reportOut, 'reports/summary.json'), 'utf8'));
-        for (const name of NAMES) {
-          const file = join(out, 'reports/notebooks', `${name}.ipynb`);
-          if (existsSync(file)) executed[name] = parseNotebook(await readFile(file, 'utf8'), file);
-        }
+        ({ result, summary } = await notebooksBesideReport('', ['--data', MALL_CSV, '--seed', '42'], ['--jupyter', choice], out, reportOut, executed));
       }, 420_000);
 
       it('exits 0 and writes executed .ipynb and .html for both notebooks, with no error output', () => {
@@ -242,19 +253,7 @@ describe.skipIf(SKIP_OTHER !== '')(
       reportOut = await mkdtemp(join(tmpdir(), 'notebooks-retail-report-'));
       csv = join(out, 'retail.csv');
       await writeFile(csv, RETAIL.csv);
-      const t0 = performance.now();
-      const [nb, report] = await Promise.all([
-        tsx('notebooks.ts', ['--data', csv, ...RETAIL_FLAGS, '--out', out]),
-        tsx('report.ts', ['--data', csv, ...RETAIL_FLAGS, '--out', reportOut]),
-      ]);
-      process.stderr.write(`notebooks + report on the retail table: ${((performance.now() - t0) / 1000).toFixed(1)} s\n${nb.stderr}`);
-      result = nb;
-      expect(report.code, report.stderr).toBe(0);
-      summary = JSON.parse(await readFile(join(reportOut, 'reports/summary.json'), 'utf8'));
-      for (const name of NAMES) {
-        const file = join(out, 'reports/notebooks', `${name}.ipynb`);
-        if (existsSync(file)) executed[name] = parseNotebook(await readFile(file, 'utf8'), file);
-      }
+      ({ result, summary } = await notebooksBesideReport(' on the retail table', ['--data', csv, ...RETAIL_FLAGS], [], out, reportOut, executed));
     }, 420_000);
 
     it('exits 0 with no error output in either notebook, every code cell executed', () => {

@@ -300,7 +300,7 @@ class Scratch {
   }
   /** Normalised values, to tell a duplicate from a conflicting repeat of the same id. */
   key(row: RawRow): string {
-    return [this.id, ...this.categories, ...this.rules.numbers.map((c, j) => (this.missing.includes(j) ? `?${row.values[c.name]}` : String(this.numbers[j])))].join('|');
+    return normalisedKey(this.rules, row, this.id, this.categories, (j) => this.numbers[j], this.missing);
   }
 }
 
@@ -329,14 +329,15 @@ class CandidateStore {
   }
   /** The same key as Scratch.key, for a stored candidate. */
   key(index: number): string {
-    const missing = this.missing.get(index) ?? [];
-    const row = this.rows[index];
-    return [
-      this.ids[index],
-      ...this.categories.map((col) => col[index]),
-      ...this.rules.numbers.map((c, j) => (missing.includes(j) ? `?${row.values[c.name]}` : String(this.numbers[j][index]))),
-    ].join('|');
+    const categories = this.categories.map((col) => col[index]);
+    return normalisedKey(this.rules, this.rows[index], this.ids[index], categories, (j) => this.numbers[j][index], this.missing.get(index) ?? []);
   }
+}
+
+/** A row's normalised values (id, categories, numbers; a missing number as its cell text) joined into one key. */
+function normalisedKey(rules: Rules, row: RawRow, id: string | number, categories: readonly string[], number: (j: number) => number, missing: readonly number[]): string {
+  const numbers = rules.numbers.map((c, j) => (missing.includes(j) ? `?${row.values[c.name]}` : String(number(j))));
+  return [id, ...categories, ...numbers].join('|');
 }
 
 function drop(row: RawRow, reason: string, detail: string): DroppedDetail {

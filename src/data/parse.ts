@@ -85,9 +85,7 @@ export function parseCustomersCsv(text: string, options: ParseOptions = {}): Raw
       columns = resolveColumns(cells, { ...options, source, expected });
       return null;
     }
-    const values: Record<string, string> = {};
-    for (const [column, i] of columns.index) values[column] = cells[i] ?? '';
-    return { line, values };
+    return rawRow(columns.index, line, cells);
   });
   const resolved = columns as { header: string[]; schema: TableSchema } | null;
   if (resolved === null) {
@@ -97,6 +95,13 @@ export function parseCustomersCsv(text: string, options: ParseOptions = {}): Raw
     throw new DataError(`${source} has a header but no data rows; add customer rows below the header`, source);
   }
   return { source, header: resolved.header, schema: resolved.schema, rows, read: rows.length };
+}
+
+/** The schema's cells of one record ('' where the line is short). */
+function rawRow(index: readonly (readonly [string, number])[], line: number, cells: readonly string[]): RawRow {
+  const values: Record<string, string> = {};
+  for (const [column, i] of index) values[column] = cells[i] ?? '';
+  return { line, values };
 }
 
 /** Checks a header, resolves the schema against it and locates the schema's columns. */
@@ -127,11 +132,7 @@ export function tableFromRecords(
 ): RawTable {
   const { source = '<input>' } = options;
   const { index, schema } = resolveColumns(header, options);
-  const rows: RawRow[] = records.map(({ line, cells }) => {
-    const values: Record<string, string> = {};
-    for (const [column, i] of index) values[column] = cells[i] ?? '';
-    return { line, values };
-  });
+  const rows: RawRow[] = records.map(({ line, cells }) => rawRow(index, line, cells));
   if (rows.length === 0) {
     throw new DataError(`${source} has a header but no data rows; add customer rows below the header`, source);
   }

@@ -184,7 +184,7 @@ function checkSchema(schema: TableSchema, source: string): TableSchema {
   return schema;
 }
 
-export const FIELD_TYPES: readonly string[] = ['number', 'integer', 'string'];
+const FIELD_TYPES: readonly string[] = ['number', 'integer', 'string'];
 
 /**
  * Checks a schema read from JSON (shape and types only; columns are checked against the header by
@@ -298,5 +298,3 @@ export function missingTokens(schema: TableSchema): ReadonlySet<string> {
 /** The built-in Mall Customers schema (src/data/schemas/mall.json). */
 export const MALL_SCHEMA: TableSchema = validateSchema(mallSchemaJson, 'built-in mall schema');
 
-/** The Mall schema's default clustering features (for callers that want the Mall names spelled out). */
-export const MALL_FEATURES: readonly string[] = MALL_SCHEMA.features;

@@ -1,5 +1,5 @@
 import type { Customers } from '../data/clean';
-import { categoricalColumns, field, numericFeatures, type TableSchema } from '../data/schema';
+import { field, numericFeatures, type TableSchema } from '../data/schema';
 
 /**
  * The clustering space: one column per numeric feature (after its transform) and, for a categorical column that is
@@ -62,9 +62,4 @@ export function encodeValue(c: FeatureColumn, value: number | string): number {
   if (c.kind === 'onehot') return value === c.category ? 1 : 0;
   const x = value as number;
   return c.transform === 'log1p' ? Math.log1p(x) : x;
-}
-
-/** Categorical columns that are profiled (all of them, clustered or not). */
-export function profiledCategories(schema: TableSchema): string[] {
-  return categoricalColumns(schema);
 }

@@ -3,27 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { toRecords } from '../data/clean';
 import { exampleTableCsv } from '../data/examples';
 import { loadCustomers } from '../data/load';
-import { parseCustomersCsv } from '../data/parse';
 import { preprocess } from '../pipeline';
-import { assignNearest, buildModel, predict } from '../model/artifact';
-import { profileSegments } from '../model/profile';
+import { predict } from '../model/artifact';
 import { scoreFile } from './score';
+import { rowCentreModel } from '../model/__fixtures__/rowModel';
 
 const schema = { id: 'customer_ref', features: ['age_years', 'income_eur', 'visits_per_month', 'region'], categorical: ['region', 'channel'] };
 
 function fixture(rows: number) {
   const csv = exampleTableCsv({ kind: 'retail', rows, seed: 5 });
-  const prep = preprocess(parseCustomersCsv(csv, { schema }));
-  const centroids = [0, 1, 2].map((c) => Array.from(prep.scaled.data.subarray(c * 7 * prep.scaled.cols, (c * 7 + 1) * prep.scaled.cols)));
-  const { labels, distances } = assignNearest(prep.scaled, centroids);
-  const model = buildModel({
-    schema: prep.data.schema, encoding: prep.encoding, scaler: prep.scaler, centroids, trainDistances: distances,
-    profiles: profileSegments(prep.data, labels, { k: 3 }), seed: 1, dataHash: 'sha256:test', metrics: { silhouette: {}, inertia: {}, rule: 'test' },
-  });
-  return { csv, model, records: toRecords(prep.data) };
+  return { csv, ...rowCentreModel(csv, schema, 3, { step: 7 }) };
 }
 
 function readScores(path: string): string[][] {

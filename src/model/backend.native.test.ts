@@ -10,15 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { initBackend, TF_CPP_MIN_LOG_LEVEL } from './backend';
 import { sweepK, type SweepResult } from './sweep';
 import { loadFixture, standardized } from './__fixtures__/load';
+import { NATIVE_LOAD_ERROR } from './__fixtures__/native';
 
-const nativeLoadError = (() => {
-  try {
-    require('tfjs-node-native');
-    return tf.findBackendFactory('tensorflow') === null ? 'tfjs-node-native registers no tensorflow backend' : null;
-  } catch (error) {
-    return `tfjs-node-native does not load (${(error instanceof Error ? error.message : String(error)).split('\n')[0]}); build it with npm run native:build`;
-  }
-})();
+const nativeLoadError = NATIVE_LOAD_ERROR;
 const skip = nativeLoadError !== null;
 
 const mallX = standardized(loadFixture('mall').raw);

@@ -2,15 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OptionsError } from '../errors';
 import { initBackend } from './backend';
+import { NATIVE_LOADS } from './__fixtures__/native';
 
-const nativeAvailable = (() => {
-  try {
-    require('tfjs-node-native');
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const nativeAvailable = NATIVE_LOADS;
 
 describe('initBackend', () => {
   afterEach(() => {

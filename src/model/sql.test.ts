@@ -7,30 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleTableCsv } from '../data/examples';
-import { parseCustomersCsv } from '../data/parse';
 import type { SchemaChoice } from '../data/schema';
-import { toRecords } from '../data/clean';
-import { preprocess } from '../pipeline';
 import { postgresSkipReason, startPostgres, type TestPostgres } from '../../test/support/postgres';
-import { assignNearest, buildModel, predict, type SegmentModel } from './artifact';
-import { profileSegments } from './profile';
+import { predict, type SegmentModel } from './artifact';
 import { exportSql } from './sql';
+import { rowCentreModel } from './__fixtures__/rowModel';
 
 const MALL = join(__dirname, '..', '..', '..', 'shared', 'data', 'Mall_Customers.csv');
 
-/** A model on `text` whose centres are rows of the data (k-means is not the point here), optionally with a repeated centre. */
+/** A model on `text` whose centres are rows of the data; with `repeatCentre` every row is as far from centre 1 as from
+ * centre 0, so predict must pick 0 (the lower id), and the SQL too. */
 function modelFor(text: string, schema: SchemaChoice, k: number, repeatCentre = false) {
-  const prep = preprocess(parseCustomersCsv(text, { source: 't.csv', schema }));
-  const step = Math.floor(prep.scaled.rows / k);
-  const centroids = Array.from({ length: k }, (_, c) => Array.from(prep.scaled.data.subarray(c * step * prep.scaled.cols, (c * step + 1) * prep.scaled.cols)));
-  // every row is then exactly as far from centre 1 as from centre 0: predict must pick 0 (the lower id), SQL too
-  if (repeatCentre) centroids[1] = [...centroids[0]];
-  const { labels, distances } = assignNearest(prep.scaled, centroids);
-  const model = buildModel({
-    schema: prep.data.schema, encoding: prep.encoding, scaler: prep.scaler, centroids, trainDistances: distances,
-    profiles: profileSegments(prep.data, labels, { k }), seed: 1, dataHash: 'sha256:test', metrics: { silhouette: {}, inertia: {}, rule: 'test' },
-  });
-  return { model, records: toRecords(prep.data), idColumn: prep.data.schema.primaryKey ?? 'row' };
+  return rowCentreModel(text, schema, k, { repeatCentre });
 }
 
 /** Parses "id,cluster,distance" lines into a map id -> [cluster, distance]. */

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend';
+import { NATIVE_LOADS } from './__fixtures__/native';
 import { silhouetteRows, type KernelInput } from './silhouetteKernel';
 import { prewarmWorkers, runPooled, shutdownWorkers } from './workerPool';
 
@@ -12,14 +13,7 @@ const input: KernelInput = {
 };
 
 /** The rejection test needs a backend that cannot start in a worker: native, unless tfjs-node-native is built. */
-const nativeAvailable = (() => {
-  try {
-    require('tfjs-node-native');
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const nativeAvailable = NATIVE_LOADS;
 
 describe('worker pool', () => {
   afterAll(async () => {

@@ -1,5 +1,19 @@
 /** Starting and stopping the Jupyter servers the live notebook tests run (classic Notebook, JupyterLab). */
 import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A free TCP port on 127.0.0.1 (for a server a test starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
 
 /**
  * Collects the server's output into `log` and waits until `${base}/api/status?token=...` answers, or throws with the

@@ -1,6 +1,6 @@
 import type { Customers } from '../data/clean';
 import { categoricalColumns } from '../data/schema';
-import { categoryCodes } from '../features/encode';
+import { categoryCodes, categoryValues } from '../features/encode';
 import type { Matrix } from '../model/matrix';
 
 /** Column written for the customer id when the table has no id column (customers numbered by data row). */
@@ -51,6 +51,13 @@ export function preprocessedCsvChunks(data: Customers, scaled: Matrix, features:
     for (let j = 0; j < width; j++) cells.push(scaled.data[i * scaled.cols + j]);
     return cells;
   });
+}
+
+/** The category codes used by {@link preprocessedCsv}, per categorical column: value -> code (shown in the notebook). */
+export function categoryCodeBook(data: Customers): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const c of categoricalColumns(data.schema)) out[c] = Object.fromEntries(categoryValues(data.schema, data.categorical[c], c).map((v, i) => [v, i]));
+  return out;
 }
 
 /** data/processed/clustered_data.csv: the id, the cleaned schema columns in field order, and an integer `Cluster` (0..k-1). */

@@ -266,3 +266,28 @@ describe('cleanCustomers: formats and the real file', () => {
   });
 });
 
+
+describe('cleanCustomers: a table without an id column (rows numbered)', () => {
+  const clean = (body: string, options?: CleanOptions) =>
+    cleanCustomers(parseCustomersCsv(`shop,visits,spend\n${body}`, { source: 'shops.csv', schema: { features: ['visits', 'spend'], categorical: ['shop'] } }), options);
+
+  it('drops exact repeats of kept and of dropped rows as duplicates, and keeps rows equal only after normalisation', () => {
+    const r = clean(['North,3,10', 'North,3,10', 'north,3.0,10', 'South,x,1', 'South,x,1', 'South,2,5', 'North,3,10'].join('\n'));
+    expect(r.data.ids).toEqual([1, 3, 6]);
+    expect(r.data.categorical.shop).toEqual(['North', 'North', 'South']);
+    expect(r.dropped).toEqual([
+      { line: 3, id: '', reason: 'duplicate row' },
+      { line: 5, id: '', reason: 'visits not a number' },
+      { line: 6, id: '', reason: 'duplicate row' },
+      { line: 8, id: '', reason: 'duplicate row' },
+    ]);
+    expect(r.warnings).toContain('Dropped 3 exact duplicate rows (lines 3, 6, 8)');
+    expect(r.warnings).toContain('Read 1 shop value spelled differently ("north") as North');
+  });
+
+  it('writes a value without an enum as its most frequent spelling over all rows read', () => {
+    const r = clean(['EAST,1,1', 'east,2,2', 'East,3,3', 'East,4,4', 'East,x,5'].join('\n'));
+    expect(r.data.categorical.shop).toEqual(['East', 'East', 'East', 'East']);
+    expect(r.warnings).toContain('Read 2 shop values spelled differently ("EAST", "east") as East');
+  });
+});

@@ -1,6 +1,7 @@
 import { DataError, OptionsError } from '../errors';
 import { quantileSorted } from '../util/stats';
-import type { RawRow, RawTable } from './parse';
+import { HashIndex, StringHasher, type KeyHash } from '../util/hashIndex';
+import type { RawTable } from './parse';
 import { categoricalColumns, field, missingTokens, numericColumns, type TableSchema } from './schema';
 
 /** Options of {@link cleanCustomers}. */
@@ -104,7 +105,7 @@ const MAX_LISTED = 10;
 
 /**
  * Turns raw rows into clean customers following the table's schema, accounting for every row
- * (read == used + dropped). Pure.
+ * (read == used + dropped). Pure; the same as feeding every row to a {@link CustomerCleaner}.
  *
  * Rules, applied to each row in file order; the first rule a row breaks is its drop reason (`<id>` is the id
  * column's name, `<column>` the column's):
@@ -116,7 +117,7 @@ const MAX_LISTED = 10;
  * 3. **Categories**, in field order: a missing cell (empty or a missing token) → "missing <column>" when the
  *    field is `required`, else the value "(missing)". With an `enum`, values compare ignoring case and padding,
  *    `aliases` map other spellings (Mall: f/m), anything else → "unrecognised <column>". Without an enum, spellings
- *    that differ only in case or padding are one value, written as the most frequent spelling.
+ *    that differ only in case or padding are one value, written as the most frequent spelling (of all rows read).
  * 4. **Numeric cells**, in field order: empty or a missing token (NA, N/A, NaN, null, None, -, ? by default;
  *    the schema's `missingValues`) → "missing <column>"; any other non-number → "<column> not a number". With
  *    `missingNumeric: 'drop'` (default) the row is dropped; with 'median' the cell is set to the median of that
@@ -137,152 +138,383 @@ const MAX_LISTED = 10;
  * const { data, rows, warnings } = cleanCustomers(parseCustomersCsv(text, { source: path }));
  */
 export function cleanCustomers(table: RawTable, options: CleanOptions = {}): CleanResult {
-  const { missingNumeric = 'drop' } = options;
-  if (missingNumeric !== 'drop' && missingNumeric !== 'median') {
-    throw new OptionsError(`invalid missingNumeric: ${JSON.stringify(missingNumeric)}; use 'drop' or 'median'`, 'missingNumeric');
+  const cleaner = new CustomerCleaner(table.schema, { ...options, source: table.source, expected: table.rows.length });
+  const names = table.schema.fields.map((f) => f.name);
+  const cells = new Array<string>(names.length);
+  for (const row of table.rows) {
+    for (let c = 0; c < names.length; c++) cells[c] = row.values[names[c]];
+    cleaner.add(row.line, cells);
   }
-  const { schema } = table;
-  const rules = compileRules(schema, table.rows);
+  return cleaner.finish();
+}
 
-  const dropped: DroppedDetail[] = [];
-  const store = new CandidateStore(rules);
-  const firstLineByKey = new Map<string, number>();
-  const keptById = new Map<string | number, number>();
-  const respelled = new Map<string, Map<string, number>>();
-  const columns = schema.fields.map((f) => f.name);
-  const scratch = new Scratch(rules);
+/** Options of {@link CustomerCleaner}. */
+export interface CleanerOptions extends CleanOptions {
+  /** Name of the data in messages. Default '<input>'. */
+  source?: string;
+  /** Rows expected (sizes the buffers; they grow past it). Default 1024. */
+  expected?: number;
+}
 
-  table.rows.forEach((row, index) => {
-    const { values } = row;
-    let exactKey = values[columns[0]];
-    for (let c = 1; c < columns.length; c++) exactKey += '\u0000' + values[columns[c]];
-    const firstLine = firstLineByKey.get(exactKey);
-    if (firstLine !== undefined) {
-      dropped.push(drop(row, DROP_REASONS.duplicate, `same as line ${firstLine}`));
+/**
+ * Cleans a table row by row, as it is read: the streaming form of {@link cleanCustomers} (same rules, same result),
+ * for tables too large to hold as text rows. Memory per row: its numeric cells (8 bytes each), category codes
+ * (4 bytes each), its id and line, and ~26 bytes of hash index for duplicate and id checks; dropped rows keep
+ * their cells for the report.
+ *
+ * @example
+ * const cleaner = new CustomerCleaner(schema, { source: 'big.csv' });
+ * for (const { line, cells } of rows) cleaner.add(line, cells); // cells in schema.fields order
+ * const { data, rows: counts } = cleaner.finish();
+ */
+export class CustomerCleaner {
+  private readonly rules: Rules;
+  private readonly missingNumeric: 'drop' | 'median';
+  private readonly source: string;
+  private readonly store: CandidateStore;
+  private readonly scratch: Scratch;
+  private readonly dropped: DroppedDetail[] = [];
+  private readonly exact: HashIndex;
+  private readonly byId: HashIndex | null;
+  private readonly hasher = new StringHasher();
+  private read = 0;
+  private finished = false;
+
+  constructor(
+    readonly schema: TableSchema,
+    options: CleanerOptions = {},
+  ) {
+    const { missingNumeric = 'drop', source = '<input>', expected = 1024 } = options;
+    if (missingNumeric !== 'drop' && missingNumeric !== 'median') {
+      throw new OptionsError(`invalid missingNumeric: ${JSON.stringify(missingNumeric)}; use 'drop' or 'median'`, 'missingNumeric');
+    }
+    this.missingNumeric = missingNumeric;
+    this.source = source;
+    this.rules = compileRules(schema);
+    this.store = new CandidateStore(this.rules, expected);
+    this.scratch = new Scratch(this.rules);
+    this.byId = this.rules.id === null ? null : new HashIndex({ expected });
+    // With an id, the row index holds dropped rows only (see add).
+    this.exact = new HashIndex({ expected: this.rules.id === null ? expected : 1024 });
+  }
+
+  /** Rows added so far. */
+  get rowsRead(): number {
+    return this.read;
+  }
+
+  /**
+   * Checks one data row. `cells`: the trimmed text of each schema field, in `schema.fields` order ('' for a short
+   * line); read during the call only (the array may be reused for the next row).
+   */
+  add(line: number, cells: readonly string[]): void {
+    const { rules, scratch } = this;
+    this.read++;
+    for (let j = 0; j < rules.categories.length; j++) rules.categories[j].count(cells[rules.categories[j].pos]);
+    const problem = checkRow(cells, this.read, rules, this.missingNumeric, scratch);
+    this.cells = cells;
+    this.passed = problem === null;
+    if (rules.id === null) {
+      // Without an id, every row is looked up among the rows before it.
+      const hash = this.rowHash(cells);
+      const first = this.exact.find(hash, this.earlierRow);
+      if (first !== undefined) {
+        this.drop(line, cells, DROP_REASONS.duplicate, `same as line ${first < 0 ? this.dropped[-first - 1].line : this.store.lines.get(first)}`, null);
+      } else if (problem !== null) {
+        this.exact.insert(hash, -(this.drop(line, cells, problem.reason, problem.detail, null) + 1));
+      } else {
+        this.exact.insert(hash, this.store.size);
+        this.keep(line, cells);
+      }
       return;
     }
-    firstLineByKey.set(exactKey, row.line);
-
-    const verdict = checkRow(row, index + 1, rules, missingNumeric, scratch);
-    if (verdict !== null) {
-      dropped.push(drop(row, verdict.reason, verdict.detail));
-      return;
-    }
-    if (rules.id !== null) {
-      const keptIndex = keptById.get(scratch.id);
-      if (keptIndex !== undefined) {
-        const same = store.key(keptIndex) === scratch.key(row);
-        const reason = same ? DROP_REASONS.duplicate : `repeated ${rules.id.name}`;
-        dropped.push(drop(row, reason, `${rules.id.name} ${scratch.id} first on line ${store.rows[keptIndex].line}`));
+    // With an id, a row equal to a kept row has its id: only rows that fail a check or repeat a kept id are looked up
+    // (among the dropped rows), which keeps the hash work and the index to the rows dropped.
+    let keptIndex: number | undefined;
+    let idHash: KeyHash | null = null;
+    if (problem === null) {
+      idHash = this.idHash(scratch.id);
+      keptIndex = (this.byId as HashIndex).find(idHash, this.keptId);
+      if (keptIndex === undefined) {
+        (this.byId as HashIndex).insert(idHash, this.store.size);
+        this.keep(line, cells);
         return;
       }
-      keptById.set(scratch.id, store.size);
     }
-    for (let j = 0; j < rules.categories.length; j++) {
-      const c = rules.categories[j];
-      const text = values[c.name];
-      if (text !== '' && text !== scratch.categories[j]) {
-        const counts = respelled.get(c.name) ?? new Map<string, number>();
-        counts.set(text, (counts.get(text) ?? 0) + 1);
-        respelled.set(c.name, counts);
-      }
+    const hash = this.rowHash(cells);
+    const first = this.exact.find(hash, this.earlierRow);
+    if (first !== undefined) {
+      this.drop(line, cells, DROP_REASONS.duplicate, `same as line ${this.dropped[-first - 1].line}`, null);
+      return;
     }
-    store.push(row, scratch);
-  });
-  firstLineByKey.clear();
-  keptById.clear();
-
-  const { repairs, imputedWith, unimputable } = impute(store, rules);
-  for (const { index, feature } of unimputable) {
-    dropped.push(drop(store.rows[index], `missing ${feature} in every usable row`, ''));
-  }
-  dropped.sort((a, b) => a.row.line - b.row.line);
-
-  const droppedBy: Record<string, number> = {};
-  for (const { reason } of dropped) droppedBy[reason] = (droppedBy[reason] ?? 0) + 1;
-
-  if (store.size - unimputable.length === 0) {
-    const reasons = Object.entries(droppedBy)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 3)
-      .map(([reason, count]) => `${count} × ${reason}`);
-    const more = Object.keys(droppedBy).length > 3 ? ', ...' : '';
-    throw new DataError(
-      `No usable rows in ${table.source}: read ${table.read}, dropped all (${reasons.join(', ')}${more}); fix those cells and retry`,
-      table.source,
-    );
+    let index: number;
+    if (keptIndex === undefined) index = this.drop(line, cells, (problem as Verdict).reason, (problem as Verdict).detail, null);
+    else {
+      const reason = this.store.sameAs(keptIndex, scratch) ? DROP_REASONS.duplicate : `repeated ${rules.id.name}`;
+      index = this.drop(line, cells, reason, `${rules.id.name} ${scratch.id} first on line ${this.store.lines.get(keptIndex)}`, null);
+    }
+    this.exact.insert(hash, -(index + 1));
   }
 
-  const data = toColumns(schema, store, new Set(unimputable.map((u) => u.index)), rules);
-  const outliers = rules.numbers.map((c) => flagOutliers(data, c.name));
-  const idName = rules.id?.name ?? 'row';
-  const warnings = [
-    ...dropWarnings(dropped, rules.id?.name ?? null),
-    ...imputeWarnings(repairs, imputedWith, rules),
-    ...rules.categories.flatMap((c) => spellingWarnings(c, respelled.get(c.name))),
-    ...outlierWarnings(outliers, idName),
-  ];
-
-  return {
-    data,
-    rows: { read: table.read, used: data.n, dropped: dropped.length, droppedBy, repaired: repairs.length },
-    dropped: dropped.map(({ row, reason }) => ({ line: row.line, id: idText(row, rules), reason })),
-    repairs,
-    outliers,
-    warnings,
+  /** The row being added and whether it passed the checks (read by the matchers below). */
+  private cells: readonly string[] = [];
+  private passed = false;
+  /** Confirms an index entry as an earlier row equal to the row being added: the same cells for a dropped row; for a
+   * kept row (which passed the checks), the same values (equal cells give equal values). */
+  private readonly earlierRow = {
+    matches: (value: number): boolean =>
+      value < 0 ? sameCells(this.dropped[-value - 1].cells, this.cells) : this.passed && this.store.sameAs(value, this.scratch),
   };
+  /** Confirms an id index entry as the kept row with the id being checked. */
+  private readonly keptId = { matches: (value: number): boolean => this.store.ids[value] === this.scratch.id };
+
+  private rowHash(cells: readonly string[]): KeyHash {
+    const hash = this.hasher.reset();
+    for (let c = 0; c < cells.length; c++) hash.add(cells[c]);
+    const { h1, h2 } = hash.done();
+    return { h1, h2 };
+  }
+
+  private idHash(id: string | number): KeyHash {
+    const hash = this.hasher.reset();
+    if (typeof id === 'number') hash.addNumber(id);
+    else hash.add(id);
+    const { h1, h2 } = hash.done();
+    return { h1, h2 };
+  }
+
+  private keep(line: number, cells: readonly string[]): void {
+    const { categories } = this.rules;
+    for (let j = 0; j < categories.length; j++) categories[j].kept(cells[categories[j].pos]);
+    this.store.push(line, this.scratch);
+  }
+
+  /** Ends the table: imputes (median mode), builds the columns, flags outliers and words the warnings. */
+  finish(): CleanResult {
+    if (this.finished) throw new Error('CustomerCleaner.finish called twice');
+    this.finished = true;
+    const { rules, store, dropped } = this;
+    const { repairs, imputedWith, unimputable } = impute(store, rules);
+    for (const { index, feature } of unimputable) {
+      const missing = store.missing.get(index) ?? [];
+      const cells = this.schema.fields.map(() => '');
+      for (const m of missing) cells[rules.numbers[m.j].pos] = m.text;
+      if (rules.id !== null) cells[rules.id.pos] = String(store.ids[index]);
+      this.drop(store.lines.get(index), cells, `missing ${feature} in every usable row`, '', store.ids[index]);
+    }
+    dropped.sort((a, b) => a.line - b.line);
+
+    const droppedBy: Record<string, number> = {};
+    for (const { reason } of dropped) droppedBy[reason] = (droppedBy[reason] ?? 0) + 1;
+
+    if (store.size - unimputable.length === 0) {
+      const reasons = Object.entries(droppedBy)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([reason, count]) => `${count} × ${reason}`);
+      const more = Object.keys(droppedBy).length > 3 ? ', ...' : '';
+      throw new DataError(
+        `No usable rows in ${this.source}: read ${this.read}, dropped all (${reasons.join(', ')}${more}); fix those cells and retry`,
+        this.source,
+      );
+    }
+
+    const data = toColumns(this.schema, store, new Set(unimputable.map((u) => u.index)), rules);
+    const outliers = rules.numbers.map((c) => flagOutliers(data, c.name));
+    const idName = rules.id?.name ?? 'row';
+    const warnings = [
+      ...dropWarnings(dropped, rules.id?.name ?? null),
+      ...imputeWarnings(repairs, imputedWith, rules),
+      ...rules.categories.flatMap((c) => spellingWarnings(c)),
+      ...outlierWarnings(outliers, idName),
+    ];
+
+    return {
+      data,
+      rows: { read: this.read, used: data.n, dropped: dropped.length, droppedBy, repaired: repairs.length },
+      dropped: dropped.map(({ line, id, reason }) => ({ line, id, reason })),
+      repairs,
+      outliers,
+      warnings,
+    };
+  }
+
+  /** Records a dropped row; returns its index in `dropped`. */
+  private drop(line: number, cells: readonly string[], reason: string, detail: string, id: string | number | null): number {
+    const idText = id !== null ? String(id) : this.rules.id === null ? '' : cells[this.rules.id.pos];
+    this.dropped.push({ line, cells: [...cells], id: idText, reason, detail });
+    return this.dropped.length - 1;
+  }
 }
 
 interface DroppedDetail {
-  row: RawRow;
+  line: number;
+  /** The row's cells as read (schema field order), to recognise a later exact duplicate. */
+  cells: string[];
+  /** The id cell as written ('' without an id column). */
+  id: string;
   reason: string;
   /** Extra words for the warning: the offending value or the line it repeats. */
   detail: string;
 }
 
-/** What each column of the schema needs checked, worked out once per table. */
+function sameCells(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * One categorical column's values: every spelling met is counted (the most frequent spelling names a value that has
+ * no enum) and given a code; a row stores the code of its value.
+ */
+class CategoryColumn {
+  /** Spelling (cell text) -> index into the spelling tables. */
+  private readonly spellings = new Map<string, number>();
+  private readonly spellingText: string[] = [];
+  /** Value code of each spelling; UNRECOGNISED for a spelling an enum does not allow; MISSING_CODE for missing. */
+  private readonly spellingCode: number[] = [];
+  private readonly spellingCount: number[] = [];
+  /** Rows kept with each spelling (for the "spelled differently" warning). */
+  private readonly spellingKept: number[] = [];
+  /** Value identity (enum value, or lower-case text) -> code. */
+  private readonly codes = new Map<string, number>();
+  private readonly identities: string[] = [];
+  /** Spelling written for an identity that only aliases reach (no row spelled it). */
+  private readonly aliasTarget: (string | undefined)[] = [];
+  private canonical: string[] | null = null;
+  private last = -1;
+
+  constructor(
+    readonly name: string,
+    readonly pos: number,
+    readonly required: boolean,
+    /** The enum's values, or null. */
+    readonly values: string[] | null,
+    private readonly lookup: ReadonlyMap<string, string>,
+    private readonly aliases: ReadonlyMap<string, string>,
+    private readonly missing: ReadonlySet<string>,
+  ) {
+    this.code(MISSING_IDENTITY, MISSING_CATEGORY);
+  }
+
+  /** Counts a cell's spelling (every row read). */
+  count(text: string): void {
+    this.last = this.spelling(text);
+    if (this.last >= 0) this.spellingCount[this.last]++;
+  }
+
+  /** The value code of a cell: MISSING_CODE, UNRECOGNISED, or a value. */
+  codeOf(text: string): number {
+    const sp = this.spelling(text);
+    return sp < 0 ? MISSING_CODE : this.spellingCode[sp];
+  }
+
+  /** Counts a kept row's spelling. */
+  kept(text: string): void {
+    const sp = this.spelling(text);
+    if (sp >= 0) this.spellingKept[sp]++;
+  }
+
+  /** The written value of each code (after every row: the most frequent spelling of a value without an enum). */
+  written(): string[] {
+    if (this.canonical !== null) return this.canonical;
+    const best = new Array<[string, number] | undefined>(this.identities.length);
+    for (let sp = 0; sp < this.spellingText.length; sp++) {
+      const code = this.spellingCode[sp];
+      const text = this.spellingText[sp];
+      if (code < 0 || this.aliases.has(text.toLowerCase())) continue;
+      const count = this.spellingCount[sp];
+      const b = best[code];
+      if (b === undefined || count > b[1] || (count === b[1] && text < b[0])) best[code] = [text, count];
+    }
+    this.canonical = this.identities.map((id, code) =>
+      code === MISSING_CODE ? MISSING_CATEGORY : this.values !== null ? id : (best[code]?.[0] ?? this.aliasTarget[code] ?? id),
+    );
+    return this.canonical;
+  }
+
+  /** Spellings of kept rows that differ from the value written, with their counts and value, in order of appearance. */
+  respelled(): Map<string, { count: number; value: string }> {
+    const canonical = this.written();
+    const out = new Map<string, { count: number; value: string }>();
+    for (let sp = 0; sp < this.spellingText.length; sp++) {
+      const code = this.spellingCode[sp];
+      if (code < 0 || code === MISSING_CODE || this.spellingKept[sp] === 0) continue;
+      if (this.spellingText[sp] !== canonical[code]) out.set(this.spellingText[sp], { count: this.spellingKept[sp], value: canonical[code] });
+    }
+    return out;
+  }
+
+  /** Index of a cell's spelling, adding it when new; -1 for a missing cell. */
+  private spelling(text: string): number {
+    if (this.last >= 0 && this.spellingText[this.last] === text) return this.last;
+    const known = this.spellings.get(text);
+    if (known !== undefined) return known;
+    // "(missing)" is what the outputs write for a kept missing category: read back, it is missing again.
+    if (text === '' || text === MISSING_CATEGORY || this.missing.has(text.toLowerCase())) return -1;
+    const key = text.toLowerCase();
+    let code: number;
+    const alias = this.aliases.get(key);
+    if (this.values !== null) {
+      const value = this.lookup.get(key);
+      code = value === undefined ? UNRECOGNISED : this.code(value, value);
+    } else if (alias !== undefined) code = this.code(alias.toLowerCase(), alias);
+    else code = this.code(key, undefined);
+    const sp = this.spellingText.length;
+    this.spellings.set(text, sp);
+    this.spellingText.push(text);
+    this.spellingCode.push(code);
+    this.spellingCount.push(0);
+    this.spellingKept.push(0);
+    return sp;
+  }
+
+  private code(identity: string, aliasTarget: string | undefined): number {
+    let code = this.codes.get(identity);
+    if (code === undefined) {
+      code = this.identities.length;
+      this.codes.set(identity, code);
+      this.identities.push(identity);
+      this.aliasTarget.push(aliasTarget);
+    } else if (aliasTarget !== undefined && this.aliasTarget[code] === undefined) this.aliasTarget[code] = aliasTarget;
+    return code;
+  }
+}
+
+/** Internal identity of a missing category (no cell text can equal it). */
+const MISSING_IDENTITY = '\u0000missing';
+const MISSING_CODE = 0;
+const UNRECOGNISED = -2;
+
+/** What each column of the schema needs checked, worked out once per table; `pos` is the field's index. */
 interface Rules {
-  id: { name: string; integer: boolean } | null;
-  categories: { name: string; required: boolean; lookup: Map<string, string> | null; values: string[] | null }[];
-  numbers: { name: string; min: number; max: number; reason: string }[];
+  id: { name: string; pos: number; integer: boolean } | null;
+  categories: CategoryColumn[];
+  numbers: { name: string; pos: number; min: number; max: number; reason: string }[];
   missing: ReadonlySet<string>;
 }
 
-function compileRules(schema: TableSchema, rows: readonly RawRow[]): Rules {
+function compileRules(schema: TableSchema): Rules {
   const missing = missingTokens(schema);
-  const id = schema.primaryKey === undefined ? null : { name: schema.primaryKey, integer: field(schema, schema.primaryKey).type === 'integer' };
+  const pos = (name: string) => schema.fields.findIndex((f) => f.name === name);
+  const id =
+    schema.primaryKey === undefined ? null : { name: schema.primaryKey, pos: pos(schema.primaryKey), integer: field(schema, schema.primaryKey).type === 'integer' };
   const categories = categoricalColumns(schema).map((name) => {
     const f = field(schema, name);
     const values = f.constraints?.enum ?? null;
-    let lookup: Map<string, string> | null = null;
+    const aliases = new Map(Object.entries(f.aliases ?? {}).map(([alias, value]) => [alias.trim().toLowerCase(), value] as const));
+    const lookup = new Map<string, string>();
     if (values !== null) {
-      lookup = new Map(values.map((v) => [v.trim().toLowerCase(), v] as const));
-      for (const [alias, value] of Object.entries(f.aliases ?? {})) lookup.set(alias.trim().toLowerCase(), value);
-    } else {
-      // No enum: one value per spelling that differs only in case, written as its most frequent spelling.
-      const counts = new Map<string, Map<string, number>>();
-      for (const row of rows) {
-        const text = row.values[name];
-        if (text === '' || missing.has(text.toLowerCase())) continue;
-        const key = text.toLowerCase();
-        const byKey = counts.get(key) ?? new Map<string, number>();
-        byKey.set(text, (byKey.get(text) ?? 0) + 1);
-        counts.set(key, byKey);
-      }
-      lookup = new Map();
-      for (const [key, spellings] of counts) {
-        const best = [...spellings].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
-        lookup.set(key, best);
-      }
-      for (const [alias, value] of Object.entries(f.aliases ?? {})) lookup.set(alias.trim().toLowerCase(), value);
+      for (const v of values) lookup.set(v.trim().toLowerCase(), v);
+      for (const [alias, value] of aliases) lookup.set(alias, value);
     }
-    return { name, required: f.constraints?.required === true, lookup, values };
+    return new CategoryColumn(name, pos(name), f.constraints?.required === true, values, lookup, aliases, missing);
   });
   const numbers = numericColumns(schema).map((name) => {
     const c = field(schema, name).constraints ?? {};
     const min = c.minimum ?? Number.NEGATIVE_INFINITY;
     const max = c.maximum ?? Number.POSITIVE_INFINITY;
-    return { name, min, max, reason: rangeReason(name, min, max) };
+    return { name, pos: pos(name), min, max, reason: rangeReason(name, min, max) };
   });
   return { id, categories, numbers, missing };
 }
@@ -290,62 +522,89 @@ function compileRules(schema: TableSchema, rows: readonly RawRow[]): Rules {
 /** The cells of the row being checked, reused for every row (no per-row allocation on the hot path). */
 class Scratch {
   id: string | number = 0;
-  readonly categories: string[];
+  readonly codes: Int32Array;
   readonly numbers: Float64Array;
-  /** Indexes (into rules.numbers) of cells to impute (median mode). */
-  missing: number[] = [];
-  constructor(private readonly rules: Rules) {
-    this.categories = new Array<string>(rules.categories.length).fill('');
+  /** Cells to impute (median mode): index into rules.numbers and the cell text. */
+  missing: { j: number; text: string }[] = [];
+  constructor(rules: Rules) {
+    this.codes = new Int32Array(rules.categories.length);
     this.numbers = new Float64Array(rules.numbers.length);
   }
-  /** Normalised values, to tell a duplicate from a conflicting repeat of the same id. */
-  key(row: RawRow): string {
-    return normalisedKey(this.rules, row, this.id, this.categories, (j) => this.numbers[j], this.missing);
+}
+
+/** A growable typed column. */
+class Growable<T extends Float64Array | Int32Array> {
+  size = 0;
+  constructor(
+    public data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(x: number): void {
+    if (this.size === this.data.length) {
+      const bigger = this.make(Math.max(16, this.data.length * 2));
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.size++] = x;
+  }
+  get(i: number): number {
+    return this.data[i];
+  }
+  /** The first `size` values (a view). */
+  view(): T {
+    return this.data.subarray(0, this.size) as T;
   }
 }
+
+const float64s = (n: number) => new Growable(new Float64Array(n), (m) => new Float64Array(m));
+const int32s = (n: number) => new Growable(new Int32Array(n), (m) => new Int32Array(m));
 
 /** Rows that passed the checks, column-wise; numeric cells still missing (median mode) are NaN until imputed. */
 class CandidateStore {
-  readonly rows: RawRow[] = [];
+  readonly lines: Growable<Int32Array>;
   readonly ids: (string | number)[] = [];
-  readonly numbers: number[][];
-  readonly categories: string[][];
-  /** Candidate index -> indexes (into rules.numbers) of its cells to impute. */
-  readonly missing = new Map<number, number[]>();
-  constructor(private readonly rules: Rules) {
-    this.numbers = rules.numbers.map(() => []);
-    this.categories = rules.categories.map(() => []);
+  readonly numbers: Growable<Float64Array>[];
+  readonly codes: Growable<Int32Array>[];
+  /** Candidate index -> its cells to impute. */
+  readonly missing = new Map<number, { j: number; text: string }[]>();
+  constructor(
+    private readonly rules: Rules,
+    expected: number,
+  ) {
+    this.lines = int32s(expected);
+    this.numbers = rules.numbers.map(() => float64s(expected));
+    this.codes = rules.categories.map(() => int32s(expected));
   }
   get size(): number {
-    return this.rows.length;
+    return this.lines.size;
   }
-  push(row: RawRow, s: Scratch): void {
-    const index = this.rows.length;
-    this.rows.push(row);
+  push(line: number, s: Scratch): void {
+    const index = this.size;
+    this.lines.push(line);
     this.ids.push(s.id);
     for (let j = 0; j < this.numbers.length; j++) this.numbers[j].push(s.numbers[j]);
-    for (let j = 0; j < this.categories.length; j++) this.categories[j].push(s.categories[j]);
+    for (let j = 0; j < this.codes.length; j++) this.codes[j].push(s.codes[j]);
     if (s.missing.length > 0) this.missing.set(index, [...s.missing]);
   }
-  /** The same key as Scratch.key, for a stored candidate. */
-  key(index: number): string {
-    const categories = this.categories.map((col) => col[index]);
-    return normalisedKey(this.rules, this.rows[index], this.ids[index], categories, (j) => this.numbers[j][index], this.missing.get(index) ?? []);
+  /** Whether a stored candidate has the checked row's normalised values (id, category values, numbers; a missing
+   * number compares by its cell text). Without an id column the ids are row numbers: not compared. */
+  sameAs(index: number, s: Scratch): boolean {
+    if (this.rules.id !== null && this.ids[index] !== s.id) return false;
+    for (let j = 0; j < this.codes.length; j++) if (this.codes[j].get(index) !== s.codes[j]) return false;
+    const missing = this.missing.get(index) ?? [];
+    if (missing.length !== s.missing.length) return false;
+    for (let m = 0; m < missing.length; m++) if (missing[m].j !== s.missing[m].j || missing[m].text !== s.missing[m].text) return false;
+    for (let j = 0; j < this.numbers.length; j++) {
+      const a = this.numbers[j].get(index);
+      const b = s.numbers[j];
+      if (a !== b && !(Number.isNaN(a) && Number.isNaN(b))) return false;
+    }
+    return true;
   }
 }
 
-/** A row's normalised values (id, categories, numbers; a missing number as its cell text) joined into one key. */
-function normalisedKey(rules: Rules, row: RawRow, id: string | number, categories: readonly string[], number: (j: number) => number, missing: readonly number[]): string {
-  const numbers = rules.numbers.map((c, j) => (missing.includes(j) ? `?${row.values[c.name]}` : String(number(j))));
-  return [id, ...categories, ...numbers].join('|');
-}
-
-function drop(row: RawRow, reason: string, detail: string): DroppedDetail {
-  return { row, reason, detail };
-}
-
-function idText(row: RawRow, rules: Rules): string {
-  return rules.id === null ? '' : row.values[rules.id.name];
+function idText(rules: Rules, id: string | number): string {
+  return rules.id === null ? '' : String(id);
 }
 
 type NumberCell = { kind: 'number'; value: number } | { kind: 'missing' } | { kind: 'invalid' };
@@ -364,11 +623,12 @@ function rangeReason(column: string, min: number, max: number): string {
 }
 
 /** Checks one row into `out`; returns the drop reason, or null when the row is usable. */
-function checkRow(row: RawRow, rowNumber: number, rules: Rules, missingNumeric: 'drop' | 'median', out: Scratch): { reason: string; detail: string } | null {
-  const { values } = row;
+type Verdict = { reason: string; detail: string };
+
+function checkRow(cells: readonly string[], rowNumber: number, rules: Rules, missingNumeric: 'drop' | 'median', out: Scratch): Verdict | null {
   out.id = rowNumber;
   if (rules.id !== null) {
-    const text = values[rules.id.name];
+    const text = cells[rules.id.pos];
     if (text === '' || rules.missing.has(text.toLowerCase())) return { reason: `missing ${rules.id.name}`, detail: '' };
     if (rules.id.integer) {
       const id = Number(text);
@@ -379,22 +639,17 @@ function checkRow(row: RawRow, rowNumber: number, rules: Rules, missingNumeric: 
 
   for (let j = 0; j < rules.categories.length; j++) {
     const c = rules.categories[j];
-    const text = values[c.name];
-    // "(missing)" is what the outputs write for a kept missing category: read back, it is missing again.
-    if (text === '' || text === MISSING_CATEGORY || rules.missing.has(text.toLowerCase())) {
-      if (c.required) return { reason: `missing ${c.name}`, detail: '' };
-      out.categories[j] = MISSING_CATEGORY;
-      continue;
-    }
-    const value = c.lookup?.get(text.toLowerCase());
-    if (value === undefined) return { reason: `unrecognised ${c.name}`, detail: JSON.stringify(text) };
-    out.categories[j] = value;
+    const text = cells[c.pos];
+    const code = c.codeOf(text);
+    if (code === MISSING_CODE && c.required) return { reason: `missing ${c.name}`, detail: '' };
+    if (code === UNRECOGNISED) return { reason: `unrecognised ${c.name}`, detail: JSON.stringify(text) };
+    out.codes[j] = code;
   }
 
   if (out.missing.length > 0) out.missing = [];
   for (let j = 0; j < rules.numbers.length; j++) {
     const c = rules.numbers[j];
-    const text = values[c.name];
+    const text = cells[c.pos];
     const cell = readNumber(text, rules.missing);
     if (cell.kind === 'number') {
       if (cell.value < c.min || cell.value > c.max) return { reason: c.reason, detail: JSON.stringify(text) };
@@ -407,7 +662,7 @@ function checkRow(row: RawRow, rowNumber: number, rules: Rules, missingNumeric: 
         : { reason: `${c.name} not a number`, detail: JSON.stringify(text) };
     }
     out.numbers[j] = Number.NaN;
-    out.missing.push(j);
+    out.missing.push({ j, text });
   }
   return null;
 }
@@ -424,23 +679,21 @@ function impute(
   const unimputable: { index: number; feature: string }[] = [];
   if (store.missing.size === 0) return { repairs, imputedWith: rules.numbers.map(() => undefined), unimputable };
   const imputedWith: (number | undefined)[] = rules.numbers.map((_, j) => {
-    const holes = new Set([...store.missing].filter(([, m]) => m.includes(j)).map(([i]) => i));
+    const holes = new Set([...store.missing].filter(([, m]) => m.some((x) => x.j === j)).map(([i]) => i));
     if (holes.size === 0) return undefined;
-    const present = store.numbers[j].filter((_, i) => !holes.has(i));
+    const present = store.numbers[j].view().filter((_, i) => !holes.has(i));
     return present.length > 0 ? quantileSorted(Float64Array.from(present).sort(), 0.5) : undefined;
   });
   for (const [index, missing] of [...store.missing].sort((a, b) => a[0] - b[0])) {
-    const blocked = missing.find((j) => imputedWith[j] === undefined);
+    const blocked = missing.find((m) => imputedWith[m.j] === undefined);
     if (blocked !== undefined) {
-      unimputable.push({ index, feature: rules.numbers[blocked].name });
+      unimputable.push({ index, feature: rules.numbers[blocked.j].name });
       continue;
     }
-    const row = store.rows[index];
-    for (const j of missing) {
+    for (const { j, text } of missing) {
       const median = imputedWith[j] as number;
-      store.numbers[j][index] = median;
-      const column = rules.numbers[j].name;
-      repairs.push({ line: row.line, id: idText(row, rules), column, from: row.values[column], to: String(median) });
+      store.numbers[j].data[index] = median;
+      repairs.push({ line: store.lines.get(index), id: idText(rules, store.ids[index]), column: rules.numbers[j].name, from: text, to: String(median) });
     }
   }
   return { repairs, imputedWith, unimputable };
@@ -449,18 +702,24 @@ function impute(
 function toColumns(schema: TableSchema, store: CandidateStore, removed: ReadonlySet<number>, rules: Rules): Customers {
   const keep = (i: number) => !removed.has(i);
   const n = store.size - removed.size;
+  const pick = <T extends Float64Array | Int32Array>(g: Growable<T>, make: (n: number) => T): T => {
+    if (removed.size === 0) return g.data.length === n ? g.data : (g.data.slice(0, n) as T);
+    const col = make(n);
+    for (let i = 0, o = 0; i < g.size; i++) if (keep(i)) col[o++] = g.data[i];
+    return col;
+  };
   const numeric: Record<string, Float64Array> = {};
-  rules.numbers.forEach((c, j) => {
-    const col = new Float64Array(n);
-    const source = store.numbers[j];
-    for (let i = 0, o = 0; i < source.length; i++) if (keep(i)) col[o++] = source[i];
-    numeric[c.name] = col;
-  });
+  rules.numbers.forEach((c, j) => (numeric[c.name] = pick(store.numbers[j], (m) => new Float64Array(m))));
   const categorical: Record<string, string[]> = {};
-  rules.categories.forEach((c, j) => (categorical[c.name] = removed.size ? store.categories[j].filter((_, i) => keep(i)) : store.categories[j]));
+  rules.categories.forEach((c, j) => {
+    const values = c.written();
+    const codes = store.codes[j].data;
+    const col = new Array<string>(n);
+    for (let i = 0, o = 0; i < store.size; i++) if (keep(i)) col[o++] = values[codes[i]];
+    categorical[c.name] = col;
+  });
   const ids = removed.size ? store.ids.filter((_, i) => keep(i)) : store.ids;
-  const lines = new Int32Array(n);
-  for (let i = 0, o = 0; i < store.size; i++) if (keep(i)) lines[o++] = store.rows[i].line;
+  const lines = pick(store.lines, (m) => new Int32Array(m));
   return { schema, n, ids, lines, numeric, categorical };
 }
 
@@ -491,19 +750,23 @@ function formatNumber(x: number): string {
 
 function dropWarnings(dropped: DroppedDetail[], idName: string | null): string[] {
   const byReason = new Map<string, DroppedDetail[]>();
-  for (const d of dropped) byReason.set(d.reason, [...(byReason.get(d.reason) ?? []), d]);
+  for (const d of dropped) {
+    const group = byReason.get(d.reason);
+    if (group === undefined) byReason.set(d.reason, [d]);
+    else group.push(d);
+  }
   return [...byReason].map(([reason, group]) => {
-    const lines = group.map((d) => d.row.line);
+    const lines = group.map((d) => d.line);
     const linesText = `${lines.length === 1 ? 'line' : 'lines'} ${listed(lines.map(String))}`;
     if (reason === DROP_REASONS.duplicate) {
       return `Dropped ${plural(group.length, 'exact duplicate row')} (${linesText})`;
     }
     if (idName !== null && reason === `repeated ${idName}`) {
-      const details = listed(group.map((d) => `line ${d.row.line}: ${d.detail}`));
+      const details = listed(group.map((d) => `line ${d.line}: ${d.detail}`));
       return `Dropped ${plural(group.length, 'row')} repeating a ${idName} with different values, kept the first (${details})`;
     }
     const withValues = group.some((d) => d.detail !== '');
-    const details = withValues ? listed(group.map((d) => `line ${d.row.line}: ${d.detail === '' ? 'empty' : d.detail}`)) : linesText;
+    const details = withValues ? listed(group.map((d) => `line ${d.line}: ${d.detail === '' ? 'empty' : d.detail}`)) : linesText;
     return `Dropped ${plural(group.length, 'row')} with ${reason} (${details})`;
   });
 }
@@ -518,11 +781,13 @@ function imputeWarnings(repairs: Repair[], imputedWith: (number | undefined)[], 
   });
 }
 
-function spellingWarnings(column: Rules['categories'][number], spellings: Map<string, number> | undefined): string[] {
-  if (spellings === undefined || spellings.size === 0) return [];
-  const total = [...spellings.values()].reduce((a, b) => a + b, 0);
+function spellingWarnings(column: CategoryColumn): string[] {
+  const spellings = column.respelled();
+  if (spellings.size === 0) return [];
+  let total = 0;
+  for (const { count } of spellings.values()) total += count;
   const shown = listed([...spellings.keys()].map((s) => JSON.stringify(s)));
-  const targets = column.values ?? [...new Set([...spellings.keys()].map((s) => column.lookup?.get(s.toLowerCase()) as string))];
+  const targets = column.values ?? [...new Set([...spellings.values()].map((s) => s.value))];
   return [`Read ${plural(total, `${column.name} value`)} spelled differently (${shown}) as ${targets.join('/')}`];
 }
 

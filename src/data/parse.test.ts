@@ -140,10 +140,25 @@ describe('parseCustomersCsv: refusals', () => {
     expect(dataErrorOf(() => parseCustomersCsv(garbage, { source: 'g.bin' })).message).toMatch(/^g\.bin is not a CSV text file/);
   });
 
-  it('refuses unparseable CSV (an unclosed quote) with csv-parse\'s reason', () => {
-    const text = `${HEADER}\n1,"Male,19,15,39\n`;
+  it('refuses unparseable CSV with the line: an unclosed quote, a stray quote (csv-parse\'s reason)', () => {
+    const text = `${HEADER}\n1,"Male,19,15,39\n2,Male,20,15,39\n`;
     expect(dataErrorOf(() => parseCustomersCsv(text, { source: 'q.csv' })).message).toBe(
-      'q.csv is not a readable CSV: Quote Not Closed: the parsing is finished with an opening quote at line 2',
+      'q.csv is not a readable CSV: the quoted field opened on line 2 is never closed (a missing closing ")',
     );
+    const stray = `${HEADER}\n1,Male,19,15,39\n2,Ma"le",20,15,39\n3,Male,20,15,39\n`;
+    expect(dataErrorOf(() => parseCustomersCsv(stray, { source: 'q.csv' })).message).toMatch(
+      /^q\.csv is not a readable CSV: line 3: Invalid Opening Quote: a quote is found on field 1/,
+    );
+  });
+
+  it('splits plain lines on commas and quoted ones as RFC 4180 says, with the same trimmed cells', () => {
+    const text = `${HEADER}\n1, Male ,19,15,39\n2,"Fe""male, x", 20 ,15,39\n\n3,"a\nb",1,2,3\n4,"",5,6,7\n`;
+    const rows = parseCustomersCsv(text).rows;
+    expect(rows.map((r) => [r.line, r.values.Gender, r.values.Age])).toEqual([
+      [2, 'Male', '19'],
+      [3, 'Fe"male, x', '20'],
+      [5, 'a\nb', '1'],
+      [7, '', '5'],
+    ]);
   });
 });

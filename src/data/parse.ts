@@ -1,4 +1,4 @@
-import { parse, type Options } from 'csv-parse/sync';
+import { parse } from 'csv-parse/sync';
 import { DataError } from '../errors';
 import { headerKey, resolveSchema, type SchemaChoice, type TableSchema } from './schema';
 
@@ -34,7 +34,7 @@ export interface ParseOptions {
 }
 
 /** How many characters are inspected to decide whether the input is binary. */
-const SNIFF_LENGTH = 8192;
+export const SNIFF_LENGTH = 8192;
 
 /**
  * Parses the text of a Mall Customers CSV into raw rows (strings only; no value is checked here, see
@@ -62,20 +62,7 @@ export function parseCustomersCsv(text: string, options: ParseOptions = {}): Raw
   if (body.trim() === '') {
     throw new DataError(`${source} is empty; expected a CSV with ${expected}`, source);
   }
-  const sniff = body.slice(0, SNIFF_LENGTH);
-  if (sniff.includes('\u0000') || countReplacementChars(sniff) > 8) {
-    throw new DataError(
-      `${source} is not a CSV text file (binary or UTF-16 content); save it as UTF-8 CSV with ${expected}`,
-      source,
-    );
-  }
-  const first = body.trimStart()[0];
-  if (first === '{' || first === '[') {
-    throw new DataError(
-      `${source} looks like JSON, not CSV; export it as CSV with ${expected}`,
-      source,
-    );
-  }
+  checkTextStart(body.slice(0, SNIFF_LENGTH), source, expected);
 
   // One pass: the header resolves the schema, then each record becomes its compact row at once (no per-record
   // intermediates: at 1,000,000 rows they held ~1 GB of the heap).
@@ -97,6 +84,24 @@ export function parseCustomersCsv(text: string, options: ParseOptions = {}): Raw
   return { source, header: resolved.header, schema: resolved.schema, rows, read: rows.length };
 }
 
+/**
+ * Refuses text that is not CSV from its first characters (after a BOM): binary or UTF-16 content, or JSON.
+ * @param sample - The first {@link SNIFF_LENGTH} characters or so.
+ * @param expected - What the file should hold, for the message.
+ */
+export function checkTextStart(sample: string, source: string, expected: string): void {
+  if (sample.includes('\u0000') || countReplacementChars(sample) > 8) {
+    throw new DataError(
+      `${source} is not a CSV text file (binary or UTF-16 content); save it as UTF-8 CSV with ${expected}`,
+      source,
+    );
+  }
+  const first = sample.trimStart()[0];
+  if (first === '{' || first === '[') {
+    throw new DataError(`${source} looks like JSON, not CSV; export it as CSV with ${expected}`, source);
+  }
+}
+
 /** The schema's cells of one record ('' where the line is short). */
 function rawRow(index: readonly (readonly [string, number])[], line: number, cells: readonly string[]): RawRow {
   const values: Record<string, string> = {};
@@ -105,7 +110,7 @@ function rawRow(index: readonly (readonly [string, number])[], line: number, cel
 }
 
 /** Checks a header, resolves the schema against it and locates the schema's columns. */
-function resolveColumns(header: string[], options: ParseOptions & { expected?: string }) {
+export function resolveColumns(header: string[], options: ParseOptions & { expected?: string }) {
   const { source = '<input>', expected = 'a header row and one customer per line' } = options;
   if (header.length < 2) {
     const delimiter = [';', '\t', '|'].find((d) => header[0].includes(d));
@@ -140,47 +145,136 @@ export function tableFromRecords(
 }
 
 /**
- * Splits CSV text into trimmed records and hands each non-blank one, with its first line number, to `make`;
- * returns what `make` returned (null: left out). An error thrown by `make` is rethrown as is.
+ * Splits CSV text into records, a line at a time, and hands each non-blank record (cells trimmed) with its first
+ * line number to `onRecord`. A line without a double quote is split on commas: the common case, ~6x faster than a
+ * general CSV parser on customer tables. A line with quotes, with the lines that follow until its quotes balance, is
+ * parsed by csv-parse (RFC 4180: quoted commas, doubled quotes, line breaks inside quotes). CRLF and CR line ends
+ * read as LF. Feed text with `push` (a chunk may end anywhere, e.g. mid-line or between CR and LF), then call `end`.
+ * An error thrown by `onRecord` propagates out of `push`/`end`.
+ *
+ * @example
+ * const records = new CsvRecords('a.csv', (line, cells) => rows.push({ line, cells }));
+ * records.push('id,name\n1,"Smith, J"\n');
+ * records.end(); // rows: { line: 1, cells: ['id', 'name'] }, { line: 2, cells: ['1', 'Smith, J'] }
  */
-function parseRecords<T>(body: string, source: string, make: (line: number, cells: string[]) => T | null): T[] {
-  // csv-parse counts a CRLF inside a quoted field as two lines; normalising line ends keeps line numbers exact.
-  const normalised = body.indexOf('\r') >= 0 ? body.replace(/\r\n?/g, '\n') : body;
-  let thrown: { error: unknown } | null = null;
-  let out: T[];
-  try {
-    const csvOptions: Options = {
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-      // csv-parse types on_record as returning a record; any value is collected (null skips the record)
-      on_record: ((record: string[], context: { lines: number }) => {
-        if (thrown !== null) return null;
-        let blank = true;
-        let breaks = 0;
-        for (let i = 0; i < record.length; i++) {
-          const raw = record[i];
-          if (raw.includes('\n')) breaks += raw.split('\n').length - 1;
-          const cell = raw.trim();
-          record[i] = cell;
-          if (cell !== '') blank = false;
-        }
-        if (blank) return null;
-        try {
-          return make(context.lines - breaks, record);
-        } catch (error) {
-          thrown = { error };
-          return null;
-        }
-      }) as unknown as Options['on_record'],
-    };
-    out = parse(normalised, csvOptions) as unknown as T[];
-  } catch (error) {
-    if (thrown !== null) throw (thrown as { error: unknown }).error;
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new DataError(`${source} is not a readable CSV: ${reason}`, source);
+export class CsvRecords {
+  private carry = '';
+  private pendingCr = false;
+  private line = 0;
+  /** A quoted record still open at the end of a line: its first line, text so far and quote count. */
+  private open: { line: number; text: string; quotes: number } | null = null;
+  private started = false;
+
+  constructor(
+    private readonly source: string,
+    private readonly onRecord: (line: number, cells: string[]) => void,
+  ) {}
+
+  /** Lines read so far. */
+  get lines(): number {
+    return this.line;
   }
-  if (thrown !== null) throw (thrown as { error: unknown }).error;
+
+  push(chunk: string): void {
+    if (!this.started) {
+      this.started = true;
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+    }
+    if (this.pendingCr) {
+      chunk = '\r' + chunk;
+      this.pendingCr = false;
+    }
+    if (chunk.indexOf('\r') >= 0) {
+      if (chunk.endsWith('\r')) {
+        this.pendingCr = true;
+        chunk = chunk.slice(0, -1);
+      }
+      chunk = chunk.replace(/\r\n?/g, '\n');
+    }
+    const text = this.carry === '' ? chunk : this.carry + chunk;
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      this.takeLine(text.slice(start, nl));
+      start = nl + 1;
+    }
+    this.carry = text.slice(start);
+  }
+
+  /** Ends the text: the last line may lack a line end. @throws DataError for a quoted field that is never closed. */
+  end(): void {
+    if (this.carry !== '' || this.pendingCr) this.takeLine(this.carry);
+    this.carry = '';
+    this.pendingCr = false;
+    if (this.open !== null) {
+      throw new DataError(`${this.source} is not a readable CSV: the quoted field opened on line ${this.open.line} is never closed (a missing closing ")`, this.source);
+    }
+  }
+
+  private takeLine(text: string): void {
+    const line = ++this.line;
+    if (this.open !== null) {
+      this.open.text += '\n' + text;
+      this.open.quotes += countQuotes(text);
+      if (this.open.quotes % 2 === 0) {
+        const { line: first, text: record } = this.open;
+        this.open = null;
+        this.quoted(first, record);
+      }
+      return;
+    }
+    if (text.indexOf('"') < 0) {
+      const cells = text.split(',');
+      let blank = true;
+      for (let i = 0; i < cells.length; i++) {
+        const cell = cells[i].trim();
+        cells[i] = cell;
+        if (cell !== '') blank = false;
+      }
+      if (!blank) this.onRecord(line, cells);
+      return;
+    }
+    const quotes = countQuotes(text);
+    if (quotes % 2 === 1) this.open = { line, text, quotes };
+    else this.quoted(line, text);
+  }
+
+  /** A record with quotes (one or more lines, starting on `first`), through csv-parse. */
+  private quoted(first: number, text: string): void {
+    let records: string[][];
+    try {
+      records = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message.split('\n')[0] : String(error)).replace(/ at line \d+/, '');
+      throw new DataError(`${this.source} is not a readable CSV: line ${first}: ${reason}`, this.source);
+    }
+    for (const record of records) {
+      let blank = true;
+      for (let i = 0; i < record.length; i++) {
+        const cell = record[i].trim();
+        record[i] = cell;
+        if (cell !== '') blank = false;
+      }
+      if (!blank) this.onRecord(first, record);
+    }
+  }
+}
+
+function countQuotes(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) n++;
+  return n;
+}
+
+/** Splits CSV text into trimmed records and hands each non-blank one, with its first line number, to `make`; returns
+ * what `make` returned (null: left out). */
+function parseRecords<T>(body: string, source: string, make: (line: number, cells: string[]) => T | null): T[] {
+  const out: T[] = [];
+  const records = new CsvRecords(source, (line, cells) => {
+    const made = make(line, cells);
+    if (made !== null) out.push(made);
+  });
+  records.push(body);
+  records.end();
   return out;
 }
 

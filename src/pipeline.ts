@@ -36,7 +36,14 @@ export interface Preprocessed {
  * Throws DataError (from cleaning) when no valid row is left.
  */
 export function preprocess(table: RawTable, options: PreprocessOptions = {}): Preprocessed {
-  const cleaning = cleanCustomers(table, options.clean);
+  return prepareFeatures(cleanCustomers(table, options.clean));
+}
+
+/**
+ * Encodes and standardizes the clustering columns of an already cleaned table (e.g. from `loadCleanCustomers`, which
+ * cleans while it reads). `preprocess` is `prepareFeatures(cleanCustomers(table))`.
+ */
+export function prepareFeatures(cleaning: CleanResult): Preprocessed {
   const { data } = cleaning;
   const encoding = featureColumns(data);
   const raw = featureMatrix(data, encoding);

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError } from '../errors';
-import { loadCustomersCsv } from './load';
+import { cleanCustomers } from './clean';
+import { exampleTableCsv } from './examples';
+import { loadCleanCustomers, loadCustomers, loadCustomersCsv } from './load';
+import type { SchemaChoice } from './schema';
 
 const fixtures = join(__dirname, '__fixtures__');
 const scratch = mkdtempSync(join(tmpdir(), 'load-test-'));
@@ -57,5 +60,74 @@ describe('loadCustomersCsv', () => {
     expect(error).toBeInstanceOf(DataError);
     expect((error as DataError).message).toMatch(new RegExp(`^${png.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a CSV text file`));
     expect((error as DataError).source).toBe(png);
+  });
+});
+
+describe('loadCleanCustomers (streaming) gives what loadCustomers + cleanCustomers give', () => {
+  const retail = { id: 'customer_ref', features: ['age_years', 'income_eur', 'visits_per_month', 'basket_eur', 'tenure_months'], categorical: ['region', 'channel'] };
+  /** Both paths on one file; the streaming path must equal the in-memory one in every field. */
+  async function expectSame(path: string, options: { schema?: SchemaChoice; missingNumeric?: 'drop' | 'median' } = {}) {
+    const { table, hash } = await loadCustomers(path, { schema: options.schema });
+    const expected = cleanCustomers(table, { missingNumeric: options.missingNumeric });
+    const got = await loadCleanCustomers(path, options);
+    expect(got.hash).toBe(hash);
+    expect(got.schema).toEqual(table.schema);
+    expect(got.header).toEqual(table.header);
+    expect(got.cleaning).toEqual(expected);
+    return got;
+  }
+
+  it('on the fixtures: dirty rows, BOM, CRLF, quotes, reordered and extra columns, median imputation', async () => {
+    await expectSame(join(fixtures, 'dirty.csv'));
+    await expectSame(join(fixtures, 'dirty.csv'), { missingNumeric: 'median' });
+    const messy = await expectSame(join(fixtures, 'messy-format.csv'));
+    expect(messy.cleaning.data.n).toBe(5);
+  });
+
+  it.skipIf(!HAS_MALL)(titled('on the Mall file', !HAS_MALL, MALL_SKIP_REASON), async () => {
+    const got = await expectSame(MALL_CSV);
+    expect(got.cleaning.rows.used).toBe(200);
+  });
+
+  it('on a 20,000-row dirty retail table (many 64 KiB chunks; duplicates, repeated ids, respellings, missing cells)', async () => {
+    const path = join(scratch, 'retail-dirty.csv');
+    writeFileSync(path, exampleTableCsv({ kind: 'retail', rows: 20_000, seed: 3, dirty: true }));
+    const got = await expectSame(path, { schema: retail });
+    expect(got.cleaning.rows.dropped).toBeGreaterThan(0);
+    await expectSame(path, { schema: retail, missingNumeric: 'median' });
+  });
+
+  it('with CRLF line ends and quoted fields spanning lines across chunk boundaries: the same line numbers', async () => {
+    const lines = ['CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100),Note'];
+    for (let i = 1; i <= 6000; i++) lines.push(`${i},${i % 2 ? 'Male' : 'female'},${18 + (i % 60)},${i % 7 === 0 ? '' : 20 + (i % 90)},${1 + (i % 99)},"a\r\nnote ${i}"`);
+    const path = join(scratch, 'crlf.csv');
+    writeFileSync(path, lines.join('\r\n') + '\r\n');
+    const got = await expectSame(path);
+    expect(got.cleaning.dropped[0]).toEqual({ line: 14, id: '7', reason: 'missing Annual Income (k$)' });
+  });
+
+  it('refuses what loadCustomers refuses, with the same messages', async () => {
+    const cases: [string, string | Buffer][] = [
+      ['empty.csv', ''],
+      ['blank.csv', '\n\n  \n'],
+      ['json.csv', '{"a": 1}'],
+      ['binary.csv', Buffer.from([0, 1, 2, 3, 0, 0, 5, 6])],
+      ['one-column.csv', 'CustomerID;Gender;Age\n1;Male;19\n'],
+      ['header-only.csv', 'CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n'],
+      ['unclosed.csv', 'CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n1,"Male,19,15,39\n'],
+      ['other.csv', 'a,b,c\n1,2,3\n'],
+    ];
+    for (const [name, content] of cases) {
+      const path = join(scratch, name);
+      writeFileSync(path, content);
+      const inMemory = await loadCustomers(path).then(
+        ({ table }) => cleanCustomers(table),
+        (e: Error) => e,
+      );
+      expect(inMemory, name).toBeInstanceOf(DataError);
+      await expect(loadCleanCustomers(path), name).rejects.toThrow((inMemory as Error).message);
+    }
+    await expect(loadCleanCustomers(join(scratch, 'nope.csv'))).rejects.toThrow(/^Data file not found: .*nope\.csv/);
+    await expect(loadCleanCustomers(scratch)).rejects.toThrow('is a directory');
   });
 });

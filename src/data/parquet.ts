@@ -53,6 +53,22 @@ export async function* parquetBatches(path: string, batchRows = 65_536): AsyncGe
   }
 }
 
+/** The number of rows of a Parquet file, from its footer (no row is read). */
+export async function parquetRowCount(path: string): Promise<number> {
+  const { DuckDBInstance } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata('${path.replace(/'/g, "''")}')`);
+    return Number(reader.getRows()[0]?.[0] ?? 0);
+  } catch (error) {
+    throw new DataError(`${path} is not a readable Parquet file: ${(error as Error).message.split('\n')[0]}`, path);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
 /** Every row of a Parquet file as text cells (for tables that fit in memory; see {@link parquetBatches}). */
 export async function readParquetRecords(path: string): Promise<{ header: string[]; records: { line: number; cells: string[] }[] }> {
   let header: string[] = [];

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseCustomersCsv, type RawTable } from '../data/parse';
-import { loadCustomers, loadSchema } from '../data/load';
+import { cleanCustomers, type CleanResult } from '../data/clean';
+import { parseCustomersCsv } from '../data/parse';
+import { loadCleanCustomers, loadSchema } from '../data/load';
 import type { SchemaChoice } from '../data/schema';
 import { syntheticCustomersCsv } from '../data/synthetic';
 import { dataHash } from '../data/hash';
@@ -10,7 +11,7 @@ import { OUTPUTS } from '../io/layout';
 import { serializeModel } from '../model/artifact';
 import { initBackend, type BackendName } from '../model/backend';
 import { DEFAULT_SEED } from '../model/random';
-import { fitSegments, preprocess } from '../pipeline';
+import { fitSegments, prepareFeatures } from '../pipeline';
 import { bundleFor, plotlyScript } from '../figures/html';
 import { REPORT_RENDERER, startRenderer, type Renderer } from '../figures/render';
 import { reportFigures } from '../figures/specs';
@@ -103,18 +104,15 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
 
     onProgress('loading data');
     const choice: SchemaChoice = { ...options.columns, schema: options.schemaFile ? await loadSchema(options.schemaFile) : undefined };
-    // `input` is dropped after cleaning: the raw rows (~300 MB at 1,000,000 rows) are not needed past it.
-    let input: { table: RawTable } | null = await readInput(options.data, choice);
-    const { hash, path, synthetic } = input as Awaited<ReturnType<typeof readInput>>;
-    const read = input.table.read;
+    // Files are read and cleaned as a stream: no text row is held (see loadCleanCustomers).
+    const { cleaning, hash, path, synthetic } = await readInput(options.data, choice, onProgress);
     timings.load = lap();
     const extraWarnings = synthetic
-      ? [`SYNTHETIC DATA: no dataset at ${DEFAULT_DATA}; ran on ${read} built-in synthetic customers. Download Mall_Customers.csv into data/raw/ (see README) or pass --data PATH.`]
+      ? [`SYNTHETIC DATA: no dataset at ${DEFAULT_DATA}; ran on ${cleaning.rows.read} built-in synthetic customers. Download Mall_Customers.csv into data/raw/ (see README) or pass --data PATH.`]
       : [];
     if (synthetic) onProgress(`WARNING: ${extraWarnings[0]}`);
 
-    const prep = preprocess(input.table);
-    input = null;
+    const prep = prepareFeatures(cleaning);
     timings.clean = lap();
 
     const seg = await fitSegments(prep, hash, {
@@ -196,17 +194,25 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
   }
 }
 
-async function readInput(data: string | undefined, schema: SchemaChoice): Promise<{ table: RawTable; hash: string; path: string; synthetic: boolean }> {
+async function readInput(
+  data: string | undefined,
+  schema: SchemaChoice,
+  onProgress: (message: string) => void,
+): Promise<{ cleaning: CleanResult; hash: string; path: string; synthetic: boolean }> {
   if (data === undefined) {
     const path = resolve(DEFAULT_DATA);
     if (!existsSync(path)) {
       const text = syntheticCustomersCsv();
-      return { table: parseCustomersCsv(text, { source: '<synthetic>' }), hash: dataHash(text), path, synthetic: true };
+      return { cleaning: cleanCustomers(parseCustomersCsv(text, { source: '<synthetic>' })), hash: dataHash(text), path, synthetic: true };
     }
     data = path;
   }
-  const { table, hash } = await loadCustomers(data, { source: relativeOrAbsolute(data), schema });
-  return { table, hash, path: data, synthetic: false };
+  const { cleaning, hash } = await loadCleanCustomers(data, {
+    source: relativeOrAbsolute(data),
+    schema,
+    onProgress: (p) => onProgress(`loading data ${p.rows} rows ${p.done}/${p.total} ${p.unit}`),
+  });
+  return { cleaning, hash, path: data, synthetic: false };
 }
 
 function relativeOrAbsolute(p: string): string {

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { isUserError } from '../src/errors';
 import { REPORT_RENDERER, startRenderer } from '../src/figures/render';
 import type { BackendName } from '../src/model/backend';
+import { ProgressDisplay } from '../src/io/progress';
 import { intOption, cliMain, listOption } from './cli';
 
 const HELP = `Usage: npm run report -- [--data PATH] [--features A,B,C] [--id COL] [--categorical X,Y] [--schema FILE.json]
@@ -43,7 +44,7 @@ cliMain(async () => {
   // require, not import(): scripts run under tsx's CommonJS hook only (node --require tsx/cjs, ~0.25 s less start-up
   // than --import tsx), which does not serve dynamic import() of TypeScript files.
   const { runReport } = require('../src/report/run') as typeof import('../src/report/run');
-  const tty = process.stderr.isTTY;
+  const display = new ProgressDisplay();
   const { summary, files } = await runReport({
     renderer,
     // This process exits right after: Chromium may finish closing on its own (~0.3 s).
@@ -59,13 +60,10 @@ cliMain(async () => {
     seed: intOption(values.seed, '--seed'),
     png: !values['no-png'],
     backend: values.backend as BackendName | 'auto' | undefined,
-    onProgress: (m) => {
-      if (m.startsWith('NOTE')) process.stderr.write(`${tty ? '\r\x1b[2K' : ''}${m}\n`);
-      else if (m.startsWith('WARNING')) process.stderr.write(`\n${'!'.repeat(78)}\n${m}\n${'!'.repeat(78)}\n`);
-      else if (tty) process.stderr.write(`\r\x1b[2K${m}`);
-    },
+    onProgress: (event) => display.update(event),
+    onMessage: (m) => display.message(m.startsWith('WARNING') ? `${'!'.repeat(78)}\n${m}\n${'!'.repeat(78)}` : m),
   });
-  if (tty) process.stderr.write('\r\x1b[2K');
+  display.end();
   const sil = summary.silhouette[String(summary.k.selected)];
   console.log(
     `k=${summary.k.selected} (${summary.k.rule}), silhouette ${sil == null ? 'n/a' : sil.toFixed(4)}, ` +

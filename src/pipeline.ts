@@ -86,8 +86,12 @@ export async function fitSegments(prep: Preprocessed, dataHash: string, options:
   const seed = options.seed ?? DEFAULT_SEED;
   const sweep = await sweepK(prep.scaled, { ...options, seed });
   const t0 = performance.now();
+  // The finish after the sweep, in 4 steps: float64 assignment, silhouette, profiles, model.
+  const step = (done: number) => options.onProgress?.({ phase: 'profile', done, total: 4 });
+  step(0);
   const fit = sweep.fits[String(sweep.selected)];
   const { labels, distances } = assignNearest(prep.scaled, fit.centroids);
+  step(1);
   const warnings = [...fit.warnings];
   const moved = labels.reduce((n, l, i) => n + (l !== fit.labels[i] ? 1 : 0), 0);
   if (moved > 0)
@@ -103,8 +107,10 @@ export async function fitSegments(prep: Preprocessed, dataHash: string, options:
       : sampledRows
         ? await sampleSilhouettes(prep.scaled, { labels, k: sweep.selected }, scoredRows, { seed })
         : await silhouetteSamples(prep.scaled, { labels, k: sweep.selected }, { seed, rows: scoredRows });
+  step(2);
   const rawCentroids = fit.centroids.map((c) => toRawUnits(c, prep.scaler, prep.encoding));
   const profiles = profileSegments(prep.data, labels, { k: sweep.selected, centroids: rawCentroids, centroidColumns: prep.features });
+  step(3);
   const empty = profiles.filter((p) => p.size === 0).map((p) => p.id);
   if (empty.length) warnings.push(`segment(s) ${empty.join(', ')} are empty: k=${sweep.selected} is more than the data supports`);
   const model = buildModel({
@@ -118,6 +124,7 @@ export async function fitSegments(prep: Preprocessed, dataHash: string, options:
     dataHash,
     metrics: { silhouette: sweep.silhouette, inertia: sweep.inertia, rule: sweep.rule },
   });
+  step(4);
   const population: Record<string, number> = {};
   for (const f of numericColumns(prep.data.schema)) population[f] = prep.data.numeric[f].reduce((s, v) => s + v, 0) / prep.data.n;
   return {

@@ -16,6 +16,7 @@ import { exampleTableCsv, EXAMPLE_COLUMNS } from '../src/data/examples';
 import retail from './fixtures/sklearn_retail.json';
 import wide from './fixtures/sklearn_wide.json';
 import { ROOT } from './paths';
+import { nonProgressLines, progressLines } from './support/progress';
 
 const run = promisify(execFile);
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -60,7 +61,7 @@ describe('npm run report on a retail table (string ids, other units, two categor
     const r = await report([
       '--data', join(out, 'retail.csv'), '--out', out, '--id', cols.id, '--features', cols.features.join(','), '--categorical', cols.categorical.join(','), '--no-png',
     ]);
-    expect(r.stderr).toBe('');
+    expect(nonProgressLines(r.stderr)).toEqual([]);
     expect(r.code).toBe(0);
     summary = JSON.parse(await readFile(join(out, 'reports/summary.json'), 'utf8'));
   });
@@ -106,7 +107,7 @@ describe('npm run report on a retail table (string ids, other units, two categor
     db.closeSync();
     const outP = await mkdtemp(join(tmpdir(), 'report-parquet-'));
     const r = await report(['--data', parquet, '--out', outP, '--id', cols.id, '--features', cols.features.join(','), '--categorical', cols.categorical.join(','), '--no-png']);
-    expect(r.stderr).toBe('');
+    expect(nonProgressLines(r.stderr)).toEqual([]);
     expect(r.code).toBe(0);
     for (const f of ['data/processed/clustered_data.csv', 'data/processed/preprocessed_data.csv'])
       expect(await readFile(join(outP, f), 'utf8'), f).toBe(await readFile(join(out, f), 'utf8'));
@@ -132,8 +133,13 @@ describe('npm run report on a wide table: 12 features, 100,000 rows', () => {
     await writeFile(join(out, 'wide.csv'), csv);
     const cols = EXAMPLE_COLUMNS.wide;
     const r = await report(['--data', join(out, 'wide.csv'), '--out', out, '--id', cols.id, '--features', cols.features.join(','), '--categorical', 'plan', '--no-png']);
-    expect(r.stderr).toBe('');
+    expect(nonProgressLines(r.stderr)).toEqual([]);
     expect(r.code).toBe(0);
+    // k-means runs over 2 s here: on a log its progress shows work, rows, percent, time and ETA, then a closing line.
+    const kmeans = progressLines(r.stderr).filter((line) => line.startsWith('k-means'));
+    expect(kmeans.length, r.stderr).toBeGreaterThanOrEqual(2);
+    expect(kmeans[0]).toMatch(/^k-means  \d+\/\d+ work units  100k rows  .*\d+%  \d+ s, ETA \d+ s$/);
+    expect(kmeans[kmeans.length - 1]).toMatch(/^k-means done in \d+ s$/);
     const summary = JSON.parse(await readFile(join(out, 'reports/summary.json'), 'utf8'));
     compareWithSklearn(summary, wide as Fixture, 0.01);
     expect(summary.silhouetteMethod.sampled).not.toBeNull();

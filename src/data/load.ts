@@ -86,6 +86,8 @@ export interface LoadProgress {
   done: number;
   total: number;
   unit: 'bytes' | 'rows';
+  /** True once, when every row is read and the cleaning's finish (imputation, outlier flags, warnings) starts. */
+  finishing?: boolean;
 }
 
 /** Options of {@link loadCleanCustomers}. */
@@ -151,13 +153,14 @@ export async function loadCleanCustomers(path: string, options: LoadCleanOptions
       onProgress?.({ rows: opened.cleaner.rowsRead, done: opened.cleaner.rowsRead, total, unit: 'rows' });
     }
     if (opened === null || opened.cleaner.rowsRead === 0) throw new DataError(`${source} has a header but no data rows; add customer rows below the header`, source);
+    onProgress?.({ rows: opened.cleaner.rowsRead, done: total, total, unit: 'rows', finishing: true });
     return { cleaning: opened.cleaner.finish(), schema: opened.schema, header: opened.header, hash: `sha256:${hash.digest('hex')}` };
   }
 
   const hash = createHash('sha256');
   const decoder = new StringDecoder('utf8');
-  // ~22 bytes a row for the Mall shape: sizes the cleaner's buffers close to the final row count.
-  const expectedRows = Math.max(1024, Math.round(size / 24));
+  // Sized from the first chunk's bytes per line, the cleaner's buffers hold the rows without regrowing.
+  let expectedRows = 1024;
   const records = new CsvRecords(source, (line, record) => {
     if (opened === null) opened = open(record, expectedRows);
     else add(opened, line, record);
@@ -170,6 +173,7 @@ export async function loadCleanCustomers(path: string, options: LoadCleanOptions
       if (bytes === 0) {
         sample = buffer.subarray(0, SNIFF_LENGTH).toString('utf8').replace(/^\uFEFF/, '');
         checkTextStart(sample, source, expected);
+        expectedRows = estimateRows(buffer, size);
       }
       bytes += buffer.length;
       hash.update(buffer);
@@ -188,7 +192,16 @@ export async function loadCleanCustomers(path: string, options: LoadCleanOptions
     throw new DataError(`${source} has no header and no data (only blank lines)`, source);
   }
   if (result.cleaner.rowsRead === 0) throw new DataError(`${source} has a header but no data rows; add customer rows below the header`, source);
+  onProgress?.({ rows: result.cleaner.rowsRead, done: bytes, total: size, unit: 'bytes', finishing: true });
   return { cleaning: result.cleaner.finish(), schema: result.schema, header: result.header, hash: `sha256:${hash.digest('hex')}` };
+}
+
+/** Rows of a file of `size` bytes, from the line ends of its first chunk (5% more, for longer lines further on). */
+function estimateRows(first: Buffer, size: number): number {
+  let lines = 0;
+  for (let i = first.indexOf(10); i >= 0; i = first.indexOf(10, i + 1)) lines++;
+  if (lines < 2 || first.length >= size) return Math.max(1024, lines);
+  return Math.max(1024, Math.ceil((size / first.length) * lines * 1.05));
 }
 
 /** The DataError for a file that cannot be opened. */

@@ -117,10 +117,26 @@ export function assignNearest(
 ): { labels: Int32Array; distances: Float64Array } {
   const labels = new Int32Array(scaled.rows);
   const distances = new Float64Array(scaled.rows);
+  const { cols, data } = scaled;
+  // nearest() inlined (no per-row subarray or result object: 10,000,000 rows); the same arithmetic, so the same bits.
   for (let i = 0; i < scaled.rows; i++) {
-    const r = nearest(scaled.data.subarray(i * scaled.cols, (i + 1) * scaled.cols), centroids);
-    labels[i] = r.cluster;
-    distances[i] = r.distance;
+    const o = i * cols;
+    let best = 0;
+    let bestD2 = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < centroids.length; j++) {
+      const c = centroids[j];
+      let d2 = 0;
+      for (let f = 0; f < c.length; f++) {
+        const t = data[o + f] - c[f];
+        d2 += t * t;
+      }
+      if (d2 < bestD2) {
+        bestD2 = d2;
+        best = j;
+      }
+    }
+    labels[i] = best;
+    distances[i] = Math.sqrt(bestD2);
   }
   return { labels, distances };
 }
@@ -141,7 +157,9 @@ export interface BuildModelInput {
 
 /** Assembles the model artifact. */
 export function buildModel(input: BuildModelInput): SegmentModel {
-  const d = Array.from(input.trainDistances);
+  const d = input.trainDistances;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < d.length; i++) if (d[i] > max) max = d[i];
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -153,8 +171,8 @@ export function buildModel(input: BuildModelInput): SegmentModel {
     dataHash: input.dataHash,
     nTrain: d.length,
     centroids: input.centroids.map((c) => [...c]),
-    // reduce, not Math.max(...d): spreading 10^5 values overflows the call stack (a 200,000-customer file did).
-    distance: { p99: quantile(d, 0.99), max: d.reduce((a, b) => Math.max(a, b), -Infinity) },
+    // A loop, not Math.max(...d): spreading 10^5 values overflows the call stack (a 200,000-customer file did).
+    distance: { p99: quantile(d, 0.99), max },
     profiles: input.profiles,
     metrics: input.metrics,
     schema: input.schema,

@@ -279,6 +279,25 @@ export interface RestartBatch {
    * all-rows inertia among them is the batch's result. Absent: every restart on all rows.
    */
   readonly sample?: { readonly centered: Float64Array; readonly rows: number; readonly refine: number };
+  /**
+   * Shared work counter (a SharedArrayBuffer-backed Int32Array of length 1), added to with Atomics as work ends: k per
+   * restart on all rows; with a sample, k for the sample's restarts and k per refined restart (see batchWork).
+   * Absent: no counting.
+   */
+  readonly progress?: Int32Array;
+}
+
+/** The work units of a batch as {@link RestartBatch.progress} counts them. */
+export function batchWork(batch: RestartBatch): number {
+  const { k, restarts, sample } = batch;
+  return sample === undefined ? k * restarts.length : k * (1 + Math.max(1, Math.min(sample.refine, restarts.length)));
+}
+
+/** Adds work done to the batch's counter and lets the caller look (`tick`, on the thread that did the work). */
+function count(batch: RestartBatch, units: number, tick?: () => void): void {
+  if (batch.progress === undefined) return;
+  Atomics.add(batch.progress, 0, units);
+  tick?.();
 }
 
 /** The best restart of a batch (lowest float64 inertia over all rows; ties go to the lower restart number). */
@@ -558,18 +577,24 @@ function restartsOn(centered: Float64Array, rows: number, batch: RestartBatch): 
  * assignment and the float64 inertia of each restart; with `batch.sample`, restarts on the sample and the best
  * of them refined on all rows (see RestartBatch.sample). Assumes checked input and an initialised backend.
  */
-export function runRestartBatch(batch: RestartBatch): RestartBatchResult {
+export function runRestartBatch(batch: RestartBatch, tick?: () => void): RestartBatchResult {
   const { centered, rows, cols, k, maxIter, tolAbs, restarts, sample } = batch;
   if (sample === undefined) {
     const outcomes = restartsOn(centered, rows, batch);
+    count(batch, k * restarts.length, tick);
     const best = lowest(outcomes);
     const unconverged = outcomes.filter((o) => !o.converged).length;
     return { restart: restarts[best], ...pick(outcomes[best]), unconverged };
   }
   const onSample = restartsOn(sample.centered, sample.rows, batch);
+  count(batch, k, tick);
   const order = onSample.map((_, r) => r).sort((a, b) => onSample[a].inertia - onSample[b].inertia || a - b);
   const chosen = order.slice(0, Math.max(1, Math.min(sample.refine, order.length)));
-  const refined = chosen.map((r) => lloydBounded(centered, rows, cols, k, maxIter, tolAbs, onSample[r].centers));
+  const refined = chosen.map((r) => {
+    const outcome = lloydBounded(centered, rows, cols, k, maxIter, tolAbs, onSample[r].centers);
+    count(batch, k, tick);
+    return outcome;
+  });
   const best = lowest(refined);
   const unconverged = onSample.filter((o) => !o.converged).length + refined.filter((o) => !o.converged).length;
   return { restart: restarts[chosen[best]], ...pick(refined[best]), unconverged };
@@ -585,11 +610,14 @@ export interface QueuedResult {
   readonly result: RestartBatchResult;
 }
 
-/** Runs batches of a shared queue until none is left: each next batch number comes from Atomics.add on `next[0]`. */
-export function runQueuedBatches(batches: readonly RestartBatch[], next: Int32Array): QueuedResult[] {
+/**
+ * Runs batches of a shared queue until none is left: each next batch number comes from Atomics.add on `next[0]`.
+ * `tick` is called on this thread as each piece of work ends (see RestartBatch.progress).
+ */
+export function runQueuedBatches(batches: readonly RestartBatch[], next: Int32Array, tick?: () => void): QueuedResult[] {
   const ran: QueuedResult[] = [];
   for (let index = Atomics.add(next, 0, 1); index < batches.length; index = Atomics.add(next, 0, 1)) {
-    ran.push({ index, result: runRestartBatch(batches[index]) });
+    ran.push({ index, result: runRestartBatch(batches[index], tick) });
   }
   return ran;
 }

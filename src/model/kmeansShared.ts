@@ -106,12 +106,13 @@ export function checkKMeansOptions(X: Matrix, options: KMeansOptions): CheckedKM
 }
 
 /** Column means and the centred data (float64), shape [rows, cols] row-major. */
-export function centerColumns(X: Matrix): { centered: Float64Array; mean: Float64Array } {
+export function centerColumns(X: Matrix, options: { shared?: boolean } = {}): { centered: Float64Array; mean: Float64Array } {
   const { rows, cols, data } = X;
   const mean = new Float64Array(cols);
   for (let i = 0; i < rows; i++) for (let f = 0; f < cols; f++) mean[f] += data[i * cols + f];
   for (let f = 0; f < cols; f++) mean[f] /= rows;
-  const centered = new Float64Array(data.length);
+  // In shared memory (options.shared, default false) it is posted to worker threads without a copy.
+  const centered = options.shared ? new Float64Array(new SharedArrayBuffer(data.length * 8)) : new Float64Array(data.length);
   for (let i = 0; i < rows; i++) for (let f = 0; f < cols; f++) centered[i * cols + f] = data[i * cols + f] - mean[f];
   return { centered, mean };
 }

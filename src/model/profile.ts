@@ -2,7 +2,7 @@ import type { Customers } from '../data/clean';
 import { comparativeWords, categoricalColumns, levelWords, numericColumns, numericFeatures } from '../data/schema';
 import { categoryValues } from '../features/encode';
 import type { SegmentProfile } from './types';
-import { quantile } from '../util/stats';
+import { quantileSorted } from '../util/stats';
 
 /** Options for {@link profileSegments}. */
 export interface ProfileOptions {
@@ -19,7 +19,10 @@ export interface ProfileOptions {
 /** Population terciles of each numeric column: the cut points the labels compare segment means with. */
 export function terciles(data: Customers): Record<string, [number, number]> {
   const out: Record<string, [number, number]> = {};
-  for (const f of numericColumns(data.schema)) out[f] = [quantile(data.numeric[f], 1 / 3), quantile(data.numeric[f], 2 / 3)];
+  for (const f of numericColumns(data.schema)) {
+    const sorted = Float64Array.from(data.numeric[f]).sort();
+    out[f] = [quantileSorted(sorted, 1 / 3), quantileSorted(sorted, 2 / 3)];
+  }
   return out;
 }
 
@@ -68,8 +71,8 @@ export function profileSegments(data: Customers, labels: ArrayLike<number>, opti
   const categorical = categoricalColumns(schema);
   const cuts = terciles(data);
   const population = populationStats(data);
-  const members: number[][] = Array.from({ length: k }, () => []);
-  for (let i = 0; i < data.n; i++) members[labels[i]].push(i);
+  const members = membersOf(labels, k, data.n);
+  const valuesOf = new Map(categorical.map((c) => [c, categoryValues(schema, data.categorical[c], c)] as const));
 
   const profiles = members.map((rows, id): SegmentProfile => {
     const means: Record<string, number> = {};
@@ -78,9 +81,14 @@ export function profileSegments(data: Customers, labels: ArrayLike<number>, opti
     const levelIndex: Record<string, 0 | 1 | 2> = {};
     for (const f of numeric) {
       const column = data.numeric[f];
-      const values = rows.map((i) => column[i]);
-      means[f] = values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
-      medians[f] = values.length ? quantile(values, 0.5) : 0;
+      const values = new Float64Array(rows.length);
+      let sum = 0;
+      for (let r = 0; r < rows.length; r++) {
+        values[r] = column[rows[r]];
+        sum += values[r];
+      }
+      means[f] = values.length ? sum / values.length : 0;
+      medians[f] = values.length ? quantileSorted(values.sort(), 0.5) : 0;
       levelIndex[f] = level(means[f], cuts[f]);
       levels[f] = levelWords(schema, f)[levelIndex[f]].split(' ')[0].toLowerCase();
     }
@@ -88,8 +96,8 @@ export function profileSegments(data: Customers, labels: ArrayLike<number>, opti
     for (const c of categorical) {
       const values = data.categorical[c];
       const shares: Record<string, number> = {};
-      for (const v of categoryValues(schema, values, c)) shares[v] = 0;
-      for (const i of rows) shares[values[i]] += 1;
+      for (const v of valuesOf.get(c) ?? []) shares[v] = 0;
+      for (let r = 0; r < rows.length; r++) shares[values[rows[r]]] += 1;
       if (rows.length) for (const v of Object.keys(shares)) shares[v] /= rows.length;
       categories[c] = shares;
     }
@@ -103,6 +111,16 @@ export function profileSegments(data: Customers, labels: ArrayLike<number>, opti
     return { id, label, size: rows.length, share: rows.length / data.n, means, medians, centroid, ...gender, levels, categories };
   });
   return disambiguate(profiles, data);
+}
+
+/** The rows of each segment, ascending (a counting sort of the labels). */
+function membersOf(labels: ArrayLike<number>, k: number, n: number): Int32Array[] {
+  const sizes = new Int32Array(k);
+  for (let i = 0; i < n; i++) sizes[labels[i]]++;
+  const members = Array.from(sizes, (size) => new Int32Array(size));
+  const filled = new Int32Array(k);
+  for (let i = 0; i < n; i++) members[labels[i]][filled[labels[i]]++] = i;
+  return members;
 }
 
 function capitalize(s: string): string {

@@ -22,8 +22,10 @@ import {
 
 /** Progress event of {@link sweepK}. */
 export interface SweepProgress {
-  phase: 'kmeans' | 'silhouette';
-  /** k values fitted so far (kmeans) or query rows scored so far (silhouette). */
+  /** 'kmeans': a k was fitted; 'kmeans-work': a piece of k-means work ended (a restart batch, a refined restart); 'silhouette': rows scored. */
+  phase: 'kmeans' | 'kmeans-work' | 'silhouette' | 'profile';
+  /** k values fitted so far (kmeans), k-means work units done by all threads (kmeans-work: k per restart, see
+   * batchWork), query rows scored so far (silhouette), or steps of fitSegments' finish (profile). */
   done: number;
   total: number;
   /** The k just fitted (kmeans phase). With worker threads (>= 10 000 rows) the ks finish largest first. */
@@ -211,10 +213,16 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
   const fits: Record<string, KMeansFit> = {};
   let fitted = 0;
   // All ks at once: with worker threads the ks' restart groups share one queue (see kmeansManyChecked).
-  await kmeansEach(X, ks, kmeansOptions, (i, fit) => {
-    fits[String(ks[i])] = fit;
-    onProgress?.({ phase: 'kmeans', done: ++fitted, total: ks.length, k: ks[i] });
-  });
+  await kmeansEach(
+    X,
+    ks,
+    kmeansOptions,
+    (i, fit) => {
+      fits[String(ks[i])] = fit;
+      onProgress?.({ phase: 'kmeans', done: ++fitted, total: ks.length, k: ks[i] });
+    },
+    onProgress ? (done, total) => onProgress({ phase: 'kmeans-work', done, total }) : undefined,
+  );
   const kmeansSeconds = (performance.now() - started) / 1000;
 
   const silhouetteStarted = performance.now();

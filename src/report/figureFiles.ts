@@ -17,7 +17,8 @@ const BAD_NAME = /[/\\\0]|^\.{1,2}$/;
  *
  * A PNG that fails to render is not written; its one-line reason is returned in `warnings` (identical reasons, such
  * as a browser that did not start, are reported once). With `renderer === null` only HTML is written and no warning
- * is added: the reason is the one `startRenderer` returned.
+ * is added: the reason is the one `startRenderer` returned. `options.onProgress(done, total)` is called as each
+ * figure's PNG is written or given up (default: none).
  * @returns `files`: the paths written (`dir` joined with the file name): every HTML file, then every PNG, in figure order.
  * @throws OptionsError when a figure name is empty, contains a path separator, or is used twice.
  * @example
@@ -27,6 +28,7 @@ export async function writeFigureFiles(
   dir: string,
   figures: readonly NamedFigure[],
   renderer: Renderer | null,
+  options: { onProgress?: (done: number, total: number) => void } = {},
 ): Promise<{ files: string[]; warnings: string[] }> {
   const seen = new Set<string>();
   for (const { name } of figures) {
@@ -58,6 +60,7 @@ export async function writeFigureFiles(
     } catch (error) {
       warnings.add(error instanceof Error ? error.message : String(error));
     }
+    options.onProgress?.(i + 1, figures.length);
   }
   return { files, warnings: [...warnings] };
 }

@@ -7,6 +7,7 @@ import type { SchemaChoice } from '../data/schema';
 import { syntheticCustomersCsv } from '../data/synthetic';
 import { dataHash } from '../data/hash';
 import { StagedOutput } from '../io/atomic';
+import type { ProgressEvent } from '../io/progress';
 import { OUTPUTS } from '../io/layout';
 import { serializeModel } from '../model/artifact';
 import { initBackend, type BackendName } from '../model/backend';
@@ -64,8 +65,10 @@ export interface ReportOptions {
    * see Renderer.close). Default false.
    */
   detachBrowser?: boolean;
-  /** Progress callback (the CLI draws it on a terminal). Default: none. */
-  onProgress?: (message: string) => void;
+  /** Progress of each phase: work done, total and rows (the CLI draws it with ProgressDisplay). Default: none. */
+  onProgress?: (event: ProgressEvent) => void;
+  /** Notes and warnings as they come ("NOTE: ...", "WARNING: ..."; all are also in the summary). Default: none. */
+  onMessage?: (text: string) => void;
 }
 
 /** What a finished run returns. */
@@ -80,7 +83,7 @@ export interface ReportResult {
  * all were written, so a failed run leaves earlier outputs untouched.
  */
 export async function runReport(options: ReportOptions = {}): Promise<ReportResult> {
-  const { out = PROJECT_ROOT, k, kMin = 2, kMax = 10, seed = DEFAULT_SEED, backend, png = true, onProgress = () => {} } = options;
+  const { out = PROJECT_ROOT, k, kMin = 2, kMax = 10, seed = DEFAULT_SEED, backend, png = true, onProgress = () => {}, onMessage = () => {} } = options;
   const t0 = performance.now();
   const lap = (() => {
     let last = t0;
@@ -102,7 +105,7 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
     const backendInfo = await initBackend({ backend });
     timings.backend = lap();
 
-    onProgress('loading data');
+    onProgress({ phase: 'loading', done: 0, total: 1, unit: 'bytes' });
     const choice: SchemaChoice = { ...options.columns, schema: options.schemaFile ? await loadSchema(options.schemaFile) : undefined };
     // Files are read and cleaned as a stream: no text row is held (see loadCleanCustomers).
     const { cleaning, hash, path, synthetic } = await readInput(options.data, choice, onProgress);
@@ -110,33 +113,45 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
     const extraWarnings = synthetic
       ? [`SYNTHETIC DATA: no dataset at ${DEFAULT_DATA}; ran on ${cleaning.rows.read} built-in synthetic customers. Download Mall_Customers.csv into data/raw/ (see README) or pass --data PATH.`]
       : [];
-    if (synthetic) onProgress(`WARNING: ${extraWarnings[0]}`);
+    if (synthetic) onMessage(`WARNING: ${extraWarnings[0]}`);
 
     const prep = prepareFeatures(cleaning);
     timings.clean = lap();
 
+    // k-means work units (see batchWork) as the threads report them; fits as the ks finish.
+    let work = { done: 0, total: 1 };
+    let fitted = '';
+    onProgress({ phase: 'k-means', done: 0, total: 1, unit: 'work units', rows: prep.data.n });
     const seg = await fitSegments(prep, hash, {
       k,
       kMin,
       kMax,
       seed,
-      onProgress: (e) => onProgress(`${e.phase}${e.k ? ` k=${e.k}` : ''} ${e.done}/${e.total}`),
+      onProgress: (e) => {
+        if (e.phase === 'silhouette') return onProgress({ phase: 'silhouette', done: e.done, total: e.total, unit: 'rows' });
+        if (e.phase === 'profile') return onProgress({ phase: 'profiling', done: e.done, total: e.total, unit: 'steps', rows: prep.data.n });
+        if (e.phase === 'kmeans-work') work = { done: e.done, total: e.total };
+        else fitted = `${e.done}/${e.total} ks fitted`;
+        onProgress({ phase: 'k-means', done: work.done, total: work.total, unit: 'work units', rows: prep.data.n, note: fitted || undefined });
+      },
     });
     lap();
     timings.kmeans = Number(seg.timings.kmeans_s.toFixed(3));
     timings.silhouette = Number(seg.timings.silhouette_s.toFixed(3));
     timings.profile = Number(seg.timings.profile_s.toFixed(3));
 
-    onProgress('writing outputs');
+    onProgress({ phase: 'writing', done: 0, total: 2 * prep.data.n, unit: 'rows' });
     const staged = await StagedOutput.create(out);
     const { renderer, reason: noPngReason } = await rendering;
     try {
-      await staged.write(OUTPUTS.preprocessed, preprocessedCsvChunks(prep.data, prep.scaled, prep.features));
-      await staged.write(OUTPUTS.clustered, clusteredCsvChunks(prep.data, seg.labels));
+      const n = prep.data.n;
+      const writing = (offset: number) => ({ onRows: (done: number) => onProgress({ phase: 'writing', done: offset + done, total: 2 * n, unit: 'rows' }) });
+      await staged.write(OUTPUTS.preprocessed, preprocessedCsvChunks(prep.data, prep.scaled, prep.features, writing(0)));
+      await staged.write(OUTPUTS.clustered, clusteredCsvChunks(prep.data, seg.labels, writing(n)));
       await staged.write(OUTPUTS.model, serializeModel(seg.model));
       timings.write = lap();
 
-      onProgress(renderer ? 'rendering figures' : 'writing figures (HTML only)');
+      const figurePhase = renderer ? 'figures (PNG)' : 'figures (HTML only)';
       const figures = reportFigures({
         sweep: seg.sweep,
         points: { data: prep.data, labels: seg.labels, profiles: seg.profiles },
@@ -148,15 +163,18 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
         population: seg.population,
       });
       const figureDir = join(staged.stagingDir, OUTPUTS.figures);
-      const writing = writeFigureFiles(figureDir, figures, renderer);
+      onProgress({ phase: figurePhase, done: 0, total: figures.length, unit: 'figures' });
+      const drawing = writeFigureFiles(figureDir, figures, renderer, {
+        onProgress: (done, total) => onProgress({ phase: figurePhase, done, total, unit: 'figures' }),
+      });
       // While the browser draws: read and escape the page's plotly.js bundle (~0.1 s for the full one), which
       // reportPage would otherwise do after the last PNG.
       plotlyScript({ bundle: bundleFor(figures.map((f) => f.figure)) });
-      const written = await writing;
+      const written = await drawing;
       for (const f of written.files) staged.register(relative(staged.stagingDir, f));
       const figureWarnings = [...written.warnings];
       if (!renderer && png && noPngReason) figureWarnings.push(noPngReason);
-      for (const w of figureWarnings) onProgress(`NOTE: ${w}`);
+      for (const w of figureWarnings) onMessage(`NOTE: ${w}`);
       timings.figures = lap();
       // The renderer's own clock starts with startRenderer: browser launch, plotly.js loads, each chart's draw time.
       for (const [name, s] of Object.entries(renderer?.timings() ?? {})) timings[`png.${name}`] = s;
@@ -197,7 +215,7 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
 async function readInput(
   data: string | undefined,
   schema: SchemaChoice,
-  onProgress: (message: string) => void,
+  onProgress: (event: ProgressEvent) => void,
 ): Promise<{ cleaning: CleanResult; hash: string; path: string; synthetic: boolean }> {
   if (data === undefined) {
     const path = resolve(DEFAULT_DATA);
@@ -210,7 +228,12 @@ async function readInput(
   const { cleaning, hash } = await loadCleanCustomers(data, {
     source: relativeOrAbsolute(data),
     schema,
-    onProgress: (p) => onProgress(`loading data ${p.rows} rows ${p.done}/${p.total} ${p.unit}`),
+    onProgress: (p) =>
+      onProgress(
+        p.finishing
+          ? { phase: 'cleaning', done: 0, total: 1, unit: 'steps', rows: p.rows }
+          : { phase: 'loading', done: p.done, total: p.total, unit: p.unit, rows: p.unit === 'rows' ? undefined : p.rows },
+      ),
   });
   return { cleaning, hash, path: data, synthetic: false };
 }

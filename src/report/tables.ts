@@ -14,14 +14,21 @@ function csvCell(value: string | number): string {
 /** Rows per chunk of {@link csvChunks}: large tables are written in pieces, never as one string. */
 const CHUNK_ROWS = 10_000;
 
+/** Options of the `*CsvChunks` functions. */
+export interface ChunkOptions {
+  /** Called after each chunk with the data rows made so far and the total. Default: none. */
+  onRows?: (done: number, total: number) => void;
+}
+
 /** CSV text in chunks of CHUNK_ROWS lines; `row(i)` gives line i's cells. */
-function* csvChunks(header: readonly string[], n: number, row: (i: number) => (string | number)[]): Generator<string> {
+function* csvChunks(header: readonly string[], n: number, row: (i: number) => (string | number)[], options: ChunkOptions = {}): Generator<string> {
   yield header.map(csvCell).join(',') + '\n';
   for (let start = 0; start < n; start += CHUNK_ROWS) {
     let text = '';
     const end = Math.min(n, start + CHUNK_ROWS);
     for (let i = start; i < end; i++) text += row(i).map(csvCell).join(',') + '\n';
     yield text;
+    options.onRows?.(end, n);
   }
 }
 
@@ -41,7 +48,7 @@ export function preprocessedCsv(data: Customers, scaled: Matrix, features: reado
 }
 
 /** {@link preprocessedCsv} in chunks of 10,000 lines (for writing large tables without one huge string). */
-export function preprocessedCsvChunks(data: Customers, scaled: Matrix, features: readonly string[]): Generator<string> {
+export function preprocessedCsvChunks(data: Customers, scaled: Matrix, features: readonly string[], options: ChunkOptions = {}): Generator<string> {
   const cats = categoricalColumns(data.schema);
   const codes = cats.map((c) => categoryCodes(data.schema, data.categorical[c], c));
   const width = features.length;
@@ -50,7 +57,7 @@ export function preprocessedCsvChunks(data: Customers, scaled: Matrix, features:
     for (const col of codes) cells.push(col[i]);
     for (let j = 0; j < width; j++) cells.push(scaled.data[i * scaled.cols + j]);
     return cells;
-  });
+  }, options);
 }
 
 /** The category codes used by {@link preprocessedCsv}, per categorical column: value -> code (shown in the notebook). */
@@ -66,7 +73,7 @@ export function clusteredCsv(data: Customers, labels: ArrayLike<number>): string
 }
 
 /** {@link clusteredCsv} in chunks of 10,000 lines. */
-export function clusteredCsvChunks(data: Customers, labels: ArrayLike<number>): Generator<string> {
+export function clusteredCsvChunks(data: Customers, labels: ArrayLike<number>, options: ChunkOptions = {}): Generator<string> {
   const columns = data.schema.fields.map((f) => f.name).filter((name) => name !== data.schema.primaryKey);
   const values = columns.map((c) => data.numeric[c] ?? data.categorical[c]);
   return csvChunks([idColumn(data), ...columns, 'Cluster'], data.n, (i) => {
@@ -74,5 +81,5 @@ export function clusteredCsvChunks(data: Customers, labels: ArrayLike<number>): 
     for (const col of values) cells.push(col[i]);
     cells.push(labels[i]);
     return cells;
-  });
+  }, options);
 }

@@ -1,6 +1,7 @@
 /**
- * The exported SQL against `predict`, row by row, in DuckDB (embedded) and in a real PostgreSQL server (Debian's,
- * started by the test): the Mall data and a 100,000-row table of another shape with a one-hot categorical feature.
+ * The exported SQL against `predict`, row by row, in DuckDB (embedded), in a real PostgreSQL server (Debian's, started
+ * by the test) and in SQLite (Debian's sqlite3 shell): the Mall data, a 100,000-row table of another shape with a
+ * one-hot categorical feature, and ties.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { exampleTableCsv } from '../data/examples';
 import type { SchemaChoice } from '../data/schema';
 import { postgresSkipReason, startPostgres, type TestPostgres } from '../../test/support/postgres';
 import { predict, type SegmentModel } from './artifact';
-import { exportSql } from './sql';
+import { exportSql, midpointMargin, sqliteNumber } from './sql';
 import { rowCentreModel } from './__fixtures__/rowModel';
 
 const MALL = join(__dirname, '..', '..', '..', 'shared', 'data', 'Mall_Customers.csv');
@@ -21,25 +22,42 @@ function modelFor(text: string, schema: SchemaChoice, k: number, repeatCentre = 
   return rowCentreModel(text, schema, k, { repeatCentre });
 }
 
-/** Parses "id,cluster,distance" lines into a map id -> [cluster, distance]. */
-function parseAnswers(text: string): Map<string, [number, number]> {
+/** Parses "id,cluster,distance" lines into a map id -> [cluster, distance]; `distance` reads the third field. */
+function parseAnswers(text: string, distance: (field: string) => number = Number): Map<string, [number, number]> {
   const out = new Map<string, [number, number]>();
   for (const line of text.trim().split('\n')) {
-    const [id, cluster, distance] = line.split(',');
-    out.set(id, [Number(cluster), Number(distance)]);
+    const [id, cluster, d] = line.split(',');
+    out.set(id, [Number(cluster), distance(d)]);
   }
   return out;
 }
 
-function expectSameAsPredict(model: SegmentModel, records: Record<string, string | number>[], idColumn: string, answers: Map<string, [number, number]>) {
+/** Big-endian IEEE 754 bits in hex (SQLite's hex(ieee754_to_blob(x))) to the double; '' (NULL) to NaN. */
+function fromHexBits(hex: string): number {
+  return hex === '' ? NaN : Buffer.from(hex, 'hex').readDoubleBE(0);
+}
+
+/** Column list of a CREATE TABLE for `csv`: the id and categorical columns typed `text`, the others `float`. */
+function columnDefs(csv: string, model: SegmentModel, types: { text: string; float: string }): string {
+  const header = csv.slice(0, csv.indexOf('\n')).split(',').map((h) => h.trim());
+  const text = new Set([model.schema.primaryKey, ...(model.schema.categorical ?? []), 'Gender', 'region', 'channel']);
+  return header.map((h) => `"${h}" ${text.has(h) ? types.text : types.float}`).join(', ');
+}
+
+/** Rows whose answer is missing or differs from predict's cluster or distance (bit for bit). */
+function mismatches(model: SegmentModel, records: Record<string, string | number>[], idColumn: string, answers: Map<string, [number, number]>): number {
   const expected = predict(model, records, { ignoreUnknown: true });
-  expect(answers.size).toBe(records.length);
-  let mismatches = 0;
+  let count = 0;
   records.forEach((r, i) => {
     const got = answers.get(String(r[idColumn]));
-    if (!got || got[0] !== expected[i].cluster || got[1] !== expected[i].distance) mismatches++;
+    if (!got || got[0] !== expected[i].cluster || got[1] !== expected[i].distance) count++;
   });
-  expect(mismatches).toBe(0);
+  return count;
+}
+
+function expectSameAsPredict(model: SegmentModel, records: Record<string, string | number>[], idColumn: string, answers: Map<string, [number, number]>) {
+  expect(answers.size).toBe(records.length);
+  expect(mismatches(model, records, idColumn, answers)).toBe(0);
 }
 
 const cases = () => {
@@ -74,6 +92,28 @@ describe('exportSql', () => {
     expect(sql).toMatch(/SELECT "customer_ref", *\n *CASE WHEN d0 <= d1 AND d0 <= d2 AND d0 <= d3 THEN 0 WHEN d1 <= d2 AND d1 <= d3 THEN 1 WHEN d2 <= d3 THEN 2 ELSE 3 END AS cluster/);
     expect(() => exportSql(model, { table: ' ' })).toThrow(/table is required/);
     expect(exportSql(model, { table: 't', dialect: 'bigquery' })).toContain('AS FLOAT64');
+    expect(() => exportSql(model, { table: 't', dialect: 'oracle' as 'standard' })).toThrow(/dialect "oracle" is not one of standard, bigquery, spark, sqlite/);
+  });
+
+  it('sqlite dialect: REAL and TEXT, constants that read back to the model, 17 digits where the shortest text is near a midpoint', () => {
+    const { model } = prepared.find((c) => c.name.startsWith('retail'))!;
+    const sql = exportSql(model, { table: 'customers', dialect: 'sqlite' });
+    expect(sql).toContain(`COALESCE(NULLIF(TRIM(CAST("region" AS TEXT)), ''), '(missing)') = 'East' THEN CAST('1' AS REAL)`);
+    expect(sql).not.toMatch(/DOUBLE|VARCHAR/);
+    const constants = [...sql.matchAll(/CAST\('([^']*)' AS REAL\)/g)].map((m) => m[1]);
+    expect(new Set(constants.map(Number))).toEqual(new Set([...model.scaler.mean, ...model.scaler.scale, ...model.centroids.flat(), 0, 1]));
+    for (const text of constants) if (Number(text) !== 0) expect(midpointMargin(text, Number(text))).toBeGreaterThanOrEqual(0.05);
+
+    expect(sqliteNumber(38.85)).toBe('38.85');
+    expect(sqliteNumber(25001.95089680817)).toBe('25001.950896808168');
+    expect(midpointMargin('25001.95089680817', 25001.95089680817)).toBeLessThan(0.001);
+    expect(midpointMargin('25001.950896808168', 25001.95089680817)).toBeGreaterThan(0.05);
+    expect(midpointMargin('0.5', 0.5)).toBe(0.5);
+    // below a power of two the gap is half an ulp: 0.125 - 2^-57 is the midpoint, 0.125 - 2^-58 a quarter of the gap
+    expect(midpointMargin('0.124999999999999993061106096092771622352302074432373046875', 0.125)).toBe(0);
+    expect(midpointMargin('0.1249999999999999965305530480463858111761510372161865234375', 0.125)).toBe(0.25);
+    for (const x of [0, 1, -2.5, 1e-7, 123456789012345680000, Math.PI, 5e-324, Number.MAX_VALUE, -0.04440370546127324]) expect(Number(sqliteNumber(x))).toBe(x);
+    expect(() => midpointMargin('1,5', 1.5)).toThrow(/"1,5" is not a decimal number/);
   });
 
   it('ties go to the lower cluster id in predict (a repeated centre is never chosen)', () => {
@@ -108,9 +148,7 @@ describe('exportSql', () => {
     });
 
     it.each(prepared.map((c) => [c.name, c] as const))('every row as predict, %s', async (_, c) => {
-      const header = c.csv.slice(0, c.csv.indexOf('\n')).split(',').map((h) => h.trim());
-      const text = new Set([c.model.schema.primaryKey, ...(c.model.schema.categorical ?? []), 'Gender', 'region', 'channel']);
-      const columns = header.map((h) => `"${h}" ${text.has(h) ? 'TEXT' : 'DOUBLE PRECISION'}`).join(', ');
+      const columns = columnDefs(c.csv, c.model, { text: 'TEXT', float: 'DOUBLE PRECISION' });
       const table = `t_${Math.random().toString(36).slice(2, 8)}`;
       // psql's \copy reads the file client-side (the server runs as another user)
       await pg.psql(`CREATE TABLE ${table} (${columns})`);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleTableCsv } from '../data/examples';
 import type { SchemaChoice } from '../data/schema';
 import { postgresSkipReason, startPostgres, type TestPostgres } from '../../test/support/postgres';
+import { sqlite, sqliteSkipReason } from '../../test/support/sqlite';
 import { predict, type SegmentModel } from './artifact';
 import { exportSql, midpointMargin, sqliteNumber } from './sql';
 import { rowCentreModel } from './__fixtures__/rowModel';
@@ -155,6 +156,44 @@ describe('exportSql', () => {
       await pg.psql(`\\copy ${table} FROM '${c.file}' WITH (FORMAT csv, HEADER true)`);
       const out = await pg.psql(exportSql(c.model, { table }));
       expectSameAsPredict(c.model, c.records, c.idColumn, parseAnswers(out));
+    });
+  });
+
+  const liteSkip = sqliteSkipReason();
+  describe.skipIf(liteSkip !== '')(`in SQLite${liteSkip ? ` (skipped: ${liteSkip})` : ''}`, () => {
+    type Prepared = (typeof prepared)[number];
+    /** Loads the case's CSV into a typed SQLite table `customers` and runs `sql` (an exported SELECT) on it. */
+    async function scoreInSqlite(c: Prepared, sql: string): Promise<Map<string, [number, number]>> {
+      // A typed table first: .import into an existing table stores through the columns' affinity (REAL: numbers),
+      // where a table .import creates itself has TEXT columns. The exported SQL runs unchanged as a subquery; the
+      // outer SELECT only reads each distance's bits (the shell prints REAL with 15 significant digits).
+      const out = await sqlite(
+        [
+          `CREATE TABLE customers (${columnDefs(c.csv, c.model, { text: 'TEXT', float: 'REAL' })});`,
+          `.import --csv --skip 1 '${c.file}' customers`,
+          `SELECT "${c.idColumn}", cluster, hex(ieee754_to_blob(distance)) FROM (\n${sql.trimEnd().replace(/;$/, '')}\n);`,
+          '',
+        ].join('\n'),
+      );
+      return parseAnswers(out, fromHexBits);
+    }
+
+    it.each(prepared.map((c) => [c.name, c] as const))('every row as predict, %s', async (_, c) => {
+      expectSameAsPredict(c.model, c.records, c.idColumn, await scoreInSqlite(c, exportSql(c.model, { table: 'customers', dialect: 'sqlite' })));
+    });
+
+    it('a constant whose shortest text SQLite misreads: the sqlite dialect stays exact', async () => {
+      // 25001.95089680817 (shortest text) lies so near the midpoint of two doubles that SQLite 3.40 reads it one ulp
+      // up; as a mean of income_eur it shifts z of every row. Checked first, so that a SQLite that reads it right
+      // turns the standard-dialect expectation around instead of failing the test.
+      const mean = 25001.95089680817;
+      const misread = fromHexBits((await sqlite(`SELECT hex(ieee754_to_blob(CAST('${String(mean)}' AS REAL)));\n`)).trim()) !== mean;
+      const ties = prepared.find((c) => c.repeat)!;
+      const model = { ...ties.model, scaler: { ...ties.model.scaler, mean: ties.model.scaler.mean.map((m, j) => (j === 1 ? mean : m)) } };
+      const c = { ...ties, model };
+      expectSameAsPredict(model, c.records, c.idColumn, await scoreInSqlite(c, exportSql(model, { table: 'customers', dialect: 'sqlite' })));
+      const standard = mismatches(model, c.records, c.idColumn, await scoreInSqlite(c, exportSql(model, { table: 'customers' })));
+      expect(standard > 0).toBe(misread);
     });
   });
 });

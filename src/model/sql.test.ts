@@ -3,25 +3,15 @@
  * by the test) and in SQLite (Debian's sqlite3 shell): the Mall data, a 100,000-row table of another shape with a
  * one-hot categorical feature, and ties.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleTableCsv } from '../data/examples';
-import type { SchemaChoice } from '../data/schema';
 import { postgresSkipReason, startPostgres, type TestPostgres } from '../../test/support/postgres';
 import { sqlite, sqliteSkipReason } from '../../test/support/sqlite';
 import { predict, type SegmentModel } from './artifact';
 import { exportSql, midpointMargin, sqliteNumber } from './sql';
-import { rowCentreModel } from './__fixtures__/rowModel';
-
-const MALL = join(__dirname, '..', '..', '..', 'shared', 'data', 'Mall_Customers.csv');
-
-/** A model on `text` whose centres are rows of the data; with `repeatCentre` every row is as far from centre 1 as from
- * centre 0, so predict must pick 0 (the lower id), and the SQL too. */
-function modelFor(text: string, schema: SchemaChoice, k: number, repeatCentre = false) {
-  return rowCentreModel(text, schema, k, { repeatCentre });
-}
+import { countMismatches, csvColumns, sqlCases, type SqlCase } from './__fixtures__/sqlCases';
 
 /** Parses "id,cluster,distance" lines into a map id -> [cluster, distance]; `distance` reads the third field. */
 function parseAnswers(text: string, distance: (field: string) => number = Number): Map<string, [number, number]> {
@@ -38,51 +28,22 @@ function fromHexBits(hex: string): number {
   return hex === '' ? NaN : Buffer.from(hex, 'hex').readDoubleBE(0);
 }
 
-/** Column list of a CREATE TABLE for `csv`: the id and categorical columns typed `text`, the others `float`. */
-function columnDefs(csv: string, model: SegmentModel, types: { text: string; float: string }): string {
-  const header = csv.slice(0, csv.indexOf('\n')).split(',').map((h) => h.trim());
-  const text = new Set([model.schema.primaryKey, ...(model.schema.categorical ?? []), 'Gender', 'region', 'channel']);
-  return header.map((h) => `"${h}" ${text.has(h) ? types.text : types.float}`).join(', ');
+/** Column list of a CREATE TABLE for the case's CSV: the id and categorical columns typed `text`, the others `float`. */
+function columnDefs(c: SqlCase, types: { text: string; float: string }): string {
+  return csvColumns(c).map((col) => `"${col.name}" ${col.text ? types.text : types.float}`).join(', ');
 }
 
-/** Rows whose answer is missing or differs from predict's cluster or distance (bit for bit). */
-function mismatches(model: SegmentModel, records: Record<string, string | number>[], idColumn: string, answers: Map<string, [number, number]>): number {
-  const expected = predict(model, records, { ignoreUnknown: true });
-  let count = 0;
-  records.forEach((r, i) => {
-    const got = answers.get(String(r[idColumn]));
-    if (!got || got[0] !== expected[i].cluster || got[1] !== expected[i].distance) count++;
-  });
-  return count;
+function expectSameAsPredict(c: Pick<SqlCase, 'model' | 'records' | 'idColumn'>, answers: Map<string, [number, number]>) {
+  expect(answers.size).toBe(c.records.length);
+  expect(countMismatches(c, answers)).toBe(0);
 }
-
-function expectSameAsPredict(model: SegmentModel, records: Record<string, string | number>[], idColumn: string, answers: Map<string, [number, number]>) {
-  expect(answers.size).toBe(records.length);
-  expect(mismatches(model, records, idColumn, answers)).toBe(0);
-}
-
-const cases = () => {
-  const out: { name: string; csv: string; schema: SchemaChoice; k: number; repeat: boolean }[] = [];
-  if (existsSync(MALL)) out.push({ name: 'Mall', csv: readFileSync(MALL, 'utf8'), schema: {}, k: 6, repeat: false });
-  const wide = exampleTableCsv({ kind: 'retail', rows: 100_000, seed: 11 });
-  out.push({
-    name: 'retail, 100,000 rows, one-hot region',
-    csv: wide,
-    schema: { id: 'customer_ref', features: ['age_years', 'income_eur', 'visits_per_month', 'basket_eur', 'tenure_months', 'region'], categorical: ['region', 'channel'] },
-    k: 5,
-    repeat: false,
-  });
-  out.push({ name: 'ties (a repeated centre)', csv: wide.split('\n').slice(0, 2001).join('\n'), schema: { id: 'customer_ref', features: ['age_years', 'income_eur', 'basket_eur'] }, k: 4, repeat: true });
-  return out;
-};
 
 describe('exportSql', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sql-'));
-  const prepared = cases().map((c) => {
-    const { model, records, idColumn } = modelFor(c.csv, c.schema, c.k, c.repeat);
+  const prepared = sqlCases().map((c) => {
     const file = join(dir, `${c.name.replace(/\W+/g, '_')}.csv`);
     writeFileSync(file, c.csv);
-    return { ...c, model, records, idColumn, file };
+    return { ...c, file };
   });
 
   it('is one SELECT of arithmetic and CASE, naming the table and the columns', () => {
@@ -131,7 +92,7 @@ describe('exportSql', () => {
       const reader = await con.runAndReadAll(exportSql(c.model, { table: 'customers' }));
       const answers = new Map<string, [number, number]>();
       for (const [id, cluster, distance] of reader.getRows()) answers.set(String(id), [Number(cluster), Number(distance)]);
-      expectSameAsPredict(c.model, c.records, c.idColumn, answers);
+      expectSameAsPredict(c, answers);
     } finally {
       con.closeSync();
       db.closeSync();
@@ -149,13 +110,13 @@ describe('exportSql', () => {
     });
 
     it.each(prepared.map((c) => [c.name, c] as const))('every row as predict, %s', async (_, c) => {
-      const columns = columnDefs(c.csv, c.model, { text: 'TEXT', float: 'DOUBLE PRECISION' });
+      const columns = columnDefs(c, { text: 'TEXT', float: 'DOUBLE PRECISION' });
       const table = `t_${Math.random().toString(36).slice(2, 8)}`;
       // psql's \copy reads the file client-side (the server runs as another user)
       await pg.psql(`CREATE TABLE ${table} (${columns})`);
       await pg.psql(`\\copy ${table} FROM '${c.file}' WITH (FORMAT csv, HEADER true)`);
       const out = await pg.psql(exportSql(c.model, { table }));
-      expectSameAsPredict(c.model, c.records, c.idColumn, parseAnswers(out));
+      expectSameAsPredict(c, parseAnswers(out));
     });
   });
 
@@ -169,7 +130,7 @@ describe('exportSql', () => {
       // outer SELECT only reads each distance's bits (the shell prints REAL with 15 significant digits).
       const out = await sqlite(
         [
-          `CREATE TABLE customers (${columnDefs(c.csv, c.model, { text: 'TEXT', float: 'REAL' })});`,
+          `CREATE TABLE customers (${columnDefs(c, { text: 'TEXT', float: 'REAL' })});`,
           `.import --csv --skip 1 '${c.file}' customers`,
           `SELECT "${c.idColumn}", cluster, hex(ieee754_to_blob(distance)) FROM (\n${sql.trimEnd().replace(/;$/, '')}\n);`,
           '',
@@ -179,7 +140,7 @@ describe('exportSql', () => {
     }
 
     it.each(prepared.map((c) => [c.name, c] as const))('every row as predict, %s', async (_, c) => {
-      expectSameAsPredict(c.model, c.records, c.idColumn, await scoreInSqlite(c, exportSql(c.model, { table: 'customers', dialect: 'sqlite' })));
+      expectSameAsPredict(c, await scoreInSqlite(c, exportSql(c.model, { table: 'customers', dialect: 'sqlite' })));
     });
 
     it('a constant whose shortest text SQLite misreads: the sqlite dialect stays exact', async () => {
@@ -191,8 +152,8 @@ describe('exportSql', () => {
       const ties = prepared.find((c) => c.repeat)!;
       const model = { ...ties.model, scaler: { ...ties.model.scaler, mean: ties.model.scaler.mean.map((m, j) => (j === 1 ? mean : m)) } };
       const c = { ...ties, model };
-      expectSameAsPredict(model, c.records, c.idColumn, await scoreInSqlite(c, exportSql(model, { table: 'customers', dialect: 'sqlite' })));
-      const standard = mismatches(model, c.records, c.idColumn, await scoreInSqlite(c, exportSql(model, { table: 'customers' })));
+      expectSameAsPredict(c, await scoreInSqlite(c, exportSql(model, { table: 'customers', dialect: 'sqlite' })));
+      const standard = countMismatches(c, await scoreInSqlite(c, exportSql(model, { table: 'customers' })));
       expect(standard > 0).toBe(misread);
     });
   });

@@ -8,10 +8,11 @@ export interface ExportSqlOptions {
   /** The table (or view, or subquery in parentheses) to score; columns named as in the model's schema. Required. */
   table: string;
   /**
-   * Type names (and constant text) for the target engine. 'standard' (default): DOUBLE PRECISION and VARCHAR, which
-   * PostgreSQL, DuckDB, SQLite, Snowflake and Trino accept; 'bigquery': FLOAT64 and STRING; 'spark': DOUBLE and STRING;
-   * 'sqlite': REAL and TEXT with every constant written to 17 significant digits, because SQLite 3.40 reads 7 to 22
-   * in 100,000 shortest-text constants one ulp off (see {@link sqliteNumber}).
+   * Type names (and constant text) for the target engine. 'standard' (default): DOUBLE PRECISION and VARCHAR, for
+   * PostgreSQL and DuckDB (run by the tests), Snowflake and Trino (parsed by sqlglot only); 'bigquery': FLOAT64 and
+   * STRING (parsed by sqlglot only); 'spark': DOUBLE and STRING (run in local Spark 4.3 by scripts/check-sql.ts);
+   * 'sqlite': REAL and TEXT, and constants SQLite would misread in their shortest text written to 17 significant
+   * digits (SQLite 3.40 reads about 1 in 10,000 shortest texts one ulp off; see {@link sqliteNumber}).
    */
   dialect?: SqlDialect;
 }
@@ -31,9 +32,10 @@ const TYPES: Record<SqlDialect, { float: string; text: string; quote: string; co
  * at least 1/20 of a gap away from the midpoints between `x` and its neighbours, else `x` to 17 significant digits,
  * trailing zeros dropped. Both read back to `x` under correct rounding; SQLite's text-to-REAL conversion does not
  * round correctly near a midpoint, and a 17-digit text is always within 0.4504 ulp of `x` (0.5 * 10^-16 relative
- * against an ulp of at least 2^-53 relative). Measured on SQLite 3.40.1: the shortest text of 7 to 22 in 100,000
- * random doubles between 1e-6 and 1e5 read one ulp off; no 17-digit text from 1e-291 to 1e308 did (below 1e-291
- * some do; a model constant that small would need a feature in such units).
+ * against an ulp of at least 2^-53 relative). Measured on SQLite 3.40.1: the shortest text of 3 to 17 in 100,000
+ * random doubles between 1e-6 and 1e5 read one ulp off (eight samples); none of 240,000 doubles sampled 400 a decade
+ * from 1e-291 to 1e308 was misread from its 17-digit text (below 1e-291 some are; a model constant that small would
+ * need a feature in such units).
  * E.g. 38.85 stays '38.85'; 25001.95089680817 becomes '25001.950896808168'.
  */
 export function sqliteNumber(x: number): string {
@@ -73,11 +75,13 @@ export function midpointMargin(text: string, x: number): number {
 /**
  * One SQL `SELECT` that scores every row of `options.table` as {@link predict} does: it returns the id column (or
  * nothing when the schema has none), `cluster` and `distance`, using only arithmetic, CASE, TRIM, COALESCE, NULLIF,
- * CAST and SQRT (LN for log1p columns), so it runs unchanged in PostgreSQL, DuckDB, SQLite and warehouse engines.
+ * CAST and SQRT (LN for log1p columns), all common SQL; the dialect changes only type names, identifier quotes and
+ * (sqlite) the text of some constants.
  *
  * Exactness: every constant is written as the shortest text that reads back to the model's float64 value and cast
  * from text (read correctly rounded by PostgreSQL and DuckDB; a plain decimal literal would be NUMERIC/DECIMAL
- * there; the 'sqlite' dialect writes 17 significant digits where SQLite would misread that, see {@link sqliteNumber}), and the arithmetic is the
+ * there; the 'sqlite' dialect writes 17 significant digits where SQLite would misread that, see
+ * {@link sqliteNumber}), and the arithmetic is the
  * same sequence of IEEE operations as `predict`, so distances are bit-identical and ties go to the lower cluster id
  * as in `predict`. Exception: `log1p` columns use LN(1 + x), which can differ from Math.log1p in the last bit. Rows
  * `predict` would refuse (a missing or non-numeric feature) get NULL distances in SQL when the value is NULL; a

@@ -3,7 +3,7 @@
  * by the test) and in SQLite (Debian's sqlite3 shell): the Mall data, a 100,000-row table of another shape with a
  * one-hot categorical feature, and ties.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,7 @@ describe('exportSql', () => {
     writeFileSync(file, c.csv);
     return { ...c, file };
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is one SELECT of arithmetic and CASE, naming the table and the columns', () => {
     const { model } = prepared[prepared.length - 1];

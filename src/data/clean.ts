@@ -203,6 +203,16 @@ export class CustomerCleaner {
     return this.read;
   }
 
+  /** Rows the column buffers hold before they grow. */
+  get capacity(): number {
+    return this.store.capacity;
+  }
+
+  /** Grows the column buffers to hold `rows` rows (a streaming reader projects the total as it reads). */
+  reserve(rows: number): void {
+    this.store.reserve(rows);
+  }
+
   /**
    * Checks one data row. `cells`: the trimmed text of each schema field, in `schema.fields` order ('' for a short
    * line); read during the call only (the array may be reused for the next row).
@@ -550,6 +560,13 @@ class Growable<T extends Float64Array | Int32Array> {
   get(i: number): number {
     return this.data[i];
   }
+  /** Makes room for `capacity` values (no-op when there is). */
+  reserve(capacity: number): void {
+    if (capacity <= this.data.length) return;
+    const bigger = this.make(capacity);
+    bigger.set(this.data.subarray(0, this.size));
+    this.data = bigger;
+  }
   /** The first `size` values (a view). */
   view(): T {
     return this.data.subarray(0, this.size) as T;
@@ -577,6 +594,12 @@ class CandidateStore {
   }
   get size(): number {
     return this.lines.size;
+  }
+  get capacity(): number {
+    return this.lines.data.length;
+  }
+  reserve(rows: number): void {
+    for (const g of [this.lines, ...this.numbers, ...this.codes]) g.reserve(rows);
   }
   push(line: number, s: Scratch): void {
     const index = this.size;

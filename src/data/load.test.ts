@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DataError } from '../errors';
 import { cleanCustomers } from './clean';
 import { exampleTableCsv } from './examples';
-import { loadCleanCustomers, loadCustomers, loadCustomersCsv } from './load';
+import { csvFileBatches, loadCleanCustomers, loadCustomers, loadCustomersCsv } from './load';
 import type { SchemaChoice } from './schema';
 
 const fixtures = join(__dirname, '__fixtures__');
@@ -129,5 +129,24 @@ describe('loadCleanCustomers (streaming) gives what loadCustomers + cleanCustome
     }
     await expect(loadCleanCustomers(join(scratch, 'nope.csv'))).rejects.toThrow(/^Data file not found: .*nope\.csv/);
     await expect(loadCleanCustomers(scratch)).rejects.toThrow('is a directory');
+  });
+});
+
+describe('csvFileBatches', () => {
+  it('yields the records of each 64 KiB read with the bytes done, header first, and estimates the rows from the first chunk', async () => {
+    const path = join(scratch, 'batches.csv');
+    const lines = ['id,name'];
+    for (let i = 1; i <= 20_000; i++) lines.push(`${i},"name, ${i}"`);
+    writeFileSync(path, lines.join('\n') + '\n');
+    const batches = [];
+    for await (const batch of csvFileBatches(path)) batches.push(batch);
+    expect(batches.length).toBeGreaterThan(3);
+    const records = batches.flatMap((b) => b.records);
+    expect(records[0]).toEqual({ line: 1, cells: ['id', 'name'] });
+    expect(records[20_000]).toEqual({ line: 20_001, cells: ['20000', 'name, 20000'] });
+    expect(records).toHaveLength(20_001);
+    expect(batches[batches.length - 1].done).toBe(batches[0].total);
+    // The first chunk's lines (ids of 1-4 digits) are shorter than the average: a first guess within 25%
+    expect(Math.abs(batches[0].estimatedRows - 20_000) / 20_000).toBeLessThan(0.25);
   });
 });

@@ -122,15 +122,6 @@ export interface LoadedCustomers {
 export async function loadCleanCustomers(path: string, options: LoadCleanOptions = {}): Promise<LoadedCustomers> {
   const { source = path, onProgress } = options;
   const expected = options.schema?.features ? options.schema.features.join(', ') : 'a header row and one customer per line';
-  let size: number;
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new DataError(`${path} is a directory, not a data file; pass --data <path to the CSV or Parquet file>`, source);
-    size = info.size;
-  } catch (error) {
-    if (error instanceof DataError) throw error;
-    throw missingFile(path, source, error);
-  }
   let opened: { header: string[]; schema: TableSchema; index: number[]; cleaner: CustomerCleaner } | null = null;
   const open = (header: string[], expectedRows: number) => {
     const { schema, index } = resolveColumns(header, { ...options, source, expected });
@@ -138,70 +129,131 @@ export async function loadCleanCustomers(path: string, options: LoadCleanOptions
     return { header, schema, index: index.map(([, i]) => i), cleaner };
   };
   const cells: string[] = [];
-  const add = (o: NonNullable<typeof opened>, line: number, record: readonly string[]) => {
-    for (let c = 0; c < o.index.length; c++) cells[c] = o.index[c] < 0 ? '' : (record[o.index[c]] ?? '');
-    o.cleaner.add(line, cells);
+  const hash = createHash('sha256');
+  const addAll = (batch: CsvBatch, estimatedRows: number) => {
+    for (const { line, cells: record } of batch.records) {
+      if (opened === null) {
+        opened = open(record, estimatedRows);
+        continue;
+      }
+      const o: { index: number[]; cleaner: CustomerCleaner } = opened;
+      for (let c = 0; c < o.index.length; c++) cells[c] = o.index[c] < 0 ? '' : (record[o.index[c]] ?? '');
+      o.cleaner.add(line, cells);
+    }
+    if (opened === null) return;
+    const { cleaner } = opened as { cleaner: CustomerCleaner };
+    // Near full, the buffers grow to the rows projected from the share read so far (not by a fixed factor).
+    if (cleaner.rowsRead > 0.9 * cleaner.capacity && batch.done > 0) cleaner.reserve(Math.ceil(((cleaner.rowsRead * batch.total) / batch.done) * 1.02) + 1024);
+    onProgress?.({ rows: cleaner.rowsRead, done: batch.done, total: batch.total, unit: batch.unit });
   };
 
   if (isParquet(path)) {
+    await statFile(path, source);
     const total = await parquetRowCount(path);
-    const hash = createHash('sha256');
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    let done = 0;
     for await (const batch of parquetBatches(path)) {
-      opened ??= open(batch.header, total);
-      for (const r of batch.records) add(opened, r.line, r.cells);
-      onProgress?.({ rows: opened.cleaner.rowsRead, done: opened.cleaner.rowsRead, total, unit: 'rows' });
+      done += batch.records.length;
+      addAll({ records: [{ line: 1, cells: batch.header }, ...batch.records].slice(opened === null ? 0 : 1), done, total, unit: 'rows' }, total);
     }
-    if (opened === null || opened.cleaner.rowsRead === 0) throw new DataError(`${source} has a header but no data rows; add customer rows below the header`, source);
-    onProgress?.({ rows: opened.cleaner.rowsRead, done: total, total, unit: 'rows', finishing: true });
-    return { cleaning: opened.cleaner.finish(), schema: opened.schema, header: opened.header, hash: `sha256:${hash.digest('hex')}` };
+  } else {
+    for await (const batch of csvFileBatches(path, { source, expected, onBuffer: (b) => hash.update(b) })) addAll(batch, batch.estimatedRows);
   }
+  const result = opened as { header: string[]; schema: TableSchema; cleaner: CustomerCleaner } | null;
+  if (result === null || result.cleaner.rowsRead === 0) {
+    throw new DataError(`${source} has a header but no data rows; add customer rows below the header`, source);
+  }
+  onProgress?.({ rows: result.cleaner.rowsRead, done: 1, total: 1, unit: 'rows', finishing: true });
+  return { cleaning: result.cleaner.finish(), schema: result.schema, header: result.header, hash: `sha256:${hash.digest('hex')}` };
+}
 
-  const hash = createHash('sha256');
+/** A batch of records read from a file, and how far the read has come. */
+export interface CsvBatch {
+  /** Records (the header first, in the first batch) with their first line, cells trimmed; blank lines left out. */
+  records: { line: number; cells: string[] }[];
+  /** Work done and total, in `unit`s. */
+  done: number;
+  total: number;
+  unit: 'bytes' | 'rows';
+}
+
+/** Options of {@link csvFileBatches}. */
+export interface CsvFileOptions {
+  /** Name of the file in messages. Default: the path. */
+  source?: string;
+  /** What the file should hold, for messages. Default 'a header row and one customer per line'. */
+  expected?: string;
+  /** Called with each chunk of bytes as read (e.g. to hash the file). Default: none. */
+  onBuffer?: (buffer: Buffer) => void;
+}
+
+/**
+ * Reads a CSV file as a stream of record batches, one per 64 KiB read, parsed by {@link CsvRecords} (the same records
+ * `parseCustomersCsv` sees), with the refusals of `loadCustomers` for a missing, binary, JSON, empty or unreadable file.
+ * `estimatedRows`: the file's data rows estimated from the first chunk's lines (for sizing buffers).
+ * @throws DataError naming the source.
+ */
+export async function* csvFileBatches(path: string, options: CsvFileOptions = {}): AsyncGenerator<CsvBatch & { estimatedRows: number }> {
+  const { source = path, expected = 'a header row and one customer per line', onBuffer } = options;
+  const size = await statFile(path, source);
   const decoder = new StringDecoder('utf8');
-  // Sized from the first chunk's bytes per line, the cleaner's buffers hold the rows without regrowing.
-  let expectedRows = 1024;
-  const records = new CsvRecords(source, (line, record) => {
-    if (opened === null) opened = open(record, expectedRows);
-    else add(opened, line, record);
+  let pending: { line: number; cells: string[] }[] = [];
+  let any = false;
+  const records = new CsvRecords(source, (line, cells) => {
+    pending.push({ line, cells });
+    any = true;
   });
   let bytes = 0;
   let sample = '';
+  let estimatedRows = 1024;
+  const stream = createReadStream(path, { highWaterMark: 1 << 16 });
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) {
+    for await (const chunk of stream) {
       const buffer = chunk as Buffer;
       if (bytes === 0) {
         sample = buffer.subarray(0, SNIFF_LENGTH).toString('utf8').replace(/^\uFEFF/, '');
         checkTextStart(sample, source, expected);
-        expectedRows = estimateRows(buffer, size);
+        estimatedRows = estimateRows(buffer, size);
       }
       bytes += buffer.length;
-      hash.update(buffer);
+      onBuffer?.(buffer);
       records.push(decoder.write(buffer));
-      if (opened !== null) onProgress?.({ rows: (opened as { cleaner: CustomerCleaner }).cleaner.rowsRead, done: bytes, total: size, unit: 'bytes' });
+      const batch = pending;
+      pending = [];
+      yield { records: batch, done: bytes, total: size, unit: 'bytes', estimatedRows };
     }
     records.push(decoder.end());
     records.end();
   } catch (error) {
+    stream.destroy();
     if (error instanceof DataError || error instanceof OptionsError) throw error;
     throw missingFile(path, source, error);
   }
-  const result = opened as { header: string[]; schema: TableSchema; cleaner: CustomerCleaner } | null;
-  if (result === null) {
+  if (!any) {
     if (sample.trim() === '' && bytes <= SNIFF_LENGTH) throw new DataError(`${source} is empty; expected a CSV with ${expected}`, source);
     throw new DataError(`${source} has no header and no data (only blank lines)`, source);
   }
-  if (result.cleaner.rowsRead === 0) throw new DataError(`${source} has a header but no data rows; add customer rows below the header`, source);
-  onProgress?.({ rows: result.cleaner.rowsRead, done: bytes, total: size, unit: 'bytes', finishing: true });
-  return { cleaning: result.cleaner.finish(), schema: result.schema, header: result.header, hash: `sha256:${hash.digest('hex')}` };
+  yield { records: pending, done: bytes, total: size, unit: 'bytes', estimatedRows };
 }
 
-/** Rows of a file of `size` bytes, from the line ends of its first chunk (5% more, for longer lines further on). */
+/** The size of a data file; a DataError for a directory or a file that cannot be read. */
+async function statFile(path: string, source: string): Promise<number> {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw new DataError(`${path} is a directory, not a data file; pass --data <path to the CSV or Parquet file>`, source);
+    return info.size;
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    throw missingFile(path, source, error);
+  }
+}
+
+/** Rows of a file of `size` bytes, from the line ends of its first chunk (a first guess: ids grow longer further on). */
 function estimateRows(first: Buffer, size: number): number {
   let lines = 0;
   for (let i = first.indexOf(10); i >= 0; i = first.indexOf(10, i + 1)) lines++;
   if (lines < 2 || first.length >= size) return Math.max(1024, lines);
-  return Math.max(1024, Math.ceil((size / first.length) * lines * 1.05));
+  return Math.max(1024, Math.ceil((size / first.length) * lines));
 }
 
 /** The DataError for a file that cannot be opened. */

@@ -1,12 +1,12 @@
 /**
- * Scoring a file of any size in bounded memory: rows are read as a stream (CSV through csv-parse, Parquet through
+ * Scoring a file of any size in bounded memory: rows are read as a stream (CSV as the report reads it, Parquet through
  * DuckDB in batches), each is given its segment by the library's `predict`, and the answers are written as they come.
  */
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { parse } from 'csv-parse';
 import { DataError } from '../errors';
 import { headerKey } from '../data/schema';
+import { csvFileBatches } from '../data/load';
 import { isParquet, parquetBatches } from '../data/parquet';
 import { predict, RecordError, type SegmentModel } from '../model/artifact';
 
@@ -45,6 +45,7 @@ function csvCell(value: string | number | boolean): string {
  */
 export async function scoreFile(model: SegmentModel, input: string, output: string, options: ScoreOptions = {}): Promise<ScoreResult> {
   const { onProgress, progressEvery = 100_000 } = options;
+  if (!existsSync(input)) throw new DataError(`Data file not found: ${input}; pass --data <the CSV or Parquet file to score>`, input);
   const idColumn = model.schema.primaryKey;
   const out = createWriteStream(output);
   const result: ScoreResult = { rows: 0, scored: 0, refused: 0, examples: [] };
@@ -78,15 +79,12 @@ export async function scoreFile(model: SegmentModel, input: string, output: stri
     if (isParquet(input)) {
       for await (const { header, records } of parquetBatches(input)) for (const r of records) await scoreRow(header, r.cells, r.line);
     } else {
-      const parser = createReadStream(input).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
       let header: string[] | null = null;
-      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        if (header === null) {
-          header = record.map((h) => h.trim());
-          continue;
+      for await (const { records } of csvFileBatches(input, { source: input })) {
+        for (const { line, cells } of records) {
+          if (header === null) header = cells;
+          else await scoreRow(header, cells, line);
         }
-        if (record.every((c) => c.trim() === '')) continue;
-        await scoreRow(header, record, info.lines);
       }
     }
   } catch (error) {

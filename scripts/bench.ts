@@ -177,7 +177,7 @@ async function main(): Promise<void> {
         if (e.phase === 'kmeans') {
           if (e.done === e.total) cpuKMeansEnd = cpuSeconds();
           process.stderr.write(`  kmeans k=${e.k} done (${e.done}/${e.total}) ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-        } else {
+        } else if (e.phase === 'silhouette') {
           const percent = Math.floor((100 * e.done) / e.total / 10) * 10;
           if (percent > lastPercent) {
             lastPercent = percent;

@@ -30,6 +30,11 @@ describe('sweepK on the Mall data', () => {
     expect(sweep.timings.kmeans_s).toBeGreaterThan(0);
     expect(sweep.timings.silhouette_s).toBeGreaterThan(0);
     expect(events.filter((e) => e.phase === 'kmeans').map((e) => e.k)).toEqual(sweep.ks);
+    // k-means work: k per restart (10 restarts per k), counted as batches end, up to the total of k = 2..10
+    const work = events.filter((e) => e.phase === 'kmeans-work');
+    expect(work.length).toBeGreaterThanOrEqual(sweep.ks.length);
+    for (let i = 1; i < work.length; i++) expect(work[i].done).toBeGreaterThanOrEqual(work[i - 1].done);
+    expect(work[work.length - 1]).toEqual({ phase: 'kmeans-work', done: 540, total: 540 });
     const silhouetteEvents = events.filter((e) => e.phase === 'silhouette');
     expect(silhouetteEvents.at(-1)).toEqual({ phase: 'silhouette', done: 200, total: 200 });
   });

@@ -132,9 +132,22 @@ export class StringHasher implements KeyHash {
     return this;
   }
 
-  /** Adds a number by its value (the same for 12 and 12.0; distinct for 12 and "12"'s text hash otherwise). */
+  /** Adds a number by its value (the same for 12 and 12.0, another hash than the text "12"). A safe integer is mixed in
+   * as two 32-bit words, without making a string. */
   addNumber(x: number): this {
-    return this.add(`#${x}`);
+    if (!Number.isSafeInteger(x)) return this.add(`#${x}`);
+    const low = x >>> 0;
+    const high = Math.floor(x / 0x100000000) | 0;
+    this.word(low);
+    this.word(high);
+    // 0x23: a marker no string ends with (strings end with 0x10000), so 12 and "12" differ.
+    this.word(0x23);
+    return this;
+  }
+
+  private word(w: number): void {
+    this.a = Math.imul(this.a ^ w, 0x01000193);
+    this.b = Math.imul(this.b ^ w, 0x5bd1e995) ^ (this.b >>> 13);
   }
 
   /** Finalises; the hash is in h1/h2 until the next reset. */

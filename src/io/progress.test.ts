@@ -56,3 +56,18 @@ describe('ProgressDisplay', () => {
     expect(out).toEqual(['\r\x1b[2Kk-means  3/9 fits  33%  1 s, ETA 2 s', '\r\x1b[2K', 'NOTE: x\n']);
   });
 });
+
+describe('ProgressDisplay, repeated events', () => {
+  it('does not print the same work twice (a final event after the last chunk)', () => {
+    let t = 0;
+    const out: string[] = [];
+    const d = new ProgressDisplay({ stream: { write: (s: string) => out.push(s) }, tty: false, now: () => t });
+    d.update({ phase: 'loading', done: 0, total: 10, unit: 'bytes' });
+    t = 3;
+    d.update({ phase: 'loading', done: 10, total: 10, unit: 'bytes' });
+    t = 3.5;
+    d.update({ phase: 'loading', done: 10, total: 10, unit: 'bytes' });
+    d.end();
+    expect(out).toEqual(['loading  0 KiB of 0 KiB  100%  3 s, ETA 0 s\n', 'loading done in 4 s\n']);
+  });
+});

@@ -85,7 +85,7 @@ export class ProgressDisplay {
   private readonly minSeconds: number;
   private readonly logEvery: number;
   private readonly now: () => number;
-  private current: { phase: string; started: number; shownAt: number | null; last: ProgressEvent } | null = null;
+  private current: { phase: string; started: number; shownAt: number | null; shownDone: number; last: ProgressEvent } | null = null;
 
   constructor(options: ProgressDisplayOptions = {}) {
     this.stream = options.stream ?? process.stderr;
@@ -100,7 +100,7 @@ export class ProgressDisplay {
     const now = this.now();
     if (this.current === null || this.current.phase !== event.phase) {
       this.end();
-      this.current = { phase: event.phase, started: now, shownAt: null, last: event };
+      this.current = { phase: event.phase, started: now, shownAt: null, shownDone: -1, last: event };
     }
     const c = this.current;
     c.last = event;
@@ -108,7 +108,9 @@ export class ProgressDisplay {
     if (elapsed < this.minSeconds) return;
     const interval = this.tty ? 0.2 : this.logEvery;
     if (c.shownAt !== null && now - c.shownAt < interval && event.done < event.total) return;
+    if (c.shownAt !== null && c.shownDone === event.done) return; // no new work: the same line again
     c.shownAt = now;
+    c.shownDone = event.done;
     const line = formatProgress(event, elapsed);
     this.stream.write(this.tty ? `\r\x1b[2K${line}` : `${line}\n`);
   }

@@ -181,10 +181,12 @@ function generated60k(seed: number): Matrix {
 describe('restarts on a sample, the best refined on all rows (restartSample)', () => {
   const X = generated60k(5);
 
-  it("'auto' samples from 50,000 rows: max(20,000, 20%), all rows below; a number is checked against k", () => {
+  it("'auto' samples from 50,000 rows: max(20,000, 20%) up to 500,000, all rows below; a number is checked against k", () => {
     expect(restartSampleRows('auto', 49_999, 10)).toBe(0);
     expect(restartSampleRows('auto', 60_000, 10)).toBe(20_000);
     expect(restartSampleRows('auto', 1_000_000, 10)).toBe(200_000);
+    expect(restartSampleRows('auto', 2_500_000, 10)).toBe(500_000);
+    expect(restartSampleRows('auto', 10_000_000, 10)).toBe(500_000);
     expect(restartSampleRows('all', 1_000_000, 10)).toBe(0);
     expect(restartSampleRows(5000, 60_000, 10)).toBe(5000);
     expect(restartSampleRows(60_000, 60_000, 10)).toBe(0);

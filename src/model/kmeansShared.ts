@@ -25,7 +25,8 @@ export interface KMeansOptions {
   seed?: number;
   /**
    * Where the restarts run. 'auto' (default): on all rows below RESTART_SAMPLE_FROM_ROWS (50,000) rows; from there
-   * on a seeded sample of max(RESTART_SAMPLE_MIN_ROWS, RESTART_SAMPLE_SHARE * rows) rows (40,000 of 200,000), the
+   * on a seeded sample of max(RESTART_SAMPLE_MIN_ROWS, RESTART_SAMPLE_SHARE * rows) rows, at most
+   * RESTART_SAMPLE_MAX_ROWS (40,000 of 200,000; 500,000 of 10,000,000), the
    * `refineBest` restarts with the lowest sample inertia then refined with Lloyd iterations on all rows, keeping
    * the lowest inertia over all rows. 'all': every restart on all rows. A number N (>= k): a sample of N rows
    * (all rows when N >= rows). kmeansReference ignores it (always all rows).
@@ -50,13 +51,18 @@ export const RESTART_SAMPLE_FROM_ROWS = 50_000;
 export const RESTART_SAMPLE_SHARE = 0.2;
 /** Fewest rows of an 'auto' restart sample. */
 export const RESTART_SAMPLE_MIN_ROWS = 20_000;
+/**
+ * Most rows of an 'auto' restart sample (reached from 2,500,000 rows): the sample's tensors and its batched restarts
+ * live in each thread's wasm memory, which keeps its high-water mark; 20% of 10,000,000 rows held gigabytes there.
+ */
+export const RESTART_SAMPLE_MAX_ROWS = 500_000;
 
 /** Rows of the restart sample for `rows` rows (0 = restarts on all rows); `value` is checked against k. */
 export function restartSampleRows(value: unknown, rows: number, k: number): number {
   if (value === 'all') return 0;
   if (value === 'auto') {
     if (rows < RESTART_SAMPLE_FROM_ROWS) return 0;
-    const size = Math.max(RESTART_SAMPLE_MIN_ROWS, Math.round(rows * RESTART_SAMPLE_SHARE));
+    const size = Math.min(RESTART_SAMPLE_MAX_ROWS, Math.max(RESTART_SAMPLE_MIN_ROWS, Math.round(rows * RESTART_SAMPLE_SHARE)));
     return size >= rows ? 0 : size;
   }
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < k) {

@@ -39,18 +39,7 @@ export async function loadCustomersCsv(path: string, options: ParseOptions = {})
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new DataError(
-        `Data file not found: ${path}. Download Mall_Customers.csv from ${DATASET_URL} and save it there, or pass --data <path to the CSV>`,
-        source,
-      );
-    }
-    if (code === 'EISDIR') {
-      throw new DataError(`${path} is a directory, not a CSV file; pass --data <path to the CSV>`, source);
-    }
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new DataError(`Cannot read ${path}: ${reason}`, source);
+    throw missingFile(path, source, error);
   }
   return { table: parseCustomersCsv(text, { source, schema: options.schema }), text };
 }

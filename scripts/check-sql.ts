@@ -18,7 +18,7 @@ import { parseArgs, promisify } from 'node:util';
 import { isUserError, OptionsError } from '../src/errors';
 import { exportSql, type SqlDialect } from '../src/model/sql';
 import { countMismatches, csvColumns, sqlCases, type SqlCase } from '../src/model/__fixtures__/sqlCases';
-import { cliMain, intOption } from './cli';
+import { cliMain, intOption, parseFlags } from './cli';
 
 const run = promisify(execFile);
 const HELPER = join(__dirname, 'check-sql.py');
@@ -96,14 +96,8 @@ async function checkSqlglot(python: string, cases: SqlCase[], dir: string): Prom
 }
 
 cliMain(async () => {
-  const { values } = parseArgs({
-    options: { spark: { type: 'string' }, sqlglot: { type: 'string' }, rows: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+  const values = parseFlags({ spark: { type: 'string' }, sqlglot: { type: 'string' }, rows: { type: 'string' } }, HELP);
+  if (values === null) return;
   if (values.spark === undefined && values.sqlglot === undefined) throw new OptionsError('nothing to check: pass --spark PYTHON and/or --sqlglot PYTHON (see --help)', '--spark');
   const rows = intOption(values.rows, '--rows') ?? 100_000;
   if (rows < 100) throw new OptionsError(`--rows must be at least 100 (a table of k=5 centres picked from its rows), got ${rows}`, '--rows');

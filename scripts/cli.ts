@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { OptionsError } from '../src/errors';
 
 /** Parses an optional integer CLI flag; OptionsError for anything but a whole number. */
@@ -29,4 +30,23 @@ export function cliMain(main: () => Promise<void>, isUserError: (e: unknown) => 
       process.exit(2);
     },
   );
+}
+
+type FlagOptions = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+type FlagValue<F> = F extends { type: 'boolean' } ? (F extends { multiple: true } ? boolean[] : boolean) : F extends { multiple: true } ? string[] : string;
+/** The values parseArgs gives for `O`: each flag optional, typed by its `type` and `multiple`. */
+type ParsedFlags<O> = { [K in keyof O]?: FlagValue<O[K]> };
+
+/**
+ * Parses a script's flags strictly (an unknown flag is a user error), with `--help`/`-h` added: prints `help` and
+ * returns null when asked for it.
+ * @example const values = parseFlags({ data: { type: 'string' } }, HELP); if (values === null) return;
+ */
+export function parseFlags<const O extends FlagOptions>(options: O, help: string): ParsedFlags<O> | null {
+  const { values } = parseArgs({ options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true });
+  if ((values as { help?: boolean }).help) {
+    console.log(help);
+    return null;
+  }
+  return values as ParsedFlags<O>;
 }

@@ -2,11 +2,10 @@
  * npm run export-sql -- --model PATH --table NAME [--dialect standard|bigquery|spark|sqlite]
  * Prints one SQL SELECT that scores every row of table NAME as `predict` does (id, cluster, distance).
  */
-import { parseArgs } from 'node:util';
 import { isUserError, OptionsError } from '../src/errors';
 import { loadModel } from '../src/io/modelFile';
 import { exportSql, type SqlDialect } from '../src/model/sql';
-import { cliMain } from './cli';
+import { cliMain, parseFlags } from './cli';
 
 const HELP = `Usage: npm run export-sql -- --model PATH --table NAME [--dialect standard|bigquery|spark|sqlite]
   --model PATH   the saved model (default data/models/clustering_model.json)
@@ -16,14 +15,8 @@ const HELP = `Usage: npm run export-sql -- --model PATH --table NAME [--dialect 
                  which SQLite 3.40 reads exactly; it misreads about 1 in 10,000 shortest ones)`;
 
 cliMain(async () => {
-  const { values } = parseArgs({
-    options: { model: { type: 'string' }, table: { type: 'string' }, dialect: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+  const values = parseFlags({ model: { type: 'string' }, table: { type: 'string' }, dialect: { type: 'string' } }, HELP);
+  if (values === null) return;
   if (!values.table) throw new OptionsError('--table NAME is required: the table to score', 'table');
   const model = await loadModel(values.model ?? 'data/models/clustering_model.json');
   process.stdout.write(exportSql(model, { table: values.table, dialect: (values.dialect ?? 'standard') as SqlDialect }));

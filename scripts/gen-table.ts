@@ -4,28 +4,23 @@
  * 100,000 (wide), seed to 42. The table is clean unless --dirty is given; then a one-line count of the spoiled cells
  * goes to stderr.
  */
-import { parseArgs } from 'node:util';
 import { exampleTable, type ExampleKind } from '../src/data/examples';
 import { isUserError, OptionsError } from '../src/errors';
-import { cliMain, intOption } from './cli';
+import { cliMain, intOption, parseFlags } from './cli';
 
 const HELP = `Usage: npm run gen-table -- --kind retail|wide [--rows N] [--seed S] [--dirty] > table.csv`;
 
 cliMain(async () => {
-  const { values } = parseArgs({
-    options: {
+  const values = parseFlags(
+    {
       kind: { type: 'string' },
       rows: { type: 'string' },
       seed: { type: 'string' },
       dirty: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+    HELP,
+  );
+  if (values === null) return;
   if (values.kind === undefined) throw new OptionsError(`--kind is required (retail or wide); ${HELP}`, '--kind');
   const table = exampleTable({
     kind: values.kind as ExampleKind,

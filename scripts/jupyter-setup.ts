@@ -14,7 +14,7 @@ import { OptionsError, isUserError } from '../src/errors';
 import { REQUIREMENTS_FILE, STAMP_FILE, VENV_DIR, requirementsStamp, venvBin, venvDataDir } from '../src/notebook/jupyterEnv';
 import { KERNEL_DISPLAY_NAME, installKernelSpec } from '../src/notebook/kernelspec';
 import { PROJECT_JUPYTER_DIR } from '../src/notebook/run';
-import { cliMain } from './cli';
+import { cliMain, parseFlags } from './cli';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..');
@@ -47,14 +47,8 @@ async function pythonVersion(python: string): Promise<string | null> {
 }
 
 cliMain(async () => {
-  const { values } = parseArgs({
-    options: { python: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+  const values = parseFlags({ python: { type: 'string' }, force: { type: 'boolean' } }, HELP);
+  if (values === null) return;
   const t0 = performance.now();
   const venv = join(ROOT, VENV_DIR);
   const venvPython = venvBin(venv, 'python');

@@ -5,12 +5,11 @@
  * project's JupyterLab is installed (`npm run jupyter:setup`), into <root>/.venv/share/jupyter, where it looks first.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { isUserError } from '../src/errors';
 import { VENV_DIR, venvDataDir } from '../src/notebook/jupyterEnv';
 import { KERNEL_DISPLAY_NAME, installKernelSpec, jupyterDataDir } from '../src/notebook/kernelspec';
-import { cliMain } from './cli';
+import { cliMain, parseFlags } from './cli';
 
 const ROOT = resolve(__dirname, '..');
 const HELP = `Usage: npm run kernel -- [--data-dir DIR] [--project-only]
@@ -19,18 +18,14 @@ const HELP = `Usage: npm run kernel -- [--data-dir DIR] [--project-only]
                     not the user's folder`;
 
 cliMain(async () => {
-  const { values } = parseArgs({
-    options: {
+  const values = parseFlags(
+    {
       'data-dir': { type: 'string' },
       'project-only': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+    HELP,
+  );
+  if (values === null) return;
   const dirs = [join(ROOT, '.jupyter')];
   if (existsSync(join(ROOT, VENV_DIR))) dirs.push(venvDataDir(join(ROOT, VENV_DIR)));
   if (!values['project-only']) dirs.push(resolve(values['data-dir'] ?? jupyterDataDir()));

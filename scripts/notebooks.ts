@@ -3,10 +3,9 @@
  * Executes notebooks/preprocessing.ipynb then notebooks/modeling.ipynb headless on the project's tslab kernel and
  * writes the executed notebooks and their HTML to <out>/reports/notebooks/. Exits 1 naming the failing cell.
  */
-import { parseArgs } from 'node:util';
 import { isUserError } from '../src/errors';
 import { NotebookRunError, runNotebooks } from '../src/notebook/run';
-import { cliMain, intOption, listOption } from './cli';
+import { cliMain, intOption, listOption, parseFlags } from './cli';
 
 const HELP = `Usage: npm run notebooks -- [--data PATH] [--schema FILE.json] [--features A,B,C] [--id COL] [--categorical X,Y]
        [--seed S] [--k-min A] [--k-max B] [--out DIR] [--notebook FILE ...] [--jupyter WHICH]
@@ -22,8 +21,8 @@ const HELP = `Usage: npm run notebooks -- [--data PATH] [--schema FILE.json] [--
                     else jupyter on PATH; venv; system (PATH outside .venv, e.g. Debian's nbconvert 6.5); or a path`;
 
 cliMain(async () => {
-  const { values } = parseArgs({
-    options: {
+  const values = parseFlags(
+    {
       data: { type: 'string' },
       schema: { type: 'string' },
       features: { type: 'string' },
@@ -35,14 +34,10 @@ cliMain(async () => {
       out: { type: 'string' },
       notebook: { type: 'string', multiple: true },
       jupyter: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+    HELP,
+  );
+  if (values === null) return;
   const results = await runNotebooks({
     data: values.data,
     schema: values.schema,

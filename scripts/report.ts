@@ -2,12 +2,11 @@
  * npm run report -- [--data PATH] [--features A,B] [--id COL] [--categorical X] [--schema F] [--out DIR] [--k K] [--k-min A --k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
  * Regenerates every report from the raw CSV without a notebook kernel.
  */
-import { parseArgs } from 'node:util';
 import { isUserError } from '../src/errors';
 import { REPORT_RENDERER, startRenderer } from '../src/figures/render';
 import type { BackendName } from '../src/model/backend';
 import { ProgressDisplay } from '../src/io/progress';
-import { intOption, cliMain, listOption } from './cli';
+import { intOption, cliMain, listOption, parseFlags } from './cli';
 
 const HELP = `Usage: npm run report -- [--data PATH] [--features A,B,C] [--id COL] [--categorical X,Y] [--schema FILE.json]
        [--plot-x COL --plot-y COL] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
@@ -15,8 +14,8 @@ const HELP = `Usage: npm run report -- [--data PATH] [--features A,B,C] [--id CO
   must have the Mall columns (CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)).`;
 
 cliMain(async () => {
-  const { values } = parseArgs({
-    options: {
+  const values = parseFlags(
+    {
       data: { type: 'string' },
       features: { type: 'string' },
       id: { type: 'string' },
@@ -31,14 +30,10 @@ cliMain(async () => {
       seed: { type: 'string' },
       backend: { type: 'string' },
       'no-png': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+    HELP,
+  );
+  if (values === null) return;
   // Chromium launches and parses plotly.js while the model code (TensorFlow.js, wasm) loads and the data work runs.
   const renderer = values['no-png'] ? undefined : startRenderer(REPORT_RENDERER);
   // require, not import(): scripts run under tsx's CommonJS hook only (node --require tsx/cjs, ~0.25 s less start-up

@@ -2,11 +2,10 @@
  * npm run score -- --model PATH --data FILE.csv|FILE.parquet --out FILE.csv
  * Scores a file of any size in bounded memory (streaming), with the same answers as `predict`.
  */
-import { parseArgs } from 'node:util';
 import { isUserError, OptionsError } from '../src/errors';
 import { loadModel } from '../src/io/modelFile';
 import { scoreFile } from '../src/io/score';
-import { cliMain } from './cli';
+import { cliMain, parseFlags } from './cli';
 
 const HELP = `Usage: npm run score -- --model PATH --data FILE.csv|FILE.parquet --out FILE.csv
   --model PATH   the saved model (default data/models/clustering_model.json)
@@ -14,14 +13,8 @@ const HELP = `Usage: npm run score -- --model PATH --data FILE.csv|FILE.parquet 
   --out FILE     where to write id, cluster, label, distance, outlier, error (one line per input row)`;
 
 cliMain(async () => {
-  const { values } = parseArgs({
-    options: { model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+  const values = parseFlags({ model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' } }, HELP);
+  if (values === null) return;
   if (!values.data) throw new OptionsError('--data FILE is required: the CSV or Parquet file to score', 'data');
   if (!values.out) throw new OptionsError('--out FILE is required: where to write the scores', 'out');
   const model = await loadModel(values.model ?? 'data/models/clustering_model.json');

@@ -5,14 +5,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildApp } from '../src/api/app';
 import { pageFigure, pageTraining, type PageTraining } from '../src/api/page';
 import { bundleFor, plotlyScript } from '../src/figures/html';
 import { isUserError, OptionsError } from '../src/errors';
 import { loadModel } from '../src/io/modelFile';
 import type { SegmentModel } from '../src/model/artifact';
-import { cliMain, intOption } from './cli';
+import { cliMain, intOption, parseFlags } from './cli';
 
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before their connections are cut. */
 const GRACE_MS = 10_000;
@@ -40,21 +39,17 @@ function loadTraining(dataDir: string, model: SegmentModel): { training?: PageTr
 }
 
 cliMain(async () => {
-  const { values } = parseArgs({
-    options: {
+  const values = parseFlags(
+    {
       port: { type: 'string' },
       host: { type: 'string' },
       model: { type: 'string' },
       'data-dir': { type: 'string' },
       log: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+    HELP,
+  );
+  if (values === null) return;
   const { host = '127.0.0.1', model: modelPath = 'data/models/clustering_model.json', 'data-dir': dataDir = 'data/processed' } = values;
   const port = intOption(values.port, '--port') ?? 8000;
   if (port < 0 || port > 65535) throw new OptionsError(`--port must be 0-65535, got ${port}`, 'port');

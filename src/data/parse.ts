@@ -223,14 +223,7 @@ export class CsvRecords {
       return;
     }
     if (text.indexOf('"') < 0) {
-      const cells = text.split(',');
-      let blank = true;
-      for (let i = 0; i < cells.length; i++) {
-        const cell = cells[i].trim();
-        cells[i] = cell;
-        if (cell !== '') blank = false;
-      }
-      if (!blank) this.onRecord(line, cells);
+      this.emit(line, text.split(','));
       return;
     }
     const quotes = countQuotes(text);
@@ -247,15 +240,18 @@ export class CsvRecords {
       const reason = (error instanceof Error ? error.message.split('\n')[0] : String(error)).replace(/ at line \d+/, '');
       throw new DataError(`${this.source} is not a readable CSV: line ${first}: ${reason}`, this.source);
     }
-    for (const record of records) {
-      let blank = true;
-      for (let i = 0; i < record.length; i++) {
-        const cell = record[i].trim();
-        record[i] = cell;
-        if (cell !== '') blank = false;
-      }
-      if (!blank) this.onRecord(first, record);
+    for (const record of records) this.emit(first, record);
+  }
+
+  /** Trims the cells in place and hands a record that is not blank to onRecord. */
+  private emit(line: number, cells: string[]): void {
+    let blank = true;
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i].trim();
+      cells[i] = cell;
+      if (cell !== '') blank = false;
     }
+    if (!blank) this.onRecord(line, cells);
   }
 }
 

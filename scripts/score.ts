@@ -4,6 +4,7 @@
  */
 import { isUserError, OptionsError } from '../src/errors';
 import { loadModel } from '../src/io/modelFile';
+import { ProgressDisplay } from '../src/io/progress';
 import { scoreFile } from '../src/io/score';
 import { cliMain, parseFlags } from './cli';
 
@@ -19,12 +20,10 @@ cliMain(async () => {
   if (!values.out) throw new OptionsError('--out FILE is required: where to write the scores', 'out');
   const model = await loadModel(values.model ?? 'data/models/clustering_model.json');
   const started = performance.now();
-  const tty = process.stderr.isTTY;
+  const display = new ProgressDisplay();
   const result = await scoreFile(model, values.data, values.out, {
-    onProgress: (rows) => {
-      if (tty) process.stderr.write(`\r\x1b[2Kscoring: ${rows.toLocaleString('en-US')} rows, ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    },
+    onProgress: (p) => display.update({ phase: 'scoring', done: p.done, total: p.total, unit: p.unit, rows: p.unit === 'rows' ? undefined : p.rows }),
   });
-  if (tty) process.stderr.write('\r\x1b[2K');
+  display.end();
   console.log(`scored ${result.scored} of ${result.rows} rows into ${values.out} in ${((performance.now() - started) / 1000).toFixed(2)} s` + (result.refused ? `; ${result.refused} refused, e.g. ${result.examples[0]}` : ''));
 }, isUserError);

@@ -29,8 +29,12 @@ describe('scoreFile', () => {
     const input = join(dir, 'in.csv');
     writeFileSync(input, csv);
     const out = join(dir, 'out.csv');
-    const result = await scoreFile(model, input, out);
+    const progress: { rows: number; done: number; total: number; unit: string }[] = [];
+    const result = await scoreFile(model, input, out, { onProgress: (p) => progress.push(p) });
     expect(result).toEqual({ rows: 20_000, scored: 20_000, refused: 0, examples: [] });
+    // one event per 64 KiB read: bytes done up to the file's size, rows scored up to all of them
+    expect(progress.length).toBeGreaterThan(5);
+    expect(progress[progress.length - 1]).toEqual({ rows: 20_000, done: Buffer.byteLength(csv), total: Buffer.byteLength(csv), unit: 'bytes' });
     const rows = readScores(out);
     expect(rows[0]).toEqual(['customer_ref', 'cluster', 'label', 'distance', 'outlier', 'error']);
     const expected = predict(model, records, { ignoreUnknown: true });

@@ -7,15 +7,14 @@ import { once } from 'node:events';
 import { DataError } from '../errors';
 import { headerKey } from '../data/schema';
 import { csvFileBatches } from '../data/load';
-import { isParquet, parquetBatches } from '../data/parquet';
+import { isParquet, parquetBatches, parquetRowCount } from '../data/parquet';
 import { predict, RecordError, type SegmentModel } from '../model/artifact';
 
 /** Options of {@link scoreFile}. */
 export interface ScoreOptions {
-  /** Called every `progressEvery` rows with the rows done. Default: none. */
-  onProgress?: (rowsDone: number) => void;
-  /** Default 100,000. */
-  progressEvery?: number;
+  /** Called after each batch read (64 KiB of CSV, ~65,000 Parquet rows) with the rows scored, the work done and its
+   * total (bytes of a CSV file, rows of a Parquet file). Default: none. */
+  onProgress?: (progress: { rows: number; done: number; total: number; unit: 'bytes' | 'rows' }) => void;
 }
 
 /** What a scoring run did. */
@@ -44,7 +43,7 @@ function csvCell(value: string | number | boolean): string {
  * @throws DataError when the file cannot be read or lacks a feature column of the model.
  */
 export async function scoreFile(model: SegmentModel, input: string, output: string, options: ScoreOptions = {}): Promise<ScoreResult> {
-  const { onProgress, progressEvery = 100_000 } = options;
+  const { onProgress } = options;
   if (!existsSync(input)) throw new DataError(`Data file not found: ${input}; pass --data <the CSV or Parquet file to score>`, input);
   const idColumn = model.schema.primaryKey;
   const out = createWriteStream(output);
@@ -72,19 +71,23 @@ export async function scoreFile(model: SegmentModel, input: string, output: stri
       if (result.examples.length < 5) result.examples.push(`line ${line}: ${problem}`);
       await write(`${csvCell(id)},,,,,${csvCell(problem)}\n`);
     }
-    if (onProgress && result.rows % progressEvery === 0) onProgress(result.rows);
   };
 
   try {
     if (isParquet(input)) {
-      for await (const { header, records } of parquetBatches(input)) for (const r of records) await scoreRow(header, r.cells, r.line);
+      const total = await parquetRowCount(input);
+      for await (const { header, records } of parquetBatches(input)) {
+        for (const r of records) await scoreRow(header, r.cells, r.line);
+        onProgress?.({ rows: result.rows, done: result.rows, total, unit: 'rows' });
+      }
     } else {
       let header: string[] | null = null;
-      for await (const { records } of csvFileBatches(input, { source: input })) {
+      for await (const { records, done, total } of csvFileBatches(input, { source: input })) {
         for (const { line, cells } of records) {
           if (header === null) header = cells;
           else await scoreRow(header, cells, line);
         }
+        onProgress?.({ rows: result.rows, done, total, unit: 'bytes' });
       }
     }
   } catch (error) {

@@ -151,6 +151,14 @@ describe('parseCustomersCsv: refusals', () => {
     );
   });
 
+  it('refuses a quote still open 10,000 lines later without reading the rest of the file', () => {
+    const lines = [HEADER, '1,"Male,19,15,39'];
+    for (let i = 2; i <= 20_000; i++) lines.push(`${i},Male,19,15,39`);
+    expect(dataErrorOf(() => parseCustomersCsv(lines.join('\n'), { source: 'q.csv' })).message).toBe(
+      'q.csv is not a readable CSV: the quoted field opened on line 2 is still open 10000 lines later (a missing closing ", or a stray " in a cell)',
+    );
+  });
+
   it('splits plain lines on commas and quoted ones as RFC 4180 says, with the same trimmed cells', () => {
     const text = `${HEADER}\n1, Male ,19,15,39\n2,"Fe""male, x", 20 ,15,39\n\n3,"a\nb",1,2,3\n4,"",5,6,7\n`;
     const rows = parseCustomersCsv(text).rows;

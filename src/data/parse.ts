@@ -213,6 +213,12 @@ export class CsvRecords {
   private takeLine(text: string): void {
     const line = ++this.line;
     if (this.open !== null) {
+      if (line - this.open.line >= MAX_QUOTED_LINES) {
+        throw new DataError(
+          `${this.source} is not a readable CSV: the quoted field opened on line ${this.open.line} is still open ${MAX_QUOTED_LINES} lines later (a missing closing ", or a stray " in a cell)`,
+          this.source,
+        );
+      }
       this.open.text += '\n' + text;
       this.open.quotes += countQuotes(text);
       if (this.open.quotes % 2 === 0) {
@@ -254,6 +260,10 @@ export class CsvRecords {
     if (!blank) this.onRecord(line, cells);
   }
 }
+
+/** Lines a quoted field may span before the file is refused: a stray quote would otherwise hold the rest of a file of
+ * millions of rows in memory before the "never closed" error. */
+export const MAX_QUOTED_LINES = 10_000;
 
 function countQuotes(text: string): number {
   let n = 0;

@@ -2,6 +2,9 @@ import { categoricalColumns, numericColumns } from '../data/schema';
 import type { Preprocessed, Segmentation } from '../pipeline';
 import type { Summary } from './types';
 
+/** Outlier ids listed per column in summary.json (`count` has them all): keeps the summary small for large tables. */
+export const SUMMARY_MAX_OUTLIER_IDS = 1000;
+
 
 /** Inputs of {@link buildSummary}: the run's results plus facts only the caller knows. */
 export interface SummaryInput {
@@ -68,7 +71,7 @@ export function buildSummary(input: SummaryInput): Summary {
     silhouetteMethod: silhouetteMethod(seg, prep.cleaning.rows.used),
     inertia: seg.sweep.inertia,
     clusters: seg.profiles,
-    outliers: prep.cleaning.outliers,
+    outliers: prep.cleaning.outliers.map((o) => ({ ...o, ids: o.ids.slice(0, SUMMARY_MAX_OUTLIER_IDS) })),
     backend: input.backend,
     seed: input.seed,
     timings: input.timings,
@@ -131,7 +134,7 @@ export function summaryText(s: Summary): string {
   if (s.outliers.some((o) => o.count > 0)) {
     lines.push('', 'Outliers (IQR rule, flagged only, data unchanged)');
     for (const o of s.outliers)
-      if (o.count > 0) lines.push(`  ${o.feature}: ${o.count} outside [${fmt(o.lower, 1)}, ${fmt(o.upper, 1)}] (${s.table.id ?? 'row'} ${o.ids.slice(0, 20).join(', ')}${o.ids.length > 20 ? `, ... ${o.ids.length - 20} more` : ''})`);
+      if (o.count > 0) lines.push(`  ${o.feature}: ${o.count} outside [${fmt(o.lower, 1)}, ${fmt(o.upper, 1)}] (${s.table.id ?? 'row'} ${o.ids.slice(0, 20).join(', ')}${o.count > 20 ? `, ... ${o.count - 20} more` : ''})`);
   }
   lines.push('', 'Warnings');
   if (s.warnings.length === 0) lines.push('  none');

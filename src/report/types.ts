@@ -31,6 +31,11 @@ export interface Summary {
   silhouetteMethod: { sampled: null } | { sampled: { rows: number; of: number; stdError: Record<string, number | null> } };
   inertia: Record<string, number>;
   clusters: SegmentProfile[];
+  /**
+   * Per numeric column, the 1.5×IQR fences and the customers outside them: `count` of them, and `ids` of the first
+   * SUMMARY_MAX_OUTLIER_IDS in file order (all of them when fewer; a skewed column of millions of rows has hundreds
+   * of thousands).
+   */
   outliers: { feature: string; lower: number; upper: number; count: number; ids: (string | number)[] }[];
   backend: { name: string; reason: string };
   seed: number;

@@ -99,9 +99,9 @@ export interface LoadedCustomers {
 
 /**
  * Reads and cleans a customer file (CSV or Parquet) as a stream: rows go straight into a {@link CustomerCleaner}, so
- * no text row is held. Memory grows with the clean columns only (about 50 bytes a row for the Mall shape, where
- * `loadCustomers` + `cleanCustomers` hold ~300 bytes a row): the path for tables of millions of rows. The result is
- * the one `cleanCustomers(loadCustomers(path).table)` gives (tested), with the same refusals.
+ * no text row is held: memory grows with the clean columns (typed arrays, category codes), the ids and the id index,
+ * not with the file's text. The path for tables of millions of rows (10,000,000 Mall-shaped rows load and clean in
+ * ~20 s here). The result is the one `cleanCustomers(loadCustomers(path).table)` gives (tested), with the same refusals.
  *
  * @throws DataError as {@link loadCustomers} and {@link cleanCustomers}.
  *

@@ -590,14 +590,18 @@ export function runRestartBatch(batch: RestartBatch, tick?: () => void): Restart
   count(batch, k, tick);
   const order = onSample.map((_, r) => r).sort((a, b) => onSample[a].inertia - onSample[b].inertia || a - b);
   const chosen = order.slice(0, Math.max(1, Math.min(sample.refine, order.length)));
-  const refined = chosen.map((r) => {
+  // Only the best refined restart so far is kept (each holds a label per row: 40 MB at 10,000,000 rows); the first
+  // of equal inertias wins, as lowest() picks.
+  let best: { outcome: LloydOutcome; index: number } | null = null;
+  let unconverged = onSample.filter((o) => !o.converged).length;
+  chosen.forEach((r, index) => {
     const outcome = lloydBounded(centered, rows, cols, k, maxIter, tolAbs, onSample[r].centers);
     count(batch, k, tick);
-    return outcome;
+    if (!outcome.converged) unconverged++;
+    if (best === null || outcome.inertia < best.outcome.inertia) best = { outcome, index };
   });
-  const best = lowest(refined);
-  const unconverged = onSample.filter((o) => !o.converged).length + refined.filter((o) => !o.converged).length;
-  return { restart: restarts[chosen[best]], ...pick(refined[best]), unconverged };
+  const { outcome, index } = best as unknown as { outcome: LloydOutcome; index: number };
+  return { restart: restarts[chosen[index]], ...pick(outcome), unconverged };
 }
 
 function pick(outcome: LloydOutcome): Pick<RestartBatchResult, 'inertia' | 'centers' | 'labels' | 'nIter'> {

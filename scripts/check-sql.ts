@@ -14,7 +14,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { isUserError, OptionsError } from '../src/errors';
 import { exportSql, type SqlDialect } from '../src/model/sql';
 import { countMismatches, csvColumns, sqlCases, type SqlCase } from '../src/model/__fixtures__/sqlCases';

@@ -9,7 +9,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { OptionsError, isUserError } from '../src/errors';
 import { REQUIREMENTS_FILE, STAMP_FILE, VENV_DIR, requirementsStamp, venvBin, venvDataDir } from '../src/notebook/jupyterEnv';
 import { KERNEL_DISPLAY_NAME, installKernelSpec } from '../src/notebook/kernelspec';

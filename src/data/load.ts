@@ -142,8 +142,9 @@ export async function loadCleanCustomers(path: string, options: LoadCleanOptions
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
     let done = 0;
     for await (const batch of parquetBatches(path)) {
+      opened ??= open(batch.header, total);
       done += batch.records.length;
-      addAll({ records: [{ line: 1, cells: batch.header }, ...batch.records].slice(opened === null ? 0 : 1), done, total, unit: 'rows' }, total);
+      addAll({ records: batch.records, done, total, unit: 'rows' }, total);
     }
   } else {
     for await (const batch of csvFileBatches(path, { source, expected, onBuffer: (b) => hash.update(b) })) addAll(batch, batch.estimatedRows);

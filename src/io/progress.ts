@@ -85,7 +85,7 @@ export class ProgressDisplay {
   private readonly minSeconds: number;
   private readonly logEvery: number;
   private readonly now: () => number;
-  private current: { phase: string; started: number; shownAt: number | null; shownDone: number; last: ProgressEvent } | null = null;
+  private current: { phase: string; started: number; shownAt: number | null; shownDone: number } | null = null;
 
   constructor(options: ProgressDisplayOptions = {}) {
     this.stream = options.stream ?? process.stderr;
@@ -100,10 +100,9 @@ export class ProgressDisplay {
     const now = this.now();
     if (this.current === null || this.current.phase !== event.phase) {
       this.end();
-      this.current = { phase: event.phase, started: now, shownAt: null, shownDone: -1, last: event };
+      this.current = { phase: event.phase, started: now, shownAt: null, shownDone: -1 };
     }
     const c = this.current;
-    c.last = event;
     const elapsed = now - c.started;
     if (elapsed < this.minSeconds) return;
     const interval = this.tty ? 0.2 : this.logEvery;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresSkipReason, startPostgres, type TestPostgres } from '../../test/support/postgres';
 import { sqlite, sqliteSkipReason } from '../../test/support/sqlite';
-import { predict, type SegmentModel } from './artifact';
+import { predict } from './artifact';
 import { exportSql, midpointMargin, sqliteNumber } from './sql';
 import { countMismatches, csvColumns, sqlCases, type SqlCase } from './__fixtures__/sqlCases';
 

@@ -124,11 +124,10 @@ export class StringHasher implements KeyHash {
       a = Math.imul(a ^ c, 0x01000193);
       b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 13);
     }
-    // A separator that no UTF-16 unit equals: ends the string.
-    a = Math.imul(a ^ 0x10000, 0x01000193);
-    b = Math.imul(b ^ 0x10000, 0x5bd1e995) ^ (b >>> 13);
     this.a = a;
     this.b = b;
+    // A separator that no UTF-16 unit equals: ends the string.
+    this.word(0x10000);
     return this;
   }
 

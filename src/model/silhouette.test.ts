@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../errors';
+import { ensureBackend } from './backend';
 import { matrixFromRows } from './matrix';
 import { silhouetteSamples, silhouetteScores, type Labeling } from './silhouette';
 import { fixtureLabels, loadFixture, standardized } from './__fixtures__/load';
@@ -17,6 +18,9 @@ function sweepLabelings(fixture: typeof mall): { labelings: Labeling[]; expected
     expected: entries.map(([, v]) => v.silhouette),
   };
 }
+
+/** Agreement of mean silhouettes across chunk sizes on the native backend (float32 sums in a shape-dependent order). */
+const NATIVE_CHUNKING_TOLERANCE = 1e-6;
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;
@@ -64,7 +68,19 @@ describe('silhouette against scikit-learn (stored fixtures, identical labels)', 
     const inProcess = await silhouetteScores(syntheticX, labelings, { workers: 0 });
     expect(maxAbsDiff(inProcess, expected)).toBeLessThan(1e-4);
     const threaded = await silhouetteScores(syntheticX, labelings, { workers: 2, chunkSize: 37 });
-    expect(maxAbsDiff(threaded, inProcess)).toBeLessThan(1e-9);
+    const rechunked = await silhouetteScores(syntheticX, labelings, { workers: 0, chunkSize: 37 });
+    if ((await ensureBackend()).name === 'native') {
+      // Native TensorFlow sums each row's float32 distances to a cluster (a matMul over up to n = 2000 terms) in an
+      // order that depends on the block shape and the CPU's vector unit, so another chunk size moves each sum by
+      // about sqrt(n) * 2^-24 ~ 3e-6 relative, s by at most twice that, and a mean over 2000 rows far less
+      // (3e-9 seen). NATIVE_CHUNKING_TOLERANCE bounds the mean; docs/backends.md states the promise.
+      expect(maxAbsDiff(threaded, inProcess)).toBeLessThan(NATIVE_CHUNKING_TOLERANCE);
+      expect(maxAbsDiff(rechunked, inProcess)).toBeLessThan(NATIVE_CHUNKING_TOLERANCE);
+    } else {
+      // wasm and cpu: each distance sum is formed in the same order whatever the chunk or thread: equal bits.
+      expect(threaded).toEqual(inProcess);
+      expect(rechunked).toEqual(inProcess);
+    }
   });
 
   it('silhouetteSamples equals silhouette_samples on the Mall data (k=5)', async () => {

@@ -1,5 +1,5 @@
 /**
- * Side-by-side benchmark: scikit-learn's sweep (../shared/bench/sklearn_sweep.py, run with /usr/bin/python3)
+ * Side-by-side benchmark: scikit-learn's sweep (bench/python/sklearn_sweep.py, run with /usr/bin/python3)
  * and ours (scripts/bench.ts) on the same CSV, one after the other, in one command.
  *
  *   npm run bench:compare -- --data PATH [--k-min 2 --k-max 10] [--silhouette exact|none|sample:N] [--backend B] [...bench flags]
@@ -18,7 +18,7 @@ import { isUserError } from '../src/errors';
 import { parseBenchArgs, type BenchResult } from './bench';
 
 const ROOT = path.resolve(__dirname, '..');
-const SKLEARN_SWEEP = path.join(path.dirname(ROOT), 'shared', 'bench', 'sklearn_sweep.py');
+const SKLEARN_SWEEP = path.join(ROOT, 'bench', 'python', 'sklearn_sweep.py');
 const PYTHON = '/usr/bin/python3';
 
 interface SklearnResult {

@@ -1,11 +1,11 @@
 /**
  * A large table, side by side: `npm run report` against what a Python analyst runs on it
- * (../shared/bench/large_reference.py: pandas, KMeans n_init=10 for k=2..10, sampled silhouette, matplotlib), both as
+ * (bench/python/large_reference.py: pandas, KMeans n_init=10 for k=2..10, sampled silhouette, matplotlib), both as
  * child processes under GNU time in one command, so both see the same machine.
  *
  *   npm run bench:large -- [--rows N | --data PATH] [--seed S] [--runs R] [--no-png]
  *
- * Without --data it generates N Mall-shaped customers (default 1,000,000) with ../shared/bench/gen_customers.py once
+ * Without --data it generates N Mall-shaped customers (default 1,000,000) with bench/python/gen_customers.py once
  * (cached in the system's temp folder). Prints, per run, both wall times, the ratio (ours / Python), both peak RSS
  * (the largest process of each command: for ours the Node process, Chromium excluded), the selected k of each and
  * our phases; appends one JSON line to bench/results/large.jsonl.
@@ -19,7 +19,7 @@ import { isUserError, OptionsError } from '../src/errors';
 import { cliMain, intOption } from './cli';
 
 const ROOT = path.resolve(__dirname, '..');
-const SHARED_BENCH = path.join(path.dirname(ROOT), 'shared', 'bench');
+const PYTHON_BENCH = path.join(ROOT, 'bench', 'python');
 const PYTHON = '/usr/bin/python3';
 
 /** Runs `command args` under GNU time; wall seconds and peak RSS (MB) of the command's largest process. */
@@ -47,7 +47,7 @@ cliMain(async () => {
   let data = values.data ? path.resolve(values.data) : path.join(tmpdir(), `customers_${rows}_${seed}.csv`);
   if (!values.data && !existsSync(data)) {
     process.stderr.write(`generating ${rows} customers (seed ${seed}) into ${data}\n`);
-    const gen = spawnSync(PYTHON, [path.join(SHARED_BENCH, 'gen_customers.py'), String(rows), String(seed)], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const gen = spawnSync(PYTHON, [path.join(PYTHON_BENCH, 'gen_customers.py'), String(rows), String(seed)], { encoding: 'utf8', maxBuffer: 1 << 30 });
     if (gen.status !== 0) throw new Error(`gen_customers.py failed: ${gen.stderr}`);
     writeFileSync(data, gen.stdout);
   }
@@ -57,7 +57,7 @@ cliMain(async () => {
   for (let r = 0; r < runs; r++) {
     const oursOut = path.join(work, `ours-${r}`);
     const pyOut = path.join(work, `python-${r}`);
-    const py = timed(PYTHON, [path.join(SHARED_BENCH, 'large_reference.py'), data, pyOut], 'large_reference.py');
+    const py = timed(PYTHON, [path.join(PYTHON_BENCH, 'large_reference.py'), data, pyOut], 'large_reference.py');
     const ours = timed(process.execPath, ['--require', 'tsx/cjs', 'scripts/report.ts', '--data', data, '--out', oursOut, ...(values['no-png'] ? ['--no-png'] : [])], 'npm run report');
     const summary = JSON.parse(readFileSync(path.join(oursOut, 'reports', 'summary.json'), 'utf8'));
     const pyJson = JSON.parse(py.stdout.trim().split('\n').pop() as string);

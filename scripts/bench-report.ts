@@ -1,5 +1,5 @@
 /**
- * End-to-end timing of `npm run report` against the original Python pipeline (../shared/bench/seed_reference.py,
+ * End-to-end timing of `npm run report` against the original Python pipeline (bench/python/seed_reference.py,
  * run with /usr/bin/python3), alternating the two in one command so both see the same machine.
  *
  *   npm run bench:report -- [--data PATH] [--runs N] [--no-png]
@@ -17,7 +17,7 @@ import { isUserError } from '../src/errors';
 import { cliMain, intOption } from './cli';
 
 const ROOT = path.resolve(__dirname, '..');
-const SEED_REFERENCE = path.join(path.dirname(ROOT), 'shared', 'bench', 'seed_reference.py');
+const SEED_REFERENCE = path.join(ROOT, 'bench', 'python', 'seed_reference.py');
 const PYTHON = '/usr/bin/python3';
 
 function timed(command: string, args: string[], who: string): number {

@@ -6,7 +6,7 @@
  *
  * LABELS.json: { sweep: { ks, silhouette, inertia, selected }, labels: number[], silhouetteSamples: number[] }
  * (one label and silhouette per customer, in file order), e.g. from scikit-learn. OUT_DIR defaults to
- * reports/demo, DATA_CSV to ../shared/data/Mall_Customers.csv.
+ * reports/demo, DATA_CSV to data/raw/Mall_Customers.csv.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
@@ -22,7 +22,7 @@ import type { Summary } from '../src/report/types';
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const [labelsPath, outDir = 'reports/demo', dataPath = '../shared/data/Mall_Customers.csv'] = process.argv.slice(2);
+  const [labelsPath, outDir = 'reports/demo', dataPath = 'data/raw/Mall_Customers.csv'] = process.argv.slice(2);
   if (!labelsPath) throw new Error('usage: npx tsx scripts/render-figures-demo.ts LABELS.json [OUT_DIR] [DATA_CSV]');
   const started = startRenderer();
   const input = JSON.parse(readFileSync(labelsPath, 'utf8')) as {

@@ -34,7 +34,7 @@ const skipReason = !existsSync(JUPYTER_LAB)
   : !existsSync(CHROMIUM)
     ? `${CHROMIUM} not found`
     : !HAS_MALL
-      ? '../shared/data/Mall_Customers.csv absent'
+      ? `${MALL_CSV} absent`
       : '';
 
 

@@ -126,7 +126,7 @@ function systemJupyter(): string | null {
 const JUPYTERS = [
   { label: 'nbconvert 7 from .venv', choice: 'venv', version: /^7\./, missing: existsSync(VENV_JUPYTER) ? '' : `${VENV_DIR}/bin/jupyter absent (npm run jupyter:setup)` },
   { label: 'nbconvert on PATH (Debian 6.5)', choice: 'system', version: /^\d+\./, missing: systemJupyter() ? '' : 'no jupyter-nbconvert on PATH outside .venv' },
-].map((j) => ({ ...j, skip: j.missing || (HAS_MALL ? '' : '../shared/data/Mall_Customers.csv absent') }));
+].map((j) => ({ ...j, skip: j.missing || (HAS_MALL ? '' : `${MALL_CSV} absent`) }));
 
 for (const { label, choice, version, skip } of JUPYTERS) {
   describe.skipIf(skip !== '')(

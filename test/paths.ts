@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** The repository root. */
 export const ROOT = resolve(__dirname, '..');
-/** ../shared beside the checkout (CI lays it there). */
-export const SHARED = resolve(ROOT, '..', 'shared');
-/** The public Mall Customers file, read from ../shared/data (never committed). */
-export const MALL_CSV = resolve(SHARED, 'data', 'Mall_Customers.csv');
+/**
+ * The public Mall Customers file (never committed): env MALL_CSV when set, else data/raw/Mall_Customers.csv, where
+ * `npm run report` reads it.
+ */
+export const MALL_CSV = resolve(ROOT, process.env.MALL_CSV ?? join('data', 'raw', 'Mall_Customers.csv'));
 export const HAS_MALL = existsSync(MALL_CSV);
 /** Debian's Python with scikit-learn (the first python3 on PATH may lack it). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -40,4 +41,4 @@ export const TEST_CHROMIUM: string = (() => {
 })();
 
 /** The public Mall file when present, for unit tests that use the real data (skipped with the reason without it). */
-export const MALL_SKIP_REASON = HAS_MALL ? '' : `${MALL_CSV} absent (CI copies it from ../shared/data)`;
+export const MALL_SKIP_REASON = HAS_MALL ? '' : `${MALL_CSV} absent (download it to data/raw/ or set MALL_CSV)`;

@@ -27,7 +27,7 @@ export interface SyntheticSegment {
 }
 
 /**
- * The six segments, the same mixture as `../shared/bench/gen_customers.py` (shaped like the public data:
+ * The six segments, the same mixture as `bench/python/gen_customers.py` (shaped like the public data:
  * young low-income big spenders, older average customers, rich careful spenders, young average customers,
  * rich big spenders, low-income careful spenders).
  */

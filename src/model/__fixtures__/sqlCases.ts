@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { exampleTableCsv } from '../../data/examples';
 import type { SchemaChoice } from '../../data/schema';
 import { predict, type SegmentModel } from '../artifact';
 import { rowCentreModel } from './rowModel';
 
-/** The public Mall file beside the repository (../shared/data), absent on a fresh clone without it. */
-export const MALL_CSV = join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'Mall_Customers.csv');
+/** The public Mall file (env MALL_CSV, else data/raw/), absent on a fresh clone until downloaded. */
+export const MALL_CSV = resolve(__dirname, '..', '..', '..', process.env.MALL_CSV ?? join('data', 'raw', 'Mall_Customers.csv'));
 
 /** One table to score with the exported SQL, and its model (centres are rows of the data; see rowCentreModel). */
 export interface SqlCase {

@@ -15,7 +15,7 @@ import { appendFileSync, mkdirSync } from 'fs';
 import { cpus, loadavg } from 'os';
 import * as path from 'path';
 import { isUserError } from '../src/errors';
-import { parseBenchArgs, type BenchResult } from './bench';
+import { BENCH_HELP, parseBenchArgs, wantsHelp, type BenchResult } from './bench';
 
 const ROOT = path.resolve(__dirname, '..');
 const SKLEARN_SWEEP = path.join(ROOT, 'bench', 'python', 'sklearn_sweep.py');
@@ -50,6 +50,10 @@ const ratio = (ours: number, theirs: number) => (theirs > 0 ? Number((ours / the
 
 function main(): void {
   const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    console.log(BENCH_HELP.replace('npm run bench --', 'npm run bench:compare --') + '\n  Runs bench/python/sklearn_sweep.py (/usr/bin/python3) on the same file first; appends both to bench/results/results.jsonl.');
+    return;
+  }
   const args = parseBenchArgs(argv);
   const sklearnArgs = [SKLEARN_SWEEP, args.data, String(args.kMin), String(args.kMax)];
   if (typeof args.silhouette === 'object') sklearnArgs.push(String(args.silhouette.sample));

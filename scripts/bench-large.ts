@@ -14,9 +14,13 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { isUserError, OptionsError } from '../src/errors';
-import { cliMain, intOption } from './cli';
+import { cliMain, intOption, parseFlags } from './cli';
+
+const HELP = `Usage: npm run bench:large -- [--rows 1000000] [--seed 5] [--data FILE.csv] [--runs 1] [--no-png]
+  Runs npm run report and bench/python/large_reference.py on the same table under GNU time; prints both wall times,
+  the ratio and both peak RSS; appends to bench/results/large.jsonl. Without --data it generates --rows Mall-shaped
+  customers with bench/python/gen_customers.py (/usr/bin/python3).`;
 
 const ROOT = path.resolve(__dirname, '..');
 const PYTHON_BENCH = path.join(ROOT, 'bench', 'python');
@@ -36,10 +40,8 @@ function timed(command: string, args: string[], who: string): { seconds: number;
 }
 
 cliMain(async () => {
-  const { values } = parseArgs({
-    options: { rows: { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, runs: { type: 'string' }, 'no-png': { type: 'boolean' } },
-    strict: true,
-  });
+  const values = parseFlags({ rows: { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, runs: { type: 'string' }, 'no-png': { type: 'boolean' } }, HELP);
+  if (values === null) return;
   if (!existsSync('/usr/bin/time')) throw new OptionsError('GNU time is needed to measure peak memory: apt-get install time');
   const rows = intOption(values.rows, '--rows') ?? 1_000_000;
   const seed = intOption(values.seed, '--seed') ?? 5;

@@ -12,9 +12,12 @@ import { spawnSync } from 'child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { loadavg, tmpdir } from 'os';
 import * as path from 'path';
-import { parseArgs } from 'node:util';
 import { isUserError } from '../src/errors';
-import { cliMain, intOption } from './cli';
+import { cliMain, intOption, parseFlags } from './cli';
+
+const HELP = `Usage: npm run bench:report -- [--data PATH] [--runs 5] [--no-png]
+  Alternates npm run report and bench/python/seed_reference.py (the original Python pipeline) --runs times;
+  prints each round and the median ratio; appends to bench/results/report.jsonl.`;
 
 const ROOT = path.resolve(__dirname, '..');
 const SEED_REFERENCE = path.join(ROOT, 'bench', 'python', 'seed_reference.py');
@@ -36,10 +39,8 @@ function median(values: number[]): number {
 }
 
 cliMain(async () => {
-  const { values } = parseArgs({
-    options: { data: { type: 'string' }, runs: { type: 'string' }, 'no-png': { type: 'boolean' } },
-    strict: true,
-  });
+  const values = parseFlags({ data: { type: 'string' }, runs: { type: 'string' }, 'no-png': { type: 'boolean' } }, HELP);
+  if (values === null) return;
   const data = path.resolve(values.data ?? path.join(ROOT, 'data', 'raw', 'Mall_Customers.csv'));
   const runs = intOption(values.runs, '--runs') ?? 5;
   if (runs < 1) throw new Error('--runs must be at least 1');

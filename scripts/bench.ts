@@ -39,6 +39,17 @@ export interface BenchArgs {
   refineBest: number | undefined;
 }
 
+/** `npm run bench -- --help`, also shown by bench:compare (the same flags). */
+export const BENCH_HELP = `Usage: npm run bench -- --data PATH [--features A,B,C] [--k-min 2] [--k-max 10] [--silhouette exact|none|sample:N]
+       [--backend auto|native|wasm|cpu] [--n-init 10] [--workers N] [--chunk-size N] [--restart-sample auto|all|N] [--refine-best 3]
+  Times the k sweep (k-means with n-init restarts per k, the silhouette of every k) on the standardized features and
+  prints one JSON line last: n, backend, kmeans_s, silhouette_s, total_s, peak_rss_mb, cpu_s, scores.`;
+
+/** True when the arguments ask for the usage text. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 /** Parses `--name value` pairs; throws OptionsError with the flag on bad values. */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const flags = new Map<string, string>();
@@ -127,6 +138,10 @@ const cpuSeconds = () => {
 };
 
 async function main(): Promise<void> {
+  if (wantsHelp(process.argv.slice(2))) {
+    console.log(BENCH_HELP);
+    return;
+  }
   const args = parseBenchArgs(process.argv.slice(2));
   const X = loadStandardized(args.data, args.features);
   const backend = await initBackend({ backend: args.backend });

@@ -18,11 +18,15 @@ import { performance } from 'node:perf_hooks';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { OptionsError, isUserError } from '../src/errors';
 import { loadModel } from '../src/io/modelFile';
-import { cliMain, intOption } from './cli';
+import { cliMain, intOption, parseFlags } from './cli';
+
+const HELP = `Usage: npm run load-test -- [--model data/models/clustering_model.json] [--duration 10] [--warmup 2] [--rate 500]
+       [--batch 100] [--connections 10] [--repeat 3] [--only SCENARIO] [--out bench/results/api-load.json] [--md bench/api-load.md]
+  Starts npm run serve's server on a free port and loads it over loopback (autocannon and an evenly paced sender);
+  writes the raw numbers (--out) and a Markdown table (--md).`;
 
 const HOST = '127.0.0.1';
 
@@ -414,21 +418,19 @@ How to read it:
 }
 
 cliMain(async () => {
-  const { values } = parseArgs({
-    options: {
-      model: { type: 'string' },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      rate: { type: 'string' },
-      batch: { type: 'string' },
-      connections: { type: 'string' },
-      out: { type: 'string' },
-      md: { type: 'string' },
-      only: { type: 'string' },
-      repeat: { type: 'string' },
-    },
-    strict: true,
-  });
+  const values = parseFlags({
+    model: { type: 'string' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    rate: { type: 'string' },
+    batch: { type: 'string' },
+    connections: { type: 'string' },
+    out: { type: 'string' },
+    md: { type: 'string' },
+    only: { type: 'string' },
+    repeat: { type: 'string' },
+  }, HELP);
+  if (values === null) return;
   const { model: modelPath = 'data/models/clustering_model.json', out = 'bench/results/api-load.json', md = 'bench/api-load.md' } = values;
   const durationS = intOption(values.duration, '--duration') ?? 10;
   const warmupS = intOption(values.warmup, '--warmup') ?? 2;

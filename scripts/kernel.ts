@@ -1,6 +1,6 @@
 /**
  * npm run kernel -- [--data-dir DIR] [--project-only]
- * Installs the project's tslab kernelspec ("TypeScript (mall segmentation)") into the user's Jupyter data folder, so
+ * Installs the project's tslab kernelspec ("TypeScript (customer segmentation)") into the user's Jupyter data folder, so
  * JupyterLab / Notebook list it, into <root>/.jupyter (used by `npm run notebooks` via JUPYTER_PATH) and, when the
  * project's JupyterLab is installed (`npm run jupyter:setup`), into <root>/.venv/share/jupyter, where it looks first.
  */
@@ -33,5 +33,5 @@ cliMain(async () => {
     const file = await installKernelSpec({ root: ROOT, dataDir });
     console.log(`installed kernel "${KERNEL_DISPLAY_NAME}": ${file}`);
   }
-  console.log('Pick "TypeScript (mall segmentation)" in JupyterLab / Notebook (notebooks in notebooks/ already ask for it).');
+  console.log('Pick "TypeScript (customer segmentation)" in JupyterLab / Notebook (notebooks in notebooks/ already ask for it).');
 }, isUserError);

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const { files, warnings } = await writeFigureFiles(join(outDir, 'figures'), figures, renderer);
   const filesSeconds = (performance.now() - tFiles) / 1000;
   const summary: Summary = {
-    format: 'mall-segmentation-summary',
+    format: 'customer-segmentation-summary',
     version: 1,
     generatedAt: new Date().toISOString(),
     data: { path: dataPath, synthetic: false, hash: 'demo' },

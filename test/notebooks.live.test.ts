@@ -81,7 +81,7 @@ describe.skipIf(skipReason !== '')(`modeling.ipynb live in Jupyter Notebook and 
     await page.waitForFunction(
       () => {
         const nb = (window as any).Jupyter?.notebook;
-        return Boolean(nb?.kernel?.is_connected?.() && nb.kernel_selector?.current_selection === 'mall-segmentation-tslab');
+        return Boolean(nb?.kernel?.is_connected?.() && nb.kernel_selector?.current_selection === 'customer-segmentation-tslab');
       },
       undefined,
       { timeout: 60_000 },

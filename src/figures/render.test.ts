@@ -241,7 +241,7 @@ describe.skipIf(!hasChromium)(`PNG rendering in headless Chromium (${hasChromium
 
 describe('defaultCacheDir', () => {
   it('lives in node_modules/.cache, beside the installed plotly.js', () => {
-    expect(defaultCacheDir()).toMatch(/node_modules\/\.cache\/mall-segmentation\/chromium-profile$/);
+    expect(defaultCacheDir()).toMatch(/node_modules\/\.cache\/customer-segmentation\/chromium-profile$/);
   });
 });
 

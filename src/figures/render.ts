@@ -61,7 +61,7 @@ export interface RendererOptions {
   /**
    * Chromium profile folder kept between runs, so V8 caches plotly.js's compiled code: from the third run on, the
    * full bundle loads ~3x faster. Used by one renderer at a time (others get a fresh profile). `false`: always a
-   * fresh temporary profile. Default `node_modules/.cache/mall-segmentation/chromium-profile`.
+   * fresh temporary profile. Default `node_modules/.cache/customer-segmentation/chromium-profile`.
    */
   cacheDir?: string | false;
 }
@@ -190,7 +190,7 @@ const BUNDLE_HOST = 'plotly-bundle.invalid';
 /** Default profile folder: beside the installed plotly.js, in node_modules/.cache. */
 export function defaultCacheDir(): string {
   const nodeModules = dirname(dirname(plotlyBundlePath('full')));
-  return join(nodeModules, '.cache', 'mall-segmentation', 'chromium-profile');
+  return join(nodeModules, '.cache', 'customer-segmentation', 'chromium-profile');
 }
 
 /**

@@ -133,6 +133,17 @@ describe('model artifact', () => {
     expect(p[0].label).toBe('Young, low income, high spending');
   });
 
+  it('reads a version-2 model saved under the old format name "mall-segmentation-model" as the same model', () => {
+    const { model } = fixtureModel();
+    const saved = serializeModel(model);
+    expect(JSON.parse(saved).format).toBe('customer-segmentation-model');
+    const old = parseModel(saved.replace('"customer-segmentation-model"', '"mall-segmentation-model"'), { source: 'old.json' });
+    expect(old.format).toBe('customer-segmentation-model');
+    expect(serializeModel(old)).toBe(saved);
+    expect(predict(old, rows)).toEqual(predict(model, rows));
+    expect(() => parseModel(saved.replace('"customer-segmentation-model"', '"other-model"'))).toThrow(/format is "other-model", expected "customer-segmentation-model"/);
+  });
+
   it('refuses unusable model files with a one-line reason', () => {
     const { model } = fixtureModel();
     const bad = (patch: object) => JSON.stringify({ ...model, ...patch });

@@ -7,13 +7,15 @@ import { quantile } from '../util/stats';
 import type { SegmentProfile } from './types';
 
 /** Format tag of a saved model. */
-export const MODEL_FORMAT = 'mall-segmentation-model';
+export const MODEL_FORMAT = 'customer-segmentation-model';
+/** Format tags of models written before the tool was renamed; {@link parseModel} reads them as {@link MODEL_FORMAT}. */
+export const LEGACY_MODEL_FORMATS: readonly string[] = ['mall-segmentation-model'];
 /** Version of the saved model's layout; bumped on any incompatible change. */
 export const MODEL_VERSION = 2;
 /** Older versions {@link parseModel} still reads (version 1: the Mall model before schemas). */
 export const READABLE_VERSIONS: readonly number[] = [1, 2];
 /** Written into every model as `generatedBy`. */
-export const GENERATED_BY = 'mall-customer-segmentation 0.1.0';
+export const GENERATED_BY = 'customer-segmentation 0.1.0';
 
 /**
  * A fitted segmentation model: the versioned JSON artifact written to data/models/clustering_model.json.
@@ -204,7 +206,9 @@ export function parseModel(text: string, options: { source?: string } = {}): Seg
     return fail(`not JSON (${(e as Error).message})`);
   }
   if (m === null || typeof m !== 'object' || Array.isArray(m)) return fail('not a JSON object');
-  if (m.format !== MODEL_FORMAT) return fail(`format is ${JSON.stringify(m.format)}, expected "${MODEL_FORMAT}"`);
+  if (m.format !== MODEL_FORMAT && !LEGACY_MODEL_FORMATS.includes(m.format as string))
+    return fail(`format is ${JSON.stringify(m.format)}, expected "${MODEL_FORMAT}"`);
+  if (m.format !== MODEL_FORMAT) m = { ...m, format: MODEL_FORMAT };
   if (!READABLE_VERSIONS.includes(m.version as number))
     return fail(`version ${JSON.stringify(m.version)} is not supported (this build reads ${READABLE_VERSIONS.join(' and ')})`);
   if (m.version === 1) m = upgradeV1(m);

@@ -9,7 +9,7 @@ describe('kernelSpec', () => {
   it('starts the project launcher with node and the connection file', () => {
     expect(kernelSpec({ root: '/home/me/mall', node: '/opt/node/bin/node' })).toEqual({
       argv: ['/opt/node/bin/node', '/home/me/mall/scripts/tslab-kernel.js', '{connection_file}'],
-      display_name: 'TypeScript (mall segmentation)',
+      display_name: 'TypeScript (customer segmentation)',
       language: 'typescript',
       metadata: { project_root: '/home/me/mall' },
     });

@@ -5,9 +5,9 @@ import { isAbsolute, join } from 'node:path';
 import { OptionsError } from '../errors';
 
 /** Name of the project kernelspec (the folder under `kernels/`); notebooks' metadata refer to it. */
-export const KERNEL_NAME = 'mall-segmentation-tslab';
+export const KERNEL_NAME = 'customer-segmentation-tslab';
 /** What Jupyter shows in its kernel picker. */
-export const KERNEL_DISPLAY_NAME = 'TypeScript (mall segmentation)';
+export const KERNEL_DISPLAY_NAME = 'TypeScript (customer segmentation)';
 /** The launcher Jupyter starts, relative to the project root. */
 export const KERNEL_LAUNCHER = 'scripts/tslab-kernel.js';
 

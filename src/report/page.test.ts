@@ -17,7 +17,7 @@ const CHROMIUM = TEST_CHROMIUM;
 const hasChromium = existsSync(CHROMIUM);
 
 const summary: Summary = {
-  format: 'mall-segmentation-summary',
+  format: 'customer-segmentation-summary',
   version: 1,
   generatedAt: '2026-01-01T00:00:00.000Z',
   data: { path: 'data/raw/Mall_Customers.csv', synthetic: false, hash: 'sha256:0123456789abcdef' },

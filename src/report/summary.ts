@@ -38,7 +38,7 @@ export function buildSummary(input: SummaryInput): Summary {
     );
   const ks = seg.sweep.ks;
   return {
-    format: 'mall-segmentation-summary',
+    format: 'customer-segmentation-summary',
     version: 1,
     generatedAt: input.generatedAt ?? new Date().toISOString(),
     data: input.data,

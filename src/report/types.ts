@@ -6,7 +6,7 @@ import type { SegmentProfile } from '../model/types';
  */
 export interface Summary {
   /** Format tag and version of this file. */
-  format: 'mall-segmentation-summary';
+  format: 'customer-segmentation-summary';
   version: 1;
   /** ISO time the run finished (the only field that differs between two runs with the same data and seed). */
   generatedAt: string;

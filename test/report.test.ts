@@ -74,7 +74,7 @@ describe.skipIf(!HAS_MALL)(titled('npm run report on the real Mall data', !HAS_M
   const browser = findChromium();
   const noChromium = 'reason' in browser;
   it.skipIf(noChromium)(titled('renders every figure as PNG (>= 1200x800) and HTML, and the report page', noChromium, 'reason' in browser ? browser.reason : ''), async () => {
-    const names = ['Customer Segmentation 2D', 'Customer Segmentation 3D', 'Model Selection', 'Silhouette by Segment', 'Segment Profiles'];
+    const names = ['customer-segmentation-2d', 'customer-segmentation-3d', 'model-selection', 'silhouette-by-segment', 'segment-profiles'];
     for (const name of names) {
       const png = PNG.sync.read(await readFile(join(out, 'reports/figures', `${name}.png`)));
       expect(png.width, name).toBeGreaterThanOrEqual(1200);

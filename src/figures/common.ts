@@ -27,7 +27,7 @@ export interface ComponentSummary {
 export interface NamedFigure {
   /** Stable id, used for HTML element ids and anchors, e.g. "segments-2d". */
   id: string;
-  /** File base name, e.g. "Customer Segmentation 2D" (written as `<name>.html` and `<name>.png`). */
+  /** File base name without spaces, e.g. "customer-segmentation-2d" (written as `<name>.html` and `<name>.png`). */
   name: string;
   /** Human title, the same text as the figure's `layout.title.text`. */
   title: string;
@@ -36,7 +36,7 @@ export interface NamedFigure {
   components?: ComponentSummary[];
 }
 
-/** Titles (and file base names) of the report's charts. */
+/** Titles of the report's charts (the file base names are these in lower case, words joined by hyphens: {@link figureFileName}). */
 export const FIGURE_TITLES = {
   modelSelection: 'Model Selection',
   silhouette: 'Silhouette by Segment',
@@ -44,6 +44,11 @@ export const FIGURE_TITLES = {
   segments2D: 'Customer Segmentation 2D',
   segments3D: 'Customer Segmentation 3D',
 } as const;
+
+/** A title as a file base name: lower case, runs of anything but letters and digits as one hyphen ("Customer Segmentation 2D" -> "customer-segmentation-2d"). */
+export function figureFileName(title: string): string {
+  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
 
 const FONT = { family: '"Open Sans", "DejaVu Sans", Arial, sans-serif', size: 14, color: '#222222' };
 

@@ -117,7 +117,7 @@ export function figureElementId(fig: Pick<NamedFigure, 'id'>): string {
 /**
  * A standalone interactive page for one figure that works offline: the smallest plotly.js bundle that draws it is
  * inlined (1.2 MB for 2D charts, 4.8 MB with a 3D chart), the figure fills the window.
- * @example writeFileSync('reports/figures/Customer Segmentation 2D.html', figureHtml(named))
+ * @example writeFileSync('reports/figures/customer-segmentation-2d.html', figureHtml(named))
  */
 export function figureHtml(fig: NamedFigure): string {
   const elementId = figureElementId(fig);

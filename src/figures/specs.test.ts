@@ -217,19 +217,19 @@ describe('profilesFigure', () => {
 });
 
 describe('reportFigures', () => {
-  it('returns the five charts in page order, named as the original project names its PNGs', () => {
+  it('returns the five charts in page order, file names without spaces, titles inside the figures', () => {
     const figures = reportFigures({
       sweep: small.sweep,
       points: small.points,
       silhouetteSamples: small.silhouetteSamples,
       population: small.population,
     });
-    expect(figures.map((f) => [f.id, f.name])).toEqual([
-      ['model-selection', 'Model Selection'],
-      ['silhouette', 'Silhouette by Segment'],
-      ['profiles', 'Segment Profiles'],
-      ['segments-2d', 'Customer Segmentation 2D'],
-      ['segments-3d', 'Customer Segmentation 3D'],
+    expect(figures.map((f) => [f.id, f.name, f.title])).toEqual([
+      ['model-selection', 'model-selection', 'Model Selection'],
+      ['silhouette', 'silhouette-by-segment', 'Silhouette by Segment'],
+      ['profiles', 'segment-profiles', 'Segment Profiles'],
+      ['segments-2d', 'customer-segmentation-2d', 'Customer Segmentation 2D'],
+      ['segments-3d', 'customer-segmentation-3d', 'Customer Segmentation 3D'],
     ]);
     for (const f of figures) expect((f.figure.layout.title as { text: string }).text).toBe(f.title);
     expect(figures[3]!.figure).toEqual(segments2DFigure(small.points));

@@ -6,7 +6,7 @@
  */
 import type { Matrix } from '../model/matrix';
 import type { KSweep } from '../model/types';
-import { FIGURE_TITLES, type NamedFigure, type PlotlyFigure } from './common';
+import { FIGURE_TITLES, figureFileName, type NamedFigure, type PlotlyFigure } from './common';
 import { modelSelectionFigure } from './modelSelection';
 import type { PlotChoice } from './plotAxes';
 import { profilesFigure } from './profiles';
@@ -17,6 +17,7 @@ import { silhouetteFigure } from './silhouette';
 
 export {
   FIGURE_TITLES,
+  figureFileName,
   formatValue,
   segmentLegendName,
   segmentName,
@@ -70,7 +71,7 @@ export interface ReportFiguresInput {
  */
 export function reportFigures(input: ReportFiguresInput): NamedFigure[] {
   const { sweep, points, scaled, plot, silhouetteSamples, silhouetteLabels, population, scatter = {} } = input;
-  const named = (id: string, name: string, figure: PlotlyFigure): NamedFigure => ({ id, name, title: name, figure });
+  const named = (id: string, title: string, figure: PlotlyFigure): NamedFigure => ({ id, name: figureFileName(title), title, figure });
   const silhouette =
     silhouetteLabels === undefined
       ? { samples: silhouetteSamples, labels: points.labels, profiles: points.profiles }

@@ -149,7 +149,9 @@ describe('reportFigures of a 12-feature table', () => {
   it('returns the five charts with the same names, the 3D one carrying its components', () => {
     const fx = wide();
     const figures = reportFigures({ sweep: small.sweep, points: fx.points, scaled: fx.scaled, silhouetteSamples: new Array(60).fill(0.1), population: fx.population });
-    expect(figures.map((f) => f.name)).toEqual(['Model Selection', 'Silhouette by Segment', 'Segment Profiles', 'Customer Segmentation 2D', 'Customer Segmentation 3D']);
+    expect(figures.map((f) => f.name)).toEqual(['model-selection', 'silhouette-by-segment', 'segment-profiles', 'customer-segmentation-2d', 'customer-segmentation-3d']);
+    expect(figures.map((f) => f.title)).toEqual(['Model Selection', 'Silhouette by Segment', 'Segment Profiles', 'Customer Segmentation 2D', 'Customer Segmentation 3D']);
+    expect(figures.map((f) => (f.figure.layout as { title: { text: string } }).title.text)).toEqual(figures.map((f) => f.title));
     expect(figures[4]!.components?.map((c) => c.name)).toEqual(['PC1', 'PC2', 'PC3']);
     expect(figures.slice(0, 4).every((f) => f.components === undefined)).toBe(true);
   });

@@ -19,6 +19,7 @@ const figures = reportFigures({
   population: small.population,
 });
 const names = figures.map((f) => f.name);
+const titles = figures.map((f) => f.title);
 const tmp = () => mkdtempSync(join(tmpdir(), 'figure-files-'));
 
 /** A renderer that returns fixed bytes, failing for the titles given. */
@@ -44,7 +45,7 @@ describe('writeFigureFiles', () => {
     expect(files).toEqual(names.map((n) => join(dir, `${n}.html`)));
     expect(warnings).toEqual([]);
     expect(readdirSync(dir).sort()).toEqual(names.map((n) => `${n}.html`).sort());
-    expect(readFileSync(join(dir, 'Customer Segmentation 2D.html'), 'utf8')).toContain('<title>Customer Segmentation 2D</title>');
+    expect(readFileSync(join(dir, 'customer-segmentation-2d.html'), 'utf8')).toContain('<title>Customer Segmentation 2D</title>');
   });
 
   it('writes a PNG per figure, HTML files first, and creates the folder', async () => {
@@ -52,17 +53,17 @@ describe('writeFigureFiles', () => {
     const renderer = fakeRenderer([]);
     const { files, warnings } = await writeFigureFiles(dir, figures, renderer);
     expect(warnings).toEqual([]);
-    expect(renderer.calls).toEqual(names);
+    expect(renderer.calls).toEqual(titles);
     expect(files).toEqual([...names.map((n) => join(dir, `${n}.html`)), ...names.map((n) => join(dir, `${n}.png`))]);
-    expect(readFileSync(join(dir, 'Customer Segmentation 3D.png'), 'utf8')).toBe('png of Customer Segmentation 3D');
+    expect(readFileSync(join(dir, 'customer-segmentation-3d.png'), 'utf8')).toBe('png of Customer Segmentation 3D');
   });
 
   it('skips a PNG that fails, with its reason as a warning, and reports a shared reason once', async () => {
     const dir = tmp();
     const { files, warnings } = await writeFigureFiles(dir, figures, fakeRenderer(['Customer Segmentation 3D']));
     expect(warnings).toEqual(['boom (Customer Segmentation 3D)']);
-    expect(files).not.toContain(join(dir, 'Customer Segmentation 3D.png'));
-    expect(files).toContain(join(dir, 'Customer Segmentation 2D.png'));
+    expect(files).not.toContain(join(dir, 'customer-segmentation-3d.png'));
+    expect(files).toContain(join(dir, 'customer-segmentation-2d.png'));
 
     const down: Renderer = { ...fakeRenderer([]), toPng: async () => Promise.reject(new Error('PNG figures skipped: Chromium failed to start')) };
     const result = await writeFigureFiles(tmp(), figures, down);
@@ -75,7 +76,7 @@ describe('writeFigureFiles', () => {
     const bad = (name: string): NamedFigure[] => [{ ...fig, name }];
     await expect(writeFigureFiles(tmp(), bad('a/b'), null)).rejects.toThrow(/figure name "a\/b" is not a file base name/);
     await expect(writeFigureFiles(tmp(), bad(' '), null)).rejects.toThrow(OptionsError);
-    await expect(writeFigureFiles(tmp(), [fig, fig], null)).rejects.toThrow(/two figures are named "Model Selection"/);
+    await expect(writeFigureFiles(tmp(), [fig, fig], null)).rejects.toThrow(/two figures are named "model-selection"/);
   });
 
   it.skipIf(!hasChromium)(`writes the real PNGs at 1200x800 with Chromium${hasChromium ? '' : ` (skipped: ${CHROMIUM})`}`, async () => {

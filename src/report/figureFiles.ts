@@ -33,7 +33,7 @@ export async function writeFigureFiles(
   const seen = new Set<string>();
   for (const { name } of figures) {
     if (name.trim() === '' || BAD_NAME.test(name)) {
-      throw new OptionsError(`writeFigureFiles: figure name ${JSON.stringify(name)} is not a file base name; use e.g. "Customer Segmentation 2D"`, 'name');
+      throw new OptionsError(`writeFigureFiles: figure name ${JSON.stringify(name)} is not a file base name; use e.g. "customer-segmentation-2d"`, 'name');
     }
     if (seen.has(name)) throw new OptionsError(`writeFigureFiles: two figures are named "${name}"; give each figure its own name`, 'name');
     seen.add(name);

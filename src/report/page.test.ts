@@ -41,7 +41,7 @@ const summary: Summary = {
   backend: { name: 'wasm', reason: 'native backend not installed' },
   seed: 42,
   timings: { load: 0.01, total: 1.234 },
-  outputs: ['summary.json', 'figures/Customer Segmentation 2D.png'],
+  outputs: ['summary.json', 'figures/customer-segmentation-2d.png'],
 };
 const figures = reportFigures({
   sweep: small.sweep,

@@ -5,6 +5,8 @@
 import { isUserError } from '../src/errors';
 import { REPORT_RENDERER, startRenderer } from '../src/figures/render';
 import type { BackendName } from '../src/model/backend';
+import { join } from 'node:path';
+import { OUTPUTS } from '../src/io/layout';
 import { ProgressDisplay } from '../src/io/progress';
 import { intOption, cliMain, listOption, parseFlags } from './cli';
 
@@ -66,5 +68,5 @@ cliMain(async () => {
   );
   for (const c of summary.clusters) console.log(`  segment ${c.id}: ${c.label} (${c.size} customers)`);
   if (summary.data.synthetic) console.log('NOTE: these results come from built-in SYNTHETIC data (see README to get the real dataset).');
-  console.log(`wrote ${files.length} files; see reports/summary.txt`);
+  console.log(`wrote ${files.length} files; see ${join(values.out ?? '', OUTPUTS.summaryText)}`);
 }, isUserError);

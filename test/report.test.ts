@@ -35,6 +35,8 @@ describe.skipIf(!HAS_MALL)(titled('npm run report on the real Mall data', !HAS_M
     out = await mkdtemp(join(tmpdir(), 'report-'));
     const r = await report(['--data', MALL_CSV, '--out', out]);
     expect(r.stderr + r.stdout).toContain('k=');
+    expect(r.stdout.trimEnd().split('\n').pop()).toMatch(/^wrote \d+ files; see (.+)$/);
+    expect(r.stdout.trimEnd().split('\n').pop()!.split('; see ')[1]).toBe(join(out, 'reports/summary.txt'));
     expect(r.code).toBe(0);
     summary = JSON.parse(await readFile(join(out, 'reports/summary.json'), 'utf8'));
   });
@@ -87,7 +89,7 @@ describe.skipIf(!HAS_MALL)(titled('npm run report on the real Mall data', !HAS_M
     expect(summary.timings.figures).toBeGreaterThan(0);
   });
 
-  it('gives the results of the report before schemas: data files byte for byte, the model apart from its version, schema and category shares, summary values', async () => {
+  it('gives the results of the report before schemas: data files byte for byte, the model apart from its format name, version, schema and category shares, summary values', async () => {
     for (const [file, sha] of Object.entries(before.data_sha256)) {
       expect(createHash('sha256').update(await readFile(join(out, file))).digest('hex'), file).toBe(sha);
     }
@@ -95,8 +97,11 @@ describe.skipIf(!HAS_MALL)(titled('npm run report on the real Mall data', !HAS_M
     const v1 = JSON.parse(await readFile(join(ROOT, 'src/model/__fixtures__/mall_model_v1.json'), 'utf8'));
     expect(model.version).toBe(2);
     expect(model.schema.name).toBe('mall');
-    const { version: _v2, schema: _s, encoding: _e, ...rest } = model;
-    const { version: _v1, ...restV1 } = v1;
+    expect(model.format).toBe('customer-segmentation-model');
+    expect(model.generatedBy).toBe('customer-segmentation 0.1.0');
+    expect([v1.format, v1.generatedBy]).toEqual(['mall-segmentation-model', 'mall-customer-segmentation 0.1.0']);
+    const { version: _v2, schema: _s, encoding: _e, format: _f2, generatedBy: _g2, ...rest } = model;
+    const { version: _v1, format: _f1, generatedBy: _g1, ...restV1 } = v1;
     rest.profiles = rest.profiles.map(({ categories: _c, ...p }: { categories: unknown }) => p);
     expect(JSON.stringify(rest, null, 2)).toBe(JSON.stringify({ ...restV1, dataHash: rest.dataHash }, null, 2));
     expect(rest.dataHash).toBe(v1.dataHash);

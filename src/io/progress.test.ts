@@ -68,6 +68,15 @@ describe('ProgressDisplay, repeated events', () => {
     t = 3.5;
     d.update({ phase: 'loading', done: 10, total: 10, unit: 'bytes' });
     d.end();
-    expect(out).toEqual(['loading  0 KiB of 0 KiB  100%  3 s, ETA 0 s\n', 'loading done in 4 s\n']);
+    expect(out).toEqual(['loading  10 B of 10 B  100%  3 s, ETA 0 s\n', 'loading done in 4 s\n']);
+  });
+});
+
+describe('formatProgress, sizes in bytes', () => {
+  it('shows each size in the largest unit it fills, never "0 KiB" for a few bytes', () => {
+    const line = (done: number, total: number) => formatProgress({ phase: 'loading', done, total, unit: 'bytes' }, 0).split('  ')[1];
+    expect(line(10, 900)).toBe('10 B of 900 B');
+    expect(line(1023, 2048)).toBe('1023 B of 2 KiB');
+    expect(line(3 * 1024 * 1024, 1.5 * 1024 ** 3)).toBe('3 MiB of 1.5 GiB');
   });
 });

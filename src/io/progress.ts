@@ -53,7 +53,8 @@ function formatCount(n: number): string {
 function formatBytes(n: number): string {
   if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;
   if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(0)} MiB`;
-  return `${Math.round(n / 1024)} KiB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
+  return `${n} B`;
 }
 
 function formatSeconds(s: number): string {

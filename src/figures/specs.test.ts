@@ -18,7 +18,8 @@ import {
 type Trace = Record<string, any>;
 const traces = (fig: PlotlyFigure) => fig.data as Trace[];
 const layout = (fig: PlotlyFigure) => fig.layout as Record<string, any>;
-const json = (fig: PlotlyFigure) => JSON.stringify(fig, null, 2) + '\n';
+/** A spec survives JSON (what Plotly reads from a page or a notebook output): no NaN, Infinity, functions or typed arrays. */
+const expectPlainJson = (fig: PlotlyFigure) => expect(JSON.parse(JSON.stringify(fig))).toEqual(fig);
 
 describe('fixture (hand-computed means)', () => {
   it('profile means and population means match the rows', () => {
@@ -68,8 +69,13 @@ describe('modelSelectionFigure', () => {
     expect(() => modelSelectionFigure({ ...small.sweep, inertia: { '2': 1, '3': 2 } })).toThrow(OptionsError);
   });
 
-  it('matches its JSON snapshot', async () => {
-    await expect(json(fig)).toMatchFileSnapshot('./__snapshots__/modelSelection.json');
+  it('is plain JSON whose axes say what they measure: k on integer ticks, silhouette left, inertia right', () => {
+    expectPlainJson(fig);
+    expect(layout(fig).xaxis.title.text).toBe('Number of segments k');
+    expect(layout(fig).xaxis.tickvals).toEqual([2, 3, 4]);
+    expect(layout(fig).yaxis.title.text).toBe('Mean silhouette (-1 to 1)');
+    expect(layout(fig).yaxis2.title.text).toBe('Inertia (within-segment sum of squares)');
+    expect(traces(fig)[0]!.hovertemplate).toBe('k = %{x}<br>mean silhouette %{y:.3f}<extra></extra>');
   });
 });
 
@@ -111,8 +117,12 @@ describe('silhouetteFigure', () => {
     expect(() => silhouetteFigure({ samples: [0.5], labels: [9], profiles: small.profiles })).toThrow(/labels\[0\] = 9 has no profile \(profile ids: 1, 0, 2\)/);
   });
 
-  it('matches its JSON snapshot', async () => {
-    await expect(json(fig)).toMatchFileSnapshot('./__snapshots__/silhouette.json');
+  it('is plain JSON; each bar names its segment and value on hover, the x axis the coefficient', () => {
+    expectPlainJson(fig);
+    expect(traces(fig).map((t) => t.type)).toEqual(['bar', 'bar', 'bar']);
+    expect(traces(fig).map((t) => t.orientation)).toEqual(['h', 'h', 'h']);
+    expect(traces(fig).map((t) => t.hovertemplate)).toEqual([0, 1, 2].map((id) => `Segment ${id}<br>silhouette %{x:.3f}<extra></extra>`));
+    expect(layout(fig).xaxis.title.text).toBe('Silhouette coefficient (-1 to 1)');
   });
 });
 
@@ -151,8 +161,12 @@ describe('segments2DFigure', () => {
     expect(() => segments2DFigure({ ...small.points, profiles: [...small.profiles, small.profiles[0]!] })).toThrow(/two profiles have segment id 1/);
   });
 
-  it('matches its JSON snapshot', async () => {
-    await expect(json(fig)).toMatchFileSnapshot('./__snapshots__/segments2D.json');
+  it('is plain JSON; hovering a customer shows its id, gender, age and both plotted values with units', () => {
+    expectPlainJson(fig);
+    expect(traces(fig)[0]!.hovertemplate).toBe(
+      'Customer %{customdata[0]} (%{customdata[1]}, %{customdata[2]} years)<br>Annual Income %{x} k$<br>Spending Score %{y}<extra>Segment 0</extra>',
+    );
+    for (const t of traces(fig).slice(0, 3)) expect(t.customdata).toHaveLength(t.x.length);
   });
 });
 
@@ -179,8 +193,13 @@ describe('segments3DFigure', () => {
     expect(centres.x).toEqual([21.5, 54, 37.5]);
   });
 
-  it('matches its JSON snapshot', async () => {
-    await expect(json(fig)).toMatchFileSnapshot('./__snapshots__/segments3D.json');
+  it('is plain JSON; hovering a customer shows its id, gender and the three values with units; the camera is set', () => {
+    expectPlainJson(fig);
+    expect(traces(fig)[0]!.hovertemplate).toBe(
+      'Customer %{customdata[0]} (%{customdata[1]})<br>Age %{x} years<br>Annual Income %{y} k$<br>Spending Score %{z}<extra>Segment 0</extra>',
+    );
+    for (const t of traces(fig)) expect([t.y.length, t.z.length]).toEqual([t.x.length, t.x.length]);
+    expect(layout(fig).scene.camera.eye).toEqual({ x: 1.55, y: -1.55, z: 0.85 });
   });
 });
 
@@ -211,8 +230,17 @@ describe('profilesFigure', () => {
     expect(() => profilesFigure({ schema: MALL_SCHEMA, profiles: small.profiles, population })).toThrow(/population\["Age"\] is NaN/);
   });
 
-  it('matches its JSON snapshot', async () => {
-    await expect(json(fig)).toMatchFileSnapshot('./__snapshots__/profiles.json');
+  it('is plain JSON; every panel starts at 0 and is tall enough for its bars and the population line', () => {
+    expectPlainJson(fig);
+    const lines = layout(fig).shapes.map((s: Trace) => s.y0);
+    ['', '2', '3', '4', '5'].forEach((n, i) => {
+      const axis = layout(fig)[`yaxis${n}`];
+      expect(axis.rangemode).toBe('tozero');
+      expect(axis.range[0]).toBe(0);
+      const tallest = Math.max(lines[i], ...traces(fig).filter((t) => t.yaxis === `y${n}`).map((t) => t.y[0]));
+      expect(axis.range[1], `yaxis${n}`).toBeGreaterThan(tallest);
+    });
+    expect(traces(fig)[0]!.hovertemplate).toBe('Segment 0<br>Mean Age (years): %{text}<extra></extra>');
   });
 });
 

@@ -25,7 +25,7 @@ const SCREENSHOT = join(ROOT, 'reports', 'notebook-live.png');
 
 const HAS_NOTEBOOK = hasCommand('jupyter-notebook', ['--version']);
 const HAS_CHROMIUM = existsSync(CHROMIUM);
-const skipReason = !HAS_NOTEBOOK ? 'jupyter-notebook not installed' : !HAS_CHROMIUM ? `${CHROMIUM} not found` : !HAS_MALL ? '../shared/data/Mall_Customers.csv absent' : '';
+const skipReason = !HAS_NOTEBOOK ? 'jupyter-notebook not installed' : !HAS_CHROMIUM ? `${CHROMIUM} not found` : !HAS_MALL ? `${MALL_CSV} absent` : '';
 
 describe.skipIf(skipReason !== '')(`modeling.ipynb live in Jupyter Notebook and Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   let server: ChildProcess | undefined;

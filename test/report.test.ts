@@ -28,7 +28,7 @@ async function report(args: string[], cwd = ROOT, env: Record<string, string> = 
 
 const DATA_FILES = ['data/processed/preprocessed_data.csv', 'data/processed/clustered_data.csv', 'data/models/clustering_model.json'];
 
-describe.skipIf(!HAS_MALL)(titled('npm run report on the real Mall data', !HAS_MALL, '../shared/data/Mall_Customers.csv absent'), () => {
+describe.skipIf(!HAS_MALL)(titled('npm run report on the real Mall data', !HAS_MALL, `${MALL_CSV} absent`), () => {
   let out: string;
   let summary: any;
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { cleanCustomers, type CleanResult } from '../data/clean';
 import { parseCustomersCsv } from '../data/parse';
@@ -6,7 +6,8 @@ import { loadCleanCustomers, loadSchema } from '../data/load';
 import type { SchemaChoice } from '../data/schema';
 import { syntheticCustomersCsv } from '../data/synthetic';
 import { dataHash } from '../data/hash';
-import { StagedOutput } from '../io/atomic';
+import { sameFile, StagedOutput } from '../io/atomic';
+import { OptionsError } from '../errors';
 import type { ProgressEvent } from '../io/progress';
 import { OUTPUTS } from '../io/layout';
 import { serializeModel } from '../model/artifact';
@@ -96,6 +97,7 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
   })();
   // Seconds from this process's start (Node, module loading) to here.
   const timings: Record<string, number> = { startup: Number((t0 / 1000).toFixed(3)) };
+  checkOutputFolder(out, options.data);
 
   // The browser launches and parses plotly.js in the background while the data work runs.
   const rendering = png
@@ -141,7 +143,12 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
     timings.profile = Number(seg.timings.profile_s.toFixed(3));
 
     onProgress({ phase: 'writing', done: 0, total: 2 * prep.data.n, unit: 'rows' });
-    const staged = await StagedOutput.create(out);
+    // reports/figures holds this run's figures only: a run without PNGs removes an earlier run's PNGs
+    const staged = await StagedOutput.create(out, { exclusiveDirs: [OUTPUTS.figures] });
+    const stagingNotes = staged.cleanup.removed.length
+      ? [`removed ${staged.cleanup.removed.length} staging folder(s) left by a killed run: ${staged.cleanup.removed.map((d) => relativeOrAbsolute(d)).join(', ')}`]
+      : [];
+    for (const note of stagingNotes) onMessage(`NOTE: ${note}`);
     const { renderer, reason: noPngReason } = await rendering;
     try {
       const n = prep.data.n;
@@ -196,7 +203,7 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
           OUTPUTS.page,
           ...written.files.map((f) => relative(staged.stagingDir, f)),
         ],
-        warnings: [...extraWarnings, ...figureWarnings],
+        warnings: [...extraWarnings, ...figureWarnings, ...stagingNotes],
       });
       await staged.write(OUTPUTS.summaryJson, JSON.stringify(summary, null, 2) + '\n');
       await staged.write(OUTPUTS.summaryText, summaryText(summary));
@@ -236,6 +243,25 @@ async function readInput(
       ),
   });
   return { cleaning, hash, path: data, synthetic: false };
+}
+
+/**
+ * Refuses an output folder that is a file, and one whose outputs would replace the input file (same device and inode,
+ * through any symbolic or hard link): checked before any work, so the input is never touched.
+ */
+function checkOutputFolder(out: string, data: string | undefined): void {
+  try {
+    if (!statSync(out).isDirectory()) throw new OptionsError(`--out ${out} is a file, not a folder; pass --out <a folder> (it is created when missing)`, 'out');
+  } catch (e) {
+    if (e instanceof OptionsError) throw e;
+  }
+  if (data === undefined) return;
+  for (const rel of Object.values(OUTPUTS)) {
+    const target = join(out, rel);
+    if (sameFile(target, data)) {
+      throw new OptionsError(`--data ${data} is the output file ${target} of --out ${out}; a run would replace its own input. Copy the input elsewhere or pass another --out`, 'out');
+    }
+  }
 }
 
 function relativeOrAbsolute(p: string): string {

@@ -90,9 +90,20 @@ export function parseCustomersCsv(text: string, options: ParseOptions = {}): Raw
  * @param expected - What the file should hold, for the message.
  */
 export function checkTextStart(sample: string, source: string, expected: string): void {
-  if (sample.includes('\u0000') || countReplacementChars(sample) > 8) {
+  // a sample cut from bytes may end inside a multi-byte character: not counted
+  const replaced = countReplacementChars(sample.replace(/\ufffd{1,3}$/, ''));
+  if (sample.includes('\u0000') || replaced > sample.length / 10) {
     throw new DataError(
       `${source} is not a CSV text file (binary or UTF-16 content); save it as UTF-8 CSV with ${expected}`,
+      source,
+    );
+  }
+  if (replaced > 0) {
+    // mostly text without NUL bytes: another encoding (Latin-1, Windows-1252: accented letters are not UTF-8)
+    const at = sample.indexOf('\ufffd');
+    const line = sample.slice(0, at).split('\n').length;
+    throw new DataError(
+      `${source} is not UTF-8 text (line ${line} has bytes that are not UTF-8, e.g. accented letters saved as Latin-1 or Windows-1252); save it as UTF-8 CSV (e.g. iconv -f latin1 -t utf-8) with ${expected}`,
       source,
     );
   }

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { DataError, OptionsError } from '../errors';
 import { removeStaleTemps, sameFile, tempPathBeside } from './atomic';
+import { csvCell as guardedCell } from '../util/csv';
 import { headerKey } from '../data/schema';
 import { csvFileBatches } from '../data/load';
 import { isParquet, parquetBatches, parquetRowCount } from '../data/parquet';
@@ -18,6 +19,8 @@ export interface ScoreOptions {
   /** Called after each batch read (64 KiB of CSV, ~65,000 Parquet rows) with the rows scored, the work done and its
    * total (bytes of a CSV file, rows of a Parquet file). Default: none. */
   onProgress?: (progress: { rows: number; done: number; total: number; unit: 'bytes' | 'rows' }) => void;
+  /** Write text cells starting with = + - @ tab or CR with a leading ' (spreadsheet formula guard, see csvCell). Default true. */
+  csvGuard?: boolean;
 }
 
 /** What a scoring run did. */
@@ -30,11 +33,6 @@ export interface ScoreResult {
   refused: number;
   /** The first refusals, as "line N: <field>: <problem>". */
   examples: string[];
-}
-
-function csvCell(value: string | number | boolean): string {
-  const s = String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /**
@@ -52,7 +50,8 @@ function csvCell(value: string | number | boolean): string {
  * folder that does not exist.
  */
 export async function scoreFile(model: SegmentModel, input: string, output: string, options: ScoreOptions = {}): Promise<ScoreResult> {
-  const { onProgress } = options;
+  const { onProgress, csvGuard = true } = options;
+  const csvCell = (value: string | number | boolean) => guardedCell(value, csvGuard);
   if (!existsSync(input)) throw new DataError(`Data file not found: ${input}; pass --data <the CSV or Parquet file to score>`, input);
   checkOutput(input, output);
   await removeStaleTemps(output);

@@ -10,7 +10,7 @@ import { sameFile, StagedOutput } from '../io/atomic';
 import { OptionsError } from '../errors';
 import type { ProgressEvent } from '../io/progress';
 import { OUTPUTS } from '../io/layout';
-import { serializeModel } from '../model/artifact';
+import { parseModel, serializeModel } from '../model/artifact';
 import { initBackend, type BackendName } from '../model/backend';
 import { DEFAULT_SEED } from '../model/random';
 import { fitSegments, prepareFeatures } from '../pipeline';
@@ -53,6 +53,9 @@ export interface ReportOptions {
   seed?: number;
   /** TensorFlow.js backend: 'auto', 'native', 'wasm' or 'cpu'. Default: env SEGMENTATION_BACKEND, else 'auto'. */
   backend?: BackendName | 'auto';
+  /** Write text cells starting with = + - @ tab or CR in the CSV outputs with a leading ' so spreadsheets show them as
+   * text, not formulas (`--no-csv-guard` turns it off). Default true. */
+  csvGuard?: boolean;
   /** Render PNG figures in headless Chromium (HTML figures are always written). Default true; without a browser the
    * report still finishes and says how to enable PNGs. */
   png?: boolean;
@@ -152,10 +155,16 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
     const { renderer, reason: noPngReason } = await rendering;
     try {
       const n = prep.data.n;
-      const writing = (offset: number) => ({ onRows: (done: number) => onProgress({ phase: 'writing', done: offset + done, total: 2 * n, unit: 'rows' }) });
+      const writing = (offset: number) => ({
+        csvGuard: options.csvGuard ?? true,
+        onRows: (done: number) => onProgress({ phase: 'writing', done: offset + done, total: 2 * n, unit: 'rows' }),
+      });
       await staged.write(OUTPUTS.preprocessed, preprocessedCsvChunks(prep.data, prep.scaled, prep.features, writing(0)));
       await staged.write(OUTPUTS.clustered, clusteredCsvChunks(prep.data, seg.labels, writing(n)));
-      await staged.write(OUTPUTS.model, serializeModel(seg.model));
+      const modelText = serializeModel(seg.model);
+      // a run that succeeds writes a model its own loader accepts
+      parseModel(modelText, { source: OUTPUTS.model });
+      await staged.write(OUTPUTS.model, modelText);
       timings.write = lap();
 
       const figurePhase = renderer ? 'figures (PNG)' : 'figures (HTML only)';

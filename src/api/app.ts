@@ -307,6 +307,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     bodyLimit,
     requestTimeout: requestTimeoutMs,
     connectionTimeout: connectionTimeoutMs,
+    // Node checks request timeouts on this period (its default, 30 s, would let a 1 s limit run 30 s)
+    http: { connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))) },
     ajv: {
       customOptions: {
         coerceTypes: false, // "23" is a wrong-typed field, not 23

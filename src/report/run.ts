@@ -100,13 +100,14 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
   })();
   // Seconds from this process's start (Node, module loading) to here.
   const timings: Record<string, number> = { startup: Number((t0 / 1000).toFixed(3)) };
-  checkOutputFolder(out, options.data);
 
   // The browser launches and parses plotly.js in the background while the data work runs.
   const rendering = png
     ? (options.renderer ?? startRenderer(REPORT_RENDERER))
     : Promise.resolve({ renderer: null, reason: 'PNG figures not requested' });
   try {
+    // inside the try: a refused folder still closes a renderer the caller started
+    checkOutputFolder(out, options.data);
     const backendInfo = await initBackend({ backend });
     timings.backend = lap();
 

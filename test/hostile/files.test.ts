@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handModel } from '../../src/api/test-support';
 import { descendants } from '../../src/figures/chromium';
 import { findChromium } from '../../src/figures/render';
+import { loadModel } from '../../src/io/modelFile';
 import { serializeModel } from '../../src/model/artifact';
 import { OUTPUTS, runReport } from '../../src/report/run';
 import { ROOT } from '../paths';
@@ -162,6 +163,8 @@ describe('report', () => {
     expect(left).not.toContain('Old Chart.html');
     expect(left.map((n) => join(figures, n))).toEqual(files.filter((f) => f.startsWith(figures)).sort());
     expect((await readdir(out)).filter((n) => n.startsWith('.staging-'))).toEqual(['.staging-inuse']);
+    // the model the run wrote is one its loader accepts
+    expect((await loadModel(join(out, OUTPUTS.model))).k).toBe(2);
   }, 120_000);
 });
 

@@ -102,6 +102,38 @@ export function descendants(pid: number): number[] {
   return out;
 }
 
+/**
+ * Kills (SIGKILL) every process started with `--user-data-dir=<userDataDir>`, read from Linux's /proc (none where there
+ * is no /proc): the browser of a run that was killed with SIGKILL, which no handler of that run could end. Only for a
+ * profile folder no live renderer uses. Returns the pids signalled.
+ */
+export function killBrowsersOfProfile(userDataDir: string): number[] {
+  const flag = `--user-data-dir=${userDataDir}`;
+  let names: string[];
+  try {
+    names = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  const killed: number[] = [];
+  for (const name of names) {
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // ended meanwhile
+    }
+    if (!args.includes(flag)) continue;
+    try {
+      process.kill(Number(name), 'SIGKILL');
+      killed.push(Number(name));
+    } catch {
+      // ended meanwhile, or not ours
+    }
+  }
+  return killed;
+}
+
 /** Sends `name` to the child and every process below it (the browser behind a wrapper script, its helpers). */
 function signalTree(child: ChildProcess, name: NodeJS.Signals): void {
   if (child.pid === undefined) return;

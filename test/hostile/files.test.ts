@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handModel } from '../../src/api/test-support';
 import { descendants } from '../../src/figures/chromium';
-import { findChromium } from '../../src/figures/render';
+import { findChromium, startRenderer } from '../../src/figures/render';
 import { loadModel } from '../../src/io/modelFile';
 import { serializeModel } from '../../src/model/artifact';
 import { OUTPUTS, runReport } from '../../src/report/run';
@@ -115,7 +115,8 @@ describe('score never destroys its input or its previous output', () => {
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     expect(await readFile(out, 'utf8')).toBe('previous output\n');
-    const r = await cli('score', ['--model', model, '--data', join(dir, 'same.csv'), '--out', out]);
+    await writeFile(join(dir, 'after-kill.csv'), customers(20));
+    const r = await cli('score', ['--model', model, '--data', join(dir, 'after-kill.csv'), '--out', out]);
     expect(r.code).toBe(0);
     expect(await temp()).toBeUndefined();
     expect((await readFile(out, 'utf8')).split('\n')[0]).toBe('CustomerID,cluster,label,distance,outlier,error');
@@ -188,6 +189,29 @@ describe.skipIf(!chromiumPath)(`a killed report takes its Chromium with it${chro
       return false;
     }
   };
+
+  it('kill -9: the next renderer on the same profile ends the browser left behind', async () => {
+    const profile = join(dir, 'chromium-profile');
+    const script = `require(${JSON.stringify(join(ROOT, 'src', 'figures', 'render'))}).startRenderer({ cacheDir: ${JSON.stringify(profile)} }); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: ROOT, stdio: 'ignore' });
+    let seen: number[] = [];
+    const deadline = Date.now() + 30_000;
+    while (seen.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      seen = browsers(child.pid!);
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seen.some(alive)).toBe(true); // SIGKILL cannot be caught: the browser outlives its process
+    const { renderer } = await startRenderer({ cacheDir: profile });
+    const until = Date.now() + 5000;
+    while (seen.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(seen.filter(alive)).toEqual([]);
+    await renderer?.close();
+  }, 60_000);
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     it(`${signal}: no browser process is left`, async () => {

@@ -43,10 +43,26 @@ type ParsedFlags<O> = { [K in keyof O]?: FlagValue<O[K]> };
  * @example const values = parseFlags({ data: { type: 'string' } }, HELP); if (values === null) return;
  */
 export function parseFlags<const O extends FlagOptions>(options: O, help: string): ParsedFlags<O> | null {
-  const { values } = parseArgs({ options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true });
+  const { values } = parseArgs({ args: joinNegativeValues(process.argv.slice(2), options), options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true });
   if ((values as { help?: boolean }).help) {
     console.log(help);
     return null;
   }
   return values as ParsedFlags<O>;
+}
+
+/**
+ * `--k -3` as `--k=-3`: parseArgs reads a value starting with '-' as a flag ("argument is ambiguous"); a negative
+ * number after a string flag is its value, which the flag's own check then refuses with the reason.
+ */
+export function joinNegativeValues(args: readonly string[], options: FlagOptions): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith('--') ? args[i].slice(2) : null;
+    if (name !== null && options[name]?.type === 'string' && i + 1 < args.length && /^-\d/.test(args[i + 1])) {
+      out.push(`${args[i]}=${args[i + 1]}`);
+      i++;
+    } else out.push(args[i]);
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ import { ProgressDisplay } from '../src/io/progress';
 import { intOption, cliMain, listOption, parseFlags } from './cli';
 
 const HELP = `Usage: npm run report -- [--data PATH] [--features A,B,C] [--id COL] [--categorical X,Y] [--schema FILE.json]
-       [--plot-x COL --plot-y COL] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
+       [--plot-x COL --plot-y COL] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png] [--no-csv-guard]
   Column names exactly as in the CSV header; a flag wins over the schema file. Without --features/--schema the file
   must have the Mall columns (CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)).`;
 
@@ -32,6 +32,7 @@ cliMain(async () => {
       seed: { type: 'string' },
       backend: { type: 'string' },
       'no-png': { type: 'boolean' },
+      'no-csv-guard': { type: 'boolean' },
     },
     HELP,
   );
@@ -56,6 +57,7 @@ cliMain(async () => {
     kMax: intOption(values['k-max'], '--k-max'),
     seed: intOption(values.seed, '--seed'),
     png: !values['no-png'],
+    csvGuard: !values['no-csv-guard'],
     backend: values.backend as BackendName | 'auto' | undefined,
     onProgress: (event) => display.update(event),
     onMessage: (m) => display.message(m.startsWith('WARNING') ? `${'!'.repeat(78)}\n${m}\n${'!'.repeat(78)}` : m),

@@ -11,10 +11,12 @@ import { cliMain, parseFlags } from './cli';
 const HELP = `Usage: npm run score -- --model PATH --data FILE.csv|FILE.parquet --out FILE.csv
   --model PATH   the saved model (default data/models/clustering_model.json)
   --data FILE    the customers to score: CSV or Parquet, columns named as in the model's schema (others ignored)
-  --out FILE     where to write id, cluster, label, distance, outlier, error (one line per input row)`;
+  --out FILE     where to write id, cluster, label, distance, outlier, error (one line per input row)
+  --no-csv-guard write text cells starting with = + - @ as they are (default: with a leading ' so spreadsheets
+                 do not run them as formulas)`;
 
 cliMain(async () => {
-  const values = parseFlags({ model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' } }, HELP);
+  const values = parseFlags({ model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, 'no-csv-guard': { type: 'boolean' } }, HELP);
   if (values === null) return;
   if (!values.data) throw new OptionsError('--data FILE is required: the CSV or Parquet file to score', 'data');
   if (!values.out) throw new OptionsError('--out FILE is required: where to write the scores', 'out');
@@ -22,6 +24,7 @@ cliMain(async () => {
   const started = performance.now();
   const display = new ProgressDisplay();
   const result = await scoreFile(model, values.data, values.out, {
+    csvGuard: !values['no-csv-guard'],
     onProgress: (p) => display.update({ phase: 'scoring', done: p.done, total: p.total, unit: p.unit, rows: p.unit === 'rows' ? undefined : p.rows }),
   });
   display.end();

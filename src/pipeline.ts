@@ -1,6 +1,7 @@
 import type { RawTable } from './data/parse';
 import { cleanCustomers, type CleanOptions, type CleanResult, type Customers } from './data/clean';
 import { numericColumns } from './data/schema';
+import { DataError } from './errors';
 import { featureColumns, type FeatureColumn } from './features/encode';
 import { featureMatrix, fitScaler, scaleMatrix, toRawUnits, type Scaler } from './features/scale';
 import { assignNearest, buildModel, type SegmentModel } from './model/artifact';
@@ -48,8 +49,29 @@ export function prepareFeatures(cleaning: CleanResult): Preprocessed {
   const encoding = featureColumns(data);
   const raw = featureMatrix(data, encoding);
   const scaler = fitScaler(raw, encoding);
+  checkArithmetic(data, raw, encoding, scaler);
   const scaled = scaleMatrix(raw, scaler);
   return { cleaning, data, encoding, features: scaler.features, scaler, scaled };
+}
+
+/**
+ * Refuses values the arithmetic cannot hold, as scikit-learn's check_array refuses "a value too large for
+ * dtype('float64')": a column whose mean or standard deviation is not finite (the squares of values near 1e308
+ * overflow) would give a model with a null scale. Names the line of the column's largest value.
+ * @throws DataError "<source> line N: column "X" = 1e+308 is too large ...".
+ */
+function checkArithmetic(data: Customers, raw: Matrix, encoding: readonly FeatureColumn[], scaler: Scaler): void {
+  const { rows: n, cols } = raw;
+  encoding.forEach((c, j) => {
+    if (Number.isFinite(scaler.mean[j]) && Number.isFinite(scaler.scale[j])) return;
+    let worst = 0;
+    for (let i = 1; i < n; i++) if (!(Math.abs(raw.data[i * cols + j]) <= Math.abs(raw.data[worst * cols + j]))) worst = i;
+    const value = c.kind === 'numeric' ? data.numeric[c.source][worst] : raw.data[worst * cols + j];
+    throw new DataError(
+      `line ${data.lines[worst]}: column "${c.source}" = ${value} is too large for the arithmetic (the column's mean or standard deviation overflows float64); values must stay well below 1e150 in magnitude: check the value or rescale the column`,
+      c.source,
+    );
+  });
 }
 
 /** Options of {@link fitSegments}: the k sweep's options (kMin 2, kMax 10, k, nInit 10, seed 42, silhouette exact). */

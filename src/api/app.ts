@@ -4,6 +4,7 @@ import { categoricalColumns, field, numericColumns } from '../data/schema';
 import { toRawUnits } from '../features/scale';
 import { predict, RecordError, type PredictInput, type Prediction, type SegmentModel } from '../model/artifact';
 import { renderPage, type PageTraining } from './page';
+import { predictInSlices } from './slices';
 import { aliasedCategories, apiKey, apiSchemas, centroidKey, MAX_BATCH, type PredictBody } from './schemas';
 
 /** Options of {@link buildApp}. */
@@ -29,6 +30,12 @@ export interface AppOptions {
   drainTimeoutMs?: number;
   /** Fastify logger setting. Default: false (no request logs; errors of the server itself still reach stderr). */
   logger?: boolean;
+  /** Most open connections; a connection beyond them is closed at once (Node's server.maxConnections). Default 256. */
+  maxConnections?: number;
+  /** Longest time to receive a whole request (headers and body), ms; then 408 (Fastify requestTimeout). Default 30,000. */
+  requestTimeoutMs?: number;
+  /** Longest time a connection may stay silent, ms; then it is closed (Fastify connectionTimeout). Default 60,000. */
+  connectionTimeoutMs?: number;
 }
 
 /**
@@ -290,11 +297,18 @@ export function buildApp(options: AppOptions): FastifyInstance {
     drainLimit = 64 * 1024 * 1024,
     drainTimeoutMs = 10_000,
     logger = false,
+    maxConnections = 256,
+    requestTimeoutMs = 30_000,
+    connectionTimeoutMs = 60_000,
   } = options;
   const schemas = apiSchemas(model);
   const app = Fastify({
     logger,
     bodyLimit,
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: connectionTimeoutMs,
+    // Node checks request timeouts on this period (its default, 30 s, would let a 1 s limit run 30 s)
+    http: { connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))) },
     ajv: {
       customOptions: {
         coerceTypes: false, // "23" is a wrong-typed field, not 23
@@ -306,6 +320,29 @@ export function buildApp(options: AppOptions): FastifyInstance {
         allowUnionTypes: true, // ids: ["string", "number"]
       },
     },
+  });
+  app.server.maxConnections = maxConnections;
+  // JSON with a "__proto__" or "constructor.prototype" key is refused (prototype pollution), and said so: Fastify's
+  // parser calls it "not valid JSON". Valid JSON costs one parse, as before.
+  const secureParse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    secureParse(request, body as string, (error: Error | null, value?: unknown) => {
+      if (error === null) return done(null, value);
+      if ((error as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+        try {
+          JSON.parse(body as string);
+        } catch {
+          return done(error, undefined);
+        }
+        const forbidden = Object.assign(new Error('has a "__proto__" or "constructor.prototype" key, which is refused (prototype pollution); remove it'), {
+          statusCode: 400,
+          code: 'FST_ERR_CTP_FORBIDDEN_KEY',
+        });
+        return done(forbidden, undefined);
+      }
+      done(error, undefined);
+    });
   });
   // Only JSON bodies: without this, text/plain would be parsed to a string and fail as a wrong type, not 415.
   app.removeContentTypeParser('text/plain');
@@ -378,7 +415,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       let predictions: Prediction[];
       try {
         // The library's checks run too (the final word): the API never answers what `predict` would refuse.
-        predictions = predict(model, customers);
+        predictions = await predictInSlices(model, customers);
       } catch (e) {
         if (e instanceof RecordError) throw new RecordRefused(named(e.field), e.problem);
         throw e;

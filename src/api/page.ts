@@ -3,7 +3,8 @@ import { parseCustomersCsv } from '../data/parse';
 import { axisTitle, categoricalColumns, field, numericColumns, numericFeatures, type TableSchema } from '../data/schema';
 import { featureMatrix, scaleMatrix } from '../features/scale';
 import { assignNearest } from '../model/artifact';
-import { escapeHtml, PLOTLY_CONFIG, scriptJson } from '../figures/html';
+import { PLOTLY_CONFIG, scriptJson } from '../figures/html';
+import { html, joinHtml, trustedHtml, type Html } from '../util/html';
 import { segments2DFigure, type PlotlyFigure } from '../figures/specs';
 import type { SegmentModel } from '../model/artifact';
 import type { ClusterView } from './app';
@@ -181,14 +182,14 @@ export function pageFigure(options: { model: SegmentModel; training?: PageTraini
   };
 }
 
-function control(f: FormField): string {
-  const attrs = `name="${escapeHtml(f.key)}" id="${escapeHtml(f.id)}" data-column="${escapeHtml(f.column)}"${f.required ? ' required' : ''}`;
+function control(f: FormField): Html {
+  const attrs = html`name="${f.key}" id="${f.id}" data-column="${f.column}"${f.required && html` required`}`;
   if (f.kind === 'select') {
-    const options = (f.options ?? []).map((v) => `<option value="${escapeHtml(v)}">${v === '' ? '(not given)' : escapeHtml(v)}</option>`).join('');
-    return `<label>${escapeHtml(f.label)} <select ${attrs}>${options}</select></label>`;
+    const options = (f.options ?? []).map((v) => html`<option value="${v}">${v === '' ? '(not given)' : v}</option>`);
+    return html`<label>${f.label} <select ${attrs}>${options}</select></label>`;
   }
-  const bounds = `${f.min !== undefined ? ` min="${f.min}"` : ''}${f.max !== undefined ? ` max="${f.max}"` : ''}`;
-  return `<label>${escapeHtml(f.label)} <input type="number" ${attrs} step="any"${bounds}${f.value !== undefined ? ` value="${f.value}"` : ''}></label>`;
+  const bounds = html`${f.min !== undefined && html` min="${f.min}"`}${f.max !== undefined && html` max="${f.max}"`}`;
+  return html`<label>${f.label} <input type="number" ${attrs} step="any"${bounds}${f.value !== undefined && html` value="${f.value}"`}></label>`;
 }
 
 /**
@@ -203,22 +204,22 @@ export function renderPage(options: PageOptions): string {
   const fields = formFields(model);
   const axes = chartAxes(model);
   const keyOf = (column: string) => apiKey(field(schema, column));
-  const rows = clusters
-    .map((c) => `<tr id="segment-row-${c.id}"><td>${c.id}</td><td>${escapeHtml(c.label)}</td><td>${c.size}</td><td>${(100 * c.share).toFixed(1)}%</td></tr>`)
-    .join('');
-  const plotly = plotlyJs && figure ? `<script>${plotlyJs}</script>` : ''; // plotlyScript() is already escaped for inline use
+  const rows = clusters.map((c) => html`<tr id="segment-row-${c.id}"><td>${c.id}</td><td>${c.label}</td><td>${c.size}</td><td>${(100 * c.share).toFixed(1)}%</td></tr>`);
+  const plotly = plotlyJs && figure ? html`<script>${trustedHtml(plotlyJs)}</script>` : ''; // plotlyScript() is already escaped for inline use
   const offAxes = axes ? schema.features.filter((f) => f !== axes.x && f !== axes.y) : [];
   const chartNote =
     axes && offAxes.length > 0
-      ? `<p class="note">The chart shows ${escapeHtml(axisTitle(schema, axes.x))} and ${escapeHtml(axisTitle(schema, axes.y))}; the model also uses ${offAxes.map((f) => escapeHtml(axisTitle(schema, f))).join(', ')}, so a customer can sit nearer another segment's diamond here than in the model's space.</p>`
+      ? html`<p class="note">The chart shows ${axisTitle(schema, axes.x)} and ${axisTitle(schema, axes.y)}; the model also uses ${offAxes.map((f) => axisTitle(schema, f)).join(', ')}, so a customer can sit nearer another segment's diamond here than in the model's space.</p>`
       : '';
   const tableName = schema.title ?? schema.name ?? 'custom';
-  return `<!doctype html>
+  // scriptJson escapes `<` in every data string: the page's script is markup by construction
+  const json = (value: unknown) => trustedHtml(scriptJson(value));
+  return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Customer segments: ${escapeHtml(tableName)}</title>
+<title>Customer segments: ${tableName}</title>
 <style>
 body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 960px; padding: 0 1rem; color: #222; }
 form { display: grid; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); gap: .75rem; align-items: end; }
@@ -234,24 +235,24 @@ ${plotly}
 </head>
 <body>
 <h1>Which segment is this customer in?</h1>
-<p>k-means model with ${model.k} segments, trained on ${model.nTrain} customers of the table “${escapeHtml(tableName)}” (${escapeHtml(model.dataHash.slice(0, 19))}…).
+<p>k-means model with ${model.k} segments, trained on ${model.nTrain} customers of the table “${tableName}” (${model.dataHash.slice(0, 19)}…).
 API: <a href="/docs">/docs</a> (OpenAPI), <a href="/clusters">/clusters</a>, <a href="/health">/health</a>.</p>
 <form id="customer-form">
-  ${fields.map(control).join('\n  ')}
+  ${joinHtml(fields.map(control), '\n  ')}
   <button type="submit" id="submit">Find segment</button>
 </form>
 <div id="result" role="status" aria-live="polite">Enter a customer and press "Find segment".</div>
-<div id="chart">${!figure ? '<p>(No chart: the table has fewer than two numeric columns.)</p>' : plotlyJs ? '' : '<p>(Chart unavailable: plotly.js was not bundled with this server.)</p>'}</div>
+<div id="chart">${!figure ? html`<p>(No chart: the table has fewer than two numeric columns.)</p>` : plotlyJs ? '' : html`<p>(Chart unavailable: plotly.js was not bundled with this server.)</p>`}</div>
 ${chartNote}
 <table><thead><tr><th>Segment</th><th>Label</th><th>Customers</th><th>Share</th></tr></thead><tbody>${rows}</tbody></table>
 <script>
 (function () {
-  var figure = ${scriptJson(figure)};
-  var fields = ${scriptJson(fields.map((f) => ({ id: f.id, key: f.key, kind: f.kind })))};
-  var axes = ${scriptJson(axes ? { x: keyOf(axes.x), y: keyOf(axes.y) } : null)};
+  var figure = ${json(figure)};
+  var fields = ${json(fields.map((f) => ({ id: f.id, key: f.key, kind: f.kind })))};
+  var axes = ${json(axes ? { x: keyOf(axes.x), y: keyOf(axes.y) } : null)};
   var chart = document.getElementById('chart');
   var hasPlotly = figure !== null && typeof window.Plotly !== 'undefined';
-  if (hasPlotly) window.Plotly.newPlot(chart, figure.data, figure.layout, ${scriptJson(PLOTLY_CONFIG)});
+  if (hasPlotly) window.Plotly.newPlot(chart, figure.data, figure.layout, ${json(PLOTLY_CONFIG)});
   var form = document.getElementById('customer-form');
   var result = document.getElementById('result');
   form.addEventListener('submit', function (event) {
@@ -290,5 +291,5 @@ ${chartNote}
 </script>
 </body>
 </html>
-`;
+`.markup;
 }

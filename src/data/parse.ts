@@ -90,9 +90,20 @@ export function parseCustomersCsv(text: string, options: ParseOptions = {}): Raw
  * @param expected - What the file should hold, for the message.
  */
 export function checkTextStart(sample: string, source: string, expected: string): void {
-  if (sample.includes('\u0000') || countReplacementChars(sample) > 8) {
+  // a sample cut from bytes may end inside a multi-byte character: not counted
+  const replaced = countReplacementChars(sample.replace(/\ufffd{1,3}$/, ''));
+  if (sample.includes('\u0000') || replaced > sample.length / 10) {
     throw new DataError(
       `${source} is not a CSV text file (binary or UTF-16 content); save it as UTF-8 CSV with ${expected}`,
+      source,
+    );
+  }
+  if (replaced > 0) {
+    // mostly text without NUL bytes: another encoding (Latin-1, Windows-1252: accented letters are not UTF-8)
+    const at = sample.indexOf('\ufffd');
+    const line = sample.slice(0, at).split('\n').length;
+    throw new DataError(
+      `${source} is not UTF-8 text (line ${line} has bytes that are not UTF-8, e.g. accented letters saved as Latin-1 or Windows-1252); save it as UTF-8 CSV (e.g. iconv -f latin1 -t utf-8) with ${expected}`,
       source,
     );
   }
@@ -158,7 +169,12 @@ export function tableFromRecords(
  * records.end(); // rows: { line: 1, cells: ['id', 'name'] }, { line: 2, cells: ['1', 'Smith, J'] }
  */
 export class CsvRecords {
-  private carry = '';
+  /** The text after the last line end, in the pieces pushed: joined only when its line ends, so a long line costs
+   * time linear in its length. */
+  private carry: string[] = [];
+  private carryLength = 0;
+  /** Cells of the first record (the header): no later record may have more, except empty ones. */
+  private width = -1;
   private pendingCr = false;
   private line = 0;
   /** A quoted record still open at the end of a line: its first line, text so far and quote count. */
@@ -191,19 +207,41 @@ export class CsvRecords {
       }
       chunk = chunk.replace(/\r\n?/g, '\n');
     }
-    const text = this.carry === '' ? chunk : this.carry + chunk;
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      this.takeLine(text.slice(start, nl));
+    let nl = chunk.indexOf('\n');
+    if (nl < 0) {
+      this.keep(chunk);
+      return;
+    }
+    this.takeLine(this.carryLength === 0 ? chunk.slice(0, nl) : this.carry.join('') + chunk.slice(0, nl));
+    this.carry = [];
+    this.carryLength = 0;
+    let start = nl + 1;
+    for (nl = chunk.indexOf('\n', start); nl >= 0; nl = chunk.indexOf('\n', start)) {
+      this.takeLine(chunk.slice(start, nl));
       start = nl + 1;
     }
-    this.carry = text.slice(start);
+    if (start < chunk.length) this.keep(chunk.slice(start));
+  }
+
+  /** Keeps the start of a line whose end has not come yet; refuses a line longer than {@link MAX_LINE_CHARS}. */
+  private keep(piece: string): void {
+    this.carry.push(piece);
+    this.carryLength += piece.length;
+    if (this.carryLength > MAX_LINE_CHARS) this.tooLong(this.line + 1);
+  }
+
+  private tooLong(line: number): never {
+    throw new DataError(
+      `${this.source} line ${line} is longer than ${MAX_LINE_CHARS.toLocaleString('en-US')} characters, the longest line (or quoted field) a CSV may have here; is it a CSV with one customer per line?`,
+      this.source,
+    );
   }
 
   /** Ends the text: the last line may lack a line end. @throws DataError for a quoted field that is never closed. */
   end(): void {
-    if (this.carry !== '' || this.pendingCr) this.takeLine(this.carry);
-    this.carry = '';
+    if (this.carryLength > 0 || this.pendingCr) this.takeLine(this.carry.join(''));
+    this.carry = [];
+    this.carryLength = 0;
     this.pendingCr = false;
     if (this.open !== null) {
       throw new DataError(`${this.source} is not a readable CSV: the quoted field opened on line ${this.open.line} is never closed (a missing closing ")`, this.source);
@@ -212,7 +250,9 @@ export class CsvRecords {
 
   private takeLine(text: string): void {
     const line = ++this.line;
+    if (text.length > MAX_LINE_CHARS) this.tooLong(line);
     if (this.open !== null) {
+      if (this.open.text.length + text.length > MAX_LINE_CHARS) this.tooLong(this.open.line);
       if (line - this.open.line >= MAX_QUOTED_LINES) {
         throw new DataError(
           `${this.source} is not a readable CSV: the quoted field opened on line ${this.open.line} is still open ${MAX_QUOTED_LINES} lines later (a missing closing ", or a stray " in a cell)`,
@@ -257,9 +297,35 @@ export class CsvRecords {
       cells[i] = cell;
       if (cell !== '') blank = false;
     }
-    if (!blank) this.onRecord(line, cells);
+    if (blank) return;
+    if (this.width < 0) this.width = cells.length;
+    else if (cells.length > this.width) this.checkWidth(line, cells);
+    this.onRecord(line, cells);
+  }
+
+  /**
+   * Refuses a record with more cells than the header (as pandas' tokenizer does: "Expected 5 fields in line 3, saw 6"),
+   * where the extra cells hold text: the value of one column was split, so which cell belongs to which column is
+   * unknown. Trailing empty cells (a comma at the end of the line) are dropped.
+   */
+  private checkWidth(line: number, cells: string[]): void {
+    for (let i = this.width; i < cells.length; i++) {
+      if (cells[i] !== '') {
+        throw new DataError(
+          `${this.source} line ${line} has ${cells.length} fields, the header has ${this.width}: a value holds an unquoted comma (a decimal comma such as 1,5?); quote that value or write 1.5`,
+          this.source,
+        );
+      }
+    }
+    cells.length = this.width;
   }
 }
+
+/**
+ * The longest line, or quoted field spanning lines, a CSV may have (characters): far above any customer table's
+ * line, low enough that a file with no line ends is refused after reading 1 MiB, not after holding all of it.
+ */
+export const MAX_LINE_CHARS = 1 << 20;
 
 /** Lines a quoted field may span before the file is refused: a stray quote would otherwise hold the rest of a file of
  * millions of rows in memory before the "never closed" error. */

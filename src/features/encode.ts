@@ -1,5 +1,6 @@
 import type { Customers } from '../data/clean';
 import { field, numericFeatures, type TableSchema } from '../data/schema';
+import { DataError } from '../errors';
 
 /**
  * The clustering space: one column per numeric feature (after its transform) and, for a categorical column that is
@@ -25,14 +26,40 @@ export interface FeatureColumn {
 /** Scale of every one-hot column: a category change is a distance of 1 (see FeatureColumn). */
 export const ONE_HOT_SCALE = Math.SQRT2;
 
-/** The clustering columns of a schema and data: numeric features in `features` order, one-hot categories sorted. */
+/**
+ * Most categories a categorical clustering feature may have: each becomes a column of the clustering matrix (n rows x
+ * categories), and k-means on hundreds of nearly empty 0/1 columns finds no segments worth naming. A column with more
+ * values (a postcode, a free-text field) can still be profiled.
+ */
+export const MAX_ONE_HOT_CATEGORIES = 100;
+
+/**
+ * The clustering columns of a schema and data: numeric features in `features` order, one-hot categories sorted.
+ * A one-hot column is named `<column>=<category>`; when that name is already taken (a column of the table named
+ * `seg=plain` beside column `seg` with category `plain`, or two one-hot names that coincide), it gets ` #2`, ` #3`...
+ * @throws DataError when a categorical feature has more than {@link MAX_ONE_HOT_CATEGORIES} distinct values.
+ */
 export function featureColumns(data: Customers): FeatureColumn[] {
   const { schema } = data;
   const numeric = new Set(numericFeatures(schema));
+  const taken = new Set(schema.fields.map((f) => f.name));
+  const unique = (name: string) => {
+    let candidate = name;
+    for (let i = 2; taken.has(candidate); i++) candidate = `${name} #${i}`;
+    taken.add(candidate);
+    return candidate;
+  };
   return schema.features.flatMap((name): FeatureColumn[] => {
     if (numeric.has(name)) return [{ name, source: name, kind: 'numeric', transform: field(schema, name).transform ?? 'none' }];
-    return categoryValues(schema, data.categorical[name], name).map((category) => ({
-      name: `${name}=${category}`,
+    const categories = categoryValues(schema, data.categorical[name], name);
+    if (categories.length > MAX_ONE_HOT_CATEGORIES) {
+      throw new DataError(
+        `categorical feature "${name}" has ${categories.length.toLocaleString('en-US')} distinct values; clustering one-hot encodes at most ${MAX_ONE_HOT_CATEGORIES} per column. Profile it instead: leave it out of --features (keep it in --categorical), or group its values first`,
+        name,
+      );
+    }
+    return categories.map((category) => ({
+      name: unique(`${name}=${category}`),
       source: name,
       kind: 'onehot',
       transform: 'none',

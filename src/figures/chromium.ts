@@ -102,6 +102,38 @@ export function descendants(pid: number): number[] {
   return out;
 }
 
+/**
+ * Kills (SIGKILL) every process started with `--user-data-dir=<userDataDir>`, read from Linux's /proc (none where there
+ * is no /proc): the browser of a run that was killed with SIGKILL, which no handler of that run could end. Only for a
+ * profile folder no live renderer uses. Returns the pids signalled.
+ */
+export function killBrowsersOfProfile(userDataDir: string): number[] {
+  const flag = `--user-data-dir=${userDataDir}`;
+  let names: string[];
+  try {
+    names = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  const killed: number[] = [];
+  for (const name of names) {
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // ended meanwhile
+    }
+    if (!args.includes(flag)) continue;
+    try {
+      process.kill(Number(name), 'SIGKILL');
+      killed.push(Number(name));
+    } catch {
+      // ended meanwhile, or not ours
+    }
+  }
+  return killed;
+}
+
 /** Sends `name` to the child and every process below it (the browser behind a wrapper script, its helpers). */
 function signalTree(child: ChildProcess, name: NodeJS.Signals): void {
   if (child.pid === undefined) return;
@@ -112,6 +144,41 @@ function signalTree(child: ChildProcess, name: NodeJS.Signals): void {
       // ended meanwhile
     }
   }
+}
+
+/** Signals whose default action ends this process without running its 'exit' handlers. */
+const FATAL_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Cleanups of the browsers still running, run when a fatal signal arrives. */
+const onFatalSignal = new Set<() => void>();
+const signalHandlers = new Map<NodeJS.Signals, () => void>();
+
+/**
+ * Runs `cleanup` when this process is ended by SIGINT, SIGTERM or SIGHUP, then ends it by the same signal (so its exit
+ * status still says which). Only for signals nobody else handles: a process that handles one itself (a Jupyter kernel
+ * interrupted by SIGINT keeps running) keeps its behaviour. Returns a function that removes `cleanup`.
+ */
+export function killOnFatalSignal(cleanup: () => void): () => void {
+  onFatalSignal.add(cleanup);
+  for (const name of FATAL_SIGNALS) {
+    if (signalHandlers.has(name) || process.listenerCount(name) > 0) continue;
+    const handler = () => {
+      for (const c of onFatalSignal) c();
+      onFatalSignal.clear();
+      for (const [n, h] of signalHandlers) process.removeListener(n, h);
+      signalHandlers.clear();
+      // with no other handler, the default action ends the process
+      if (process.listenerCount(name) === 0) process.kill(process.pid, name);
+    };
+    signalHandlers.set(name, handler);
+    process.on(name, handler);
+  }
+  return () => {
+    onFatalSignal.delete(cleanup);
+    if (onFatalSignal.size > 0) return;
+    for (const [n, h] of signalHandlers) process.removeListener(n, h);
+    signalHandlers.clear();
+  };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -195,7 +262,14 @@ export async function launchChromium(options: LaunchOptions): Promise<ChromiumSe
   // Never leave a browser behind when this process ends without closing it (crash, process.exit).
   const killOnExit = () => signal('SIGKILL');
   process.once('exit', killOnExit);
-  child.once('exit', () => process.removeListener('exit', killOnExit));
+  const removeSignalHandlers = killOnFatalSignal(() => {
+    signal('SIGKILL');
+    removeTemporary();
+  });
+  child.once('exit', () => {
+    process.removeListener('exit', killOnExit);
+    removeSignalHandlers();
+  });
   let endpoint: { port: number; browserUrl: string };
   try {
     endpoint = await devToolsEndpoint(child, startTimeoutMs);
@@ -243,6 +317,7 @@ export async function launchChromium(options: LaunchOptions): Promise<ChromiumSe
           // SIGTERM starts the same orderly shutdown as Browser.close (profile and caches written) without a
           // round trip; Chromium finishes it on its own after this process has gone.
           process.removeListener('exit', killOnExit);
+          removeSignalHandlers();
           for (const c of [...clients, browser]) c.close().catch(() => undefined);
           signal('SIGTERM');
           child.stderr?.destroy();

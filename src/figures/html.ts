@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'fs';
 import { OptionsError } from '../errors';
+import { escapeHtml, html, trustedHtml } from '../util/html';
 
 const FIGURE_ID = /^[A-Za-z][A-Za-z0-9_-]*$/;
 import type { NamedFigure, PlotlyFigure } from './specs';
@@ -83,10 +84,8 @@ export function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+/** Escapes text for HTML element content and attribute values (the escaping of the `html` template, src/util/html.ts). */
+export { escapeHtml };
 
 /** Plotly config used everywhere a chart is interactive: responsive, no "edit in Chart Studio" link, PNG button at 1200x800. */
 export const PLOTLY_CONFIG = {
@@ -121,12 +120,15 @@ export function figureElementId(fig: Pick<NamedFigure, 'id'>): string {
  */
 export function figureHtml(fig: NamedFigure): string {
   const elementId = figureElementId(fig);
-  return `<!DOCTYPE html>
+  const plotly = trustedHtml(plotlyScript({ bundle: bundleFor([fig.figure]) }));
+  // scriptJson escapes `<` in every data string: the drawing code cannot end its element
+  const draw = trustedHtml(drawScript(elementId, fig.figure));
+  return html`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(fig.title)}</title>
+<title>${fig.title}</title>
 <style>
 html, body { margin: 0; height: 100%; background: #ffffff; }
 #${elementId} { width: 100%; height: 100vh; min-height: 600px; }
@@ -134,9 +136,9 @@ html, body { margin: 0; height: 100%; background: #ffffff; }
 </head>
 <body>
 <div id="${elementId}"></div>
-<script>${plotlyScript({ bundle: bundleFor([fig.figure]) })}</script>
-<script>${drawScript(elementId, fig.figure)}</script>
+<script>${plotly}</script>
+<script>${draw}</script>
 </body>
 </html>
-`;
+`.markup;
 }

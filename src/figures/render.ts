@@ -12,7 +12,7 @@ import { accessSync, constants, mkdirSync, readFileSync, statSync, unlinkSync, w
 import { createServer, type Server } from 'http';
 import { dirname, delimiter, join } from 'path';
 import { OptionsError } from '../errors';
-import { launchChromium, type ChromiumPage, type ChromiumSession } from './chromium';
+import { killBrowsersOfProfile, launchChromium, type ChromiumPage, type ChromiumSession } from './chromium';
 import { bundleFor, plotlyBundlePath, PLOTLY_BUNDLES, scriptJson, type PlotlyBundle } from './html';
 import { projectScene } from './projection';
 import type { PlotlyFigure } from './specs';
@@ -282,6 +282,8 @@ function acquireProfile(dir: string): { dir: string; release: () => void; handOv
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return null;
       const holder = Number(readFileSync(lock, 'utf8'));
       if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) return null;
+      // The holder ended without releasing the profile (kill -9): its browser may still run, holding it.
+      killBrowsersOfProfile(dir);
       try {
         unlinkSync(lock);
       } catch {

@@ -2,9 +2,13 @@
  * Scoring a file of any size in bounded memory: rows are read as a stream (CSV as the report reads it, Parquet through
  * DuckDB in batches), each is given its segment by the library's `predict`, and the answers are written as they come.
  */
-import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, statSync, type WriteStream } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { once } from 'node:events';
-import { DataError } from '../errors';
+import { DataError, OptionsError } from '../errors';
+import { removeStaleTemps, sameFile, tempPathBeside } from './atomic';
+import { csvCell as guardedCell } from '../util/csv';
 import { headerKey } from '../data/schema';
 import { csvFileBatches } from '../data/load';
 import { isParquet, parquetBatches, parquetRowCount } from '../data/parquet';
@@ -15,6 +19,8 @@ export interface ScoreOptions {
   /** Called after each batch read (64 KiB of CSV, ~65,000 Parquet rows) with the rows scored, the work done and its
    * total (bytes of a CSV file, rows of a Parquet file). Default: none. */
   onProgress?: (progress: { rows: number; done: number; total: number; unit: 'bytes' | 'rows' }) => void;
+  /** Write text cells starting with = + - @ tab or CR with a leading ' (spreadsheet formula guard, see csvCell). Default true. */
+  csvGuard?: boolean;
 }
 
 /** What a scoring run did. */
@@ -29,24 +35,29 @@ export interface ScoreResult {
   examples: string[];
 }
 
-function csvCell(value: string | number | boolean): string {
-  const s = String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /**
  * Scores every row of `input` (.csv, or .parquet) with `model` and writes `output` as CSV with the columns
  * `<id column or "row">, cluster, label, distance, outlier, error`: the fields of `predict`'s answer (distance with
  * full float64 precision), in input order. A row `predict` refuses keeps its place with an empty cluster and the
  * reason in `error`. Columns are matched to the model's schema ignoring case and spacing; other columns are ignored.
  * Memory stays bounded: rows are read, scored and written as a stream.
+ *
+ * The answers go to a temporary file beside `output` (`.<name>.tmp-<pid>-<random>`), renamed to `output` only when
+ * every row was scored: a failed or killed run leaves the previous `output` as it was (temporary files of killed runs
+ * are removed by the next run).
  * @throws DataError when the file cannot be read or lacks a feature column of the model.
+ * @throws OptionsError when `output` is the input file (by device and inode, links included), a folder, or in a
+ * folder that does not exist.
  */
 export async function scoreFile(model: SegmentModel, input: string, output: string, options: ScoreOptions = {}): Promise<ScoreResult> {
-  const { onProgress } = options;
+  const { onProgress, csvGuard = true } = options;
+  const csvCell = (value: string | number | boolean) => guardedCell(value, csvGuard);
   if (!existsSync(input)) throw new DataError(`Data file not found: ${input}; pass --data <the CSV or Parquet file to score>`, input);
+  checkOutput(input, output);
+  await removeStaleTemps(output);
   const idColumn = model.schema.primaryKey;
-  const out = createWriteStream(output);
+  const temp = tempPathBeside(output);
+  const out = createWriteStream(temp);
   const result: ScoreResult = { rows: 0, scored: 0, refused: 0, examples: [] };
   let columns: { index: number; name: string }[] | null = null;
   const write = async (text: string) => {
@@ -92,12 +103,41 @@ export async function scoreFile(model: SegmentModel, input: string, output: stri
     }
   } catch (error) {
     out.destroy();
+    await unlink(temp).catch(() => undefined);
     if (error instanceof DataError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new DataError(code === 'ENOENT' ? `Data file not found: ${input}` : `Cannot score ${input}: ${(error as Error).message.split('\n')[0]}`, input);
   }
-  await closeStream(out);
+  try {
+    await closeStream(out);
+    await rename(temp, output);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw new DataError(`Cannot write ${output}: ${(error as Error).message.split('\n')[0]}`, output);
+  }
   return result;
+}
+
+/** Refuses an output that would destroy the input or cannot be a file, before anything is written. */
+function checkOutput(input: string, output: string): void {
+  if (sameFile(input, output)) {
+    throw new OptionsError(`--out ${output} is the input file --data ${input}; scoring would replace its own input. Pass another --out`, 'out');
+  }
+  let isDir = false;
+  try {
+    isDir = statSync(output).isDirectory();
+  } catch {
+    // a new file
+  }
+  if (isDir) throw new OptionsError(`--out ${output} is a folder; pass a file name, e.g. --out ${output.replace(/\/+$/, '')}/scores.csv`, 'out');
+  const parent = dirname(output);
+  let parentIsDir = false;
+  try {
+    parentIsDir = statSync(parent).isDirectory();
+  } catch {
+    // missing
+  }
+  if (!parentIsDir) throw new OptionsError(`--out ${output}: folder ${parent} does not exist; create it first or pass another --out`, 'out');
 }
 
 function closeStream(out: WriteStream): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * The k sweep: k-means for each k, then the silhouette of all k's labelings in one pass, and the choice of k.
  */
-import { OptionsError } from '../errors';
+import { totalmem } from 'node:os';
+import { DataError, OptionsError } from '../errors';
 import type { Matrix } from './matrix';
 import type { KMeansFit, KSweep } from './types';
 import { ensureBackend, type BackendName } from './backend';
@@ -64,6 +65,11 @@ export interface SweepOptions {
   silhouette?: SilhouetteChoice;
   /** Called after each k's k-means and after each silhouette chunk. */
   onProgress?: (event: SweepProgress) => void;
+  /**
+   * Most memory (bytes) the k-means may need by {@link kmeansMemoryBytes}; a larger estimate is refused before any
+   * work with a DataError. Default: 75% of this machine's memory (os.totalmem()).
+   */
+  memoryLimitBytes?: number;
 }
 
 /** How {@link sweepK} scores each k. */
@@ -157,6 +163,30 @@ function standardError(values: Float64Array, of: number): number {
 }
 
 /**
+ * Memory the k-means of one k needs, estimated (bytes): the standardized matrix in float64 three times (raw, scaled,
+ * shared with the threads) and in float32 once per thread (two), the restarts' distances (float32, nInit x k per
+ * row) and per-row bounds and labels: rows x (32 x cols + 4 x nInit x k + 24).
+ */
+export function kmeansMemoryBytes(rows: number, cols: number, k: number, nInit = 10): number {
+  return rows * (32 * cols + 4 * nInit * k + 24);
+}
+
+function gib(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}
+
+/** Refuses a k-means that would not fit in memory, before any work. */
+function checkMemory(X: Matrix, k: number, nInit: number, limit: number | undefined): void {
+  const machine = limit === undefined;
+  limit ??= Math.floor(totalmem() * 0.75);
+  const need = kmeansMemoryBytes(X.rows, X.cols, k, nInit);
+  if (need <= limit) return;
+  throw new DataError(
+    `k-means on ${X.rows.toLocaleString('en-US')} customers x ${X.cols} clustering columns with k up to ${k} needs about ${gib(need)} of memory; the limit is ${gib(limit)}${machine ? " (75% of this machine's)" : ''}. Cluster a sample of the rows, fewer columns (a categorical feature adds one per value) or a smaller --k-max`,
+  );
+}
+
+/**
  * Fits k-means for every k in kMin..kMax (or the fixed k) and picks k by the highest mean silhouette (ties go
  * to the smaller k). All silhouettes are computed in one pass over the distance chunks.
  *
@@ -202,6 +232,7 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
     ks = Array.from({ length: top - kMin + 1 }, (_, i) => kMin + i);
     rule = `highest mean silhouette over k=${kMin}..${top}${typeof sample === 'number' ? ` (sampled, ${sample} of ${X.rows} rows)` : ''}`;
   }
+  checkMemory(X, Math.max(...ks), nInit, options.memoryLimitBytes);
   const kmeansOptions = { nInit, maxIter, tol, seed, restartSample, refineBest };
   const checkedPerK = ks.map((kk) => checkKMeansOptions(X, { ...kmeansOptions, k: kk })); // all options checked before any work
   const silhouetteOptions = checkSilhouetteOptions({ sampleSize: typeof sample === 'number' ? sample : null, seed });

@@ -4,7 +4,8 @@
  */
 import { axisTitle, displayName, type TableSchema } from '../data/schema';
 import { segmentColor } from '../figures/colors';
-import { bundleFor, drawScript, escapeHtml, figureElementId, plotlyScript } from '../figures/html';
+import { bundleFor, drawScript, figureElementId, plotlyScript } from '../figures/html';
+import { html, joinHtml, trustedHtml, type Html } from '../util/html';
 import { formatValue, loadingsText, segmentName, type NamedFigure } from '../figures/specs';
 import type { SegmentProfile } from '../model/types';
 import type { Summary } from './types';
@@ -57,16 +58,16 @@ function percent(share: number): string {
   return `${Math.round(share * 100)}%`;
 }
 
-function card(value: string, label: string): string {
+function card(value: string, label: string): Html {
   const words = /[A-Za-z]{3}/.test(value) ? ' words' : '';
-  return `<div class="card"><div class="value${words}">${escapeHtml(value)}</div><div class="label">${escapeHtml(label)}</div></div>`;
+  return html`<div class="card"><div class="value${words}">${value}</div><div class="label">${label}</div></div>`;
 }
 
-function chartDiv(fig: NamedFigure): string {
+function chartDiv(fig: NamedFigure): Html {
   // a figure taller than the default box (a profile grid of many columns) gets its own height
   const height = fig.figure.layout.height;
-  const style = typeof height === 'number' && height > 720 ? ` style="height:${Math.round(height)}px"` : '';
-  return `<div class="chart" id="${figureElementId(fig)}"${style} role="img" aria-label="${escapeHtml(fig.title)}"></div>`;
+  const style = typeof height === 'number' && height > 720 ? html` style="height:${Math.round(height)}px"` : '';
+  return html`<div class="chart" id="${figureElementId(fig)}"${style} role="img" aria-label="${fig.title}"></div>`;
 }
 
 /** A column's title for people: "Annual Income (k$)" with the schema, else its name. */
@@ -75,7 +76,7 @@ function columnTitle(schema: TableSchema | undefined, column: string, withUnit =
   return withUnit ? axisTitle(schema, column) : displayName(schema, column);
 }
 
-function keyNumbers(summary: Summary): string {
+function keyNumbers(summary: Summary): Html {
   const k = summary.k.selected;
   const silhouette = summary.silhouette[String(k)];
   const total = summary.timings.total ?? summary.timings.total_s;
@@ -91,42 +92,36 @@ function keyNumbers(summary: Summary): string {
   if (total !== undefined) cards.push(card(`${fixed(total, 1)} s`, 'run time'));
   const original =
     summary.k.differsFromOriginal ?
-      `<p>A reference analysis of this table reported k = ${summary.k.original}; this run chose k = ${k} by its rule (${escapeHtml(summary.k.rule)}).</p>`
+      html`<p>A reference analysis of this table reported k = ${summary.k.original}; this run chose k = ${k} by its rule (${summary.k.rule}).</p>`
     : '';
-  return `<div class="cards">${cards.join('')}</div>${original}`;
+  return html`<div class="cards">${cards}</div>${original}`;
 }
 
-function warningsList(summary: Summary): string {
+function warningsList(summary: Summary): Html | '' {
   if (summary.warnings.length === 0) return '';
-  return `<h2 id="warnings">Warnings</h2><ul class="warnings">${summary.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`;
+  return html`<h2 id="warnings">Warnings</h2><ul class="warnings">${summary.warnings.map((w) => html`<li>${w}</li>`)}</ul>`;
 }
 
-function sweepTable(summary: Summary): string {
+function sweepTable(summary: Summary): Html | '' {
   const ks = Object.keys(summary.inertia).map(Number).sort((a, b) => a - b);
   if (ks.length === 0) return '';
   const rows = ks
     .map((k) => {
       const chosen = k === summary.k.selected;
-      const cell = (text: string) => (chosen ? `<td><b>${text}</b></td>` : `<td>${text}</td>`);
-      return `<tr>${cell(String(k))}${cell(fixed(summary.silhouette[String(k)], 3))}${cell(fixed(summary.inertia[String(k)], 1))}</tr>`;
-    })
-    .join('');
-  return `<table class="narrow"><thead><tr><th>k</th><th>mean silhouette</th><th>inertia</th></tr></thead><tbody>${rows}</tbody></table>`;
+      const cell = (text: string) => (chosen ? html`<td><b>${text}</b></td>` : html`<td>${text}</td>`);
+      return html`<tr>${cell(String(k))}${cell(fixed(summary.silhouette[String(k)], 3))}${cell(fixed(summary.inertia[String(k)], 1))}</tr>`;
+    });
+  return html`<table class="narrow"><thead><tr><th>k</th><th>mean silhouette</th><th>inertia</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function segmentsTable(summary: Summary): string {
+function segmentsTable(summary: Summary): Html {
   const rows = [...summary.clusters]
     .sort((a, b) => a.id - b.id)
     .map(
       (p) =>
-        `<tr><td class="text"><span class="swatch" style="background:${segmentColor(p.id)}"></span>${escapeHtml(segmentName(p))}</td>` +
-        `<td class="text">${escapeHtml(p.label)}</td><td>${p.size}</td><td>${percent(p.share)}</td></tr>`,
-    )
-    .join('');
-  return (
-    '<table><thead><tr><th class="text">Segment</th><th class="text">Label</th><th>Customers</th><th>Share</th></tr></thead>' +
-    `<tbody>${rows}</tbody></table>`
-  );
+        html`<tr><td class="text"><span class="swatch" style="background:${segmentColor(p.id)}"></span>${segmentName(p)}</td><td class="text">${p.label}</td><td>${p.size}</td><td>${percent(p.share)}</td></tr>`,
+    );
+  return html`<table><thead><tr><th class="text">Segment</th><th class="text">Label</th><th>Customers</th><th>Share</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** Size-weighted mean over segments of a per-segment number: the population's value. */
@@ -139,19 +134,18 @@ function weighted(profiles: readonly SegmentProfile[], value: (p: SegmentProfile
  * One row per numeric column (its mean) and per value of each categorical column (its share), one column per
  * segment after the whole population: readable for a dozen columns and ten segments.
  */
-function profileTable(summary: Summary, schema: TableSchema | undefined): string {
+function profileTable(summary: Summary, schema: TableSchema | undefined): Html {
   const profiles = [...summary.clusters].sort((a, b) => a.id - b.id);
-  const head =
-    '<tr><th class="text">Column</th><th>All customers</th>' +
-    profiles.map((p) => `<th><span class="swatch" style="background:${segmentColor(p.id)}"></span>${escapeHtml(segmentName(p))}</th>`).join('') +
-    '</tr>';
+  const head = html`<tr><th class="text">Column</th><th>All customers</th>${profiles.map(
+    (p) => html`<th><span class="swatch" style="background:${segmentColor(p.id)}"></span>${segmentName(p)}</th>`,
+  )}</tr>`;
   const row = (label: string, all: string, cells: string[]) =>
-    `<tr><td class="text">${label}</td><td>${all}</td>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    html`<tr><td class="text">${label}</td><td>${all}</td>${cells.map((c) => html`<td>${c}</td>`)}</tr>`;
   const numeric = summary.table.numeric.map((column) =>
     row(
-      `Mean ${escapeHtml(columnTitle(schema, column))}`,
-      escapeHtml(formatValue(weighted(profiles, (p) => p.means[column] ?? Number.NaN))),
-      profiles.map((p) => escapeHtml(p.size === 0 ? '–' : formatValue(p.means[column] ?? Number.NaN))),
+      `Mean ${columnTitle(schema, column)}`,
+      formatValue(weighted(profiles, (p) => p.means[column] ?? Number.NaN)),
+      profiles.map((p) => (p.size === 0 ? '–' : formatValue(p.means[column] ?? Number.NaN))),
     ),
   );
   const categorical = summary.table.categorical.flatMap((column) => {
@@ -162,63 +156,51 @@ function profileTable(summary: Summary, schema: TableSchema | undefined): string
       .sort((a, b) => population.get(b)! - population.get(a)!)
       .map((v) =>
         row(
-          `${escapeHtml(columnTitle(schema, column, false))} = ${escapeHtml(v)}`,
+          `${columnTitle(schema, column, false)} = ${v}`,
           percent(population.get(v)!),
           profiles.map((p) => (p.size === 0 ? '–' : percent(share(p, v)))),
         ),
       );
   });
-  return `<table class="profile"><thead>${head}</thead><tbody>${[...numeric, ...categorical].join('')}</tbody></table>`;
+  return html`<table class="profile"><thead>${head}</thead><tbody>${[...numeric, ...categorical]}</tbody></table>`;
 }
 
 /** The table's columns and what the run did with each. */
-function columnsTable(summary: Summary, schema: TableSchema | undefined): string {
+function columnsTable(summary: Summary, schema: TableSchema | undefined): Html {
   const clustered = new Set(summary.features.map((f) => f.replace(/=.*$/, '')));
   const rows: [string, string][] = [];
   if (summary.table.id !== null) rows.push([summary.table.id, 'id']);
   for (const c of summary.table.numeric) rows.push([c, clustered.has(c) ? 'numeric, clustering feature' : 'numeric, profiled']);
   for (const c of summary.table.categorical) rows.push([c, clustered.has(c) ? 'categorical, clustering feature (one-hot)' : 'categorical, profiled']);
-  const body = rows
-    .map(([c, role]) => {
-      const title = columnTitle(schema, c);
-      return `<tr><td class="text">${escapeHtml(c)}</td><td class="text">${escapeHtml(title === c ? '' : title)}</td><td class="text">${role}</td></tr>`;
-    })
-    .join('');
-  const id = summary.table.id === null ? '<p>No id column: customers are numbered by data row.</p>' : '';
-  return `<table class="narrow"><thead><tr><th class="text">Column</th><th class="text">Shown as</th><th class="text">Use</th></tr></thead><tbody>${body}</tbody></table>${id}`;
+  const body = rows.map(([c, role]) => {
+    const title = columnTitle(schema, c);
+    return html`<tr><td class="text">${c}</td><td class="text">${title === c ? '' : title}</td><td class="text">${role}</td></tr>`;
+  });
+  const id = summary.table.id === null ? html`<p>No id column: customers are numbered by data row.</p>` : '';
+  return html`<table class="narrow"><thead><tr><th class="text">Column</th><th class="text">Shown as</th><th class="text">Use</th></tr></thead><tbody>${body}</tbody></table>${id}`;
 }
 
 /** What each principal component of the 3D chart is made of, when its axes are components. */
-function componentsTable(fig: NamedFigure | undefined): string {
+function componentsTable(fig: NamedFigure | undefined): Html | '' {
   if (!fig?.components?.length) return '';
-  const rows = fig.components
-    .map((c) => `<tr><td class="text">${escapeHtml(c.name)}</td><td>${percent(c.explainedVarianceRatio)}</td><td class="text">${escapeHtml(loadingsText(c))}</td></tr>`)
-    .join('');
-  return (
-    '<p>The 3D chart shows the first three principal components of the standardized clustering columns. ' +
-    'Largest loadings (weights of the standardized columns; a positive weight means the component grows with the column):</p>' +
-    `<table class="narrow"><thead><tr><th class="text">Component</th><th>Variance</th><th class="text">Largest loadings</th></tr></thead><tbody>${rows}</tbody></table>`
+  const rows = fig.components.map(
+    (c) => html`<tr><td class="text">${c.name}</td><td>${percent(c.explainedVarianceRatio)}</td><td class="text">${loadingsText(c)}</td></tr>`,
   );
+  return html`<p>The 3D chart shows the first three principal components of the standardized clustering columns. Largest loadings (weights of the standardized columns; a positive weight means the component grows with the column):</p><table class="narrow"><thead><tr><th class="text">Component</th><th>Variance</th><th class="text">Largest loadings</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function outliersTable(summary: Summary): string {
+function outliersTable(summary: Summary): Html | '' {
   if (summary.outliers.length === 0) return '';
-  const rows = summary.outliers
-    .map(
-      (o) =>
-        `<tr><td class="text">${escapeHtml(o.feature)}</td><td>${fixed(o.lower, 1)}</td><td>${fixed(o.upper, 1)}</td><td>${o.count}</td>` +
-        `<td class="text">${o.ids.join(', ') || '–'}</td></tr>`,
-    )
-    .join('');
-  return (
-    '<h2 id="outliers">Outliers (kept, flagged)</h2><table><thead><tr><th class="text">Column</th><th>lower fence</th><th>upper fence</th>' +
-    `<th>count</th><th class="text">${escapeHtml(summary.table.id ?? 'Row number')}s</th></tr></thead><tbody>${rows}</tbody></table>`
+  const rows = summary.outliers.map(
+    (o) =>
+      html`<tr><td class="text">${o.feature}</td><td>${fixed(o.lower, 1)}</td><td>${fixed(o.upper, 1)}</td><td>${o.count}</td><td class="text">${o.ids.join(', ') || '–'}</td></tr>`,
   );
+  return html`<h2 id="outliers">Outliers (kept, flagged)</h2><table><thead><tr><th class="text">Column</th><th>lower fence</th><th>upper fence</th><th>count</th><th class="text">${summary.table.id ?? 'Row number'}s</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function timingsLine(summary: Summary): string {
-  const parts = Object.entries(summary.timings).map(([phase, s]) => `${escapeHtml(phase)} ${fixed(s, 2)} s`);
-  return parts.length ? `<p>Timings: ${parts.join(', ')}.</p>` : '';
+function timingsLine(summary: Summary): Html | '' {
+  const parts = Object.entries(summary.timings).map(([phase, s]) => `${phase} ${fixed(s, 2)} s`);
+  return parts.length ? html`<p>Timings: ${parts.join(', ')}.</p>` : '';
 }
 
 /**
@@ -234,28 +216,31 @@ function timingsLine(summary: Summary): string {
 export function reportPage(input: ReportPageInput): string {
   const { summary, figures, schema } = input;
   const byId = new Map(figures.map((f) => [f.id, f]));
-  const section = (id: string): string => {
+  const section = (id: string): Html | '' => {
     const fig = byId.get(id);
     return fig ? chartDiv(fig) : '';
   };
   const placed = new Set<string>(Object.values(PLACED));
   const others = figures.filter((f) => !placed.has(f.id));
-  const source = summary.data.synthetic ? ' <span class="badge">synthetic data: no file was found</span>' : '';
+  const source = summary.data.synthetic ? html` <span class="badge">synthetic data: no file was found</span>` : '';
   // a table described by flags only has no title: its file name says more than "custom"
   const tableName = summary.table.title ?? (summary.table.schema !== 'custom' ? summary.table.schema : (summary.data.path.split(/[\\/]/).pop() ?? summary.data.path));
-  const draws = figures.map((f) => drawScript(figureElementId(f), f.figure)).join('\n');
-  return `<!DOCTYPE html>
+  // scriptJson escapes `<` in every data string, so the drawing code is markup by construction
+  const draws = trustedHtml(figures.map((f) => drawScript(figureElementId(f), f.figure)).join('\n'));
+  const plotly = trustedHtml(plotlyScript({ bundle: bundleFor(figures.map((f) => f.figure)) }));
+  const css = trustedHtml(CSS);
+  return html`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Customer Segmentation: ${escapeHtml(tableName)}, ${summary.k.selected} segments</title>
-<style>${CSS}</style>
+<title>Customer Segmentation: ${tableName}, ${summary.k.selected} segments</title>
+<style>${css}</style>
 </head>
 <body>
 <main>
-<h1>Customer Segmentation: ${escapeHtml(tableName)}</h1>
-<p class="meta">${summary.k.selected} segments of ${summary.rows.used} customers · data ${escapeHtml(summary.data.path)}${source} · hash ${escapeHtml(summary.data.hash.slice(0, 12))} · generated ${escapeHtml(summary.generatedAt)}</p>
+<h1>Customer Segmentation: ${tableName}</h1>
+<p class="meta">${summary.k.selected} segments of ${summary.rows.used} customers · data ${summary.data.path}${source} · hash ${summary.data.hash.slice(0, 12)} · generated ${summary.generatedAt}</p>
 ${keyNumbers(summary)}
 ${warningsList(summary)}
 <h2 id="table">The table</h2>
@@ -273,19 +258,19 @@ ${section(PLACED.profiles)}
 ${section(PLACED.segments2D)}
 ${section(PLACED.segments3D)}
 ${componentsTable(byId.get(PLACED.segments3D))}
-${others.length ? `<h2 id="more">More charts</h2>${others.map(chartDiv).join('\n')}` : ''}
+${others.length ? html`<h2 id="more">More charts</h2>${joinHtml(others.map(chartDiv), '\n')}` : ''}
 ${outliersTable(summary)}
 <footer>
 ${timingsLine(summary)}
-<p>Files: ${summary.outputs.map(escapeHtml).join(', ') || '–'}.</p>
+<p>Files: ${summary.outputs.join(', ') || '–'}.</p>
 <p>Interactive charts: hover for details, click a legend entry to hide a segment, drag to zoom (double-click resets).</p>
 </footer>
 </main>
-<script>${plotlyScript({ bundle: bundleFor(figures.map((f) => f.figure)) })}</script>
+<script>${plotly}</script>
 <script>
 ${draws}
 </script>
 </body>
 </html>
-`;
+`.markup;
 }

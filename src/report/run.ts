@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { cleanCustomers, type CleanResult } from '../data/clean';
 import { parseCustomersCsv } from '../data/parse';
@@ -6,10 +6,11 @@ import { loadCleanCustomers, loadSchema } from '../data/load';
 import type { SchemaChoice } from '../data/schema';
 import { syntheticCustomersCsv } from '../data/synthetic';
 import { dataHash } from '../data/hash';
-import { StagedOutput } from '../io/atomic';
+import { sameFile, StagedOutput } from '../io/atomic';
+import { OptionsError } from '../errors';
 import type { ProgressEvent } from '../io/progress';
 import { OUTPUTS } from '../io/layout';
-import { serializeModel } from '../model/artifact';
+import { parseModel, serializeModel } from '../model/artifact';
 import { initBackend, type BackendName } from '../model/backend';
 import { DEFAULT_SEED } from '../model/random';
 import { fitSegments, prepareFeatures } from '../pipeline';
@@ -52,6 +53,9 @@ export interface ReportOptions {
   seed?: number;
   /** TensorFlow.js backend: 'auto', 'native', 'wasm' or 'cpu'. Default: env SEGMENTATION_BACKEND, else 'auto'. */
   backend?: BackendName | 'auto';
+  /** Write text cells starting with = + - @ tab or CR in the CSV outputs with a leading ' so spreadsheets show them as
+   * text, not formulas (`--no-csv-guard` turns it off). Default true. */
+  csvGuard?: boolean;
   /** Render PNG figures in headless Chromium (HTML figures are always written). Default true; without a browser the
    * report still finishes and says how to enable PNGs. */
   png?: boolean;
@@ -102,6 +106,8 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
     ? (options.renderer ?? startRenderer(REPORT_RENDERER))
     : Promise.resolve({ renderer: null, reason: 'PNG figures not requested' });
   try {
+    // inside the try: a refused folder still closes a renderer the caller started
+    checkOutputFolder(out, options.data);
     const backendInfo = await initBackend({ backend });
     timings.backend = lap();
 
@@ -141,14 +147,25 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
     timings.profile = Number(seg.timings.profile_s.toFixed(3));
 
     onProgress({ phase: 'writing', done: 0, total: 2 * prep.data.n, unit: 'rows' });
-    const staged = await StagedOutput.create(out);
+    // reports/figures holds this run's figures only: a run without PNGs removes an earlier run's PNGs
+    const staged = await StagedOutput.create(out, { exclusiveDirs: [OUTPUTS.figures] });
+    const stagingNotes = staged.cleanup.removed.length
+      ? [`removed ${staged.cleanup.removed.length} staging folder(s) left by a killed run: ${staged.cleanup.removed.map((d) => relativeOrAbsolute(d)).join(', ')}`]
+      : [];
+    for (const note of stagingNotes) onMessage(`NOTE: ${note}`);
     const { renderer, reason: noPngReason } = await rendering;
     try {
       const n = prep.data.n;
-      const writing = (offset: number) => ({ onRows: (done: number) => onProgress({ phase: 'writing', done: offset + done, total: 2 * n, unit: 'rows' }) });
+      const writing = (offset: number) => ({
+        csvGuard: options.csvGuard ?? true,
+        onRows: (done: number) => onProgress({ phase: 'writing', done: offset + done, total: 2 * n, unit: 'rows' }),
+      });
       await staged.write(OUTPUTS.preprocessed, preprocessedCsvChunks(prep.data, prep.scaled, prep.features, writing(0)));
       await staged.write(OUTPUTS.clustered, clusteredCsvChunks(prep.data, seg.labels, writing(n)));
-      await staged.write(OUTPUTS.model, serializeModel(seg.model));
+      const modelText = serializeModel(seg.model);
+      // a run that succeeds writes a model its own loader accepts
+      parseModel(modelText, { source: OUTPUTS.model });
+      await staged.write(OUTPUTS.model, modelText);
       timings.write = lap();
 
       const figurePhase = renderer ? 'figures (PNG)' : 'figures (HTML only)';
@@ -196,7 +213,7 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
           OUTPUTS.page,
           ...written.files.map((f) => relative(staged.stagingDir, f)),
         ],
-        warnings: [...extraWarnings, ...figureWarnings],
+        warnings: [...extraWarnings, ...figureWarnings, ...stagingNotes],
       });
       await staged.write(OUTPUTS.summaryJson, JSON.stringify(summary, null, 2) + '\n');
       await staged.write(OUTPUTS.summaryText, summaryText(summary));
@@ -236,6 +253,25 @@ async function readInput(
       ),
   });
   return { cleaning, hash, path: data, synthetic: false };
+}
+
+/**
+ * Refuses an output folder that is a file, and one whose outputs would replace the input file (same device and inode,
+ * through any symbolic or hard link): checked before any work, so the input is never touched.
+ */
+function checkOutputFolder(out: string, data: string | undefined): void {
+  try {
+    if (!statSync(out).isDirectory()) throw new OptionsError(`--out ${out} is a file, not a folder; pass --out <a folder> (it is created when missing)`, 'out');
+  } catch (e) {
+    if (e instanceof OptionsError) throw e;
+  }
+  if (data === undefined) return;
+  for (const rel of Object.values(OUTPUTS)) {
+    const target = join(out, rel);
+    if (sameFile(target, data)) {
+      throw new OptionsError(`--data ${data} is the output file ${target} of --out ${out}; a run would replace its own input. Copy the input elsewhere or pass another --out`, 'out');
+    }
+  }
 }
 
 function relativeOrAbsolute(p: string): string {

@@ -2,14 +2,10 @@ import type { Customers } from '../data/clean';
 import { categoricalColumns } from '../data/schema';
 import { categoryCodes, categoryValues } from '../features/encode';
 import type { Matrix } from '../model/matrix';
+import { csvCell } from '../util/csv';
 
 /** Column written for the customer id when the table has no id column (customers numbered by data row). */
 export const ROW_ID_COLUMN = 'row';
-
-function csvCell(value: string | number): string {
-  const s = String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** Rows per chunk of {@link csvChunks}: large tables are written in pieces, never as one string. */
 const CHUNK_ROWS = 2_000;
@@ -18,15 +14,19 @@ const CHUNK_ROWS = 2_000;
 export interface ChunkOptions {
   /** Called after each chunk with the data rows made so far and the total. Default: none. */
   onRows?: (done: number, total: number) => void;
+  /** Write text cells starting with = + - @ tab or CR with a leading ' (spreadsheet formula guard, see csvCell). Default true. */
+  csvGuard?: boolean;
 }
 
 /** CSV text in chunks of CHUNK_ROWS lines; `row(i)` gives line i's cells. */
 function* csvChunks(header: readonly string[], n: number, row: (i: number) => (string | number)[], options: ChunkOptions = {}): Generator<string> {
-  yield header.map(csvCell).join(',') + '\n';
+  const guard = options.csvGuard ?? true;
+  const cell = (v: string | number) => csvCell(v, guard);
+  yield header.map(cell).join(',') + '\n';
   for (let start = 0; start < n; start += CHUNK_ROWS) {
     let text = '';
     const end = Math.min(n, start + CHUNK_ROWS);
-    for (let i = start; i < end; i++) text += row(i).map(csvCell).join(',') + '\n';
+    for (let i = start; i < end; i++) text += row(i).map(cell).join(',') + '\n';
     yield text;
     options.onRows?.(end, n);
   }

@@ -1,17 +1,23 @@
 /**
- * npm run report -- [--data PATH] [--features A,B] [--id COL] [--categorical X] [--schema F] [--out DIR] [--k K] [--k-min A --k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
+ * npm run report -- [--data PATH] [--features A,B] [--id COL] [--categorical X] [--schema F] [--out DIR] [--k K] [--k-min A --k-max B]
+ *   [--k-rule stable-silhouette|silhouette] [--min-segment-share F] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
  * Regenerates every report from the raw CSV without a notebook kernel.
  */
 import { isUserError } from '../src/errors';
 import { REPORT_RENDERER, startRenderer } from '../src/figures/render';
 import type { BackendName } from '../src/model/backend';
+import type { KRule } from '../src/model/selectK';
 import { ProgressDisplay } from '../src/io/progress';
 import { intOption, cliMain, listOption, parseFlags } from './cli';
 
 const HELP = `Usage: npm run report -- [--data PATH] [--features A,B,C] [--id COL] [--categorical X,Y] [--schema FILE.json]
        [--plot-x COL --plot-y COL] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
+       [--k-rule stable-silhouette|silhouette] [--min-segment-share F]
   Column names exactly as in the CSV header; a flag wins over the schema file. Without --features/--schema the file
-  must have the Mall columns (CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)).`;
+  must have the Mall columns (CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)).
+  --k-rule: stable-silhouette (default: the best silhouette among ks whose segments all hold >= --min-segment-share
+  of customers, default 0.02, and whose stability is >= 0.8) or silhouette (the best silhouette alone).
+  See docs/analysis.md.`;
 
 cliMain(async () => {
   const values = parseFlags(
@@ -30,6 +36,8 @@ cliMain(async () => {
       seed: { type: 'string' },
       backend: { type: 'string' },
       'no-png': { type: 'boolean' },
+      'k-rule': { type: 'string' },
+      'min-segment-share': { type: 'string' },
     },
     HELP,
   );
@@ -53,6 +61,8 @@ cliMain(async () => {
     kMin: intOption(values['k-min'], '--k-min'),
     kMax: intOption(values['k-max'], '--k-max'),
     seed: intOption(values.seed, '--seed'),
+    kRule: values['k-rule'] as KRule | undefined,
+    minSegmentShare: values['min-segment-share'] === undefined ? undefined : Number(values['min-segment-share']),
     png: !values['no-png'],
     backend: values.backend as BackendName | 'auto' | undefined,
     onProgress: (event) => display.update(event),
@@ -64,6 +74,7 @@ cliMain(async () => {
     `k=${summary.k.selected} (${summary.k.rule}), silhouette ${sil == null ? 'n/a' : sil.toFixed(4)}, ` +
       `${summary.rows.used}/${summary.rows.read} rows used, backend ${summary.backend.name}, ${summary.timings.total}s`,
   );
+  console.log(`why: ${summary.k.reason}`);
   for (const c of summary.clusters) console.log(`  segment ${c.id}: ${c.label} (${c.size} customers)`);
   if (summary.data.synthetic) console.log('NOTE: these results come from built-in SYNTHETIC data (see README to get the real dataset).');
   console.log(`wrote ${files.length} files; see reports/summary.txt`);

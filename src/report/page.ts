@@ -93,7 +93,8 @@ function keyNumbers(summary: Summary): string {
     summary.k.differsFromOriginal ?
       `<p>A reference analysis of this table reported k = ${summary.k.original}; this run chose k = ${k} by its rule (${escapeHtml(summary.k.rule)}).</p>`
     : '';
-  return `<div class="cards">${cards.join('')}</div>${original}`;
+  const reason = summary.k.reason ? `<p id="k-reason">Why k = ${k}: ${escapeHtml(summary.k.reason)}.</p>` : '';
+  return `<div class="cards">${cards.join('')}</div>${reason}${original}`;
 }
 
 function warningsList(summary: Summary): string {
@@ -108,10 +109,13 @@ function sweepTable(summary: Summary): string {
     .map((k) => {
       const chosen = k === summary.k.selected;
       const cell = (text: string) => (chosen ? `<td><b>${text}</b></td>` : `<td>${text}</td>`);
-      return `<tr>${cell(String(k))}${cell(fixed(summary.silhouette[String(k)], 3))}${cell(fixed(summary.inertia[String(k)], 1))}</tr>`;
+      const c = summary.k.criteria?.[String(k)];
+      const more = c ? `${cell(fixed(c.calinskiHarabasz, 1))}${cell(fixed(c.daviesBouldin, 3))}${cell(`${fixed(100 * c.minShare, 1)}%`)}${cell(fixed(c.stability, 2))}` : '';
+      return `<tr>${cell(String(k))}${cell(fixed(summary.silhouette[String(k)], 3))}${cell(fixed(summary.inertia[String(k)], 1))}${more}</tr>`;
     })
     .join('');
-  return `<table class="narrow"><thead><tr><th>k</th><th>mean silhouette</th><th>inertia</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const criteriaHead = summary.k.criteria ? '<th>Calinski-Harabasz</th><th>Davies-Bouldin</th><th>smallest segment</th><th>stability</th>' : '';
+  return `<table class="narrow"><thead><tr><th>k</th><th>mean silhouette</th><th>inertia</th>${criteriaHead}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function segmentsTable(summary: Summary): string {

@@ -12,6 +12,7 @@ import { OUTPUTS } from '../io/layout';
 import { serializeModel } from '../model/artifact';
 import { initBackend, type BackendName } from '../model/backend';
 import { DEFAULT_SEED } from '../model/random';
+import type { KRule } from '../model/selectK';
 import { fitSegments, prepareFeatures } from '../pipeline';
 import { bundleFor, plotlyScript } from '../figures/html';
 import { REPORT_RENDERER, startRenderer, type Renderer } from '../figures/render';
@@ -48,6 +49,10 @@ export interface ReportOptions {
   /** Sweep range. Default 2..10. */
   kMin?: number;
   kMax?: number;
+  /** How k is chosen (`--k-rule`, see KRule). Default 'stable-silhouette'. */
+  kRule?: KRule;
+  /** Smallest share of customers every segment of the chosen k must hold (`--min-segment-share`). Default 0.02. */
+  minSegmentShare?: number;
   /** Random seed for k-means++ and sampling. Default 42. */
   seed?: number;
   /** TensorFlow.js backend: 'auto', 'native', 'wasm' or 'cpu'. Default: env SEGMENTATION_BACKEND, else 'auto'. */
@@ -127,6 +132,8 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
       kMin,
       kMax,
       seed,
+      kRule: options.kRule,
+      minSegmentShare: options.minSegmentShare,
       onProgress: (e) => {
         if (e.phase === 'silhouette') return onProgress({ phase: 'silhouette', done: e.done, total: e.total, unit: 'rows' });
         if (e.phase === 'profile') return onProgress({ phase: 'profiling', done: e.done, total: e.total, unit: 'steps', rows: prep.data.n });

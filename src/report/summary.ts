@@ -65,6 +65,8 @@ export function buildSummary(input: SummaryInput): Summary {
       fixed: fixedK,
       original: ORIGINAL_K,
       differsFromOriginal: ORIGINAL_K !== null && selected !== ORIGINAL_K,
+      reason: seg.sweep.reason,
+      criteria: seg.sweep.criteria,
     },
     kmeansMethod: seg.sweep.kmeansMethod,
     silhouette: seg.sweep.silhouette,
@@ -114,11 +116,16 @@ export function summaryText(s: Summary): string {
         `n^2 distances), scored against each other as scikit-learn's silhouette_score(sample_size=...); standard error of each mean <= ${fmt(largest, 4)}.`,
     );
   }
-  lines.push('   k  silhouette      inertia');
+  lines.push(`Why: ${s.k.reason}.`);
+  lines.push('   k  silhouette      inertia  Calinski-Harabasz  Davies-Bouldin  smallest  stability');
   for (const k of Object.keys(s.inertia)) {
     const sil = s.silhouette[k];
+    const c = s.k.criteria[k];
     const mark = Number(k) === s.k.selected ? '  <- selected' : '';
-    lines.push(`  ${k.padStart(2)}  ${sil == null ? '       n/a' : fmt(sil, 4).padStart(10)}  ${fmt(s.inertia[k], 2).padStart(11)}${mark}`);
+    const more = c
+      ? `  ${fmt(c.calinskiHarabasz, 1).padStart(17)}  ${fmt(c.daviesBouldin, 4).padStart(14)}  ${`${fmt(100 * c.minShare, 1)}%`.padStart(8)}  ${fmt(c.stability, 3).padStart(9)}`
+      : '';
+    lines.push(`  ${k.padStart(2)}  ${sil == null ? '       n/a' : fmt(sil, 4).padStart(10)}  ${fmt(s.inertia[k], 2).padStart(11)}${more}${mark}`);
   }
   lines.push('', 'Segments');
   const numeric = s.table.numeric;

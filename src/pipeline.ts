@@ -122,7 +122,7 @@ export async function fitSegments(prep: Preprocessed, dataHash: string, options:
     profiles,
     seed,
     dataHash,
-    metrics: { silhouette: sweep.silhouette, inertia: sweep.inertia, rule: sweep.rule },
+    metrics: { silhouette: sweep.silhouette, inertia: sweep.inertia, rule: sweep.rule, reason: sweep.reason },
   });
   step(4);
   const population: Record<string, number> = {};

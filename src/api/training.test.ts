@@ -99,8 +99,12 @@ describe.skipIf(!HAS_MALL)(`the training customers round-trip through the API${H
   });
 
   it('GET /clusters agrees with the model: k segments whose sizes add up to the 200 customers', async () => {
-    const body = (await (await fetch(`${base}/clusters`)).json()) as { k: number; clusters: { size: number; share: number }[] };
+    const body = (await (await fetch(`${base}/clusters`)).json()) as { k: number; reason: string; clusters: { size: number; share: number; label: string }[] };
     expect(body.k).toBe(model.k);
+    // the same labels and the same reason for k as the report's summary
+    const summary = JSON.parse(readFileSync(join(out, 'reports/summary.json'), 'utf8')) as { k: { reason: string }; clusters: { label: string }[] };
+    expect(body.reason).toBe(summary.k.reason);
+    expect(body.clusters.map((c) => c.label)).toEqual(summary.clusters.map((c) => c.label));
     expect(body.clusters.reduce((a, c) => a + c.size, 0)).toBe(200);
     expect(body.clusters.reduce((a, c) => a + c.share, 0)).toBeCloseTo(1, 12);
     const counts = new Map<number, number>();

@@ -62,6 +62,7 @@ async function main(): Promise<void> {
       categorical: categoricalColumns(data.schema),
     },
     features: [...data.schema.features],
+    skew: {},
     k: { selected: k, rule: 'highest mean silhouette over k=2..10', range: [2, 10], fixed: null, original: 4, differsFromOriginal: k !== 4, reason: `k=${k}: read from ${labelsPath}`, criteria: {} },
     kmeansMethod: 'k-means++, 10 restarts per k on all rows',
     silhouette: input.sweep.silhouette,

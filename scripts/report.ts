@@ -1,22 +1,24 @@
 /**
  * npm run report -- [--data PATH] [--features A,B] [--id COL] [--categorical X] [--schema F] [--out DIR] [--k K] [--k-min A --k-max B]
- *   [--k-rule stable-silhouette|silhouette] [--min-segment-share F] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
+ *   [--k-rule stable-silhouette|silhouette] [--min-segment-share F] [--transform auto|COL=log1p,...] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
  * Regenerates every report from the raw CSV without a notebook kernel.
  */
 import { isUserError } from '../src/errors';
 import { REPORT_RENDERER, startRenderer } from '../src/figures/render';
 import type { BackendName } from '../src/model/backend';
 import type { KRule } from '../src/model/selectK';
+import { parseTransformFlag } from '../src/features/transform';
 import { ProgressDisplay } from '../src/io/progress';
 import { intOption, cliMain, listOption, parseFlags } from './cli';
 
 const HELP = `Usage: npm run report -- [--data PATH] [--features A,B,C] [--id COL] [--categorical X,Y] [--schema FILE.json]
        [--plot-x COL --plot-y COL] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
-       [--k-rule stable-silhouette|silhouette] [--min-segment-share F]
+       [--k-rule stable-silhouette|silhouette] [--min-segment-share F] [--transform auto|COL=log1p[,COL2=log1p]]
   Column names exactly as in the CSV header; a flag wins over the schema file. Without --features/--schema the file
   must have the Mall columns (CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)).
   --k-rule: stable-silhouette (default: the best silhouette among ks whose segments all hold >= --min-segment-share
   of customers, default 0.02, and whose stability is >= 0.8) or silhouette (the best silhouette alone).
+  --transform: log1p on the named numeric features, or auto: on every feature whose skewness exceeds 1.
   See docs/analysis.md.`;
 
 cliMain(async () => {
@@ -38,6 +40,7 @@ cliMain(async () => {
       'no-png': { type: 'boolean' },
       'k-rule': { type: 'string' },
       'min-segment-share': { type: 'string' },
+      transform: { type: 'string' },
     },
     HELP,
   );
@@ -62,6 +65,7 @@ cliMain(async () => {
     kMax: intOption(values['k-max'], '--k-max'),
     seed: intOption(values.seed, '--seed'),
     kRule: values['k-rule'] as KRule | undefined,
+    transform: values.transform === undefined ? undefined : parseTransformFlag(values.transform),
     minSegmentShare: values['min-segment-share'] === undefined ? undefined : Number(values['min-segment-share']),
     png: !values['no-png'],
     backend: values.backend as BackendName | 'auto' | undefined,

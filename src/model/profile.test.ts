@@ -54,8 +54,8 @@ describe('profileSegments', () => {
     // segments 2 (ages 60, 62; both male) and 3 (64, female) are much older, much lower income and spending; men
     // are 5/9 of the population, women 4/9: 100% is at least 25 points above either
     const twins = profileSegments(customers, [0, 0, 0, 1, 1, 1, 2, 2, 3], { k: 4 });
-    expect(twins[2].label).toBe('Much older, much lower income, much lower spending, Male 100%');
-    expect(twins[3].label).toBe('Much older, much lower income, much lower spending, Female 100%');
+    expect(twins[2].label).toBe('Much older, much lower income, much lower spending, Gender: Male 100%');
+    expect(twins[3].label).toBe('Much older, much lower income, much lower spending, Gender: Female 100%');
   });
 
   it('reports an empty segment with zero size and no NaN', () => {
@@ -130,7 +130,7 @@ describe('labels on tables where the right words are known', () => {
     expect(active.label).toBe('Much more recent, much higher frequency, much higher monetary');
   });
 
-  it('names a category the segment is made of, with its share, and a yes/no one with its column', () => {
+  it('names a category the segment is made of, with its column and share', () => {
     // the two segments have the same tenure and charges; segment 0 is 90% fibre optic (population 45%) and
     // 80% churned (population 40%)
     const rows: string[] = [];
@@ -138,9 +138,9 @@ describe('labels on tables where the right words are known', () => {
     for (let i = 0; i < 10; i++) rows.push(`b${i},${10 + (i % 5)},${50 + (i % 3)},${i < 9 ? 'DSL' : 'None'},No`);
     const data = table('id,tenure,charges,internet,churn', rows, { features: ['tenure', 'charges'], categorical: ['internet', 'churn'] });
     const p = profileSegments(data, [...Array(10).fill(0), ...Array(10).fill(1)], { k: 2 });
-    expect(p[0].label).toBe('Average tenure, average charges, Fiber optic 90%, churn: Yes 80%');
+    expect(p[0].label).toBe('Average tenure, average charges, internet: Fiber optic 90%, churn: Yes 80%');
     // segment 1: DSL 90% against 50% overall and "No" churn 100% against 60% are both 40 points above (ties keep column order)
-    expect(p[1].label).toBe('Average tenure, average charges, DSL 90%, churn: No 100%');
+    expect(p[1].label).toBe('Average tenure, average charges, internet: DSL 90%, churn: No 100%');
   });
 
   it('words a column of tied values by the mean, not by terciles the ties break', () => {

@@ -63,9 +63,6 @@ export function differenceWords(schema: TableSchema, column: string, z: number):
   return `much ${comparative}`;
 }
 
-/** A boolean-like category value ("Yes", "0") needs its column name to mean anything in a label. */
-const BARE_VALUE = /^(yes|no|true|false|y|n|t|f|0|1)$/i;
-
 /**
  * Describes each segment: size, share, mean and median of each numeric column (raw units), its difference from the
  * population in standard deviations, the share of each value of every categorical column, the centre, and a
@@ -76,7 +73,7 @@ const BARE_VALUE = /^(yes|no|true|false|y|n|t|f|0|1)$/i;
  * compared on its log scale), at most `maxLabelFeatures`, in the schema's feature order, each worded by
  * {@link differenceWords}; then the categories the segment holds far more of than the population
  * ({@link LABEL_CATEGORY_THRESHOLDS}), with the segment's share: "Much younger, high income, high spending" or
- * "Lapsed, low frequency, Fiber optic 99%". A segment that differs by 0.25 SD or more on some feature is never
+ * "Lapsed, low frequency, internet: Fiber optic 99%" (the column named: "Yes" or "both" alone says nothing). A segment that differs by 0.25 SD or more on some feature is never
  * "average" on all of them. Segments that would share a label get the next feature that tells them apart in
  * parentheses ("(slightly older)"), never an index.
  *
@@ -161,8 +158,7 @@ function notableCategories(schema: TableSchema, shares: Record<string, Record<st
     for (const [v, share] of Object.entries(values)) {
       const excess = share - population[c][v];
       if (share >= LABEL_CATEGORY_THRESHOLDS.minShare && excess >= LABEL_CATEGORY_THRESHOLDS.minExcess) {
-        const name = BARE_VALUE.test(v) ? `${field(schema, c).title ?? c}: ${v}` : v;
-        found.push({ text: `${name} ${Math.round(100 * share)}%`, excess });
+        found.push({ text: `${field(schema, c).title ?? c}: ${v} ${Math.round(100 * share)}%`, excess });
       }
     }
   }

@@ -31,6 +31,7 @@ const summary: Summary = {
     categorical: ['Gender'],
   },
   features: ['Age', 'Annual Income (k$)', 'Spending Score (1-100)'],
+  skew: { 'Annual Income (k$)': { skewness: 1.6, transform: 'log1p' } },
   k: {
     selected: 3,
     rule: 'highest mean silhouette over k=2..4',
@@ -73,6 +74,10 @@ describe('reportPage (text)', () => {
     expect(html).toContain('k=3 differs from the original project&#39;s k=4 &lt;by rule&gt;');
     expect(html).toContain('<td><b>12.5</b></td>');
     expect(html).toContain('1.2 s');
+  });
+
+  it('names a log1p feature as such', () => {
+    expect(html).toContain('clustering columns: Age, log1p(Annual Income (k$)), Spending Score (1-100)');
   });
 
   it('says why this k, escaped, and lists every criterion per k', () => {

@@ -84,7 +84,7 @@ function keyNumbers(summary: Summary): string {
     card(String(k), `segments (${summary.k.rule})`),
     card(fixed(silhouette, 3), `mean silhouette at k = ${k} (-1 to 1, higher is better)`),
     card(fixed(summary.inertia[String(k)], 1), `inertia at k = ${k}`),
-    card(String(summary.features.length), `clustering columns: ${summary.features.join(', ')}`),
+    card(String(summary.features.length), `clustering columns: ${summary.features.map((f) => (summary.skew?.[f]?.transform === 'log1p' ? `log1p(${f})` : f)).join(', ')}`),
     card(summary.backend.name, `backend (${summary.backend.reason})`),
     card(String(summary.seed), 'seed'),
   ];

@@ -13,6 +13,7 @@ import { serializeModel } from '../model/artifact';
 import { initBackend, type BackendName } from '../model/backend';
 import { DEFAULT_SEED } from '../model/random';
 import type { KRule } from '../model/selectK';
+import { applyTransforms, type TransformChoice } from '../features/transform';
 import { fitSegments, prepareFeatures } from '../pipeline';
 import { bundleFor, plotlyScript } from '../figures/html';
 import { REPORT_RENDERER, startRenderer, type Renderer } from '../figures/render';
@@ -49,6 +50,8 @@ export interface ReportOptions {
   /** Sweep range. Default 2..10. */
   kMin?: number;
   kMax?: number;
+  /** Transforms of numeric features (`--transform`): 'auto' or per column, on top of the schema's. Default: the schema's. */
+  transform?: TransformChoice;
   /** How k is chosen (`--k-rule`, see KRule). Default 'stable-silhouette'. */
   kRule?: KRule;
   /** Smallest share of customers every segment of the chosen k must hold (`--min-segment-share`). Default 0.02. */
@@ -120,7 +123,10 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
       : [];
     if (synthetic) onMessage(`WARNING: ${extraWarnings[0]}`);
 
-    const prep = prepareFeatures(cleaning);
+    // Skewed features: the user's transforms applied, the rest warned about (see docs/analysis.md).
+    const transformed = applyTransforms(cleaning, options.transform);
+    for (const w of transformed.warnings) onMessage(`NOTE: ${w}`);
+    const prep = prepareFeatures(transformed.cleaning);
     timings.clean = lap();
 
     // k-means work units (see batchWork) as the threads report them; fits as the ks finish.

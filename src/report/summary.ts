@@ -1,4 +1,5 @@
-import { categoricalColumns, numericColumns } from '../data/schema';
+import { categoricalColumns, field, numericColumns, numericFeatures } from '../data/schema';
+import { skewness } from '../features/transform';
 import type { Preprocessed, Segmentation } from '../pipeline';
 import type { Summary } from './types';
 
@@ -58,6 +59,9 @@ export function buildSummary(input: SummaryInput): Summary {
       categorical: categoricalColumns(schema),
     },
     features: prep.features,
+    skew: Object.fromEntries(
+      numericFeatures(schema).map((f) => [f, { skewness: skewness(prep.data.numeric[f]), transform: field(schema, f).transform ?? 'none' }] as const),
+    ),
     k: {
       selected,
       rule: seg.sweep.rule,
@@ -104,7 +108,8 @@ export function summaryText(s: Summary): string {
   lines.push(`Table: ${s.table.title ?? s.table.schema}; id ${s.table.id ?? 'none (customers numbered by row)'}; categorical ${s.table.categorical.join(', ') || 'none'}`);
   lines.push(`Rows: ${s.rows.read} read, ${s.rows.used} used, ${s.rows.dropped} dropped, ${s.rows.repaired} repaired`);
   for (const [reason, n] of Object.entries(s.rows.droppedBy)) lines.push(`  dropped, ${reason}: ${n}`);
-  lines.push(`Features: ${s.features.join(', ')} (standardized)`);
+  const named = (f: string) => (s.skew?.[f]?.transform === 'log1p' ? `log1p(${f})` : f);
+  lines.push(`Features: ${s.features.map(named).join(', ')} (standardized)`);
   lines.push(`Backend: ${s.backend.name} (${s.backend.reason}); seed ${s.seed}`, '');
   lines.push(`Choosing k: ${s.k.rule}. Selected k = ${s.k.selected}.`);
   lines.push(`k-means: ${s.kmeansMethod}.`);

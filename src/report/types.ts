@@ -21,6 +21,11 @@ export interface Summary {
   /** Clustering columns, in model order (a feature's name, or "<column>=<category>" for one-hot). */
   features: string[];
   /**
+   * Per numeric clustering feature: its skewness (pandas' G1) and the transform it is clustered with ('log1p':
+   * log(1 + x) before standardization, named "log1p(<column>)" in the text outputs and drawn on a log axis).
+   */
+  skew: Record<string, { skewness: number; transform: 'none' | 'log1p' }>;
+  /**
    * `original`: the k a reference analysis reported (the schema's referenceK; Mall: 4), null when none. `reason`: one
    * sentence saying why this k. `criteria`: per k (keys are k as decimal strings) the silhouette, Calinski-Harabasz,
    * Davies-Bouldin, the smallest segment's share of customers and the stability (see docs/analysis.md).

@@ -125,6 +125,22 @@ describe('segments2DFigure', () => {
     expect(layout(fig).yaxis.title.text).toBe('Spending Score (1-100)');
   });
 
+  it('draws a feature clustered as log1p on a log axis (all values > 0), and says log1p when zeros forbid one', () => {
+    const withTransform = (schema: typeof small.data.schema) => ({
+      ...schema,
+      fields: schema.fields.map((f) => (f.name === 'Annual Income (k$)' ? { ...f, transform: 'log1p' as const } : f)),
+    });
+    const logged = segments2DFigure({ ...small.points, data: { ...small.data, schema: withTransform(small.data.schema) } });
+    expect(layout(logged).xaxis.type).toBe('log');
+    expect(layout(logged).xaxis.title.text).toBe('Annual Income (k$) (log scale)');
+    expect(layout(logged).yaxis.type).toBeUndefined();
+    const income = Float64Array.from(small.data.numeric['Annual Income (k$)']!, (v, i) => (i === 0 ? 0 : v));
+    const zero = { ...small.data, schema: withTransform(small.data.schema), numeric: { ...small.data.numeric, 'Annual Income (k$)': income } };
+    const linear = segments2DFigure({ ...small.points, data: zero });
+    expect(layout(linear).xaxis.type).toBeUndefined();
+    expect(layout(linear).xaxis.title.text).toBe('Annual Income (k$) (clustered as log1p)');
+  });
+
   it('puts each customer in its segment trace, with the label and size in the legend', () => {
     const [s0, s1, s2] = traces(fig);
     expect(s0!.name).toBe('Segment 0 · Young, low income, high spending (n=2)');

@@ -3,6 +3,7 @@ import { OptionsError } from '../errors';
 import type { KCriteria } from '../model/criteria';
 import type { KSweep } from '../model/types';
 import { REFERENCE_COLOR } from './colors';
+import { STABILITY_MIN } from '../model/selectK';
 import { axis, baseLayout, FIGURE_TITLES, type PlotlyFigure } from './common';
 
 function checkSweep(fn: string, sweep: Pick<KSweep, 'ks' | 'silhouette' | 'inertia' | 'selected'>): void {
@@ -75,7 +76,7 @@ export function modelSelectionFigure(sweep: Pick<KSweep, 'ks' | 'silhouette' | '
   if (panels) data.push(...panels.data);
   const figure: PlotlyFigure = {
     data,
-    layout: baseLayout(FIGURE_TITLES.modelSelection, 'Mean silhouette and inertia for each number of segments k; the chosen k is highlighted', {
+    layout: baseLayout(FIGURE_TITLES.modelSelection, `Mean silhouette and inertia for each number of segments k${panels ? '; below, the other criteria of the k rule' : ''}; the chosen k is highlighted`, {
       xaxis: axis('Number of segments k', { tickmode: 'array', tickvals: ks, dtick: 1 }),
       yaxis: axis('Mean silhouette (-1 to 1)', { tickformat: '.2f' }),
       yaxis2: axis('Inertia (within-segment sum of squares)', { overlaying: 'y', side: 'right', showgrid: false, tickmode: 'auto', tickformat: '~s' }),
@@ -86,13 +87,14 @@ export function modelSelectionFigure(sweep: Pick<KSweep, 'ks' | 'silhouette' | '
           yref: 'paper',
           x0: selected - 0.35,
           x1: selected + 0.35,
-          y0: 0,
+          y0: panels ? TOP_PANEL_BOTTOM : 0,
           y1: 1,
           fillcolor: '#ffbf00',
           opacity: 0.18,
           line: { width: 0 },
           layer: 'below',
         },
+        ...(panels?.shapes ?? []),
       ],
       annotations: [
         {
@@ -115,7 +117,11 @@ export function modelSelectionFigure(sweep: Pick<KSweep, 'ks' | 'silhouette' | '
 }
 
 /** The three lower panels of the model-selection chart and the axes they need (the top panel shrinks to make room). */
-function criteriaPanels(ks: number[], criteria: Record<string, KCriteria>, selected: number): { data: Record<string, unknown>[]; layout: Record<string, unknown> } {
+function criteriaPanels(
+  ks: number[],
+  criteria: Record<string, KCriteria>,
+  selected: number,
+): { data: Record<string, unknown>[]; layout: Record<string, unknown>; shapes: Record<string, unknown>[] } {
   const value = (pick: (c: KCriteria) => number) => ks.map((k) => (criteria[String(k)] ? pick(criteria[String(k)]) : null));
   const line = (name: string, y: (number | null)[], x: string, yaxis: string, color: string, format: string, dash = 'solid') => ({
     type: 'scatter',
@@ -132,13 +138,23 @@ function criteriaPanels(ks: number[], criteria: Record<string, KCriteria>, selec
   const data = [
     line('Calinski-Harabasz (higher is better)', value((c) => c.calinskiHarabasz), 'x2', 'y3', '#4e79a7', '.1f'),
     line('Davies-Bouldin (lower is better)', value((c) => c.daviesBouldin), 'x3', 'y4', '#e15759', '.3f'),
-    line('Stability (mean adjusted Rand index)', value((c) => c.stability), 'x4', 'y5', '#59a14f', '.2f'),
+    line(`Stability (mean adjusted Rand index; dashed: ${STABILITY_MIN})`, value((c) => c.stability), 'x4', 'y5', '#59a14f', '.2f'),
     line('Smallest segment (share of customers)', value((c) => c.minShare), 'x4', 'y5', '#b07aa1', '.1%', 'dot'),
   ];
+  const stableLine = {
+    type: 'line',
+    xref: 'x4 domain',
+    x0: 0,
+    x1: 1,
+    yref: 'y5',
+    y0: STABILITY_MIN,
+    y1: STABILITY_MIN,
+    line: { color: '#59a14f', width: 1, dash: 'dash' },
+  };
   const kAxis = (domain: [number, number], anchor: string) => axis('k', { domain, anchor, tickmode: 'array', tickvals: ks });
   const layout = {
     xaxis: axis('Number of segments k', { tickmode: 'array', tickvals: ks, dtick: 1, anchor: 'y' }),
-    yaxis: axis('Mean silhouette (-1 to 1)', { tickformat: '.2f', domain: [0.5, 1] }),
+    yaxis: axis('Mean silhouette (-1 to 1)', { tickformat: '.2f', domain: [TOP_PANEL_BOTTOM, 1] }),
     yaxis2: axis('Inertia (within-segment sum of squares)', { overlaying: 'y', side: 'right', showgrid: false, tickmode: 'auto', tickformat: '~s' }),
     xaxis2: kAxis([0, 0.28], 'y3'),
     xaxis3: kAxis([0.36, 0.64], 'y4'),
@@ -149,5 +165,8 @@ function criteriaPanels(ks: number[], criteria: Record<string, KCriteria>, selec
     legend: { orientation: 'h', x: 0, y: -0.12, xanchor: 'left', yanchor: 'top' },
     margin: { l: 80, r: 90, t: 110, b: 150 },
   };
-  return { data, layout };
+  return { data, layout, shapes: [stableLine] };
 }
+
+/** Where the top panel starts (share of the plot height) when the criteria panels sit below it. */
+const TOP_PANEL_BOTTOM = 0.5;

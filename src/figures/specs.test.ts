@@ -63,6 +63,27 @@ describe('modelSelectionFigure', () => {
     expect(layout(f).annotations[0].text).toBe('<b>Chosen k = 4</b>');
   });
 
+  it('with the criteria of each k, adds panels for Calinski-Harabasz, Davies-Bouldin, stability and the smallest share', () => {
+    const criteria = {
+      '2': { silhouette: 0.41, calinskiHarabasz: 20, daviesBouldin: 0.9, minShare: 0.4, stability: 0.95 },
+      '3': { silhouette: 0.52, calinskiHarabasz: 31, daviesBouldin: 0.6, minShare: 0.25, stability: 0.9 },
+      '4': { silhouette: null, calinskiHarabasz: 28, daviesBouldin: 0.7, minShare: 0.1, stability: 0.5 },
+    };
+    const f = modelSelectionFigure({ ...small.sweep, criteria });
+    const extra = traces(f).slice(3);
+    expect(extra.map((t) => [t.xaxis, t.yaxis, t.y])).toEqual([
+      ['x2', 'y3', [20, 31, 28]],
+      ['x3', 'y4', [0.9, 0.6, 0.7]],
+      ['x4', 'y5', [0.95, 0.9, 0.5]],
+      ['x4', 'y5', [0.4, 0.25, 0.1]],
+    ]);
+    expect(extra[0]!.marker.symbol).toEqual(['circle', 'star', 'circle']);
+    expect(layout(f).yaxis.domain).toEqual([0.5, 1]);
+    // the band stays in the top panel; a dashed line marks the stability threshold
+    expect(layout(f).shapes[0].y0).toBe(0.5);
+    expect(layout(f).shapes[1]).toMatchObject({ yref: 'y5', y0: 0.8, y1: 0.8 });
+  });
+
   it('refuses a selected k outside ks and a missing inertia, naming the values', () => {
     expect(() => modelSelectionFigure({ ...small.sweep, selected: 7 })).toThrow(/selected = 7 is not in sweep.ks \(2, 3, 4\)/);
     expect(() => modelSelectionFigure({ ...small.sweep, inertia: { '2': 1, '3': 2 } })).toThrow(OptionsError);

@@ -1,5 +1,6 @@
 /**
- * npm run report -- [--data PATH] [--features A,B] [--id COL] [--categorical X] [--schema F] [--out DIR] [--k K] [--k-min A --k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
+ * npm run report -- [--data PATH] [--features A,B] [--id COL] [--categorical X] [--schema F] [--out DIR] [--k K] [--k-min A --k-max B]
+ *   [--k-rule stable-silhouette|silhouette] [--min-segment-share F] [--transform auto|COL=log1p,...] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
  * Regenerates every report from the raw CSV without a notebook kernel.
  */
 import { isUserError } from '../src/errors';
@@ -7,13 +8,20 @@ import { REPORT_RENDERER, startRenderer } from '../src/figures/render';
 import type { BackendName } from '../src/model/backend';
 import { join } from 'node:path';
 import { OUTPUTS } from '../src/io/layout';
+import type { KRule } from '../src/model/selectK';
+import { parseTransformFlag } from '../src/features/transform';
 import { ProgressDisplay } from '../src/io/progress';
 import { intOption, cliMain, listOption, parseFlags } from './cli';
 
 const HELP = `Usage: npm run report -- [--data PATH] [--features A,B,C] [--id COL] [--categorical X,Y] [--schema FILE.json]
        [--plot-x COL --plot-y COL] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png] [--no-csv-guard]
+       [--k-rule stable-silhouette|silhouette] [--min-segment-share F] [--transform auto|COL=log1p[,COL2=log1p]]
   Column names exactly as in the CSV header; a flag wins over the schema file. Without --features/--schema the file
-  must have the Mall columns (CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)).`;
+  must have the Mall columns (CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)).
+  --k-rule: stable-silhouette (default: the best silhouette among ks whose segments all hold >= --min-segment-share
+  of customers, default 0.02, and whose stability is >= 0.8) or silhouette (the best silhouette alone).
+  --transform: log1p on the named numeric features, or auto: on every feature whose skewness exceeds 1.
+  See docs/analysis.md.`;
 
 cliMain(async () => {
   const values = parseFlags(
@@ -33,6 +41,9 @@ cliMain(async () => {
       backend: { type: 'string' },
       'no-png': { type: 'boolean' },
       'no-csv-guard': { type: 'boolean' },
+      'k-rule': { type: 'string' },
+      'min-segment-share': { type: 'string' },
+      transform: { type: 'string' },
     },
     HELP,
   );
@@ -56,6 +67,9 @@ cliMain(async () => {
     kMin: intOption(values['k-min'], '--k-min'),
     kMax: intOption(values['k-max'], '--k-max'),
     seed: intOption(values.seed, '--seed'),
+    kRule: values['k-rule'] as KRule | undefined,
+    transform: values.transform === undefined ? undefined : parseTransformFlag(values.transform),
+    minSegmentShare: values['min-segment-share'] === undefined ? undefined : Number(values['min-segment-share']),
     png: !values['no-png'],
     csvGuard: !values['no-csv-guard'],
     backend: values.backend as BackendName | 'auto' | undefined,
@@ -68,6 +82,7 @@ cliMain(async () => {
     `k=${summary.k.selected} (${summary.k.rule}), silhouette ${sil == null ? 'n/a' : sil.toFixed(4)}, ` +
       `${summary.rows.used}/${summary.rows.read} rows used, backend ${summary.backend.name}, ${summary.timings.total}s`,
   );
+  console.log(`why: ${summary.k.reason}`);
   for (const c of summary.clusters) console.log(`  segment ${c.id}: ${c.label} (${c.size} customers)`);
   if (summary.data.synthetic) console.log('NOTE: these results come from built-in SYNTHETIC data (see README to get the real dataset).');
   console.log(`wrote ${files.length} files; see ${join(values.out ?? '', OUTPUTS.summaryText)}`);

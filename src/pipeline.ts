@@ -114,7 +114,7 @@ export async function fitSegments(prep: Preprocessed, dataHash: string, options:
   const fit = sweep.fits[String(sweep.selected)];
   const { labels, distances } = assignNearest(prep.scaled, fit.centroids);
   step(1);
-  const warnings = [...fit.warnings];
+  const warnings = [...fit.warnings, ...sweep.selectionWarnings];
   const moved = labels.reduce((n, l, i) => n + (l !== fit.labels[i] ? 1 : 0), 0);
   if (moved > 0)
     warnings.push(`${moved} customer(s) sat on a boundary between two segments; assigned to the nearest centre in float64`);
@@ -144,7 +144,7 @@ export async function fitSegments(prep: Preprocessed, dataHash: string, options:
     profiles,
     seed,
     dataHash,
-    metrics: { silhouette: sweep.silhouette, inertia: sweep.inertia, rule: sweep.rule },
+    metrics: { silhouette: sweep.silhouette, inertia: sweep.inertia, rule: sweep.rule, reason: sweep.reason },
   });
   step(4);
   const population: Record<string, number> = {};

@@ -243,7 +243,7 @@ describe.skipIf(skipReason !== '')(titled('the notebooks live in JupyterLab 4 an
       expect(tableCount).toBeGreaterThanOrEqual(tables);
       if (name === 'modeling') {
         const text = await page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output').allTextContents();
-        expect(/Selected k=\d+ \([^)]*\)/.exec(text.join('\n'))?.[0]).toBe('Selected k=6 (highest mean silhouette over k=2..10)');
+        expect(/Selected k=\d+ \([^)]*\)/.exec(text.join('\n'))?.[0]).toBe('Selected k=6 (highest mean silhouette among stable ks with every segment >= 2% over k=2..10)');
       }
       expect(pageErrors.get(page)).toEqual([]);
       await screenshot(page, `lab-${name}.png`);

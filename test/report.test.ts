@@ -102,12 +102,29 @@ describe.skipIf(!HAS_MALL)(titled('npm run report on the real Mall data', !HAS_M
     expect([v1.format, v1.generatedBy]).toEqual(['mall-segmentation-model', 'mall-customer-segmentation 0.1.0']);
     const { version: _v2, schema: _s, encoding: _e, format: _f2, generatedBy: _g2, ...rest } = model;
     const { version: _v1, format: _f1, generatedBy: _g1, ...restV1 } = v1;
-    rest.profiles = rest.profiles.map(({ categories: _c, ...p }: { categories: unknown }) => p);
+    // Labels are worded from standardized differences (and the k rule is named in full): everything else is equal.
+    const unworded = ({ categories: _c, label: _l, levels: _v, differences: _d, ...p }: Record<string, unknown>) => p;
+    rest.profiles = rest.profiles.map(unworded);
+    restV1.profiles = restV1.profiles.map(unworded);
+    const { reason: _reason, ...metrics } = rest.metrics;
+    rest.metrics = { ...metrics, rule: restV1.metrics.rule };
     expect(JSON.stringify(rest, null, 2)).toBe(JSON.stringify({ ...restV1, dataHash: rest.dataHash }, null, 2));
     expect(rest.dataHash).toBe(v1.dataHash);
     for (const key of ['rows', 'features', 'silhouette', 'inertia', 'outliers', 'seed', 'warnings'] as const) expect(summary[key], key).toEqual(before[key]);
-    expect(summary.k).toMatchObject(before.k);
-    expect(summary.clusters.map(({ categories: _c, ...c }: { categories: unknown }) => c)).toEqual(before.clusters);
+    const { rule: _rule, ...beforeK } = before.k;
+    expect(summary.k).toMatchObject(beforeK);
+    expect(summary.k.rule).toBe('highest mean silhouette among stable ks with every segment >= 2% over k=2..10');
+    expect(summary.clusters.map(unworded)).toEqual(before.clusters.map(unworded));
+    expect(summary.clusters.map((c: { label: string }) => c.label)).toEqual([
+      'Slightly older, much lower income, much lower spending',
+      'Slightly younger, high income, much higher spending',
+      'Middle-aged, much higher income, much lower spending',
+      'Young, much lower income, much higher spending',
+      'Much older, average income, average spending',
+      'Young, average income, average spending',
+    ]);
+    expect(Object.keys(summary.k.criteria)).toEqual(Object.keys(summary.silhouette));
+    expect(summary.k.reason).toMatch(/^k=6: highest silhouette \(0\.4274\) over k=2\.\.10; /);
     expect(summary.clusters[0].categories.Gender).toEqual(before.clusters[0].gender);
   });
 

@@ -392,7 +392,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
 
   void app.register(async (api) => {
-    const clusters = { k: model.k, clusters: clusterViews(model) };
+    const clusters = { k: model.k, ...(model.metrics.reason ? { reason: model.metrics.reason } : {}), clusters: clusterViews(model) };
     const health = {
       status: 'ok',
       modelVersion: model.version,

@@ -219,6 +219,7 @@ function clustersSchema(model: SegmentModel): Record<string, unknown> {
     required: ['k', 'clusters'],
     properties: {
       k: { type: 'integer' },
+      reason: { type: 'string', description: 'Why this k, in one sentence (models saved before it was recorded have none).' },
       clusters: {
         type: 'array',
         items: {

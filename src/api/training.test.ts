@@ -77,20 +77,20 @@ describe.skipIf(!HAS_MALL)(`the training customers round-trip through the API${H
       expect(predictions[i].cluster).toBe(nearest);
       expect(predictions[i].distance).toBeCloseTo(d[nearest], 9);
     });
-    // Label words: each segment's mean (over its CSV rows) against the population terciles (linear interpolation),
-    // with the Mall schema's words, in feature order.
+    // Label words: each segment's mean (over its CSV rows) minus the population mean, in population SDs: below 0.25
+    // the middle word, then "slightly <comparative>", the low/high word from 0.5, "much <comparative>" from 1 SD;
+    // the Mall schema's words, in feature order.
     const words = [['Young', 'Middle-aged', 'Older'], ['low income', 'average income', 'high income'], ['low spending', 'average spending', 'high spending']];
-    const quantile = (v: number[], q: number) => {
-      const s = [...v].sort((a, b) => a - b);
-      const at = (s.length - 1) * q;
-      return s[Math.floor(at)] + (at - Math.floor(at)) * (s[Math.ceil(at)] - s[Math.floor(at)]);
-    };
+    const comparatives = [['younger', 'older'], ['lower income', 'higher income'], ['lower spending', 'higher spending']];
     for (let k = 0; k < model.k; k++) {
       const rows = raw.map((_, i) => i).filter((i) => clustered.get(customers[i].CustomerID) === k);
       const said = columns.map((_, j) => {
-        const m = rows.reduce((a, i) => a + values[j][i], 0) / rows.length;
-        const [t1, t2] = [quantile(values[j], 1 / 3), quantile(values[j], 2 / 3)];
-        return words[j][m < t1 ? 0 : m > t2 ? 2 : 1];
+        const z = (rows.reduce((a, i) => a + values[j][i], 0) / rows.length - mean[j]) / std[j];
+        const side = z < 0 ? 0 : 1;
+        if (Math.abs(z) < 0.25) return words[j][1];
+        if (Math.abs(z) < 0.5) return `slightly ${comparatives[j][side]}`;
+        if (Math.abs(z) < 1) return words[j][2 * side];
+        return `much ${comparatives[j][side]}`;
       });
       const expectedLabel = said.join(', ');
       const label = predictions.find((p) => p.cluster === k)?.label ?? '';
@@ -99,8 +99,12 @@ describe.skipIf(!HAS_MALL)(`the training customers round-trip through the API${H
   });
 
   it('GET /clusters agrees with the model: k segments whose sizes add up to the 200 customers', async () => {
-    const body = (await (await fetch(`${base}/clusters`)).json()) as { k: number; clusters: { size: number; share: number }[] };
+    const body = (await (await fetch(`${base}/clusters`)).json()) as { k: number; reason: string; clusters: { size: number; share: number; label: string }[] };
     expect(body.k).toBe(model.k);
+    // the same labels and the same reason for k as the report's summary
+    const summary = JSON.parse(readFileSync(join(out, 'reports/summary.json'), 'utf8')) as { k: { reason: string }; clusters: { label: string }[] };
+    expect(body.reason).toBe(summary.k.reason);
+    expect(body.clusters.map((c) => c.label)).toEqual(summary.clusters.map((c) => c.label));
     expect(body.clusters.reduce((a, c) => a + c.size, 0)).toBe(200);
     expect(body.clusters.reduce((a, c) => a + c.share, 0)).toBeCloseTo(1, 12);
     const counts = new Map<number, number>();

@@ -29,9 +29,11 @@ export interface SchemaField {
   constraints?: { required?: boolean; minimum?: number; maximum?: number; enum?: string[] };
   /** Applied before standardization of a numeric feature: 'none' (default) or 'log1p' (skewed, money-like, >= 0). */
   transform?: 'none' | 'log1p';
-  /** Label words for the segment mean's tercile: [below 1/3, middle, above 2/3]. Default: "low/average/high <title>". */
+  /** Label words for a segment mean clearly below, near, or clearly above the population mean (see profileSegments):
+   * [low, average, high]. Default: "low/average/high <title>" ("recent/average recency/lapsed" for a recency column). */
   words?: [string, string, string];
-  /** Words telling two segments with the same label apart: [lower, higher]. Default: "lower/higher <title>". */
+  /** Comparative words for a slight or a large difference from the population ("slightly older", "much higher
+   * income") and for telling segments apart: [lower, higher]. Default: "lower/higher <title>". */
   comparatives?: [string, string];
   /** Categories: other spellings (lower case) read as a value, e.g. {"f": "Female"}. */
   aliases?: Record<string, string>;
@@ -39,6 +41,8 @@ export interface SchemaField {
   apiName?: string;
   /** Upper bound the API applies to this column when `constraints.maximum` is absent (keeps distances finite). */
   apiMaximum?: number;
+  /** A two-valued category: the value its share is reported by (e.g. "Yes" for churn). Default: the less frequent value. */
+  positive?: string;
 }
 
 /** A customer table's description. */
@@ -217,6 +221,7 @@ export function validateSchema(json: unknown, source: string): TableSchema {
       if (v !== undefined && (!Array.isArray(v) || v.length !== n || !v.every((w) => typeof w === 'string')))
         return fail(`fields[${i}] ("${field.name}"): ${key} must be ${n} strings`);
     }
+    if (field.positive !== undefined && typeof field.positive !== 'string') return fail(`fields[${i}] ("${field.name}"): positive must be a category value`);
     const c = field.constraints as Record<string, unknown> | undefined;
     if (c !== undefined) {
       for (const key of ['minimum', 'maximum'])
@@ -275,19 +280,33 @@ export function axisTitle(schema: TableSchema, column: string): string {
   return f.unit ? `${f.title ?? f.name} (${f.unit})` : (f.title ?? f.name);
 }
 
-/** The three tercile words of a numeric column (see SchemaField.words). */
+/** A column that counts days (or time) since the last purchase: lower means more recent. */
+export const RECENCY_NAME = /recen|days?[ _-]?since|since[ _-]?last|last[ _-]?(purchase|order|visit|seen|active)/i;
+
+/**
+ * The three level words of a numeric column (see SchemaField.words): [low, average, high]. Default: "low/average/high
+ * <title>", and for a recency-like column (name or title matching {@link RECENCY_NAME}) "recent / average recency /
+ * lapsed".
+ */
 export function levelWords(schema: TableSchema, column: string): [string, string, string] {
   const f = field(schema, column);
   const t = (f.title ?? f.name).toLowerCase();
+  if (f.words) return f.words;
+  if (RECENCY_NAME.test(f.name) || RECENCY_NAME.test(t)) return ['recent', 'average recency', 'lapsed'];
   // "average average basket" reads badly: a title that already says average gets "mid" in the middle
-  return f.words ?? [`low ${t}`, /^(average|avg|mean)\b/.test(t) ? `mid ${t}` : `average ${t}`, `high ${t}`];
+  return [`low ${t}`, /^(average|avg|mean)\b/.test(t) ? `mid ${t}` : `average ${t}`, `high ${t}`];
 }
 
-/** The two comparative words of a numeric column (see SchemaField.comparatives). */
+/**
+ * The two comparative words of a numeric column (see SchemaField.comparatives): [lower, higher]. Default:
+ * "lower/higher <title>"; a recency-like column: "more recent / less recent".
+ */
 export function comparativeWords(schema: TableSchema, column: string): [string, string] {
   const f = field(schema, column);
   const t = (f.title ?? f.name).toLowerCase();
-  return f.comparatives ?? [`lower ${t}`, `higher ${t}`];
+  if (f.comparatives) return f.comparatives;
+  if (!f.words && (RECENCY_NAME.test(f.name) || RECENCY_NAME.test(t))) return ['more recent', 'less recent'];
+  return [`lower ${t}`, `higher ${t}`];
 }
 
 /** Cell texts read as missing, lower case. */

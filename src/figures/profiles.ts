@@ -2,7 +2,7 @@
  * "Segment Profiles": small multiples, one panel per numeric column (segment means against the population mean),
  * one for segment sizes and one per categorical column (its mix in each segment), on a grid sized by the count.
  */
-import { axisTitle, categoricalColumns, displayName, numericColumns, type TableSchema } from '../data/schema';
+import { axisTitle, categoricalColumns, displayName, field, numericColumns, type TableSchema } from '../data/schema';
 import { categoryValues } from '../features/encode';
 import { OptionsError } from '../errors';
 import type { SegmentProfile } from '../model/types';
@@ -143,13 +143,25 @@ function populationShares(profiles: readonly SegmentProfile[], column: string): 
   return shares;
 }
 
+/**
+ * The two values of a two-valued column, the one whose share is drawn first: the schema's `positive` value, else the
+ * less frequent one in the population (a churn column shows "churn: Yes share", the rate an analyst reads), the
+ * first in order on a tie.
+ */
+export function shownFirst(schema: TableSchema, column: string, values: readonly [string, string], population: ReadonlyMap<string, number>): [string, string] {
+  const positive = field(schema, column).positive;
+  const [a, b] = values;
+  if (positive === b || (positive !== a && (population.get(b) ?? 0) < (population.get(a) ?? 0))) return [b, a];
+  return [a, b];
+}
+
 function categoricalPanel(schema: TableSchema, profiles: readonly SegmentProfile[], column: string): Panel {
   const population = populationShares(profiles, column);
   const values = categoryValues(schema, [...population.keys()], column);
   const total = profiles.reduce((acc, p) => acc + p.size, 0);
   const name = displayName(schema, column);
   if (values.length === 2) {
-    const [first, second] = values as [string, string];
+    const [first, second] = shownFirst(schema, column, values as [string, string], population);
     const popShare = population.get(first) ?? 0;
     return {
       kind: 'bars',
@@ -184,8 +196,8 @@ function categoricalPanel(schema: TableSchema, profiles: readonly SegmentProfile
  * - each numeric column of the schema: the mean of each segment (bars in segment colours) against the population
  *   mean (dashed line);
  * - "Segment size": customers per segment against an even split;
- * - each categorical column: with two values, the share of the first against the population's (Mall: "Gender:
- *   Female share (%), rest male"); with more, stacked bars of each segment's mix and the population's ("All"),
+ * - each categorical column: with two values, the share of the schema's `positive` value, else of the less frequent
+ *   one, against the population's (Mall: "Gender: Female share (%), rest male"; a churn column: "churn: Yes share"); with more, stacked bars of each segment's mix and the population's ("All"),
  *   the 7 most common values by name (rarer ones pooled as "other").
  * Mall: Age, Annual Income, Spending Score on top, size and gender below (1200 x 800). More panels make the figure
  * taller (`layout.height`), each panel keeping its size.

@@ -1,5 +1,6 @@
 /** "Customer Segmentation 2D": two numeric columns of the table, one colour per segment, centres as diamonds. */
-import { axisTitle, displayName } from '../data/schema';
+import { axisTitle, displayName, field, numericFeatures, type TableSchema } from '../data/schema';
+import type { Customers } from '../data/clean';
 import type { SegmentProfile } from '../model/types';
 import { REFERENCE_COLOR, segmentColor } from './colors';
 import { axis, baseLayout, FIGURE_TITLES, hoverValue, round, segmentName, type PlotlyFigure } from './common';
@@ -18,10 +19,28 @@ export function centreOf(profile: SegmentProfile, column: string): number {
 }
 
 /**
+ * The axis of a column: a log axis, titled "... (log scale)", for a feature clustered as log1p whose values are all
+ * > 0 (a log axis cannot place 0; with zeros the axis stays linear and its title says the model uses log1p).
+ */
+function columnAxis(data: Customers, column: string): Record<string, unknown> {
+  const { schema } = data;
+  if (!isLog1pFeature(schema, column)) return axis(axisTitle(schema, column));
+  const values = data.numeric[column]!;
+  let positive = true;
+  for (let i = 0; i < values.length && positive; i++) positive = values[i]! > 0;
+  return positive ? axis(`${axisTitle(schema, column)} (log scale)`, { type: 'log' }) : axis(`${axisTitle(schema, column)} (clustered as log1p)`);
+}
+
+function isLog1pFeature(schema: TableSchema, column: string): boolean {
+  return numericFeatures(schema).includes(column) && field(schema, column).transform === 'log1p';
+}
+
+/**
  * "Customer Segmentation 2D": one numeric column against another (options.plot, else the schema's `plot`, else the
  * two numeric features that best separate the segments; see choosePlotColumns), one colour per segment, the segment
  * centres as large diamonds; the legend carries each segment's label and size, the hover each customer's id and
- * values with units. Above `options.maxPoints` customers only a seeded, segment-stratified sample is drawn.
+ * values with units. Above `options.maxPoints` customers only a seeded, segment-stratified sample is drawn. A
+ * feature clustered as log1p is drawn on a log axis.
  * Mall: Annual Income (x) against Spending Score (y).
  * @example segments2DFigure(points, { maxPoints: 10_000, seed: 0, plot: { x: 'Age' } })
  * @throws OptionsError when labels and customers differ in length, a label has no profile, an option is invalid,
@@ -68,8 +87,8 @@ export function segments2DFigure(points: SegmentPoints, options: Segments2DOptio
   return {
     data: traces,
     layout: baseLayout(FIGURE_TITLES.segments2D, subtitle, {
-      xaxis: axis(axisTitle(schema, x)),
-      yaxis: axis(axisTitle(schema, y)),
+      xaxis: columnAxis(data, x),
+      yaxis: columnAxis(data, y),
       legend: { x: 1.02, y: 1, xanchor: 'left', yanchor: 'top', itemsizing: 'constant', title: { text: 'Segments' } },
       margin: { l: 80, r: 20, t: 110, b: 70 },
       meta: { note: CENTROID_NOTE },

@@ -64,6 +64,27 @@ describe('modelSelectionFigure', () => {
     expect(layout(f).annotations[0].text).toBe('<b>Chosen k = 4</b>');
   });
 
+  it('with the criteria of each k, adds panels for Calinski-Harabasz, Davies-Bouldin, stability and the smallest share', () => {
+    const criteria = {
+      '2': { silhouette: 0.41, calinskiHarabasz: 20, daviesBouldin: 0.9, minShare: 0.4, stability: 0.95 },
+      '3': { silhouette: 0.52, calinskiHarabasz: 31, daviesBouldin: 0.6, minShare: 0.25, stability: 0.9 },
+      '4': { silhouette: null, calinskiHarabasz: 28, daviesBouldin: 0.7, minShare: 0.1, stability: 0.5 },
+    };
+    const f = modelSelectionFigure({ ...small.sweep, criteria });
+    const extra = traces(f).slice(3);
+    expect(extra.map((t) => [t.xaxis, t.yaxis, t.y])).toEqual([
+      ['x2', 'y3', [20, 31, 28]],
+      ['x3', 'y4', [0.9, 0.6, 0.7]],
+      ['x4', 'y5', [0.95, 0.9, 0.5]],
+      ['x4', 'y5', [0.4, 0.25, 0.1]],
+    ]);
+    expect(extra[0]!.marker.symbol).toEqual(['circle', 'star', 'circle']);
+    expect(layout(f).yaxis.domain).toEqual([0.5, 1]);
+    // the band stays in the top panel; a dashed line marks the stability threshold
+    expect(layout(f).shapes[0].y0).toBe(0.5);
+    expect(layout(f).shapes[1]).toMatchObject({ yref: 'y5', y0: 0.8, y1: 0.8 });
+  });
+
   it('refuses a selected k outside ks and a missing inertia, naming the values', () => {
     expect(() => modelSelectionFigure({ ...small.sweep, selected: 7 })).toThrow(/selected = 7 is not in sweep.ks \(2, 3, 4\)/);
     expect(() => modelSelectionFigure({ ...small.sweep, inertia: { '2': 1, '3': 2 } })).toThrow(OptionsError);
@@ -133,6 +154,22 @@ describe('segments2DFigure', () => {
     expect(layout(fig).title.text).toBe('Customer Segmentation 2D');
     expect(layout(fig).xaxis.title.text).toBe('Annual Income (k$)');
     expect(layout(fig).yaxis.title.text).toBe('Spending Score (1-100)');
+  });
+
+  it('draws a feature clustered as log1p on a log axis (all values > 0), and says log1p when zeros forbid one', () => {
+    const withTransform = (schema: typeof small.data.schema) => ({
+      ...schema,
+      fields: schema.fields.map((f) => (f.name === 'Annual Income (k$)' ? { ...f, transform: 'log1p' as const } : f)),
+    });
+    const logged = segments2DFigure({ ...small.points, data: { ...small.data, schema: withTransform(small.data.schema) } });
+    expect(layout(logged).xaxis.type).toBe('log');
+    expect(layout(logged).xaxis.title.text).toBe('Annual Income (k$) (log scale)');
+    expect(layout(logged).yaxis.type).toBeUndefined();
+    const income = Float64Array.from(small.data.numeric['Annual Income (k$)']!, (v, i) => (i === 0 ? 0 : v));
+    const zero = { ...small.data, schema: withTransform(small.data.schema), numeric: { ...small.data.numeric, 'Annual Income (k$)': income } };
+    const linear = segments2DFigure({ ...small.points, data: zero });
+    expect(layout(linear).xaxis.type).toBeUndefined();
+    expect(layout(linear).xaxis.title.text).toBe('Annual Income (k$) (clustered as log1p)');
   });
 
   it('puts each customer in its segment trace, with the label and size in the legend', () => {

@@ -134,12 +134,17 @@ describe('profilesFigure of other tables', () => {
     expect(country[0].x).toEqual(['0', '1', '2', '3', '4', 'All']);
   });
 
-  it('5 features: a 2-value category as the share of its first value; a 3+-value one stacked', () => {
+  it('5 features: a 2-value category as the share of its less frequent value; a 3+-value one stacked', () => {
     const fx = retail();
     const fig = profilesFigure({ schema: fx.points.data.schema, profiles: fx.profiles, population: fx.population });
     const texts = (layout(fig).annotations as Any[]).map((a) => (a.text as string).replace(/<br>/g, ' '));
-    expect(texts.some((t) => t.startsWith('<b>Channel: Online share (%), rest store</b>'))).toBe(true);
+    // Store is a third of the customers ((i + s) % 3 === 0), Online two thirds
+    expect(texts.some((t) => t.startsWith('<b>Channel: Store share (%), rest online</b>'))).toBe(true);
     expect(texts.some((t) => t.startsWith('<b>Region: mix per segment (%)</b>'))).toBe(true);
+    // the schema's positive value wins over the less frequent one
+    const schema = { ...fx.points.data.schema, fields: fx.points.data.schema.fields.map((f) => (f.name === 'channel' ? { ...f, positive: 'Online' } : f)) };
+    const positive = profilesFigure({ schema, profiles: fx.profiles, population: fx.population });
+    expect((layout(positive).annotations as Any[]).some((a) => (a.text as string).replace(/<br>/g, ' ').startsWith('<b>Channel: Online share (%), rest store</b>'))).toBe(true);
     // 2 rows; one more heading line above the top row ("Mean Days since last order (days)" wraps)
     expect(layout(fig).height).toBe(800 + 19);
   });

@@ -45,7 +45,8 @@ export interface SegmentModel {
   /** One profile per segment, id 0..k-1. */
   readonly profiles: SegmentProfile[];
   /** Model-selection numbers per k (keys are k as decimal strings) and the rule used. */
-  readonly metrics: { silhouette: Record<string, number | null>; inertia: Record<string, number>; rule: string };
+  /** `reason`: the sentence saying why this k (absent in models saved before it was recorded). */
+  readonly metrics: { silhouette: Record<string, number | null>; inertia: Record<string, number>; rule: string; reason?: string };
   /** The training table's schema: which columns a customer record has, their names, units and ranges. */
   readonly schema: TableSchema;
   /** How each clustering column is made from the record (numeric transform, one-hot category). */

@@ -1,5 +1,5 @@
 import type { Customers } from '../data/clean';
-import { comparativeWords, categoricalColumns, levelWords, numericColumns, numericFeatures } from '../data/schema';
+import { comparativeWords, categoricalColumns, field, levelWords, numericColumns, numericFeatures, type TableSchema } from '../data/schema';
 import { categoryValues } from '../features/encode';
 import type { SegmentProfile } from './types';
 import { quantileSorted } from '../util/stats';
@@ -12,52 +12,70 @@ export interface ProfileOptions {
   centroids?: readonly (readonly number[])[];
   /** Names of the centroid columns (the clustering columns). Default: the schema's features. */
   centroidColumns?: readonly string[];
-  /** How many features a label names at most. Default 3. */
+  /** How many numeric features a label names at most. Default 3. */
   maxLabelFeatures?: number;
-}
-
-/** Population terciles of each numeric column: the cut points the labels compare segment means with. */
-export function terciles(data: Customers): Record<string, [number, number]> {
-  const out: Record<string, [number, number]> = {};
-  for (const f of numericColumns(data.schema)) {
-    const sorted = Float64Array.from(data.numeric[f]).sort();
-    out[f] = [quantileSorted(sorted, 1 / 3), quantileSorted(sorted, 2 / 3)];
-  }
-  return out;
-}
-
-/** Population mean and standard deviation (ddof 0) of each numeric column. */
-export function populationStats(data: Customers): Record<string, { mean: number; std: number }> {
-  const out: Record<string, { mean: number; std: number }> = {};
-  for (const f of numericColumns(data.schema)) {
-    const v = data.numeric[f];
-    let s = 0;
-    for (let i = 0; i < v.length; i++) s += v[i];
-    const mean = s / v.length;
-    let ss = 0;
-    for (let i = 0; i < v.length; i++) ss += (v[i] - mean) ** 2;
-    out[f] = { mean, std: Math.sqrt(ss / v.length) };
-  }
-  return out;
-}
-
-/** Tercile word of a value: index 0 below the first cut, 2 above the second, else 1. */
-function level(value: number, [t1, t2]: [number, number]): 0 | 1 | 2 {
-  if (value < t1) return 0;
-  if (value > t2) return 2;
-  return 1;
+  /** How many over-represented categories a label names at most. Default 2. */
+  maxLabelCategories?: number;
 }
 
 /**
- * Describes each segment: size, share, mean and median of each numeric column (raw units), the share of each value
- * of every categorical column, the centre, and a plain label derived from the data.
+ * Where the label words change, in population standard deviations of the segment mean's difference from the
+ * population mean: below `slight` the segment is "average" on the feature; from `slight` "slightly higher/lower";
+ * from `clear` the plain word ("high", "young"); from `large` "much higher/lower".
+ */
+export const LABEL_SD_THRESHOLDS = { slight: 0.25, clear: 0.5, large: 1 } as const;
+
+/**
+ * When a category enters a segment's label: the segment's share of it is at least `minShare` and at least
+ * `minExcess` above the population's share (e.g. 99% fibre optic in a segment against 44% overall).
+ */
+export const LABEL_CATEGORY_THRESHOLDS = { minShare: 0.6, minExcess: 0.25 } as const;
+
+/** Population mean and standard deviation (ddof 0) of each numeric column, in raw units. */
+export function populationStats(data: Customers): Record<string, { mean: number; std: number }> {
+  const out: Record<string, { mean: number; std: number }> = {};
+  for (const f of numericColumns(data.schema)) out[f] = meanStd(data.numeric[f], false);
+  return out;
+}
+
+function meanStd(v: ArrayLike<number>, log1p: boolean): { mean: number; std: number } {
+  const x = (i: number) => (log1p ? Math.log1p(v[i]) : v[i]);
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += x(i);
+  const mean = v.length ? s / v.length : 0;
+  let ss = 0;
+  for (let i = 0; i < v.length; i++) ss += (x(i) - mean) ** 2;
+  return { mean, std: v.length ? Math.sqrt(ss / v.length) : 0 };
+}
+
+/**
+ * The words for a segment whose mean differs from the population's by `z` standard deviations on `column`
+ * (see {@link LABEL_SD_THRESHOLDS}): the schema's level words for "average" and clear differences, its
+ * comparatives with "slightly" / "much" for small and large ones. Mall age: +1.3 SD is "much older", -0.7 SD
+ * "young", 0.1 SD "middle-aged", +0.3 SD "slightly older".
+ */
+export function differenceWords(schema: TableSchema, column: string, z: number): string {
+  const a = Math.abs(z);
+  if (!(a >= LABEL_SD_THRESHOLDS.slight)) return levelWords(schema, column)[1];
+  const comparative = comparativeWords(schema, column)[z < 0 ? 0 : 1];
+  if (a < LABEL_SD_THRESHOLDS.clear) return `slightly ${comparative}`;
+  if (a < LABEL_SD_THRESHOLDS.large) return levelWords(schema, column)[z < 0 ? 0 : 2];
+  return `much ${comparative}`;
+}
+
+/**
+ * Describes each segment: size, share, mean and median of each numeric column (raw units), its difference from the
+ * population in standard deviations, the share of each value of every categorical column, the centre, and a
+ * plain label derived from the data.
  *
- * The label puts each numeric clustering feature's segment mean in the population's terciles (below the 1/3
- * quantile: the first of the field's `words`, e.g. "low basket"; above 2/3: the third, e.g. "high basket"; else the
- * middle one) and names at most `maxLabelFeatures` features: those that most set the segment apart (largest
- * |segment mean − population mean| / population std), in the schema's feature order. Mall: "Young, high income,
- * high spending". Two segments with the same words are told apart by the feature where their means differ most
- * (e.g. "... (older of the two)").
+ * The label names the numeric clustering features on which the segment differs most from the population
+ * (|segment mean − population mean| / population std, computed after the feature's transform, so a log1p column is
+ * compared on its log scale), at most `maxLabelFeatures`, in the schema's feature order, each worded by
+ * {@link differenceWords}; then the categories the segment holds far more of than the population
+ * ({@link LABEL_CATEGORY_THRESHOLDS}), with the segment's share: "Much younger, high income, high spending" or
+ * "Lapsed, low frequency, internet: Fiber optic 99%" (the column named: "Yes" or "both" alone says nothing). A segment that differs by 0.25 SD or more on some feature is never
+ * "average" on all of them. Segments that would share a label get the next feature that tells them apart in
+ * parentheses ("(slightly older)"), never an index.
  *
  * @param data clean customers, n rows
  * @param labels cluster index of each customer, length n
@@ -65,32 +83,38 @@ function level(value: number, [t1, t2]: [number, number]): 0 | 1 | 2 {
  */
 export function profileSegments(data: Customers, labels: ArrayLike<number>, options: ProfileOptions): SegmentProfile[] {
   const { schema } = data;
-  const { k, centroids, centroidColumns = schema.features, maxLabelFeatures = 3 } = options;
+  const { k, centroids, centroidColumns = schema.features, maxLabelFeatures = 3, maxLabelCategories = 2 } = options;
   const numeric = numericColumns(schema);
   const labelled = numericFeatures(schema);
   const categorical = categoricalColumns(schema);
-  const cuts = terciles(data);
-  const population = populationStats(data);
+  // Clustering features are compared in the space they are clustered in (after log1p); other columns in raw units.
+  const logged = (f: string) => labelled.includes(f) && field(schema, f).transform === 'log1p';
+  const population = Object.fromEntries(numeric.map((f) => [f, meanStd(data.numeric[f], logged(f))] as const));
   const members = membersOf(labels, k, data.n);
   const valuesOf = new Map(categorical.map((c) => [c, categoryValues(schema, data.categorical[c], c)] as const));
+  const populationShares = populationCategoryShares(data, valuesOf);
 
+  const terms: string[][] = [];
   const profiles = members.map((rows, id): SegmentProfile => {
     const means: Record<string, number> = {};
     const medians: Record<string, number> = {};
+    const differences: Record<string, number> = {};
     const levels: Record<string, string> = {};
-    const levelIndex: Record<string, 0 | 1 | 2> = {};
     for (const f of numeric) {
       const column = data.numeric[f];
       const values = new Float64Array(rows.length);
       let sum = 0;
+      let sumCompared = 0;
       for (let r = 0; r < rows.length; r++) {
         values[r] = column[rows[r]];
         sum += values[r];
+        sumCompared += logged(f) ? Math.log1p(values[r]) : values[r];
       }
       means[f] = values.length ? sum / values.length : 0;
       medians[f] = values.length ? quantileSorted(values.sort(), 0.5) : 0;
-      levelIndex[f] = level(means[f], cuts[f]);
-      levels[f] = levelWords(schema, f)[levelIndex[f]].split(' ')[0].toLowerCase();
+      const { mean, std } = population[f];
+      differences[f] = values.length && std > 0 ? (sumCompared / values.length - mean) / std : 0;
+      levels[f] = differenceWords(schema, f, differences[f]).toLowerCase();
     }
     const categories: Record<string, Record<string, number>> = {};
     for (const c of categorical) {
@@ -103,14 +127,42 @@ export function profileSegments(data: Customers, labels: ArrayLike<number>, opti
     }
     const centroid: Record<string, number> = {};
     if (centroids) centroidColumns.forEach((f, j) => (centroid[f] = centroids[id][j]));
-    const distinctness = (f: string) => (population[f].std > 0 ? Math.abs(means[f] - population[f].mean) / population[f].std : 0);
-    const named = new Set([...labelled].sort((a, b) => distinctness(b) - distinctness(a)).slice(0, maxLabelFeatures));
-    const words = labelled.filter((f) => named.has(f)).map((f) => levelWords(schema, f)[levelIndex[f]]);
-    const label = capitalize(words.join(', '));
+    const byDistance = [...labelled].sort((a, b) => Math.abs(differences[b]) - Math.abs(differences[a]));
+    const named = new Set(byDistance.slice(0, maxLabelFeatures));
+    const words = labelled.filter((f) => named.has(f)).map((f) => differenceWords(schema, f, differences[f]));
+    const notable = rows.length ? notableCategories(schema, categories, populationShares).slice(0, maxLabelCategories) : [];
+    terms.push([...words, ...notable]);
     const gender = categories.Gender && 'Female' in categories.Gender && 'Male' in categories.Gender ? { gender: { Female: categories.Gender.Female, Male: categories.Gender.Male } } : {};
-    return { id, label, size: rows.length, share: rows.length / data.n, means, medians, centroid, ...gender, levels, categories };
+    return { id, label: capitalize(terms[id].join(', ')), size: rows.length, share: rows.length / data.n, means, medians, differences, centroid, ...gender, levels, categories };
   });
-  return disambiguate(profiles, data);
+  const unique = disambiguate(profiles, schema, [...labelled, ...numeric.filter((f) => !labelled.includes(f))], (p) => terms[p.id]);
+  return profiles.map((p, i) => ({ ...p, label: unique[i] }));
+}
+
+/** Share of each value of each categorical column over all customers. */
+function populationCategoryShares(data: Customers, valuesOf: Map<string, string[]>): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [c, values] of valuesOf) {
+    const shares: Record<string, number> = Object.fromEntries(values.map((v) => [v, 0]));
+    for (const v of data.categorical[c]) shares[v] += 1;
+    for (const v of values) shares[v] = data.n ? shares[v] / data.n : 0;
+    out[c] = shares;
+  }
+  return out;
+}
+
+/** Label terms of the categories a segment holds far more of than the population, largest excess first. */
+function notableCategories(schema: TableSchema, shares: Record<string, Record<string, number>>, population: Record<string, Record<string, number>>): string[] {
+  const found: { text: string; excess: number }[] = [];
+  for (const [c, values] of Object.entries(shares)) {
+    for (const [v, share] of Object.entries(values)) {
+      const excess = share - population[c][v];
+      if (share >= LABEL_CATEGORY_THRESHOLDS.minShare && excess >= LABEL_CATEGORY_THRESHOLDS.minExcess) {
+        found.push({ text: `${field(schema, c).title ?? c}: ${v} ${Math.round(100 * share)}%`, excess });
+      }
+    }
+  }
+  return found.sort((a, b) => b.excess - a.excess).map((f) => f.text);
 }
 
 /** The rows of each segment, ascending (a counting sort of the labels). */
@@ -127,26 +179,46 @@ function capitalize(s: string): string {
   return s.length ? s[0].toUpperCase() + s.slice(1) : s;
 }
 
-/** Gives segments that share a label a suffix naming where they differ most, in population-scale units. */
-function disambiguate(profiles: SegmentProfile[], data: Customers): SegmentProfile[] {
-  const labelled = numericFeatures(data.schema);
-  const byLabel = new Map<string, SegmentProfile[]>();
-  for (const p of profiles) byLabel.set(p.label, [...(byLabel.get(p.label) ?? []), p]);
-  const renamed = new Map<number, string>();
-  for (const group of byLabel.values()) {
-    if (group.length < 2) continue;
-    // the feature whose means spread most across the group, relative to its range in the group
-    const spread = (f: string) => {
-      const ms = group.map((p) => p.means[f]);
-      return (Math.max(...ms) - Math.min(...ms)) / Math.max(1, Math.abs(Math.max(...ms)));
-    };
-    const f = [...labelled].sort((a, b) => spread(b) - spread(a))[0];
-    const order = [...group].sort((a, b) => a.means[f] - b.means[f]);
-    const words = comparativeWords(data.schema, f);
-    order.forEach((p, rank) => {
-      const tag = group.length === 2 ? `${words[rank]} of the two` : `${rank + 1} of ${group.length} by ${f}`;
-      renamed.set(p.id, `${p.label} (${tag})`);
-    });
+/**
+ * Makes labels unique: while segments share a label, each gets, in parentheses, its words for the column not yet in
+ * its label on which the tied segments differ most (in population SDs), if those words tell at least two of them
+ * apart; when no column's words do, the column's mean value.
+ */
+function disambiguate(profiles: SegmentProfile[], schema: TableSchema, columns: readonly string[], termsOf: (p: SegmentProfile) => string[]): string[] {
+  const base = profiles.map((p) => capitalize(termsOf(p).join(', ')));
+  const extra: string[][] = profiles.map(() => []);
+  const used: Set<string>[] = profiles.map((p) => new Set(columns.filter((f) => termsOf(p).includes(differenceWords(schema, f, p.differences?.[f] ?? 0)))));
+  const label = (i: number) => (extra[i].length ? `${base[i]} (${extra[i].join(', ')})` : base[i]);
+  for (let round = 0; round < columns.length + 1; round++) {
+    const groups = new Map<string, number[]>();
+    profiles.forEach((p, i) => groups.set(label(i), [...(groups.get(label(i)) ?? []), i]));
+    const tied = [...groups.values()].filter((g) => g.length > 1);
+    if (tied.length === 0) break;
+    for (const group of tied) {
+      const z = (i: number, f: string) => profiles[i].differences?.[f] ?? 0;
+      const candidates = columns
+        .filter((f) => group.every((i) => !used[i].has(f)))
+        .map((f) => ({ f, spread: Math.max(...group.map((i) => z(i, f))) - Math.min(...group.map((i) => z(i, f))) }))
+        .sort((a, b) => b.spread - a.spread);
+      const separating = candidates.find(({ f }) => new Set(group.map((i) => differenceWords(schema, f, z(i, f)))).size > 1);
+      if (separating) {
+        for (const i of group) {
+          extra[i].push(differenceWords(schema, separating.f, z(i, separating.f)));
+          used[i].add(separating.f);
+        }
+      } else {
+        const spread = (f: string) => Math.max(...group.map((i) => z(i, f))) - Math.min(...group.map((i) => z(i, f)));
+        const f = candidates[0]?.f ?? [...columns].sort((a, b) => spread(b) - spread(a))[0];
+        for (const i of group) {
+          extra[i].push(`mean ${(field(schema, f).title ?? f).toLowerCase()} ${formatMean(profiles[i].means[f])}`);
+          used[i].add(f);
+        }
+      }
+    }
   }
-  return profiles.map((p) => (renamed.has(p.id) ? { ...p, label: renamed.get(p.id)! } : p));
+  return profiles.map((_, i) => label(i));
+}
+
+function formatMean(x: number): string {
+  return Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3);
 }

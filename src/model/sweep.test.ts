@@ -25,7 +25,17 @@ describe('sweepK on the Mall data', () => {
     // scikit-learn's sweep (fixture) peaks at k=6 (0.4269, next best 0.4224 at k=7)
     expect(sweep.selected).toBe(6);
     expect(Math.abs((sweep.silhouette['6'] as number) - mall.sweep['6'].silhouette)).toBeLessThan(1e-3);
-    expect(sweep.rule).toBe('highest mean silhouette over k=2..10');
+    expect(sweep.rule).toBe('highest mean silhouette among stable ks with every segment >= 2% over k=2..10');
+    // every k scored by every criterion; the Mall k=6 is also the best silhouette overall, so the reason says so
+    for (const k of sweep.ks) {
+      const c = sweep.criteria[String(k)];
+      expect(c.silhouette).toBe(sweep.silhouette[String(k)]);
+      expect(c.stability).toBeGreaterThanOrEqual(0);
+      expect(c.stability).toBeLessThanOrEqual(1);
+      expect(c.minShare).toBeGreaterThan(0.02);
+    }
+    expect(sweep.reason).toMatch(/^k=6: highest silhouette \(0\.42\d\d\) over k=2\.\.10; its smallest segment holds 10\.5% of customers \(>= 2%\) and its stability is 0\.\d\d \(>= 0\.8\)$/);
+    expect(sweep.selectionWarnings).toEqual([]);
     expect(sweep.kmeansMethod).toBe('k-means++, 10 restarts per k on all 200 rows');
     expect(sweep.timings.kmeans_s).toBeGreaterThan(0);
     expect(sweep.timings.silhouette_s).toBeGreaterThan(0);
@@ -66,7 +76,7 @@ describe('sweepK on the Mall data', () => {
 
   it('a sampled silhouette says so in the rule, keeps the rows it scored and states its standard error', async () => {
     const sweep = await sweepK(mallX, { kMin: 3, kMax: 4, nInit: 2, silhouette: { sample: 50 } });
-    expect(sweep.rule).toBe('highest mean silhouette over k=3..4 (sampled, 50 of 200 rows)');
+    expect(sweep.rule).toBe('highest mean silhouette among stable ks with every segment >= 2% over k=3..4 (sampled, 50 of 200 rows)');
     expect(sweep.silhouetteRows).toHaveLength(50);
     expect(Array.from(sweep.silhouetteRows)).toEqual([...sweep.silhouetteRows].sort((a, b) => a - b));
     for (const k of ['3', '4']) {
@@ -90,7 +100,7 @@ describe('sweepK on the Mall data', () => {
     expect(silhouetteSampleSize('auto', AUTO_EXACT_MAX_ROWS + 1)).toBe(AUTO_SAMPLE_SIZE);
     expect(silhouetteSampleSize({ sample: 500 }, 200)).toBeNull(); // a sample as large as the data is the exact score
     const sweep = await sweepK(mallX, { kMin: 2, kMax: 3, nInit: 2 });
-    expect(sweep.rule).toBe('highest mean silhouette over k=2..3');
+    expect(sweep.rule).toBe('highest mean silhouette among stable ks with every segment >= 2% over k=2..3');
     expect(sweep.silhouetteRows).toEqual(Int32Array.from({ length: 200 }, (_, i) => i));
     expect(sweep.silhouetteStdError).toEqual({ '2': 0, '3': 0 });
   });

@@ -5,6 +5,8 @@ import { totalmem } from 'node:os';
 import { DataError, OptionsError } from '../errors';
 import type { Matrix } from './matrix';
 import type { KMeansFit, KSweep } from './types';
+import { calinskiHarabasz, daviesBouldin, smallestShare, stability, type KCriteria, type StabilityOptions } from './criteria';
+import { checkKRuleOptions, chooseK, type KRule } from './selectK';
 import { ensureBackend, type BackendName } from './backend';
 import { defaultKMeansWorkers, kmeansEach } from './kmeans';
 import { prewarmWorkers } from './workerPool';
@@ -70,6 +72,12 @@ export interface SweepOptions {
    * work with a DataError. Default: 75% of this machine's memory (os.totalmem()).
    */
   memoryLimitBytes?: number;
+  /** How k is chosen from the criteria (`--k-rule`, see KRule). Default 'stable-silhouette'. */
+  kRule?: KRule;
+  /** Smallest share of customers every segment of the chosen k must hold (`--min-segment-share`). Default 0.02. */
+  minSegmentShare?: number;
+  /** Subsamples of the stability score (the seed is the sweep's). Default: 10 subsamples of 80% of at most 2000 rows. */
+  stability?: Omit<StabilityOptions, 'seed'>;
 }
 
 /** How {@link sweepK} scores each k. */
@@ -104,6 +112,12 @@ export interface SweepResult extends KSweep {
    * restarts per k on a seeded sample of 20000 of 200000 rows, the best 3 refined with Lloyd on all rows".
    */
   readonly kmeansMethod: string;
+  /** Per k: silhouette, Calinski-Harabasz, Davies-Bouldin, smallest segment share and stability (see KCriteria). */
+  readonly criteria: Record<string, KCriteria>;
+  /** One sentence: why this k, e.g. "k=6: highest silhouette (0.4274) over k=2..10; its smallest segment ...". */
+  readonly reason: string;
+  /** Warnings about the choice: k at the edge of the range, no stable k, no k with every segment >= the minimum share. */
+  readonly selectionWarnings: string[];
 }
 
 /** {@link SweepResult.kmeansMethod} for checked options on `rows` rows. */
@@ -187,8 +201,10 @@ function checkMemory(X: Matrix, k: number, nInit: number, limit: number | undefi
 }
 
 /**
- * Fits k-means for every k in kMin..kMax (or the fixed k) and picks k by the highest mean silhouette (ties go
- * to the smaller k). All silhouettes are computed in one pass over the distance chunks.
+ * Fits k-means for every k in kMin..kMax (or the fixed k), scores every k (silhouette, Calinski-Harabasz,
+ * Davies-Bouldin, smallest segment share, stability; see criteria.ts) and picks k by the k rule (see KRule: by
+ * default the best silhouette among stable ks whose segments all hold >= 2% of customers). All silhouettes are
+ * computed in one pass over the distance chunks.
  *
  * @param X data, shape [nSamples, nFeatures] (typically standardized)
  * @returns ks, silhouette and inertia per k (keys are k as decimal strings), the selected k, the rule in
@@ -212,6 +228,7 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
     silhouette = 'auto',
     onProgress,
   } = options;
+  const kRule = checkKRuleOptions({ rule: options.kRule, minSegmentShare: options.minSegmentShare });
   const sample = silhouetteSampleSize(silhouette, X.rows);
   let ks: number[];
   let rule: string;
@@ -230,7 +247,11 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
     if (kMin > top) throw new OptionsError(`kMin=${kMin} should be <= kMax=${top}; lower --k-min or raise --k-max`, 'kMin');
     checkK(top, X.rows, 'kMax');
     ks = Array.from({ length: top - kMin + 1 }, (_, i) => kMin + i);
-    rule = `highest mean silhouette over k=${kMin}..${top}${typeof sample === 'number' ? ` (sampled, ${sample} of ${X.rows} rows)` : ''}`;
+    const sampled = typeof sample === 'number' ? ` (sampled, ${sample} of ${X.rows} rows)` : '';
+    rule =
+      kRule.rule === 'silhouette'
+        ? `highest mean silhouette over k=${kMin}..${top}${sampled}`
+        : `highest mean silhouette among stable ks with every segment >= ${+(100 * kRule.minSegmentShare).toFixed(2)}% over k=${kMin}..${top}${sampled}`;
   }
   checkMemory(X, Math.max(...ks), nInit, options.memoryLimitBytes);
   const kmeansOptions = { nInit, maxIter, tol, seed, restartSample, refineBest };
@@ -304,10 +325,22 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
   }
   const silhouetteSeconds = (performance.now() - silhouetteStarted) / 1000;
 
-  let selected = k ?? selectBySilhouette(ks, scores);
-  if (selected === null) {
+  const criteria: Record<string, KCriteria> = {};
+  for (const kk of ks) {
+    const labels = fits[String(kk)].labels;
+    criteria[String(kk)] = {
+      silhouette: scores[String(kk)],
+      calinskiHarabasz: calinskiHarabasz(X, labels, kk),
+      daviesBouldin: daviesBouldin(X, labels, kk),
+      minShare: smallestShare(labels, kk),
+      stability: stability(X, labels, kk, { ...options.stability, seed }),
+    };
+  }
+  const choice = k === undefined ? chooseK(ks, criteria, kRule) : { selected: k, reason: `k=${k}: fixed with --k`, warnings: [] };
+  if (choice === null) {
     throw new OptionsError(`no k in ${ks[0]}..${ks[ks.length - 1]} has a defined silhouette (too few distinct points); lower --k-max or give --k`, 'kMax');
   }
+  const selected = choice.selected;
   const inertia: Record<string, number> = {};
   for (const kk of ks) inertia[String(kk)] = fits[String(kk)].inertia;
   return {
@@ -322,5 +355,8 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
     silhouetteStdError: stdErrors,
     timings: { kmeans_s: kmeansSeconds, silhouette_s: silhouetteSeconds },
     kmeansMethod: describeKMeansMethod(checkedPerK[checkedPerK.length - 1], X.rows),
+    criteria,
+    reason: choice.reason,
+    selectionWarnings: choice.warnings,
   };
 }

@@ -17,7 +17,7 @@ export interface KMeansFit {
 export interface SegmentProfile {
   /** Cluster index, 0..k-1. */
   readonly id: number;
-  /** Plain-words label derived from the data, e.g. "Young, high income, high spending". */
+  /** Plain-words label derived from the data, unique across segments, e.g. "Much younger, high income, much higher spending". */
   readonly label: string;
   /** Number of customers in the segment. */
   readonly size: number;
@@ -27,11 +27,17 @@ export interface SegmentProfile {
   readonly means: Record<string, number>;
   /** Median of each numeric column, raw units. */
   readonly medians: Record<string, number>;
+  /**
+   * Per numeric column, (segment mean − population mean) / population std (ddof 0): the standardized difference the
+   * label is worded from. Clustering features with a log1p transform are compared after the transform. Absent in
+   * models saved before labels were worded this way.
+   */
+  readonly differences?: Record<string, number>;
   /** Cluster centre in raw units (the scaled centroid transformed back), per clustering column. */
   readonly centroid: Record<string, number>;
   /** Mall tables (a categorical "Gender" column with Female and Male): share of each gender, as categories.Gender. */
   readonly gender?: { Female: number; Male: number };
-  /** Per numeric column, the tercile word used in the label, e.g. 'low' | 'average' | 'high' (Mall age: 'young' | 'middle-aged' | 'older'). */
+  /** Per numeric column, its words for the segment's difference from the population (lower case), e.g. 'slightly higher income', 'young', 'much older'. */
   readonly levels: Record<string, string>;
   /** Per categorical column, the share of the segment with each value (sums to 1; all 0 for an empty segment). */
   readonly categories: Record<string, Record<string, number>>;

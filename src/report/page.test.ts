@@ -31,7 +31,21 @@ const summary: Summary = {
     categorical: ['Gender'],
   },
   features: ['Age', 'Annual Income (k$)', 'Spending Score (1-100)'],
-  k: { selected: 3, rule: 'highest mean silhouette over k=2..4', range: [2, 4], fixed: null, original: 4, differsFromOriginal: true },
+  skew: { 'Annual Income (k$)': { skewness: 1.6, transform: 'log1p' } },
+  k: {
+    selected: 3,
+    rule: 'highest mean silhouette over k=2..4',
+    range: [2, 4],
+    fixed: null,
+    original: 4,
+    differsFromOriginal: true,
+    reason: 'k=3: highest silhouette (0.5200) among ks <with> every segment >= 2%',
+    criteria: {
+      '2': { silhouette: 0.41, calinskiHarabasz: 20.5, daviesBouldin: 0.9, minShare: 0.4, stability: 0.95 },
+      '3': { silhouette: 0.52, calinskiHarabasz: 31.25, daviesBouldin: 0.61, minShare: 2 / 7, stability: 0.9 },
+      '4': { silhouette: null, calinskiHarabasz: 28, daviesBouldin: 0.7, minShare: 1 / 7, stability: 0.5 },
+    },
+  },
   silhouette: small.sweep.silhouette,
   kmeansMethod: 'k-means++, 10 restarts per k on all rows',
   silhouetteMethod: { sampled: null },
@@ -60,6 +74,16 @@ describe('reportPage (text)', () => {
     expect(html).toContain('k=3 differs from the original project&#39;s k=4 &lt;by rule&gt;');
     expect(html).toContain('<td><b>12.5</b></td>');
     expect(html).toContain('1.2 s');
+  });
+
+  it('names a log1p feature as such', () => {
+    expect(html).toContain('clustering columns: Age, log1p(Annual Income (k$)), Spending Score (1-100)');
+  });
+
+  it('says why this k, escaped, and lists every criterion per k', () => {
+    expect(html).toContain('<p id="k-reason">Why k = 3: k=3: highest silhouette (0.5200) among ks &lt;with&gt; every segment &gt;= 2%.</p>');
+    expect(html).toContain('<th>Calinski-Harabasz</th><th>Davies-Bouldin</th><th>smallest segment</th><th>stability</th>');
+    expect(html).toContain('<tr><td><b>3</b></td><td><b>0.520</b></td><td><b>12.5</b></td><td><b>31.3</b></td><td><b>0.610</b></td><td><b>28.6%</b></td><td><b>0.90</b></td></tr>');
   });
 
   it('lists each segment with its colour, label and size', () => {

@@ -85,7 +85,7 @@ function keyNumbers(summary: Summary): Html {
     card(String(k), `segments (${summary.k.rule})`),
     card(fixed(silhouette, 3), `mean silhouette at k = ${k} (-1 to 1, higher is better)`),
     card(fixed(summary.inertia[String(k)], 1), `inertia at k = ${k}`),
-    card(String(summary.features.length), `clustering columns: ${summary.features.join(', ')}`),
+    card(String(summary.features.length), `clustering columns: ${summary.features.map((f) => (summary.skew?.[f]?.transform === 'log1p' ? `log1p(${f})` : f)).join(', ')}`),
     card(summary.backend.name, `backend (${summary.backend.reason})`),
     card(String(summary.seed), 'seed'),
   ];
@@ -94,7 +94,8 @@ function keyNumbers(summary: Summary): Html {
     summary.k.differsFromOriginal ?
       html`<p>A reference analysis of this table reported k = ${summary.k.original}; this run chose k = ${k} by its rule (${summary.k.rule}).</p>`
     : '';
-  return html`<div class="cards">${cards}</div>${original}`;
+  const reason = summary.k.reason ? html`<p id="k-reason">Why k = ${k}: ${summary.k.reason}.</p>` : '';
+  return html`<div class="cards">${cards}</div>${reason}${original}`;
 }
 
 function warningsList(summary: Summary): Html | '' {
@@ -109,9 +110,12 @@ function sweepTable(summary: Summary): Html | '' {
     .map((k) => {
       const chosen = k === summary.k.selected;
       const cell = (text: string) => (chosen ? html`<td><b>${text}</b></td>` : html`<td>${text}</td>`);
-      return html`<tr>${cell(String(k))}${cell(fixed(summary.silhouette[String(k)], 3))}${cell(fixed(summary.inertia[String(k)], 1))}</tr>`;
+      const c = summary.k.criteria?.[String(k)];
+      const more = c ? html`${cell(fixed(c.calinskiHarabasz, 1))}${cell(fixed(c.daviesBouldin, 3))}${cell(`${fixed(100 * c.minShare, 1)}%`)}${cell(fixed(c.stability, 2))}` : '';
+      return html`<tr>${cell(String(k))}${cell(fixed(summary.silhouette[String(k)], 3))}${cell(fixed(summary.inertia[String(k)], 1))}${more}</tr>`;
     });
-  return html`<table class="narrow"><thead><tr><th>k</th><th>mean silhouette</th><th>inertia</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const criteriaHead = summary.k.criteria ? html`<th>Calinski-Harabasz</th><th>Davies-Bouldin</th><th>smallest segment</th><th>stability</th>` : '';
+  return html`<table class="narrow"><thead><tr><th>k</th><th>mean silhouette</th><th>inertia</th>${criteriaHead}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function segmentsTable(summary: Summary): Html {

@@ -13,6 +13,8 @@ import { OUTPUTS } from '../io/layout';
 import { parseModel, serializeModel } from '../model/artifact';
 import { initBackend, type BackendName } from '../model/backend';
 import { DEFAULT_SEED } from '../model/random';
+import type { KRule } from '../model/selectK';
+import { applyTransforms, type TransformChoice } from '../features/transform';
 import { fitSegments, prepareFeatures } from '../pipeline';
 import { bundleFor, plotlyScript } from '../figures/html';
 import { REPORT_RENDERER, startRenderer, type Renderer } from '../figures/render';
@@ -49,6 +51,12 @@ export interface ReportOptions {
   /** Sweep range. Default 2..10. */
   kMin?: number;
   kMax?: number;
+  /** Transforms of numeric features (`--transform`): 'auto' or per column, on top of the schema's. Default: the schema's. */
+  transform?: TransformChoice;
+  /** How k is chosen (`--k-rule`, see KRule). Default 'stable-silhouette'. */
+  kRule?: KRule;
+  /** Smallest share of customers every segment of the chosen k must hold (`--min-segment-share`). Default 0.02. */
+  minSegmentShare?: number;
   /** Random seed for k-means++ and sampling. Default 42. */
   seed?: number;
   /** TensorFlow.js backend: 'auto', 'native', 'wasm' or 'cpu'. Default: env SEGMENTATION_BACKEND, else 'auto'. */
@@ -121,7 +129,10 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
       : [];
     if (synthetic) onMessage(`WARNING: ${extraWarnings[0]}`);
 
-    const prep = prepareFeatures(cleaning);
+    // Skewed features: the user's transforms applied, the rest warned about (see docs/analysis.md).
+    const transformed = applyTransforms(cleaning, options.transform);
+    for (const w of transformed.warnings) onMessage(`NOTE: ${w}`);
+    const prep = prepareFeatures(transformed.cleaning);
     timings.clean = lap();
 
     // k-means work units (see batchWork) as the threads report them; fits as the ks finish.
@@ -133,6 +144,8 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
       kMin,
       kMax,
       seed,
+      kRule: options.kRule,
+      minSegmentShare: options.minSegmentShare,
       onProgress: (e) => {
         if (e.phase === 'silhouette') return onProgress({ phase: 'silhouette', done: e.done, total: e.total, unit: 'rows' });
         if (e.phase === 'profile') return onProgress({ phase: 'profiling', done: e.done, total: e.total, unit: 'steps', rows: prep.data.n });

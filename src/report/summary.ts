@@ -1,4 +1,5 @@
-import { categoricalColumns, numericColumns } from '../data/schema';
+import { categoricalColumns, field, numericColumns, numericFeatures } from '../data/schema';
+import { skewness } from '../features/transform';
 import type { Preprocessed, Segmentation } from '../pipeline';
 import type { Summary } from './types';
 
@@ -58,6 +59,9 @@ export function buildSummary(input: SummaryInput): Summary {
       categorical: categoricalColumns(schema),
     },
     features: prep.features,
+    skew: Object.fromEntries(
+      numericFeatures(schema).map((f) => [f, { skewness: skewness(prep.data.numeric[f]), transform: field(schema, f).transform ?? 'none' }] as const),
+    ),
     k: {
       selected,
       rule: seg.sweep.rule,
@@ -65,6 +69,8 @@ export function buildSummary(input: SummaryInput): Summary {
       fixed: fixedK,
       original: ORIGINAL_K,
       differsFromOriginal: ORIGINAL_K !== null && selected !== ORIGINAL_K,
+      reason: seg.sweep.reason,
+      criteria: seg.sweep.criteria,
     },
     kmeansMethod: seg.sweep.kmeansMethod,
     silhouette: seg.sweep.silhouette,
@@ -102,7 +108,8 @@ export function summaryText(s: Summary): string {
   lines.push(`Table: ${s.table.title ?? s.table.schema}; id ${s.table.id ?? 'none (customers numbered by row)'}; categorical ${s.table.categorical.join(', ') || 'none'}`);
   lines.push(`Rows: ${s.rows.read} read, ${s.rows.used} used, ${s.rows.dropped} dropped, ${s.rows.repaired} repaired`);
   for (const [reason, n] of Object.entries(s.rows.droppedBy)) lines.push(`  dropped, ${reason}: ${n}`);
-  lines.push(`Features: ${s.features.join(', ')} (standardized)`);
+  const named = (f: string) => (s.skew?.[f]?.transform === 'log1p' ? `log1p(${f})` : f);
+  lines.push(`Features: ${s.features.map(named).join(', ')} (standardized)`);
   lines.push(`Backend: ${s.backend.name} (${s.backend.reason}); seed ${s.seed}`, '');
   lines.push(`Choosing k: ${s.k.rule}. Selected k = ${s.k.selected}.`);
   lines.push(`k-means: ${s.kmeansMethod}.`);
@@ -114,11 +121,16 @@ export function summaryText(s: Summary): string {
         `n^2 distances), scored against each other as scikit-learn's silhouette_score(sample_size=...); standard error of each mean <= ${fmt(largest, 4)}.`,
     );
   }
-  lines.push('   k  silhouette      inertia');
+  lines.push(`Why: ${s.k.reason}.`);
+  lines.push('   k  silhouette      inertia  Calinski-Harabasz  Davies-Bouldin  smallest  stability');
   for (const k of Object.keys(s.inertia)) {
     const sil = s.silhouette[k];
+    const c = s.k.criteria[k];
     const mark = Number(k) === s.k.selected ? '  <- selected' : '';
-    lines.push(`  ${k.padStart(2)}  ${sil == null ? '       n/a' : fmt(sil, 4).padStart(10)}  ${fmt(s.inertia[k], 2).padStart(11)}${mark}`);
+    const more = c
+      ? `  ${fmt(c.calinskiHarabasz, 1).padStart(17)}  ${fmt(c.daviesBouldin, 4).padStart(14)}  ${`${fmt(100 * c.minShare, 1)}%`.padStart(8)}  ${fmt(c.stability, 3).padStart(9)}`
+      : '';
+    lines.push(`  ${k.padStart(2)}  ${sil == null ? '       n/a' : fmt(sil, 4).padStart(10)}  ${fmt(s.inertia[k], 2).padStart(11)}${more}${mark}`);
   }
   lines.push('', 'Segments');
   const numeric = s.table.numeric;

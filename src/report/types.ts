@@ -1,3 +1,4 @@
+import type { KCriteria } from '../model/criteria';
 import type { SegmentProfile } from '../model/types';
 
 /**
@@ -19,8 +20,26 @@ export interface Summary {
   table: { schema: string; title: string | null; id: string | null; numeric: string[]; categorical: string[] };
   /** Clustering columns, in model order (a feature's name, or "<column>=<category>" for one-hot). */
   features: string[];
-  /** `original`: the k a reference analysis reported (the schema's referenceK; Mall: 4), null when none. */
-  k: { selected: number; rule: string; range: [number, number] | null; fixed: number | null; original: number | null; differsFromOriginal: boolean };
+  /**
+   * Per numeric clustering feature: its skewness (pandas' G1) and the transform it is clustered with ('log1p':
+   * log(1 + x) before standardization, named "log1p(<column>)" in the text outputs and drawn on a log axis).
+   */
+  skew: Record<string, { skewness: number; transform: 'none' | 'log1p' }>;
+  /**
+   * `original`: the k a reference analysis reported (the schema's referenceK; Mall: 4), null when none. `reason`: one
+   * sentence saying why this k. `criteria`: per k (keys are k as decimal strings) the silhouette, Calinski-Harabasz,
+   * Davies-Bouldin, the smallest segment's share of customers and the stability (see docs/analysis.md).
+   */
+  k: {
+    selected: number;
+    rule: string;
+    range: [number, number] | null;
+    fixed: number | null;
+    original: number | null;
+    differsFromOriginal: boolean;
+    reason: string;
+    criteria: Record<string, KCriteria>;
+  };
   /** How k-means ran, e.g. "k-means++, 10 restarts per k on all rows" (large tables: restarts on a seeded sample, the best refined on all rows). */
   kmeansMethod: string;
   silhouette: Record<string, number | null>;

@@ -109,9 +109,10 @@ const MAX_LISTED = 10;
  *
  * Rules, applied to each row in file order; the first rule a row breaks is its drop reason (`<id>` is the id
  * column's name, `<column>` the column's):
- * 1. **Exact duplicate** (every schema cell, trimmed, equal to an earlier row's): dropped as "duplicate row", the
- *    first occurrence is kept. A repeated id whose values are equal after normalisation (e.g. "male" vs "Male",
- *    "19" vs "19.0") also counts as a duplicate row.
+ * 1. **Exact duplicate** (every cell of the file's row, trimmed, equal to an earlier row's, in every column of the
+ *    file, also the columns the schema does not use: pandas' `duplicated()`): dropped as "duplicate row", the first
+ *    occurrence is kept. Rows that share the schema's values but differ in any other column, or in the spelling of a
+ *    cell ("male" vs "Male", "19" vs "19.0"), are different rows.
  * 2. **Id** (when the schema has one) missing → "missing <id>"; for an integer id, not a non-negative integer
  *    ("12" and "12.0" are accepted) → "<id> not an integer".
  * 3. **Categories**, in field order: a missing cell (empty or a missing token) → "missing <column>" when the
@@ -125,8 +126,8 @@ const MAX_LISTED = 10;
  * 5. **Impossible values**, only where the schema states a range: outside minimum..maximum → "<column> out of range
  *    min-max"; below a minimum of 0 with no maximum → "<column> negative" (else "below min"); above a maximum with no
  *    minimum → "above max". Always dropped, also with 'median': a typo we cannot repair.
- * 6. **Repeated id** with different values, among rows that passed 1-5: the later rows are dropped as
- *    "repeated <id>", the first is kept, and a warning names both lines.
+ * 6. **Repeated id** of a row that is not an exact duplicate, among rows that passed 1-5: the later rows are dropped
+ *    as "repeated <id>", the first is kept, and a warning names both lines.
  *
  * Outliers: per numeric column, values outside [Q1 − 1.5·IQR, Q3 + 1.5·IQR] of the used rows are flagged
  * (`outliers`, a warning when any), never changed or removed.
@@ -143,7 +144,7 @@ export function cleanCustomers(table: RawTable, options: CleanOptions = {}): Cle
   const cells = new Array<string>(names.length);
   for (const row of table.rows) {
     for (let c = 0; c < names.length; c++) cells[c] = row.values[names[c]];
-    cleaner.add(row.line, cells);
+    cleaner.add(row.line, cells, row.others);
   }
   return cleaner.finish();
 }
@@ -160,8 +161,9 @@ export interface CleanerOptions extends CleanOptions {
  * Cleans a table row by row, as it is read: the streaming form of {@link cleanCustomers} (same rules, same result),
  * for tables too large to hold as text rows. Memory per row: its numeric cells (8 bytes each), category codes
  * (4 bytes each), its id and line, and 13-byte slots of hash index (1.4 to 2.9 a row) for the id check, or for the
- * duplicate check when the table has no id column; dropped rows keep
- * their cells for the report.
+ * duplicate check when the table has no id column; with an id, the 64-bit hash of the whole row (8 bytes) to tell a
+ * duplicate from a repeated id; dropped rows keep their cells for the report. The text of kept rows is not kept: an
+ * earlier kept row is confirmed as a duplicate by its whole-row hash (every cell's text) and equal values.
  *
  * @example
  * const cleaner = new CustomerCleaner(schema, { source: 'big.csv' });
@@ -216,11 +218,13 @@ export class CustomerCleaner {
 
   /**
    * Checks one data row. `cells`: the trimmed text of each schema field, in `schema.fields` order ('' for a short
-   * line); read during the call only (the array may be reused for the next row).
+   * line); `others`: the trimmed text of the file's other columns, in file order (they take part in the duplicate
+   * check only; default none). Both are read during the call only (the arrays may be reused for the next row).
    */
-  add(line: number, cells: readonly string[]): void {
+  add(line: number, cells: readonly string[], others: readonly string[] = NO_CELLS): void {
     const { rules, scratch } = this;
     this.read++;
+    this.others = others;
     for (let j = 0; j < rules.categories.length; j++) rules.categories[j].count(cells[rules.categories[j].pos]);
     const problem = checkRow(cells, this.read, rules, this.missingNumeric, scratch);
     this.cells = cells;
@@ -248,6 +252,9 @@ export class CustomerCleaner {
       keptIndex = (this.byId as HashIndex).find(idHash, this.keptId);
       if (keptIndex === undefined) {
         (this.byId as HashIndex).insert(idHash, this.store.size);
+        const whole = this.rowHash(cells);
+        this.rowHashes.push(whole.h1 | 0);
+        this.rowHashes.push(whole.h2 | 0);
         this.keep(line, cells);
         return;
       }
@@ -261,20 +268,27 @@ export class CustomerCleaner {
     let index: number;
     if (keptIndex === undefined) index = this.drop(line, cells, (problem as Verdict).reason, (problem as Verdict).detail, null);
     else {
-      const reason = this.store.sameAs(keptIndex, scratch) ? DROP_REASONS.duplicate : `repeated ${rules.id.name}`;
+      const same =
+        this.rowHashes.get(2 * keptIndex) === (hash.h1 | 0) && this.rowHashes.get(2 * keptIndex + 1) === (hash.h2 | 0) && this.store.sameAs(keptIndex, scratch);
+      const reason = same ? DROP_REASONS.duplicate : `repeated ${rules.id.name}`;
       index = this.drop(line, cells, reason, `${rules.id.name} ${scratch.id} first on line ${this.store.lines.get(keptIndex)}`, null);
     }
     this.exact.insert(hash, -(index + 1));
   }
 
+  /** Whole-row hash (h1, h2) of each kept row, when the table has an id column (see add). */
+  private readonly rowHashes = int32s(0);
   /** The row being added and whether it passed the checks (read by the matchers below). */
   private cells: readonly string[] = [];
+  private others: readonly string[] = NO_CELLS;
   private passed = false;
   /** Confirms an index entry as an earlier row equal to the row being added: the same cells for a dropped row; for a
    * kept row (which passed the checks), the same values (equal cells give equal values). */
   private readonly earlierRow = {
     matches: (value: number): boolean =>
-      value < 0 ? sameCells(this.dropped[-value - 1].cells, this.cells) : this.passed && this.store.sameAs(value, this.scratch),
+      value < 0
+        ? sameCells(this.dropped[-value - 1].cells, this.cells) && sameCells(this.dropped[-value - 1].others, this.others)
+        : this.passed && this.store.sameAs(value, this.scratch),
   };
   /** Confirms an id index entry as the kept row with the id being checked. */
   private readonly keptId = { matches: (value: number): boolean => this.store.ids[value] === this.scratch.id };
@@ -282,6 +296,7 @@ export class CustomerCleaner {
   private rowHash(cells: readonly string[]): KeyHash {
     const hash = this.hasher.reset();
     for (let c = 0; c < cells.length; c++) hash.add(cells[c]);
+    for (let c = 0; c < this.others.length; c++) hash.add(this.others[c]);
     const { h1, h2 } = hash.done();
     return { h1, h2 };
   }
@@ -304,6 +319,7 @@ export class CustomerCleaner {
   finish(): CleanResult {
     if (this.finished) throw new Error('CustomerCleaner.finish called twice');
     this.finished = true;
+    this.others = NO_CELLS;
     const { rules, store, dropped } = this;
     const { repairs, imputedWith, unimputable } = impute(store, rules);
     for (const { index, feature } of unimputable) {
@@ -353,7 +369,7 @@ export class CustomerCleaner {
   /** Records a dropped row; returns its index in `dropped`. */
   private drop(line: number, cells: readonly string[], reason: string, detail: string, id: string | number | null): number {
     const idText = id !== null ? String(id) : this.rules.id === null ? '' : cells[this.rules.id.pos];
-    this.dropped.push({ line, cells: [...cells], id: idText, reason, detail });
+    this.dropped.push({ line, cells: [...cells], others: this.others.length === 0 ? NO_CELLS : [...this.others], id: idText, reason, detail });
     return this.dropped.length - 1;
   }
 }
@@ -362,6 +378,8 @@ interface DroppedDetail {
   line: number;
   /** The row's cells as read (schema field order), to recognise a later exact duplicate. */
   cells: string[];
+  /** The cells of the file's other columns. */
+  others: readonly string[];
   /** The id cell as written ('' without an id column). */
   id: string;
   reason: string;
@@ -369,7 +387,10 @@ interface DroppedDetail {
   detail: string;
 }
 
+const NO_CELLS: readonly string[] = [];
+
 function sameCells(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
@@ -784,7 +805,7 @@ function dropWarnings(dropped: DroppedDetail[], idName: string | null): string[]
     const lines = group.map((d) => d.line);
     const linesText = `${lines.length === 1 ? 'line' : 'lines'} ${listed(lines.map(String))}`;
     if (reason === DROP_REASONS.duplicate) {
-      return `Dropped ${plural(group.length, 'exact duplicate row')} (${linesText})`;
+      return `Dropped ${plural(group.length, 'exact duplicate row')}, equal to an earlier row in every column of the file (${linesText})`;
     }
     if (idName !== null && reason === `repeated ${idName}`) {
       const details = listed(group.map((d) => `line ${d.line}: ${d.detail}`));

@@ -1,17 +1,28 @@
 /**
- * npm run report -- [--data PATH] [--features A,B] [--id COL] [--categorical X] [--schema F] [--out DIR] [--k K] [--k-min A --k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
+ * npm run report -- [--data PATH] [--features A,B] [--id COL] [--categorical X] [--schema F] [--impute drop|median] [--unknown-category ignore|error] [--out DIR] [--k K] [--k-min A --k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
  * Regenerates every report from the raw CSV without a notebook kernel.
  */
-import { isUserError } from '../src/errors';
 import { REPORT_RENDERER, startRenderer } from '../src/figures/render';
 import type { BackendName } from '../src/model/backend';
 import { ProgressDisplay } from '../src/io/progress';
+import { isUserError, OptionsError } from '../src/errors';
+import { MISSING_POLICIES, UNKNOWN_CATEGORY_POLICIES } from '../src/data/normalize';
 import { intOption, cliMain, listOption, parseFlags } from './cli';
 
+/** A flag that takes one of `choices`; undefined when absent. */
+function choiceOption<T extends string>(value: string | undefined, flag: string, choices: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(value)) throw new OptionsError(`${flag} ${JSON.stringify(value)} is not one of ${choices.join(', ')}`, flag);
+  return value as T;
+}
+
 const HELP = `Usage: npm run report -- [--data PATH] [--features A,B,C] [--id COL] [--categorical X,Y] [--schema FILE.json]
-       [--plot-x COL --plot-y COL] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
+       [--impute drop|median] [--unknown-category ignore|error] [--plot-x COL --plot-y COL] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
   Column names exactly as in the CSV header; a flag wins over the schema file. Without --features/--schema the file
-  must have the Mall columns (CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)).`;
+  must have the Mall columns (CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)).
+  --impute: a missing number drops the row (drop, default) or takes the training median (median), stored in the model
+  and obeyed by score, predict, the API and the exported SQL. --unknown-category: when scoring, a category not seen in
+  training is scored as none of the known ones and flagged (ignore, default) or refused (error). See docs/rows.md.`;
 
 cliMain(async () => {
   const values = parseFlags(
@@ -30,6 +41,8 @@ cliMain(async () => {
       seed: { type: 'string' },
       backend: { type: 'string' },
       'no-png': { type: 'boolean' },
+      impute: { type: 'string' },
+      'unknown-category': { type: 'string' },
     },
     HELP,
   );
@@ -46,7 +59,13 @@ cliMain(async () => {
     detachBrowser: true,
     data: values.data,
     schemaFile: values.schema,
-    columns: { features: listOption(values.features), id: values.id, categorical: listOption(values.categorical) },
+    columns: {
+      features: listOption(values.features),
+      id: values.id,
+      categorical: listOption(values.categorical),
+      missing: choiceOption(values.impute, '--impute', MISSING_POLICIES),
+      unknownCategory: choiceOption(values['unknown-category'], '--unknown-category', UNKNOWN_CATEGORY_POLICIES),
+    },
     plot: values['plot-x'] || values['plot-y'] ? { x: values['plot-x'], y: values['plot-y'] } : undefined,
     out: values.out,
     k: intOption(values.k, '--k'),

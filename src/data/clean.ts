@@ -3,12 +3,13 @@ import { quantileSorted } from '../util/stats';
 import { HashIndex, StringHasher, type KeyHash } from '../util/hashIndex';
 import type { RawTable } from './parse';
 import { categoricalColumns, field, missingTokens, numericColumns, type TableSchema } from './schema';
+import { MISSING_CATEGORY, readNumber } from './normalize';
 
 /** Options of {@link cleanCustomers}. */
 export interface CleanOptions {
   /**
-   * How to treat a missing or non-numeric numeric cell: 'drop' the row (default) or 'median' (impute the
-   * column median of the valid rows, recorded as a repair).
+   * How to treat a missing or non-numeric numeric cell: 'drop' the row or 'median' (impute the column median of the
+   * valid rows, recorded as a repair). Default: the schema's `missing`, else 'drop'.
    */
   missingNumeric?: 'drop' | 'median';
 }
@@ -32,8 +33,7 @@ export interface Customers {
   readonly categorical: Record<string, string[]>;
 }
 
-/** The value written for a missing category of a column whose schema does not require it. */
-export const MISSING_CATEGORY = '(missing)';
+export { MISSING_CATEGORY } from './normalize';
 
 /** A data row left out of the clean table. */
 export interface DroppedRow {
@@ -84,6 +84,9 @@ export interface CleanResult {
     /** Number of repaired cells (imputed values). */
     repaired: number;
   };
+  /** With `missingNumeric: 'median'`: the median of each numeric column over the rows kept with a valid value (the
+   * value imputed, stored in the model for scoring). Absent with 'drop'. */
+  medians?: Record<string, number>;
   /** Dropped rows in line order, each with its reason. */
   dropped: DroppedRow[];
   /** Repaired cells in line order. */
@@ -99,7 +102,6 @@ export const DROP_REASONS = {
   duplicate: 'duplicate row',
 } as const;
 
-const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER_PATTERN = /^\d+(\.0*)?$/;
 const MAX_LISTED = 10;
 
@@ -116,7 +118,7 @@ const MAX_LISTED = 10;
  * 2. **Id** (when the schema has one) missing → "missing <id>"; for an integer id, not a non-negative integer
  *    ("12" and "12.0" are accepted) → "<id> not an integer".
  * 3. **Categories**, in field order: a missing cell (empty or a missing token) → "missing <column>" when the
- *    field is `required`, else the value "(missing)". With an `enum`, values compare ignoring case and padding,
+ *    field is `required` or a clustering feature (under either `missingNumeric`), else the value "(missing)". With an `enum`, values compare ignoring case and padding,
  *    `aliases` map other spellings (Mall: f/m), anything else → "unrecognised <column>". Without an enum, spellings
  *    that differ only in case or padding are one value, written as the most frequent spelling (of all rows read).
  * 4. **Numeric cells**, in field order: empty or a missing token (NA, N/A, NaN, null, None, -, ? by default;
@@ -187,7 +189,7 @@ export class CustomerCleaner {
     readonly schema: TableSchema,
     options: CleanerOptions = {},
   ) {
-    const { missingNumeric = 'drop', source = '<input>', expected = 1024 } = options;
+    const { missingNumeric = schema.missing ?? 'drop', source = '<input>', expected = 1024 } = options;
     if (missingNumeric !== 'drop' && missingNumeric !== 'median') {
       throw new OptionsError(`invalid missingNumeric: ${JSON.stringify(missingNumeric)}; use 'drop' or 'median'`, 'missingNumeric');
     }
@@ -322,6 +324,14 @@ export class CustomerCleaner {
     this.others = NO_CELLS;
     const { rules, store, dropped } = this;
     const { repairs, imputedWith, unimputable } = impute(store, rules);
+    let medians: Record<string, number> | undefined;
+    if (this.missingNumeric === 'median') {
+      medians = {};
+      for (let j = 0; j < rules.numbers.length; j++) {
+        const median = imputedWith[j] ?? columnMedian(store, j);
+        if (median !== undefined) medians[rules.numbers[j].name] = median;
+      }
+    }
     for (const { index, feature } of unimputable) {
       const missing = store.missing.get(index) ?? [];
       const cells = this.schema.fields.map(() => '');
@@ -359,6 +369,7 @@ export class CustomerCleaner {
     return {
       data,
       rows: { read: this.read, used: data.n, dropped: dropped.length, droppedBy, repaired: repairs.length },
+      ...(medians ? { medians } : {}),
       dropped: dropped.map(({ line, id, reason }) => ({ line, id, reason })),
       repairs,
       outliers,
@@ -540,7 +551,9 @@ function compileRules(schema: TableSchema): Rules {
       for (const v of values) lookup.set(v.trim().toLowerCase(), v);
       for (const [alias, value] of aliases) lookup.set(alias, value);
     }
-    return new CategoryColumn(name, pos(name), f.constraints?.required === true, values, lookup, aliases, missing);
+    // A clustering feature cannot be "(missing)": like a missing number, the row is dropped.
+    const required = f.constraints?.required === true || schema.features.includes(name);
+    return new CategoryColumn(name, pos(name), required, values, lookup, aliases, missing);
   });
   const numbers = numericColumns(schema).map((name) => {
     const c = field(schema, name).constraints ?? {};
@@ -652,14 +665,6 @@ function idText(rules: Rules, id: string | number): string {
   return rules.id === null ? '' : String(id);
 }
 
-type NumberCell = { kind: 'number'; value: number } | { kind: 'missing' } | { kind: 'invalid' };
-
-function readNumber(text: string, missing: ReadonlySet<string>): NumberCell {
-  if (text === '' || missing.has(text.toLowerCase())) return { kind: 'missing' };
-  if (!NUMBER_PATTERN.test(text)) return { kind: 'invalid' };
-  const value = Number(text);
-  return Number.isFinite(value) ? { kind: 'number', value } : { kind: 'invalid' };
-}
 
 function rangeReason(column: string, min: number, max: number): string {
   if (Number.isFinite(min) && Number.isFinite(max)) return `${column} out of range ${min}-${max}`;
@@ -742,6 +747,12 @@ function impute(
     }
   }
   return { repairs, imputedWith, unimputable };
+}
+
+/** Median of a numeric column without holes, over every candidate row. */
+function columnMedian(store: CandidateStore, j: number): number | undefined {
+  const values = store.numbers[j].view();
+  return values.length > 0 ? quantileSorted(Float64Array.from(values).sort(), 0.5) : undefined;
 }
 
 function toColumns(schema: TableSchema, store: CandidateStore, removed: ReadonlySet<number>, rules: Rules): Customers {

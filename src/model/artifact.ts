@@ -1,5 +1,5 @@
 import { DataError, ModelError } from '../errors';
-import { MISSING_CATEGORY } from '../data/clean';
+import { CategoryReader, missingTokenSet, readNumber } from '../data/normalize';
 import { MALL_SCHEMA, field, validateSchema, type TableSchema } from '../data/schema';
 import { encodeValue, type FeatureColumn } from '../features/encode';
 import type { Scaler } from '../features/scale';
@@ -48,6 +48,11 @@ export interface SegmentModel {
   readonly schema: TableSchema;
   /** How each clustering column is made from the record (numeric transform, one-hot category). */
   readonly encoding: FeatureColumn[];
+  /**
+   * With the schema's `missing: "median"`: the training median (raw units) of each numeric clustering feature, imputed
+   * for a missing value by predict, score, the API and the exported SQL. Absent otherwise.
+   */
+  readonly medians?: Record<string, number>;
 }
 
 /**
@@ -69,12 +74,18 @@ export interface Prediction {
   distance: number;
   /** True when the customer is farther from every centre than 99% of the training customers were. */
   outlier: boolean;
+  /** Present when something about the record is worth knowing: an unknown category (scored as all-zero one-hot), a
+   * missing number imputed with the training median, fields the model ignored. */
+  warnings?: string[];
 }
 
 /** Options of {@link predict}. */
 export interface PredictOptions {
-  /** Ignore keys the schema does not know (e.g. extra CSV columns) instead of refusing the record. Default false. */
+  /** Keys the schema does not know (e.g. extra CSV columns) are always ignored and listed in `warnings`; kept for
+   * callers written when they were refused by default. No effect. */
   ignoreUnknown?: boolean;
+  /** Add `warnings` to an answer that has any (unknown categories, imputed values, ignored fields). Default true. */
+  warnings?: boolean;
 }
 
 /** A record `predict` cannot score: `field` names the record and column, e.g. "customers[0].Age". */
@@ -153,6 +164,8 @@ export interface BuildModelInput {
   seed: number;
   dataHash: string;
   metrics: SegmentModel['metrics'];
+  /** Training medians of the numeric columns (from cleaning with `missing: "median"`). Default: none. */
+  medians?: Record<string, number>;
 }
 
 /** Assembles the model artifact. */
@@ -177,7 +190,14 @@ export function buildModel(input: BuildModelInput): SegmentModel {
     metrics: input.metrics,
     schema: input.schema,
     encoding: [...input.encoding],
+    ...(input.schema.missing === 'median' ? { medians: featureMedians(input.encoding, input.medians ?? {}) } : {}),
   };
+}
+
+function featureMedians(encoding: readonly FeatureColumn[], medians: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of encoding) if (c.kind === 'numeric' && medians[c.source] !== undefined) out[c.source] = medians[c.source];
+  return out;
 }
 
 /** The model as pretty-printed JSON text (deterministic: same model, same bytes). */
@@ -235,6 +255,11 @@ export function parseModel(text: string, options: { source?: string } = {}): Seg
   if (!Array.isArray(profiles) || profiles.length !== k || !profiles.every((p, i) => p && p.id === i && typeof p.label === 'string'))
     return fail(`profiles must list ${k} segments with ids 0..${(k as number) - 1} and labels`);
   if (typeof m.dataHash !== 'string' || !Number.isInteger(m.nTrain) || !Number.isInteger(m.seed)) return fail('dataHash, nTrain and seed are required');
+  if (schema.missing === 'median') {
+    const medians = (m.medians ?? {}) as Record<string, unknown>;
+    const lacking = [...new Set((encoding as FeatureColumn[]).filter((c) => c.kind === 'numeric').map((c) => c.source))].filter((s) => !isFiniteNumber(medians[s]));
+    if (lacking.length > 0) return fail(`schema.missing is "median" but medians lacks a finite value for ${lacking.join(', ')}`);
+  }
   return m as unknown as SegmentModel;
 }
 
@@ -257,22 +282,31 @@ function lookup(record: PredictInput, name: string, apiName: string | undefined)
   return null;
 }
 
-const NUMBER_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+/** A scaled record and what `predict` says about its fields beside the answer. */
+export interface EncodedRecord {
+  /** Scaled clustering values, length model.features.length. */
+  point: Float64Array;
+  /** Sentences about the record: unknown categories (scored as all-zero one-hot), imputed values, extra fields. */
+  warnings: string[];
+}
 
 /**
- * Checks one record against the model's schema and returns its scaled point. Throws RecordError naming
- * `<where>.<column>`: a missing or non-numeric feature, a value outside the schema's range, a missing required
- * category, or (unless ignoreUnknown) a key the schema does not know.
+ * Checks one record against the model's schema, reading each cell as the report's cleaning does (src/data/normalize.ts:
+ * trimmed, missing-value tokens, numeric text, category spellings folded to the values learned at training), and
+ * returns its scaled point with warnings. Throws RecordError naming `<where>.<column>`: a missing number (under the
+ * schema's `missing: "drop"`; with "median" the stored training median is used and flagged), a non-numeric or
+ * out-of-range number, a missing category of a clustering feature, or an unknown category under
+ * `unknownCategory: "error"` (else scored as all-zero one-hot and flagged). Keys the schema does not know are ignored and
+ * listed in the warnings.
  */
-export function encodeRecord(model: SegmentModel, record: PredictInput, where = 'customer', options: PredictOptions = {}): Float64Array {
+export function encodeRecordWithWarnings(model: SegmentModel, record: PredictInput, where = 'customer'): EncodedRecord {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new RecordError(where, 'must be an object of column: value');
   const { schema } = model;
-  if (!options.ignoreUnknown) {
-    const known = new Set(schema.fields.flatMap((f) => (f.apiName ? [f.name, f.apiName] : [f.name])));
-    const unknown = Object.keys(record).find((key) => !known.has(key));
-    if (unknown !== undefined)
-      throw new RecordError(`${where}.${unknown}`, `is not a column of this model (columns: ${schema.fields.map((f) => f.name).join(', ')})`);
-  }
+  const missing = missingTokenSet(schema.missingValues);
+  const warnings: string[] = [];
+  const known = new Set(schema.fields.flatMap((f) => (f.apiName ? [f.name, f.apiName] : [f.name])));
+  const extra = Object.keys(record).filter((key) => !known.has(key));
+  if (extra.length > 0) warnings.push(`ignored ${extra.length === 1 ? 'field' : 'fields'} not in the model: ${extra.map((k) => JSON.stringify(k)).join(', ')}`);
   const raw = new Map<string, number | string>();
   for (const source of new Set(model.encoding.map((c) => c.source))) {
     const f = field(schema, source);
@@ -280,16 +314,26 @@ export function encodeRecord(model: SegmentModel, record: PredictInput, where = 
     const at = `${where}.${found?.key ?? f.name}`;
     if (f.type === 'string') {
       const value = found?.value;
-      if (value === undefined || value === null || value === '') {
-        if (f.constraints?.required) throw new RecordError(at, 'is required');
-        raw.set(source, MISSING_CATEGORY);
-      } else if (typeof value !== 'string') throw new RecordError(at, `must be text (got ${JSON.stringify(value)})`);
-      else raw.set(source, value.trim());
+      if (value !== undefined && value !== null && typeof value !== 'string') throw new RecordError(at, `must be text (got ${JSON.stringify(value)})`);
+      const cell = categoryReader(model, source, missing).read(value);
+      if (cell.kind === 'missing') throw new RecordError(at, 'is required');
+      if (cell.kind === 'unknown') {
+        const seen = model.encoding.filter((c) => c.source === source).map((c) => c.category as string);
+        if (schema.unknownCategory === 'error') throw new RecordError(at, `unknown category ${JSON.stringify(cell.text)} (known: ${seen.join(', ')})`);
+        warnings.push(`${found?.key ?? f.name}: unknown category ${JSON.stringify(cell.text)}, scored as none of ${seen.join(', ')}`);
+        raw.set(source, cell.text);
+      } else raw.set(source, cell.value);
       continue;
     }
-    if (found === null || found.value === undefined || found.value === null || found.value === '') throw new RecordError(at, 'is required (a number)');
-    const value = typeof found.value === 'string' && NUMBER_TEXT.test(found.value) ? Number(found.value) : found.value;
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new RecordError(at, `must be a finite number (got ${JSON.stringify(found.value)})`);
+    const cell = readNumber(found?.value, missing);
+    if (cell.kind === 'invalid') throw new RecordError(at, `must be a finite number (got ${JSON.stringify(found?.value)})`);
+    let value: number;
+    if (cell.kind === 'missing') {
+      const median = model.medians?.[source];
+      if (schema.missing !== 'median' || median === undefined) throw new RecordError(at, 'is required (a number)');
+      warnings.push(`${found?.key ?? f.name}: missing, imputed with the training median ${median}`);
+      value = median;
+    } else value = cell.value;
     const { minimum, maximum } = f.constraints ?? {};
     if (minimum !== undefined && value < minimum) throw new RecordError(at, `must be >= ${minimum} (got ${value})`);
     if (maximum !== undefined && value > maximum) throw new RecordError(at, `must be <= ${maximum} (got ${value})`);
@@ -299,7 +343,31 @@ export function encodeRecord(model: SegmentModel, record: PredictInput, where = 
   model.encoding.forEach((c, j) => {
     point[j] = (encodeValue(c, raw.get(c.source) as number | string) - model.scaler.mean[j]) / model.scaler.scale[j];
   });
-  return point;
+  return { point, warnings };
+}
+
+/** The scaled point of one record (see {@link encodeRecordWithWarnings}, whose warnings this drops). */
+export function encodeRecord(model: SegmentModel, record: PredictInput, where = 'customer'): Float64Array {
+  return encodeRecordWithWarnings(model, record, where).point;
+}
+
+const readers = new WeakMap<SegmentModel, Map<string, CategoryReader>>();
+
+/**
+ * The reader of a categorical feature's cells: the values learned at training (the one-hot categories) and the
+ * schema's enum, with the schema's aliases. Cached per model.
+ */
+export function categoryReader(model: SegmentModel, column: string, missing = missingTokenSet(model.schema.missingValues)): CategoryReader {
+  let byColumn = readers.get(model);
+  if (byColumn === undefined) readers.set(model, (byColumn = new Map()));
+  let reader = byColumn.get(column);
+  if (reader === undefined) {
+    const f = field(model.schema, column);
+    const learned = model.encoding.filter((c) => c.source === column && c.kind === 'onehot').map((c) => c.category as string);
+    reader = new CategoryReader([...(f.constraints?.enum ?? []), ...learned], f.aliases, missing);
+    byColumn.set(column, reader);
+  }
+  return reader;
 }
 
 /**
@@ -310,12 +378,14 @@ export function encodeRecord(model: SegmentModel, record: PredictInput, where = 
  * @example predict(model, [{ Age: 23, 'Annual Income (k$)': 16, 'Spending Score (1-100)': 77 }])
  */
 export function predict(model: SegmentModel, customers: readonly PredictInput[], options: PredictOptions = {}): Prediction[] {
+  const { warnings: withWarnings = true } = options;
   const idField = model.schema.primaryKey === undefined ? undefined : field(model.schema, model.schema.primaryKey);
   return customers.map((c, i) => {
-    const point = encodeRecord(model, c, `customers[${i}]`, options);
+    const { point, warnings } = encodeRecordWithWarnings(model, c, `customers[${i}]`);
     const { cluster, distance } = nearest(point, model.centroids);
     const id = idField ? lookup(c, idField.name, idField.apiName)?.value : undefined;
     const answer: Prediction = { cluster, label: model.profiles[cluster].label, distance, outlier: distance > model.distance.p99 };
+    if (withWarnings && warnings.length > 0) answer.warnings = warnings;
     return id === undefined || id === null || id === '' ? answer : { id: id as string | number, ...answer };
   });
 }

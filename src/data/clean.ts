@@ -93,7 +93,7 @@ export interface CleanResult {
   repairs: Repair[];
   /** One flag per numeric column, also when its count is 0. */
   outliers: OutlierFlag[];
-  /** Human sentences, e.g. "Dropped 2 exact duplicate rows (lines 5, 9)". */
+  /** Human sentences, e.g. "Dropped 2 exact duplicate rows, equal to an earlier row in every column of the file (lines 5, 9)". */
   warnings: string[];
 }
 

@@ -118,6 +118,11 @@ describe('model artifact', () => {
     // cells read as the CSV cleaning reads them: padding, numeric text, missing tokens
     expect(predict(model, [{ ...rows[0], Age: ' 19 ' }])[0].distance).toBe(predict(model, [{ ...rows[0], Age: 19 }])[0].distance);
     expect(recordError(() => predict(model, [{ ...rows[0], Age: 'NA' }])).problem).toBe('is required (a number)');
+    // a profiled-only category: other spellings and aliases read as the value; an unknown value is flagged only
+    expect(predict(model, [{ ...rows[0], Gender: ' f ' }])[0].warnings).toBeUndefined();
+    const [odd] = predict(model, [{ ...rows[0], Gender: 'x' }]);
+    expect(odd.warnings).toEqual(['Gender: unknown category "x" (not clustered; known: Female, Male)']);
+    expect(odd.cluster).toBe(predict(model, [rows[0]])[0].cluster);
     expect(recordError(() => predict(model, [{ ...rows[0], Gender: 'x', Age: null }])).problem).toBe('is required (a number)');
   });
 

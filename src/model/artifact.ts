@@ -1,5 +1,5 @@
 import { DataError, ModelError } from '../errors';
-import { CategoryReader, missingTokenSet, readNumber } from '../data/normalize';
+import { CategoryReader, MISSING_CATEGORY, missingTokenSet, readNumber } from '../data/normalize';
 import { MALL_SCHEMA, field, validateSchema, type TableSchema } from '../data/schema';
 import { encodeValue, type FeatureColumn } from '../features/encode';
 import type { Scaler } from '../features/scale';
@@ -339,6 +339,17 @@ export function encodeRecordWithWarnings(model: SegmentModel, record: PredictInp
     if (maximum !== undefined && value > maximum) throw new RecordError(at, `must be <= ${maximum} (got ${value})`);
     raw.set(source, value);
   }
+  // A profiled-only category (not clustered) does not change the answer; a value training never saw is flagged.
+  const clustered = new Set(model.encoding.map((c) => c.source));
+  for (const name of schema.categorical ?? []) {
+    if (clustered.has(name)) continue;
+    const f = field(schema, name);
+    const found = lookup(record, f.name, f.apiName);
+    if (found === null || typeof found.value !== 'string') continue;
+    const known = [...new Set([...(f.constraints?.enum ?? []), ...profiledValues(model, name)])];
+    const cell = new CategoryReader(known, f.aliases, missing).read(found.value);
+    if (cell.kind === 'unknown') warnings.push(`${found.key}: unknown category ${JSON.stringify(cell.text)} (not clustered; known: ${known.join(', ')})`);
+  }
   const point = new Float64Array(model.encoding.length);
   model.encoding.forEach((c, j) => {
     point[j] = (encodeValue(c, raw.get(c.source) as number | string) - model.scaler.mean[j]) / model.scaler.scale[j];
@@ -349,6 +360,13 @@ export function encodeRecordWithWarnings(model: SegmentModel, record: PredictInp
 /** The scaled point of one record (see {@link encodeRecordWithWarnings}, whose warnings this drops). */
 export function encodeRecord(model: SegmentModel, record: PredictInput, where = 'customer'): Float64Array {
   return encodeRecordWithWarnings(model, record, where).point;
+}
+
+/** The values of a profiled-only category seen in training (from the segment profiles), "(missing)" left out. */
+function profiledValues(model: SegmentModel, column: string): string[] {
+  const seen = new Set<string>();
+  for (const p of model.profiles) for (const value of Object.keys(p.categories?.[column] ?? {})) if (value !== MISSING_CATEGORY) seen.add(value);
+  return [...seen].sort();
 }
 
 const readers = new WeakMap<SegmentModel, Map<string, CategoryReader>>();

@@ -293,9 +293,9 @@ export interface EncodedRecord {
 /**
  * Checks one record against the model's schema, reading each cell as the report's cleaning does (src/data/normalize.ts:
  * trimmed, missing-value tokens, numeric text, category spellings folded to the values learned at training), and
- * returns its scaled point with warnings. Throws RecordError naming `<where>.<column>`: a missing number (under the
- * schema's `missing: "drop"`; with "median" the stored training median is used and flagged), a non-numeric or
- * out-of-range number, a missing category of a clustering feature, or an unknown category under
+ * returns its scaled point with warnings. Throws RecordError naming `<where>.<column>`: a missing or non-numeric number
+ * (under the schema's `missing: "drop"`; with "median" the stored training median is used and flagged, as the report's
+ * cleaning imputes it), an out-of-range number, a missing category of a clustering feature, or an unknown category under
  * `unknownCategory: "error"` (else scored as all-zero one-hot and flagged). Keys the schema does not know are ignored and
  * listed in the warnings.
  */
@@ -326,14 +326,18 @@ export function encodeRecordWithWarnings(model: SegmentModel, record: PredictInp
       continue;
     }
     const cell = readNumber(found?.value, missing);
-    if (cell.kind === 'invalid') throw new RecordError(at, `must be a finite number (got ${JSON.stringify(found?.value)})`);
+    const median = schema.missing === 'median' ? model.medians?.[source] : undefined;
     let value: number;
-    if (cell.kind === 'missing') {
-      const median = model.medians?.[source];
-      if (schema.missing !== 'median' || median === undefined) throw new RecordError(at, 'is required (a number)');
-      warnings.push(`${found?.key ?? f.name}: missing, imputed with the training median ${median}`);
+    if (cell.kind === 'number') value = cell.value;
+    else if (median === undefined) {
+      if (cell.kind === 'invalid') throw new RecordError(at, `must be a finite number (got ${JSON.stringify(found?.value)})`);
+      throw new RecordError(at, 'is required (a number)');
+    } else {
+      // As the report's cleaning: under "median", a missing or non-numeric cell takes the training median.
+      const what = cell.kind === 'missing' ? 'missing' : `not a number (${JSON.stringify(found?.value)})`;
+      warnings.push(`${found?.key ?? f.name}: ${what}, imputed with the training median ${median}`);
       value = median;
-    } else value = cell.value;
+    }
     const { minimum, maximum } = f.constraints ?? {};
     if (minimum !== undefined && value < minimum) throw new RecordError(at, `must be >= ${minimum} (got ${value})`);
     if (maximum !== undefined && value > maximum) throw new RecordError(at, `must be <= ${maximum} (got ${value})`);

@@ -1,9 +1,8 @@
 /**
- * npm run report -- [--data PATH] [--features A,B] [--id COL] [--categorical X] [--schema F] [--out DIR] [--k K] [--k-min A --k-max B]
- *   [--k-rule stable-silhouette|silhouette] [--min-segment-share F] [--transform auto|COL=log1p,...] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
+ * npm run report -- [--data PATH] [--features A,B] [--id COL] [--categorical X] [--schema F] [--impute drop|median] [--unknown-category ignore|error] [--out DIR] [--k K] [--k-min A --k-max B]
+ *   [--k-rule stable-silhouette|silhouette] [--min-segment-share F] [--transform auto|COL=log1p,...] [--seed S] [--backend auto|native|wasm|cpu] [--no-png] [--no-csv-guard]
  * Regenerates every report from the raw CSV without a notebook kernel.
  */
-import { isUserError } from '../src/errors';
 import { REPORT_RENDERER, startRenderer } from '../src/figures/render';
 import type { BackendName } from '../src/model/backend';
 import { join } from 'node:path';
@@ -11,13 +10,26 @@ import { OUTPUTS } from '../src/io/layout';
 import type { KRule } from '../src/model/selectK';
 import { parseTransformFlag } from '../src/features/transform';
 import { ProgressDisplay } from '../src/io/progress';
+import { isUserError, OptionsError } from '../src/errors';
+import { MISSING_POLICIES, UNKNOWN_CATEGORY_POLICIES } from '../src/data/normalize';
 import { intOption, cliMain, listOption, parseFlags } from './cli';
 
+/** A flag that takes one of `choices`; undefined when absent. */
+function choiceOption<T extends string>(value: string | undefined, flag: string, choices: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(value)) throw new OptionsError(`${flag} ${JSON.stringify(value)} is not one of ${choices.join(', ')}`, flag);
+  return value as T;
+}
+
 const HELP = `Usage: npm run report -- [--data PATH] [--features A,B,C] [--id COL] [--categorical X,Y] [--schema FILE.json]
-       [--plot-x COL --plot-y COL] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png] [--no-csv-guard]
-       [--k-rule stable-silhouette|silhouette] [--min-segment-share F] [--transform auto|COL=log1p[,COL2=log1p]]
+       [--impute drop|median] [--unknown-category ignore|error] [--plot-x COL --plot-y COL] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S]
+       [--backend auto|native|wasm|cpu] [--no-png] [--no-csv-guard] [--k-rule stable-silhouette|silhouette] [--min-segment-share F]
+       [--transform auto|COL=log1p[,COL2=log1p]]
   Column names exactly as in the CSV header; a flag wins over the schema file. Without --features/--schema the file
   must have the Mall columns (CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)).
+  --impute: a missing number drops the row (drop, default) or takes the training median (median), stored in the model
+  and obeyed by score, predict, the API and the exported SQL. --unknown-category: when scoring, a category not seen in
+  training is scored as none of the known ones and flagged (ignore, default) or refused (error). See docs/rows.md.
   --k-rule: stable-silhouette (default: the best silhouette among ks whose segments all hold >= --min-segment-share
   of customers, default 0.02, and whose stability is >= 0.8) or silhouette (the best silhouette alone).
   --transform: log1p on the named numeric features, or auto: on every feature whose skewness exceeds 1.
@@ -44,6 +56,8 @@ cliMain(async () => {
       'k-rule': { type: 'string' },
       'min-segment-share': { type: 'string' },
       transform: { type: 'string' },
+      impute: { type: 'string' },
+      'unknown-category': { type: 'string' },
     },
     HELP,
   );
@@ -60,7 +74,13 @@ cliMain(async () => {
     detachBrowser: true,
     data: values.data,
     schemaFile: values.schema,
-    columns: { features: listOption(values.features), id: values.id, categorical: listOption(values.categorical) },
+    columns: {
+      features: listOption(values.features),
+      id: values.id,
+      categorical: listOption(values.categorical),
+      missing: choiceOption(values.impute, '--impute', MISSING_POLICIES),
+      unknownCategory: choiceOption(values['unknown-category'], '--unknown-category', UNKNOWN_CATEGORY_POLICIES),
+    },
     plot: values['plot-x'] || values['plot-y'] ? { x: values['plot-x'], y: values['plot-y'] } : undefined,
     out: values.out,
     k: intOption(values.k, '--k'),

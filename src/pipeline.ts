@@ -145,6 +145,7 @@ export async function fitSegments(prep: Preprocessed, dataHash: string, options:
     seed,
     dataHash,
     metrics: { silhouette: sweep.silhouette, inertia: sweep.inertia, rule: sweep.rule, reason: sweep.reason },
+    medians: prep.cleaning.medians,
   });
   step(4);
   const population: Record<string, number> = {};

@@ -156,7 +156,7 @@ export function describeValidationError(e: AjvError, alternatives: readonly stri
       return { field: fieldName(e.instancePath), problem: e.message ?? 'is invalid' };
     }
     case 'type':
-      if (e.params.type === 'number' && typeof e.data === 'number')
+      if (String(e.params.type).split(',').includes('number') && typeof e.data === 'number')
         return { field: fieldName(e.instancePath), problem: `must be a finite number${got}` };
       return { field: fieldName(e.instancePath), problem: `must be ${typeWords(e.params.type)}${got}` };
     case 'minimum':

@@ -72,10 +72,12 @@ function columnSchema(model: SegmentModel, f: SchemaField): Record<string, unkno
     };
   if ((schema.categorical ?? []).includes(f.name)) {
     const known = knownCategories(model, f.name);
+    // No `enum`: other spellings (case, padding, the schema's aliases) are read as the value they stand for, and an
+    // unknown category of a clustering feature is scored and flagged (or refused, per the model), as in every entry point.
+    const unknown = !feature ? '' : schema.unknownCategory === 'error' ? ' Another value is refused.' : ' Another value is scored as none of them and flagged in `warnings`.';
     return {
       type: 'string',
-      ...(f.constraints?.enum ? { enum: [...f.constraints.enum] } : {}),
-      description: `${titled(f)}. ${role}.${f.constraints?.enum ? '' : known.length ? ` Values seen in training: ${known.join(', ')}.` : ''}`,
+      description: `${titled(f)}. ${role}.${known.length ? ` Values: ${known.join(', ')} (compared ignoring case and spaces).` : ''}${unknown}`,
       ...(known.length ? { examples: [known[0]] } : {}),
     };
   }
@@ -83,7 +85,8 @@ function columnSchema(model: SegmentModel, f: SchemaField): Record<string, unkno
   const maximum = apiMaximum(f);
   const mean = trainingMean(model, f.name);
   return {
-    type: 'number',
+    // Numeric text ("23", " 23 ") is read as the CSV cleaning reads it (src/data/normalize.ts); the library checks it.
+    type: ['number', 'string'],
     ...(minimum !== undefined ? { minimum } : {}),
     ...(maximum !== undefined ? { maximum } : {}),
     description: `${titled(f)}. ${role}.`,
@@ -94,7 +97,7 @@ function columnSchema(model: SegmentModel, f: SchemaField): Record<string, unkno
 /**
  * One customer as POST /predict reads it: every column of the model's schema as an optional property keyed by its
  * name as in the CSV header (and by its apiName too, when it has one); the clustering features are required (by
- * either name, not both). Any other key is refused.
+ * either name, not both; numeric ones not when the model imputes medians). Any other key is accepted and ignored.
  */
 export function customerSchema(model: SegmentModel): Record<string, unknown> {
   const { schema } = model;
@@ -105,7 +108,9 @@ export function customerSchema(model: SegmentModel): Record<string, unknown> {
     const value = columnSchema(model, f);
     properties[f.name] = value;
     const isFeature = schema.features.includes(f.name);
-    const mustHave = isFeature && (f.type !== 'string' || f.constraints?.required === true);
+    // The model's true required fields: every categorical feature; every numeric feature unless missing numbers are
+    // imputed with the training median.
+    const mustHave = isFeature && (f.type === 'string' || schema.missing !== 'median');
     const names = requestNames(f);
     if (names.length === 2) {
       properties[names[1]] = { ...value, description: `Same column as "${f.name}" (send one of the two names). ${value.description as string}` };
@@ -117,10 +122,9 @@ export function customerSchema(model: SegmentModel): Record<string, unknown> {
   return {
     $id: 'Customer',
     type: 'object',
-    description: `A customer of table "${schema.name ?? 'custom'}" to assign to a segment, in raw units. Required: ${schema.features.map((n) => JSON.stringify(n)).join(', ')}; the other columns may come along.`,
+    description: `A customer of table "${schema.name ?? 'custom'}" to assign to a segment, in raw units. Clustering features: ${schema.features.map((n) => JSON.stringify(n)).join(', ')}; the other columns may come along, and fields the model does not know are ignored and listed in the answer's \`warnings\` (a whole CSV row can be sent).`,
     ...(required.length ? { required } : {}),
     ...(allOf.length ? { allOf } : {}),
-    additionalProperties: false,
     properties,
   };
 }
@@ -165,6 +169,11 @@ export const predictionSchema = {
     label: { type: 'string', description: 'The segment label.' },
     distance: { type: 'number', description: 'Euclidean distance to the segment centre, in standardized units.' },
     outlier: { type: 'boolean', description: 'True when farther from every centre than 99% of the training customers.' },
+    warnings: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Present when something about the record is worth knowing: an unknown category (scored as none of the known ones), a missing number imputed with the training median, fields the model ignored.',
+    },
   },
 } as const;
 

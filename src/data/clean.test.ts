@@ -50,12 +50,21 @@ describe('cleanCustomers: one rule at a time', () => {
       { line: 6, id: '2', reason: 'duplicate row' },
     ]);
     expect(r.rows.droppedBy).toEqual({ 'duplicate row': 2 });
-    expect(r.warnings).toContain('Dropped 2 exact duplicate rows (lines 4, 6)');
+    expect(r.warnings).toContain('Dropped 2 exact duplicate rows, equal to an earlier row in every column of the file (lines 4, 6)');
   });
 
-  it('counts a repeat equal after normalisation ("male" vs "Male", "19.0" vs "19") as a duplicate', () => {
+  it('counts a repeat equal only after normalisation ("male" vs "Male", "19.0" vs "19") as a repeated id, not a duplicate', () => {
     const r = cleanText('1,Male,19,15,39\n1,male,19.0,15,39\n');
-    expect(r.dropped).toEqual([{ line: 3, id: '1', reason: 'duplicate row' }]);
+    expect(r.dropped).toEqual([{ line: 3, id: '1', reason: 'repeated CustomerID' }]);
+  });
+
+  it('compares every column of the file: a row differing only in a column the schema does not use is not a duplicate', () => {
+    const withNote = (body: string) => cleanCustomers(parseCustomersCsv(`${HEADER},Note\n${body}`, { source: 't.csv' }));
+    const r = withNote('1,Male,19,15,39,a\n1,Male,19,15,39,b\n1,Male,19,15,39,a\n');
+    expect(r.dropped).toEqual([
+      { line: 3, id: '1', reason: 'repeated CustomerID' },
+      { line: 4, id: '1', reason: 'duplicate row' },
+    ]);
   });
 
   it('drops a repeated CustomerID with different values, keeps the first, and warns', () => {
@@ -211,7 +220,7 @@ describe('cleanCustomers: dirty.csv, all rules together (worked out by hand)', (
       [16, '15', 'missing Age'],
       [17, '2', 'duplicate row'],
     ]);
-    expect(r.warnings).toContain('Dropped 2 exact duplicate rows (lines 5, 17)');
+    expect(r.warnings).toContain('Dropped 2 exact duplicate rows, equal to an earlier row in every column of the file (lines 5, 17)');
   });
 
   it('flags IQR outliers without changing the data', () => {
@@ -281,8 +290,17 @@ describe('cleanCustomers: a table without an id column (rows numbered)', () => {
       { line: 6, id: '', reason: 'duplicate row' },
       { line: 8, id: '', reason: 'duplicate row' },
     ]);
-    expect(r.warnings).toContain('Dropped 3 exact duplicate rows (lines 3, 6, 8)');
+    expect(r.warnings).toContain('Dropped 3 exact duplicate rows, equal to an earlier row in every column of the file (lines 3, 6, 8)');
     expect(r.warnings).toContain('Read 1 shop value spelled differently ("north") as North');
+  });
+
+  it('keeps customers that share the feature values but differ in another column, and drops exactly the true duplicates', () => {
+    // pandas: pd.read_csv(...).duplicated().sum() == 2 (lines 5 and 6); the features repeat on every line.
+    const text = ['customer,shop,visits,spend', 'a,North,3,10', 'b,North,3,10', 'c,North,3,10', 'a,North,3,10', 'c,North,3,10'].join('\n');
+    const r = cleanCustomers(parseCustomersCsv(text, { source: 'shops.csv', schema: { features: ['visits', 'spend'], categorical: ['shop'] } }));
+    expect(r.rows).toMatchObject({ read: 5, used: 3, dropped: 2, droppedBy: { 'duplicate row': 2 } });
+    expect(r.dropped.map((d) => d.line)).toEqual([5, 6]);
+    expect(r.warnings).toContain('Dropped 2 exact duplicate rows, equal to an earlier row in every column of the file (lines 5, 6)');
   });
 
   it('writes a value without an enum as its most frequent spelling over all rows read', () => {

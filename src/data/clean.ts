@@ -3,12 +3,13 @@ import { quantileSorted } from '../util/stats';
 import { HashIndex, StringHasher, type KeyHash } from '../util/hashIndex';
 import type { RawTable } from './parse';
 import { categoricalColumns, field, missingTokens, numericColumns, type TableSchema } from './schema';
+import { MISSING_CATEGORY, readNumber } from './normalize';
 
 /** Options of {@link cleanCustomers}. */
 export interface CleanOptions {
   /**
-   * How to treat a missing or non-numeric numeric cell: 'drop' the row (default) or 'median' (impute the
-   * column median of the valid rows, recorded as a repair).
+   * How to treat a missing or non-numeric numeric cell: 'drop' the row or 'median' (impute the column median of the
+   * valid rows, recorded as a repair). Default: the schema's `missing`, else 'drop'.
    */
   missingNumeric?: 'drop' | 'median';
 }
@@ -32,8 +33,7 @@ export interface Customers {
   readonly categorical: Record<string, string[]>;
 }
 
-/** The value written for a missing category of a column whose schema does not require it. */
-export const MISSING_CATEGORY = '(missing)';
+export { MISSING_CATEGORY } from './normalize';
 
 /** A data row left out of the clean table. */
 export interface DroppedRow {
@@ -84,13 +84,16 @@ export interface CleanResult {
     /** Number of repaired cells (imputed values). */
     repaired: number;
   };
+  /** With `missingNumeric: 'median'`: the median of each numeric column over the rows kept with a valid value (the
+   * value imputed, stored in the model for scoring). Absent with 'drop'. */
+  medians?: Record<string, number>;
   /** Dropped rows in line order, each with its reason. */
   dropped: DroppedRow[];
   /** Repaired cells in line order. */
   repairs: Repair[];
   /** One flag per numeric column, also when its count is 0. */
   outliers: OutlierFlag[];
-  /** Human sentences, e.g. "Dropped 2 exact duplicate rows (lines 5, 9)". */
+  /** Human sentences, e.g. "Dropped 2 exact duplicate rows, equal to an earlier row in every column of the file (lines 5, 9)". */
   warnings: string[];
 }
 
@@ -99,7 +102,6 @@ export const DROP_REASONS = {
   duplicate: 'duplicate row',
 } as const;
 
-const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER_PATTERN = /^\d+(\.0*)?$/;
 const MAX_LISTED = 10;
 
@@ -109,13 +111,14 @@ const MAX_LISTED = 10;
  *
  * Rules, applied to each row in file order; the first rule a row breaks is its drop reason (`<id>` is the id
  * column's name, `<column>` the column's):
- * 1. **Exact duplicate** (every schema cell, trimmed, equal to an earlier row's): dropped as "duplicate row", the
- *    first occurrence is kept. A repeated id whose values are equal after normalisation (e.g. "male" vs "Male",
- *    "19" vs "19.0") also counts as a duplicate row.
+ * 1. **Exact duplicate** (every cell of the file's row, trimmed, equal to an earlier row's, in every column of the
+ *    file, also the columns the schema does not use: pandas' `duplicated()`): dropped as "duplicate row", the first
+ *    occurrence is kept. Rows that share the schema's values but differ in any other column, or in the spelling of a
+ *    cell ("male" vs "Male", "19" vs "19.0"), are different rows.
  * 2. **Id** (when the schema has one) missing → "missing <id>"; for an integer id, not a non-negative integer
  *    ("12" and "12.0" are accepted) → "<id> not an integer".
  * 3. **Categories**, in field order: a missing cell (empty or a missing token) → "missing <column>" when the
- *    field is `required`, else the value "(missing)". With an `enum`, values compare ignoring case and padding,
+ *    field is `required` or a clustering feature (under either `missingNumeric`), else the value "(missing)". With an `enum`, values compare ignoring case and padding,
  *    `aliases` map other spellings (Mall: f/m), anything else → "unrecognised <column>". Without an enum, spellings
  *    that differ only in case or padding are one value, written as the most frequent spelling (of all rows read).
  * 4. **Numeric cells**, in field order: empty or a missing token (NA, N/A, NaN, null, None, -, ? by default;
@@ -125,8 +128,8 @@ const MAX_LISTED = 10;
  * 5. **Impossible values**, only where the schema states a range: outside minimum..maximum → "<column> out of range
  *    min-max"; below a minimum of 0 with no maximum → "<column> negative" (else "below min"); above a maximum with no
  *    minimum → "above max". Always dropped, also with 'median': a typo we cannot repair.
- * 6. **Repeated id** with different values, among rows that passed 1-5: the later rows are dropped as
- *    "repeated <id>", the first is kept, and a warning names both lines.
+ * 6. **Repeated id** of a row that is not an exact duplicate, among rows that passed 1-5: the later rows are dropped
+ *    as "repeated <id>", the first is kept, and a warning names both lines.
  *
  * Outliers: per numeric column, values outside [Q1 − 1.5·IQR, Q3 + 1.5·IQR] of the used rows are flagged
  * (`outliers`, a warning when any), never changed or removed.
@@ -143,7 +146,7 @@ export function cleanCustomers(table: RawTable, options: CleanOptions = {}): Cle
   const cells = new Array<string>(names.length);
   for (const row of table.rows) {
     for (let c = 0; c < names.length; c++) cells[c] = row.values[names[c]];
-    cleaner.add(row.line, cells);
+    cleaner.add(row.line, cells, row.others);
   }
   return cleaner.finish();
 }
@@ -160,8 +163,9 @@ export interface CleanerOptions extends CleanOptions {
  * Cleans a table row by row, as it is read: the streaming form of {@link cleanCustomers} (same rules, same result),
  * for tables too large to hold as text rows. Memory per row: its numeric cells (8 bytes each), category codes
  * (4 bytes each), its id and line, and 13-byte slots of hash index (1.4 to 2.9 a row) for the id check, or for the
- * duplicate check when the table has no id column; dropped rows keep
- * their cells for the report.
+ * duplicate check when the table has no id column; with an id, the 64-bit hash of the whole row (8 bytes) to tell a
+ * duplicate from a repeated id; dropped rows keep their cells for the report. The text of kept rows is not kept: an
+ * earlier kept row is confirmed as a duplicate by its whole-row hash (every cell's text) and equal values.
  *
  * @example
  * const cleaner = new CustomerCleaner(schema, { source: 'big.csv' });
@@ -185,7 +189,7 @@ export class CustomerCleaner {
     readonly schema: TableSchema,
     options: CleanerOptions = {},
   ) {
-    const { missingNumeric = 'drop', source = '<input>', expected = 1024 } = options;
+    const { missingNumeric = schema.missing ?? 'drop', source = '<input>', expected = 1024 } = options;
     if (missingNumeric !== 'drop' && missingNumeric !== 'median') {
       throw new OptionsError(`invalid missingNumeric: ${JSON.stringify(missingNumeric)}; use 'drop' or 'median'`, 'missingNumeric');
     }
@@ -216,11 +220,13 @@ export class CustomerCleaner {
 
   /**
    * Checks one data row. `cells`: the trimmed text of each schema field, in `schema.fields` order ('' for a short
-   * line); read during the call only (the array may be reused for the next row).
+   * line); `others`: the trimmed text of the file's other columns, in file order (they take part in the duplicate
+   * check only; default none). Both are read during the call only (the arrays may be reused for the next row).
    */
-  add(line: number, cells: readonly string[]): void {
+  add(line: number, cells: readonly string[], others: readonly string[] = NO_CELLS): void {
     const { rules, scratch } = this;
     this.read++;
+    this.others = others;
     for (let j = 0; j < rules.categories.length; j++) rules.categories[j].count(cells[rules.categories[j].pos]);
     const problem = checkRow(cells, this.read, rules, this.missingNumeric, scratch);
     this.cells = cells;
@@ -248,6 +254,9 @@ export class CustomerCleaner {
       keptIndex = (this.byId as HashIndex).find(idHash, this.keptId);
       if (keptIndex === undefined) {
         (this.byId as HashIndex).insert(idHash, this.store.size);
+        const whole = this.rowHash(cells);
+        this.rowHashes.push(whole.h1 | 0);
+        this.rowHashes.push(whole.h2 | 0);
         this.keep(line, cells);
         return;
       }
@@ -261,20 +270,27 @@ export class CustomerCleaner {
     let index: number;
     if (keptIndex === undefined) index = this.drop(line, cells, (problem as Verdict).reason, (problem as Verdict).detail, null);
     else {
-      const reason = this.store.sameAs(keptIndex, scratch) ? DROP_REASONS.duplicate : `repeated ${rules.id.name}`;
+      const same =
+        this.rowHashes.get(2 * keptIndex) === (hash.h1 | 0) && this.rowHashes.get(2 * keptIndex + 1) === (hash.h2 | 0) && this.store.sameAs(keptIndex, scratch);
+      const reason = same ? DROP_REASONS.duplicate : `repeated ${rules.id.name}`;
       index = this.drop(line, cells, reason, `${rules.id.name} ${scratch.id} first on line ${this.store.lines.get(keptIndex)}`, null);
     }
     this.exact.insert(hash, -(index + 1));
   }
 
+  /** Whole-row hash (h1, h2) of each kept row, when the table has an id column (see add). */
+  private readonly rowHashes = int32s(0);
   /** The row being added and whether it passed the checks (read by the matchers below). */
   private cells: readonly string[] = [];
+  private others: readonly string[] = NO_CELLS;
   private passed = false;
   /** Confirms an index entry as an earlier row equal to the row being added: the same cells for a dropped row; for a
    * kept row (which passed the checks), the same values (equal cells give equal values). */
   private readonly earlierRow = {
     matches: (value: number): boolean =>
-      value < 0 ? sameCells(this.dropped[-value - 1].cells, this.cells) : this.passed && this.store.sameAs(value, this.scratch),
+      value < 0
+        ? sameCells(this.dropped[-value - 1].cells, this.cells) && sameCells(this.dropped[-value - 1].others, this.others)
+        : this.passed && this.store.sameAs(value, this.scratch),
   };
   /** Confirms an id index entry as the kept row with the id being checked. */
   private readonly keptId = { matches: (value: number): boolean => this.store.ids[value] === this.scratch.id };
@@ -282,6 +298,7 @@ export class CustomerCleaner {
   private rowHash(cells: readonly string[]): KeyHash {
     const hash = this.hasher.reset();
     for (let c = 0; c < cells.length; c++) hash.add(cells[c]);
+    for (let c = 0; c < this.others.length; c++) hash.add(this.others[c]);
     const { h1, h2 } = hash.done();
     return { h1, h2 };
   }
@@ -304,8 +321,17 @@ export class CustomerCleaner {
   finish(): CleanResult {
     if (this.finished) throw new Error('CustomerCleaner.finish called twice');
     this.finished = true;
+    this.others = NO_CELLS;
     const { rules, store, dropped } = this;
     const { repairs, imputedWith, unimputable } = impute(store, rules);
+    let medians: Record<string, number> | undefined;
+    if (this.missingNumeric === 'median') {
+      medians = {};
+      for (let j = 0; j < rules.numbers.length; j++) {
+        const median = imputedWith[j] ?? columnMedian(store, j);
+        if (median !== undefined) medians[rules.numbers[j].name] = median;
+      }
+    }
     for (const { index, feature } of unimputable) {
       const missing = store.missing.get(index) ?? [];
       const cells = this.schema.fields.map(() => '');
@@ -343,6 +369,7 @@ export class CustomerCleaner {
     return {
       data,
       rows: { read: this.read, used: data.n, dropped: dropped.length, droppedBy, repaired: repairs.length },
+      ...(medians ? { medians } : {}),
       dropped: dropped.map(({ line, id, reason }) => ({ line, id, reason })),
       repairs,
       outliers,
@@ -353,7 +380,7 @@ export class CustomerCleaner {
   /** Records a dropped row; returns its index in `dropped`. */
   private drop(line: number, cells: readonly string[], reason: string, detail: string, id: string | number | null): number {
     const idText = id !== null ? String(id) : this.rules.id === null ? '' : cells[this.rules.id.pos];
-    this.dropped.push({ line, cells: [...cells], id: idText, reason, detail });
+    this.dropped.push({ line, cells: [...cells], others: this.others.length === 0 ? NO_CELLS : [...this.others], id: idText, reason, detail });
     return this.dropped.length - 1;
   }
 }
@@ -362,6 +389,8 @@ interface DroppedDetail {
   line: number;
   /** The row's cells as read (schema field order), to recognise a later exact duplicate. */
   cells: string[];
+  /** The cells of the file's other columns. */
+  others: readonly string[];
   /** The id cell as written ('' without an id column). */
   id: string;
   reason: string;
@@ -369,7 +398,10 @@ interface DroppedDetail {
   detail: string;
 }
 
+const NO_CELLS: readonly string[] = [];
+
 function sameCells(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
@@ -519,7 +551,9 @@ function compileRules(schema: TableSchema): Rules {
       for (const v of values) lookup.set(v.trim().toLowerCase(), v);
       for (const [alias, value] of aliases) lookup.set(alias, value);
     }
-    return new CategoryColumn(name, pos(name), f.constraints?.required === true, values, lookup, aliases, missing);
+    // A clustering feature cannot be "(missing)": like a missing number, the row is dropped.
+    const required = f.constraints?.required === true || schema.features.includes(name);
+    return new CategoryColumn(name, pos(name), required, values, lookup, aliases, missing);
   });
   const numbers = numericColumns(schema).map((name) => {
     const c = field(schema, name).constraints ?? {};
@@ -631,14 +665,6 @@ function idText(rules: Rules, id: string | number): string {
   return rules.id === null ? '' : String(id);
 }
 
-type NumberCell = { kind: 'number'; value: number } | { kind: 'missing' } | { kind: 'invalid' };
-
-function readNumber(text: string, missing: ReadonlySet<string>): NumberCell {
-  if (text === '' || missing.has(text.toLowerCase())) return { kind: 'missing' };
-  if (!NUMBER_PATTERN.test(text)) return { kind: 'invalid' };
-  const value = Number(text);
-  return Number.isFinite(value) ? { kind: 'number', value } : { kind: 'invalid' };
-}
 
 function rangeReason(column: string, min: number, max: number): string {
   if (Number.isFinite(min) && Number.isFinite(max)) return `${column} out of range ${min}-${max}`;
@@ -723,6 +749,12 @@ function impute(
   return { repairs, imputedWith, unimputable };
 }
 
+/** Median of a numeric column without holes, over every candidate row. */
+function columnMedian(store: CandidateStore, j: number): number | undefined {
+  const values = store.numbers[j].view();
+  return values.length > 0 ? quantileSorted(Float64Array.from(values).sort(), 0.5) : undefined;
+}
+
 function toColumns(schema: TableSchema, store: CandidateStore, removed: ReadonlySet<number>, rules: Rules): Customers {
   const keep = (i: number) => !removed.has(i);
   const n = store.size - removed.size;
@@ -784,7 +816,7 @@ function dropWarnings(dropped: DroppedDetail[], idName: string | null): string[]
     const lines = group.map((d) => d.line);
     const linesText = `${lines.length === 1 ? 'line' : 'lines'} ${listed(lines.map(String))}`;
     if (reason === DROP_REASONS.duplicate) {
-      return `Dropped ${plural(group.length, 'exact duplicate row')} (${linesText})`;
+      return `Dropped ${plural(group.length, 'exact duplicate row')}, equal to an earlier row in every column of the file (${linesText})`;
     }
     if (idName !== null && reason === `repeated ${idName}`) {
       const details = listed(group.map((d) => `line ${d.line}: ${d.detail}`));

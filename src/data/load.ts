@@ -111,13 +111,14 @@ export interface LoadedCustomers {
 export async function loadCleanCustomers(path: string, options: LoadCleanOptions = {}): Promise<LoadedCustomers> {
   const { source = path, onProgress } = options;
   const expected = options.schema?.features ? options.schema.features.join(', ') : 'a header row and one customer per line';
-  let opened: { header: string[]; schema: TableSchema; index: number[]; cleaner: CustomerCleaner } | null = null;
+  let opened: { header: string[]; schema: TableSchema; index: number[]; others: number[]; cleaner: CustomerCleaner } | null = null;
   const open = (header: string[], expectedRows: number) => {
-    const { schema, index } = resolveColumns(header, { ...options, source, expected });
+    const { schema, index, others } = resolveColumns(header, { ...options, source, expected });
     const cleaner = new CustomerCleaner(schema, { missingNumeric: options.missingNumeric, source, expected: expectedRows });
-    return { header, schema, index: index.map(([, i]) => i), cleaner };
+    return { header, schema, index: index.map(([, i]) => i), others, cleaner };
   };
   const cells: string[] = [];
+  const otherCells: string[] = [];
   const hash = createHash('sha256');
   const addAll = (batch: CsvBatch, estimatedRows: number) => {
     for (const { line, cells: record } of batch.records) {
@@ -125,9 +126,11 @@ export async function loadCleanCustomers(path: string, options: LoadCleanOptions
         opened = open(record, estimatedRows);
         continue;
       }
-      const o: { index: number[]; cleaner: CustomerCleaner } = opened;
+      const o: { index: number[]; others: number[]; cleaner: CustomerCleaner } = opened;
       for (let c = 0; c < o.index.length; c++) cells[c] = o.index[c] < 0 ? '' : (record[o.index[c]] ?? '');
-      o.cleaner.add(line, cells);
+      otherCells.length = o.others.length;
+      for (let c = 0; c < o.others.length; c++) otherCells[c] = record[o.others[c]] ?? '';
+      o.cleaner.add(line, cells, otherCells);
     }
     if (opened === null) return;
     const { cleaner } = opened as { cleaner: CustomerCleaner };

@@ -4,12 +4,13 @@
  */
 import { DataError } from '../errors';
 
-/** Text of a DuckDB value as a CSV cell would hold it: numbers in JS's shortest form, null as ''. */
+/** Text of a DuckDB value as a CSV cell would hold it: numbers in JS's shortest form, null as '', text trimmed. */
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  return String(value);
+  // Trimmed as the CSV reader trims its cells: " Male" in a Parquet file is the same cell as in its CSV.
+  return String(value).trim();
 }
 
 async function openParquet(path: string) {

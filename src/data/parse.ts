@@ -8,6 +8,9 @@ export interface RawRow {
   line: number;
   /** Cell text of each schema column, trimmed; '' when empty or when the line is short. Keys: schema field names. */
   values: Record<string, string>;
+  /** Cell text of the file's other columns (not in the schema), trimmed, in file order; absent when there are none.
+   * They take part in the duplicate check only. */
+  others?: string[];
 }
 
 /** A parsed customer CSV: the header as found, the schema that describes it, and one raw row per data line. */
@@ -66,13 +69,13 @@ export function parseCustomersCsv(text: string, options: ParseOptions = {}): Raw
 
   // One pass: the header resolves the schema, then each record becomes its compact row at once (no per-record
   // intermediates: at 1,000,000 rows they held ~1 GB of the heap).
-  let columns: { header: string[]; index: (readonly [string, number])[]; schema: TableSchema } | null = null;
+  let columns: { header: string[]; index: (readonly [string, number])[]; others: number[]; schema: TableSchema } | null = null;
   const rows = parseRecords(body, source, (line, cells): RawRow | null => {
     if (columns === null) {
       columns = resolveColumns(cells, { ...options, source, expected });
       return null;
     }
-    return rawRow(columns.index, line, cells);
+    return rawRow(columns.index, line, cells, columns.others);
   });
   const resolved = columns as { header: string[]; schema: TableSchema } | null;
   if (resolved === null) {
@@ -113,11 +116,11 @@ export function checkTextStart(sample: string, source: string, expected: string)
   }
 }
 
-/** The schema's cells of one record ('' where the line is short). */
-function rawRow(index: readonly (readonly [string, number])[], line: number, cells: readonly string[]): RawRow {
+/** The schema's cells of one record and the cells of the other columns at `others` ('' where the line is short). */
+function rawRow(index: readonly (readonly [string, number])[], line: number, cells: readonly string[], others: readonly number[]): RawRow {
   const values: Record<string, string> = {};
   for (const [column, i] of index) values[column] = cells[i] ?? '';
-  return { line, values };
+  return others.length === 0 ? { line, values } : { line, values, others: others.map((i) => cells[i] ?? '') };
 }
 
 /** Checks a header, resolves the schema against it and locates the schema's columns. */
@@ -133,7 +136,10 @@ export function resolveColumns(header: string[], options: ParseOptions & { expec
   }
   const schema = resolveSchema(header, options.schema, source);
   const index = schema.fields.map((f) => [f.name, header.findIndex((h) => headerKey(h) === headerKey(f.name))] as const);
-  return { header, index, schema };
+  const used = new Set(index.map(([, i]) => i));
+  /** Positions of the header's columns the schema does not use. */
+  const others = header.flatMap((_, i) => (used.has(i) ? [] : [i]));
+  return { header, index, others, schema };
 }
 
 /**
@@ -147,8 +153,8 @@ export function tableFromRecords(
   options: ParseOptions & { expected?: string } = {},
 ): RawTable {
   const { source = '<input>' } = options;
-  const { index, schema } = resolveColumns(header, options);
-  const rows: RawRow[] = records.map(({ line, cells }) => rawRow(index, line, cells));
+  const { index, others, schema } = resolveColumns(header, options);
+  const rows: RawRow[] = records.map(({ line, cells }) => rawRow(index, line, cells, others));
   if (rows.length === 0) {
     throw new DataError(`${source} has a header but no data rows; add customer rows below the header`, source);
   }

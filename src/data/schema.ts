@@ -63,6 +63,12 @@ export interface TableSchema {
   referenceK?: number;
   /** Default axes of the 2D chart. Default: the two features that best separate the segments. */
   plot?: { x: string; y: string };
+  /** A missing number in a clustering feature: 'drop' the row (refused when scoring; default) or impute the training
+   * 'median' (stored in the model, imputed by every entry point). */
+  missing?: 'drop' | 'median';
+  /** A category of a clustering feature not seen in training, when scoring: 'ignore' (default: all-zero one-hot, like
+   * scikit-learn's handle_unknown='ignore', always flagged) or 'error' (the record is refused). */
+  unknownCategory?: 'ignore' | 'error';
   /** Every column the run reads: the id, the features, the categorical columns, other numeric columns to profile. */
   fields: SchemaField[];
 }
@@ -81,6 +87,10 @@ export interface SchemaChoice {
   id?: string;
   /** Categorical columns (`--categorical x,y`). Default: the schema's. */
   categorical?: readonly string[];
+  /** Missing-value policy (`--impute drop|median`). Default: the schema's `missing`, else 'drop'. */
+  missing?: 'drop' | 'median';
+  /** Unknown-category policy (`--unknown-category ignore|error`). Default: the schema's, else 'ignore'. */
+  unknownCategory?: 'ignore' | 'error';
 }
 
 const HOW_TO_NAME =
@@ -145,6 +155,8 @@ export function resolveSchema(header: readonly string[], choice: SchemaChoice = 
     // A schema built from flags lists its columns in the file's order; a schema file keeps its own order.
     fields: base.fields.length === 0 ? [...fields.values()].sort((a, b) => position(a.name) - position(b.name)) : [...fields.values()],
   };
+  if (choice.missing !== undefined) resolved.missing = choice.missing;
+  if (choice.unknownCategory !== undefined) resolved.unknownCategory = choice.unknownCategory;
   if (resolved.primaryKey === undefined) delete resolved.primaryKey;
   if (resolved.plot === undefined) delete resolved.plot;
   return checkSchema(resolved, source);
@@ -236,6 +248,9 @@ export function validateSchema(json: unknown, source: string): TableSchema {
   const plot = s.plot as { x?: unknown; y?: unknown } | undefined;
   if (plot !== undefined && (typeof plot.x !== 'string' || typeof plot.y !== 'string')) return fail('plot must be {"x": column, "y": column}');
   const missingValues = s.missingValues === undefined ? undefined : stringList(s.missingValues, 'missingValues');
+  if (s.missing !== undefined && s.missing !== 'drop' && s.missing !== 'median') return fail(`missing must be "drop" or "median" (got ${JSON.stringify(s.missing)})`);
+  if (s.unknownCategory !== undefined && s.unknownCategory !== 'ignore' && s.unknownCategory !== 'error')
+    return fail(`unknownCategory must be "ignore" or "error" (got ${JSON.stringify(s.unknownCategory)})`);
   return {
     ...(s as unknown as TableSchema),
     features,

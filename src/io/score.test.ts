@@ -31,12 +31,12 @@ describe('scoreFile', () => {
     const out = join(dir, 'out.csv');
     const progress: { rows: number; done: number; total: number; unit: string }[] = [];
     const result = await scoreFile(model, input, out, { onProgress: (p) => progress.push(p) });
-    expect(result).toEqual({ rows: 20_000, scored: 20_000, refused: 0, examples: [] });
+    expect(result).toEqual({ rows: 20_000, scored: 20_000, refused: 0, flagged: 0, examples: [] });
     // one event per 64 KiB read: bytes done up to the file's size, rows scored up to all of them
     expect(progress.length).toBeGreaterThan(5);
     expect(progress[progress.length - 1]).toEqual({ rows: 20_000, done: Buffer.byteLength(csv), total: Buffer.byteLength(csv), unit: 'bytes' });
     const rows = readScores(out);
-    expect(rows[0]).toEqual(['customer_ref', 'cluster', 'label', 'distance', 'outlier', 'error']);
+    expect(rows[0]).toEqual(['customer_ref', 'cluster', 'label', 'distance', 'outlier', 'error', 'warnings']);
     const expected = predict(model, records, { ignoreUnknown: true });
     const body = rows.slice(1);
     expect(body.length).toBe(expected.length);
@@ -57,8 +57,22 @@ describe('scoreFile', () => {
     expect(result.refused).toBe(2);
     expect(result.examples[0]).toBe('line 3: age_years: must be a finite number (got "abc")');
     const rows = readScores(out);
-    expect(rows[2]).toEqual(['B', '', '', '', '', 'age_years: must be a finite number (got "abc")']);
+    expect(rows[2]).toEqual(['B', '', '', '', '', 'age_years: must be a finite number (got "abc")', '']);
     expect(rows[3][5]).toBe('income_eur: is required (a number)');
+  });
+
+  it('reads cells as predict does: other spellings and padding are the learned value; an unknown category is scored and flagged', async () => {
+    const { model } = fixture(200);
+    const input = join(dir, 'spell.csv');
+    writeFileSync(input, 'customer_ref,age_years,income_eur,visits_per_month,region\nA,30,40000,3,North\nB,30,40000,3,  north \nC,30,40000,3,Atlantis\n');
+    const out = join(dir, 'spell-out.csv');
+    const result = await scoreFile(model, input, out);
+    expect(result).toMatchObject({ rows: 3, scored: 3, refused: 0, flagged: 1 });
+    const rows = readScores(out);
+    expect(rows[2].slice(1, 5)).toEqual(rows[1].slice(1, 5));
+    const [unknown] = predict(model, [{ age_years: 30, income_eur: 40000, visits_per_month: 3, region: 'Atlantis' }]);
+    expect(rows[3].slice(1, 5)).toEqual([String(unknown.cluster), unknown.label, String(unknown.distance), String(unknown.outlier)]);
+    expect(rows[3][6]).toBe('region: unknown category "Atlantis", scored as none of East, North, South, West');
   });
 
   it('refuses a file without a feature column of the model, naming it', async () => {

@@ -31,15 +31,19 @@ export interface ScoreResult {
   scored: number;
   /** Rows `predict` refused (a missing or non-numeric feature, a value out of range): written with an `error`. */
   refused: number;
+  /** Rows scored with a warning (an unknown category scored as none, a missing number imputed with the training
+   * median): written with `warnings`. */
+  flagged: number;
   /** The first refusals, as "line N: <field>: <problem>". */
   examples: string[];
 }
 
 /**
  * Scores every row of `input` (.csv, or .parquet) with `model` and writes `output` as CSV with the columns
- * `<id column or "row">, cluster, label, distance, outlier, error`: the fields of `predict`'s answer (distance with
- * full float64 precision), in input order. A row `predict` refuses keeps its place with an empty cluster and the
- * reason in `error`. Columns are matched to the model's schema ignoring case and spacing; other columns are ignored.
+ * `<id column or "row">, cluster, label, distance, outlier, error, warnings`: the fields of `predict`'s answer (distance
+ * with full float64 precision), in input order. A row `predict` refuses keeps its place with an empty cluster and the
+ * reason in `error`; `warnings` holds predict's warnings of a scored row joined by "; " (an unknown category, an
+ * imputed median). Columns are matched to the model's schema ignoring case and spacing; other columns are ignored.
  * Memory stays bounded: rows are read, scored and written as a stream.
  *
  * The answers go to a temporary file beside `output` (`.<name>.tmp-<pid>-<random>`), renamed to `output` only when
@@ -58,12 +62,12 @@ export async function scoreFile(model: SegmentModel, input: string, output: stri
   const idColumn = model.schema.primaryKey;
   const temp = tempPathBeside(output);
   const out = createWriteStream(temp);
-  const result: ScoreResult = { rows: 0, scored: 0, refused: 0, examples: [] };
+  const result: ScoreResult = { rows: 0, scored: 0, refused: 0, flagged: 0, examples: [] };
   let columns: { index: number; name: string }[] | null = null;
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
   };
-  await write([idColumn ?? 'row', 'cluster', 'label', 'distance', 'outlier', 'error'].map(csvCell).join(',') + '\n');
+  await write([idColumn ?? 'row', 'cluster', 'label', 'distance', 'outlier', 'error', 'warnings'].map(csvCell).join(',') + '\n');
 
   const scoreRow = async (header: readonly string[], cells: readonly string[], line: number) => {
     if (columns === null) columns = matchColumns(model, header, input);
@@ -72,15 +76,16 @@ export async function scoreFile(model: SegmentModel, input: string, output: stri
     for (const { index, name } of columns) record[name] = (cells[index] ?? '').trim();
     const id = idColumn === undefined ? String(result.rows) : (record[idColumn] ?? '');
     try {
-      const [p] = predict(model, [record], { ignoreUnknown: true });
+      const [p] = predict(model, [record]);
       result.scored++;
-      await write(`${csvCell(id)},${p.cluster},${csvCell(p.label)},${p.distance},${p.outlier},\n`);
+      if (p.warnings) result.flagged++;
+      await write(`${csvCell(id)},${p.cluster},${csvCell(p.label)},${p.distance},${p.outlier},,${p.warnings ? csvCell(p.warnings.join('; ')) : ''}\n`);
     } catch (error) {
       if (!(error instanceof RecordError)) throw error;
       result.refused++;
       const problem = `${error.field.replace(/^customers\[0\]\./, '')}: ${error.problem}`;
       if (result.examples.length < 5) result.examples.push(`line ${line}: ${problem}`);
-      await write(`${csvCell(id)},,,,,${csvCell(problem)}\n`);
+      await write(`${csvCell(id)},,,,,${csvCell(problem)},\n`);
     }
   };
 

@@ -111,8 +111,18 @@ describe('model artifact', () => {
     expect(e.field).toBe('customers[1].Age');
     expect(e.message).toBe('customers[1].Age: must be a finite number (got "old")');
     expect(recordError(() => predict(model, [{ ...rows[0], Age: 130 }])).problem).toBe('must be <= 120 (got 130)');
-    expect(recordError(() => predict(model, [{ ...rows[0], visits: 3 }])).field).toBe('customers[0].visits');
-    expect(predict(model, [{ ...rows[0], visits: 3 }], { ignoreUnknown: true })).toHaveLength(1);
+    // an extra field is ignored and listed; the answer is the one without it
+    const [extra] = predict(model, [{ ...rows[0], visits: 3 }]);
+    expect(extra.warnings).toEqual(['ignored field not in the model: "visits"']);
+    expect({ ...extra, warnings: undefined }).toEqual({ ...predict(model, [rows[0]])[0], warnings: undefined });
+    // cells read as the CSV cleaning reads them: padding, numeric text, missing tokens
+    expect(predict(model, [{ ...rows[0], Age: ' 19 ' }])[0].distance).toBe(predict(model, [{ ...rows[0], Age: 19 }])[0].distance);
+    expect(recordError(() => predict(model, [{ ...rows[0], Age: 'NA' }])).problem).toBe('is required (a number)');
+    // a profiled-only category: other spellings and aliases read as the value; an unknown value is flagged only
+    expect(predict(model, [{ ...rows[0], Gender: ' f ' }])[0].warnings).toBeUndefined();
+    const [odd] = predict(model, [{ ...rows[0], Gender: 'x' }]);
+    expect(odd.warnings).toEqual(['Gender: unknown category "x" (not clustered; known: Female, Male)']);
+    expect(odd.cluster).toBe(predict(model, [rows[0]])[0].cluster);
     expect(recordError(() => predict(model, [{ ...rows[0], Gender: 'x', Age: null }])).problem).toBe('is required (a number)');
   });
 

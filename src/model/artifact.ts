@@ -1,5 +1,5 @@
 import { DataError, ModelError } from '../errors';
-import { MISSING_CATEGORY } from '../data/clean';
+import { CategoryReader, MISSING_CATEGORY, missingTokenSet, readNumber } from '../data/normalize';
 import { MALL_SCHEMA, field, validateSchema, type TableSchema } from '../data/schema';
 import { encodeValue, type FeatureColumn } from '../features/encode';
 import type { Scaler } from '../features/scale';
@@ -51,6 +51,11 @@ export interface SegmentModel {
   readonly schema: TableSchema;
   /** How each clustering column is made from the record (numeric transform, one-hot category). */
   readonly encoding: FeatureColumn[];
+  /**
+   * With the schema's `missing: "median"`: the training median (raw units) of each numeric clustering feature, imputed
+   * for a missing value by predict, score, the API and the exported SQL. Absent otherwise.
+   */
+  readonly medians?: Record<string, number>;
 }
 
 /**
@@ -72,12 +77,18 @@ export interface Prediction {
   distance: number;
   /** True when the customer is farther from every centre than 99% of the training customers were. */
   outlier: boolean;
+  /** Present when something about the record is worth knowing: an unknown category (scored as all-zero one-hot), a
+   * missing number imputed with the training median, fields the model ignored. */
+  warnings?: string[];
 }
 
 /** Options of {@link predict}. */
 export interface PredictOptions {
-  /** Ignore keys the schema does not know (e.g. extra CSV columns) instead of refusing the record. Default false. */
+  /** Keys the schema does not know (e.g. extra CSV columns) are always ignored and listed in `warnings`; kept for
+   * callers written when they were refused by default. No effect. */
   ignoreUnknown?: boolean;
+  /** Add `warnings` to an answer that has any (unknown categories, imputed values, ignored fields). Default true. */
+  warnings?: boolean;
 }
 
 /** A record `predict` cannot score: `field` names the record and column, e.g. "customers[0].Age". */
@@ -156,6 +167,8 @@ export interface BuildModelInput {
   seed: number;
   dataHash: string;
   metrics: SegmentModel['metrics'];
+  /** Training medians of the numeric columns (from cleaning with `missing: "median"`). Default: none. */
+  medians?: Record<string, number>;
 }
 
 /** Assembles the model artifact. */
@@ -180,7 +193,14 @@ export function buildModel(input: BuildModelInput): SegmentModel {
     metrics: input.metrics,
     schema: input.schema,
     encoding: [...input.encoding],
+    ...(input.schema.missing === 'median' ? { medians: featureMedians(input.encoding, input.medians ?? {}) } : {}),
   };
+}
+
+function featureMedians(encoding: readonly FeatureColumn[], medians: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of encoding) if (c.kind === 'numeric' && medians[c.source] !== undefined) out[c.source] = medians[c.source];
+  return out;
 }
 
 /** The model as pretty-printed JSON text (deterministic: same model, same bytes). */
@@ -240,6 +260,11 @@ export function parseModel(text: string, options: { source?: string } = {}): Seg
   if (!Array.isArray(profiles) || profiles.length !== k || !profiles.every((p, i) => p && p.id === i && typeof p.label === 'string'))
     return fail(`profiles must list ${k} segments with ids 0..${(k as number) - 1} and labels`);
   if (typeof m.dataHash !== 'string' || !Number.isInteger(m.nTrain) || !Number.isInteger(m.seed)) return fail('dataHash, nTrain and seed are required');
+  if (schema.missing === 'median') {
+    const medians = (m.medians ?? {}) as Record<string, unknown>;
+    const lacking = [...new Set((encoding as FeatureColumn[]).filter((c) => c.kind === 'numeric').map((c) => c.source))].filter((s) => !isFiniteNumber(medians[s]));
+    if (lacking.length > 0) return fail(`schema.missing is "median" but medians lacks a finite value for ${lacking.join(', ')}`);
+  }
   return m as unknown as SegmentModel;
 }
 
@@ -262,22 +287,31 @@ function lookup(record: PredictInput, name: string, apiName: string | undefined)
   return null;
 }
 
-const NUMBER_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+/** A scaled record and what `predict` says about its fields beside the answer. */
+export interface EncodedRecord {
+  /** Scaled clustering values, length model.features.length. */
+  point: Float64Array;
+  /** Sentences about the record: unknown categories (scored as all-zero one-hot), imputed values, extra fields. */
+  warnings: string[];
+}
 
 /**
- * Checks one record against the model's schema and returns its scaled point. Throws RecordError naming
- * `<where>.<column>`: a missing or non-numeric feature, a value outside the schema's range, a missing required
- * category, or (unless ignoreUnknown) a key the schema does not know.
+ * Checks one record against the model's schema, reading each cell as the report's cleaning does (src/data/normalize.ts:
+ * trimmed, missing-value tokens, numeric text, category spellings folded to the values learned at training), and
+ * returns its scaled point with warnings. Throws RecordError naming `<where>.<column>`: a missing or non-numeric number
+ * (under the schema's `missing: "drop"`; with "median" the stored training median is used and flagged, as the report's
+ * cleaning imputes it), an out-of-range number, a missing category of a clustering feature, or an unknown category under
+ * `unknownCategory: "error"` (else scored as all-zero one-hot and flagged). Keys the schema does not know are ignored and
+ * listed in the warnings.
  */
-export function encodeRecord(model: SegmentModel, record: PredictInput, where = 'customer', options: PredictOptions = {}): Float64Array {
+export function encodeRecordWithWarnings(model: SegmentModel, record: PredictInput, where = 'customer'): EncodedRecord {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new RecordError(where, 'must be an object of column: value');
   const { schema } = model;
-  if (!options.ignoreUnknown) {
-    const known = new Set(schema.fields.flatMap((f) => (f.apiName ? [f.name, f.apiName] : [f.name])));
-    const unknown = Object.keys(record).find((key) => !known.has(key));
-    if (unknown !== undefined)
-      throw new RecordError(`${where}.${unknown}`, `is not a column of this model (columns: ${schema.fields.map((f) => f.name).join(', ')})`);
-  }
+  const missing = missingTokenSet(schema.missingValues);
+  const warnings: string[] = [];
+  const known = new Set(schema.fields.flatMap((f) => (f.apiName ? [f.name, f.apiName] : [f.name])));
+  const extra = Object.keys(record).filter((key) => !known.has(key));
+  if (extra.length > 0) warnings.push(`ignored ${extra.length === 1 ? 'field' : 'fields'} not in the model: ${extra.map((k) => JSON.stringify(k)).join(', ')}`);
   const raw = new Map<string, number | string>();
   for (const source of new Set(model.encoding.map((c) => c.source))) {
     const f = field(schema, source);
@@ -285,26 +319,82 @@ export function encodeRecord(model: SegmentModel, record: PredictInput, where = 
     const at = `${where}.${found?.key ?? f.name}`;
     if (f.type === 'string') {
       const value = found?.value;
-      if (value === undefined || value === null || value === '') {
-        if (f.constraints?.required) throw new RecordError(at, 'is required');
-        raw.set(source, MISSING_CATEGORY);
-      } else if (typeof value !== 'string') throw new RecordError(at, `must be text (got ${JSON.stringify(value)})`);
-      else raw.set(source, value.trim());
+      if (value !== undefined && value !== null && typeof value !== 'string') throw new RecordError(at, `must be text (got ${JSON.stringify(value)})`);
+      const cell = categoryReader(model, source, missing).read(value);
+      if (cell.kind === 'missing') throw new RecordError(at, 'is required');
+      if (cell.kind === 'unknown') {
+        const seen = model.encoding.filter((c) => c.source === source).map((c) => c.category as string);
+        if (schema.unknownCategory === 'error') throw new RecordError(at, `unknown category ${JSON.stringify(cell.text)} (known: ${seen.join(', ')})`);
+        warnings.push(`${found?.key ?? f.name}: unknown category ${JSON.stringify(cell.text)}, scored as none of ${seen.join(', ')}`);
+        raw.set(source, cell.text);
+      } else raw.set(source, cell.value);
       continue;
     }
-    if (found === null || found.value === undefined || found.value === null || found.value === '') throw new RecordError(at, 'is required (a number)');
-    const value = typeof found.value === 'string' && NUMBER_TEXT.test(found.value) ? Number(found.value) : found.value;
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new RecordError(at, `must be a finite number (got ${JSON.stringify(found.value)})`);
+    const cell = readNumber(found?.value, missing);
+    const median = schema.missing === 'median' ? model.medians?.[source] : undefined;
+    let value: number;
+    if (cell.kind === 'number') value = cell.value;
+    else if (median === undefined) {
+      if (cell.kind === 'invalid') throw new RecordError(at, `must be a finite number (got ${JSON.stringify(found?.value)})`);
+      throw new RecordError(at, 'is required (a number)');
+    } else {
+      // As the report's cleaning: under "median", a missing or non-numeric cell takes the training median.
+      const what = cell.kind === 'missing' ? 'missing' : `not a number (${JSON.stringify(found?.value)})`;
+      warnings.push(`${found?.key ?? f.name}: ${what}, imputed with the training median ${median}`);
+      value = median;
+    }
     const { minimum, maximum } = f.constraints ?? {};
     if (minimum !== undefined && value < minimum) throw new RecordError(at, `must be >= ${minimum} (got ${value})`);
     if (maximum !== undefined && value > maximum) throw new RecordError(at, `must be <= ${maximum} (got ${value})`);
     raw.set(source, value);
   }
+  // A profiled-only category (not clustered) does not change the answer; a value training never saw is flagged.
+  const clustered = new Set(model.encoding.map((c) => c.source));
+  for (const name of schema.categorical ?? []) {
+    if (clustered.has(name)) continue;
+    const f = field(schema, name);
+    const found = lookup(record, f.name, f.apiName);
+    if (found === null || typeof found.value !== 'string') continue;
+    const known = [...new Set([...(f.constraints?.enum ?? []), ...profiledValues(model, name)])];
+    const cell = new CategoryReader(known, f.aliases, missing).read(found.value);
+    if (cell.kind === 'unknown') warnings.push(`${found.key}: unknown category ${JSON.stringify(cell.text)} (not clustered; known: ${known.join(', ')})`);
+  }
   const point = new Float64Array(model.encoding.length);
   model.encoding.forEach((c, j) => {
     point[j] = (encodeValue(c, raw.get(c.source) as number | string) - model.scaler.mean[j]) / model.scaler.scale[j];
   });
-  return point;
+  return { point, warnings };
+}
+
+/** The scaled point of one record (see {@link encodeRecordWithWarnings}, whose warnings this drops). */
+export function encodeRecord(model: SegmentModel, record: PredictInput, where = 'customer'): Float64Array {
+  return encodeRecordWithWarnings(model, record, where).point;
+}
+
+/** The values of a profiled-only category seen in training (from the segment profiles), "(missing)" left out. */
+function profiledValues(model: SegmentModel, column: string): string[] {
+  const seen = new Set<string>();
+  for (const p of model.profiles) for (const value of Object.keys(p.categories?.[column] ?? {})) if (value !== MISSING_CATEGORY) seen.add(value);
+  return [...seen].sort();
+}
+
+const readers = new WeakMap<SegmentModel, Map<string, CategoryReader>>();
+
+/**
+ * The reader of a categorical feature's cells: the values learned at training (the one-hot categories) and the
+ * schema's enum, with the schema's aliases. Cached per model.
+ */
+export function categoryReader(model: SegmentModel, column: string, missing = missingTokenSet(model.schema.missingValues)): CategoryReader {
+  let byColumn = readers.get(model);
+  if (byColumn === undefined) readers.set(model, (byColumn = new Map()));
+  let reader = byColumn.get(column);
+  if (reader === undefined) {
+    const f = field(model.schema, column);
+    const learned = model.encoding.filter((c) => c.source === column && c.kind === 'onehot').map((c) => c.category as string);
+    reader = new CategoryReader([...(f.constraints?.enum ?? []), ...learned], f.aliases, missing);
+    byColumn.set(column, reader);
+  }
+  return reader;
 }
 
 /**
@@ -315,12 +405,14 @@ export function encodeRecord(model: SegmentModel, record: PredictInput, where = 
  * @example predict(model, [{ Age: 23, 'Annual Income (k$)': 16, 'Spending Score (1-100)': 77 }])
  */
 export function predict(model: SegmentModel, customers: readonly PredictInput[], options: PredictOptions = {}): Prediction[] {
+  const { warnings: withWarnings = true } = options;
   const idField = model.schema.primaryKey === undefined ? undefined : field(model.schema, model.schema.primaryKey);
   return customers.map((c, i) => {
-    const point = encodeRecord(model, c, `customers[${i}]`, options);
+    const { point, warnings } = encodeRecordWithWarnings(model, c, `customers[${i}]`);
     const { cluster, distance } = nearest(point, model.centroids);
     const id = idField ? lookup(c, idField.name, idField.apiName)?.value : undefined;
     const answer: Prediction = { cluster, label: model.profiles[cluster].label, distance, outlier: distance > model.distance.p99 };
+    if (withWarnings && warnings.length > 0) answer.warnings = warnings;
     return id === undefined || id === null || id === '' ? answer : { id: id as string | number, ...answer };
   });
 }

@@ -52,7 +52,7 @@ describe('exportSql', () => {
     const sql = exportSql(model, { table: 'customers' });
     expect(sql).toContain('FROM customers');
     expect(sql).toContain('CAST(\'');
-    expect(sql).toMatch(/SELECT "customer_ref", *\n *CASE WHEN d0 <= d1 AND d0 <= d2 AND d0 <= d3 THEN 0 WHEN d1 <= d2 AND d1 <= d3 THEN 1 WHEN d2 <= d3 THEN 2 ELSE 3 END AS cluster/);
+    expect(sql).toMatch(/SELECT "customer_ref", *\n *CASE WHEN reason IS NULL THEN CASE WHEN d0 <= d1 AND d0 <= d2 AND d0 <= d3 THEN 0 WHEN d1 <= d2 AND d1 <= d3 THEN 1 WHEN d2 <= d3 THEN 2 ELSE 3 END END AS cluster/);
     expect(() => exportSql(model, { table: ' ' })).toThrow(/table is required/);
     expect(exportSql(model, { table: 't', dialect: 'bigquery' })).toContain('AS FLOAT64');
     expect(() => exportSql(model, { table: 't', dialect: 'oracle' as 'standard' })).toThrow(/dialect "oracle" is not one of standard, bigquery, spark, sqlite/);
@@ -61,10 +61,13 @@ describe('exportSql', () => {
   it('sqlite dialect: REAL and TEXT, constants that read back to the model, 17 digits where the shortest text is near a midpoint', () => {
     const { model } = prepared.find((c) => c.name.startsWith('retail'))!;
     const sql = exportSql(model, { table: 'customers', dialect: 'sqlite' });
-    expect(sql).toContain(`COALESCE(NULLIF(TRIM(CAST("region" AS TEXT)), ''), '(missing)') = 'East' THEN CAST('1' AS REAL)`);
+    expect(sql).toContain(`CASE WHEN UPPER(TRIM(CAST("region" AS TEXT))) IN ('EAST') THEN CAST('1' AS REAL)`);
     expect(sql).not.toMatch(/DOUBLE|VARCHAR/);
     const constants = [...sql.matchAll(/CAST\('([^']*)' AS REAL\)/g)].map((m) => m[1]);
-    expect(new Set(constants.map(Number))).toEqual(new Set([...model.scaler.mean, ...model.scaler.scale, ...model.centroids.flat(), 0, 1]));
+    const bounds = model.schema.fields
+      .filter((f) => model.encoding.some((c) => c.source === f.name))
+      .flatMap((f) => [f.constraints?.minimum, f.constraints?.maximum].filter((b): b is number => b !== undefined));
+    expect(new Set(constants.map(Number))).toEqual(new Set([...model.scaler.mean, ...model.scaler.scale, ...model.centroids.flat(), ...bounds, 0, 1]));
     for (const text of constants) if (Number(text) !== 0) expect(midpointMargin(text, Number(text))).toBeGreaterThanOrEqual(0.05);
 
     expect(sqliteNumber(38.85)).toBe('38.85');

@@ -49,6 +49,8 @@ export function buildSummary(input: SummaryInput): Summary {
       dropped: prep.cleaning.rows.dropped,
       droppedBy: prep.cleaning.rows.droppedBy,
       repaired: prep.cleaning.rows.repaired,
+      // Imputed cells per column (the --impute median policy); absent when none was imputed.
+      ...(prep.cleaning.repairs.length > 0 ? { imputedBy: countBy(prep.cleaning.repairs.map((r) => r.column)) } : {}),
     },
     warnings,
     table: {
@@ -108,6 +110,7 @@ export function summaryText(s: Summary): string {
   lines.push(`Table: ${s.table.title ?? s.table.schema}; id ${s.table.id ?? 'none (customers numbered by row)'}; categorical ${s.table.categorical.join(', ') || 'none'}`);
   lines.push(`Rows: ${s.rows.read} read, ${s.rows.used} used, ${s.rows.dropped} dropped, ${s.rows.repaired} repaired`);
   for (const [reason, n] of Object.entries(s.rows.droppedBy)) lines.push(`  dropped, ${reason}: ${n}`);
+  for (const [column, n] of Object.entries(s.rows.imputedBy ?? {})) lines.push(`  imputed with the training median, ${column}: ${n}`);
   const named = (f: string) => (s.skew?.[f]?.transform === 'log1p' ? `log1p(${f})` : f);
   lines.push(`Features: ${s.features.map(named).join(', ')} (standardized)`);
   lines.push(`Backend: ${s.backend.name} (${s.backend.reason}); seed ${s.seed}`, '');
@@ -162,4 +165,10 @@ export function summaryText(s: Summary): string {
 function shortName(f: string): string {
   const s = f.replace(/\s*\(.*\)\s*$/, '').toLowerCase();
   return s.length > 12 ? s.slice(0, 11) + '.' : s;
+}
+
+function countBy(keys: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
 }

@@ -13,7 +13,8 @@ export interface Summary {
   generatedAt: string;
   /** Where the data came from; `synthetic: true` when the built-in dataset was used because no file was found. */
   data: { path: string; synthetic: boolean; hash: string };
-  rows: { read: number; used: number; dropped: number; droppedBy: Record<string, number>; repaired: number };
+  /** Rows read = used + dropped; `imputedBy`: cells imputed with the training median per column (--impute median). */
+  rows: { read: number; used: number; dropped: number; droppedBy: Record<string, number>; repaired: number; imputedBy?: Record<string, number> };
   /** Human sentences: dropped rows, repairs, outliers, convergence, k differing from the original project, ... */
   warnings: string[];
   /** The table: its schema's name and title, id column (null: row numbers), numeric and categorical columns. */

@@ -147,7 +147,7 @@ export interface StabilityOptions {
   subsamples?: number;
   /** Share of the rows in each subsample, in (0, 1). Default 0.8. */
   fraction?: number;
-  /** Larger tables are first reduced to a seeded sample of this many rows, which keeps the cost fixed. Default 2000. */
+  /** Larger tables are first reduced to a seeded sample of this many rows, which keeps the cost fixed. Default 1000. */
   maxRows?: number;
   /** k-means++ restarts per refit. Default 3. */
   nInit?: number;
@@ -162,7 +162,7 @@ export interface StabilityOptions {
  * @param reference cluster of each row, 0..k-1, length n
  */
 export function stability(X: Matrix, reference: ArrayLike<number>, k: number, options: StabilityOptions = {}): number {
-  const { seed = DEFAULT_SEED, subsamples = 10, fraction = 0.8, maxRows = 2000, nInit = 3 } = options;
+  const { seed = DEFAULT_SEED, subsamples = 10, fraction = 0.8, maxRows = 1000, nInit = 3 } = options;
   const pool = X.rows > maxRows ? Int32Array.from(sampleWithoutReplacement(createRng(seed, 7001), X.rows, maxRows)).sort() : null;
   const poolSize = pool ? pool.length : X.rows;
   const m = Math.min(poolSize, Math.max(k, Math.round(fraction * poolSize)));

@@ -76,7 +76,7 @@ export interface SweepOptions {
   kRule?: KRule;
   /** Smallest share of customers every segment of the chosen k must hold (`--min-segment-share`). Default 0.02. */
   minSegmentShare?: number;
-  /** Subsamples of the stability score (the seed is the sweep's). Default: 10 subsamples of 80% of at most 2000 rows. */
+  /** Subsamples of the stability score (the seed is the sweep's). Default: 10 subsamples of 80% of at most 1000 rows. */
   stability?: Omit<StabilityOptions, 'seed'>;
 }
 
@@ -106,7 +106,8 @@ export interface SweepResult extends KSweep {
    * other, sd / sqrt(m) (sd of the sampled rows' silhouettes); null without a score.
    */
   readonly silhouetteStdError: Record<string, number | null>;
-  readonly timings: { kmeans_s: number; silhouette_s: number };
+  /** Seconds in k-means, silhouettes, and the other criteria (mostly the stability refits). */
+  readonly timings: { kmeans_s: number; silhouette_s: number; criteria_s: number };
   /**
    * How each k was fitted, in words, e.g. "k-means++, 10 restarts per k on all 200 rows" or "k-means++, 10
    * restarts per k on a seeded sample of 20000 of 200000 rows, the best 3 refined with Lloyd on all rows".
@@ -325,6 +326,7 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
   }
   const silhouetteSeconds = (performance.now() - silhouetteStarted) / 1000;
 
+  const criteriaStarted = performance.now();
   const criteria: Record<string, KCriteria> = {};
   for (const kk of ks) {
     const labels = fits[String(kk)].labels;
@@ -336,6 +338,7 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
       stability: stability(X, labels, kk, { ...options.stability, seed }),
     };
   }
+  const criteriaSeconds = (performance.now() - criteriaStarted) / 1000;
   const choice = k === undefined ? chooseK(ks, criteria, kRule) : { selected: k, reason: `k=${k}: fixed with --k`, warnings: [] };
   if (choice === null) {
     throw new OptionsError(`no k in ${ks[0]}..${ks[ks.length - 1]} has a defined silhouette (too few distinct points); lower --k-max or give --k`, 'kMax');
@@ -353,7 +356,7 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
     silhouetteRows,
     rowSilhouettes,
     silhouetteStdError: stdErrors,
-    timings: { kmeans_s: kmeansSeconds, silhouette_s: silhouetteSeconds },
+    timings: { kmeans_s: kmeansSeconds, silhouette_s: silhouetteSeconds, criteria_s: criteriaSeconds },
     kmeansMethod: describeKMeansMethod(checkedPerK[checkedPerK.length - 1], X.rows),
     criteria,
     reason: choice.reason,

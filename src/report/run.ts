@@ -157,6 +157,7 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
     lap();
     timings.kmeans = Number(seg.timings.kmeans_s.toFixed(3));
     timings.silhouette = Number(seg.timings.silhouette_s.toFixed(3));
+    timings.criteria = Number(seg.sweep.timings.criteria_s.toFixed(3));
     timings.profile = Number(seg.timings.profile_s.toFixed(3));
 
     onProgress({ phase: 'writing', done: 0, total: 2 * prep.data.n, unit: 'rows' });

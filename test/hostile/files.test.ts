@@ -119,7 +119,7 @@ describe('score never destroys its input or its previous output', () => {
     const r = await cli('score', ['--model', model, '--data', join(dir, 'after-kill.csv'), '--out', out]);
     expect(r.code).toBe(0);
     expect(await temp()).toBeUndefined();
-    expect((await readFile(out, 'utf8')).split('\n')[0]).toBe('CustomerID,cluster,label,distance,outlier,error');
+    expect((await readFile(out, 'utf8')).split('\n')[0]).toBe('CustomerID,cluster,label,distance,outlier,error,warnings');
   }, 90_000);
 });
 

@@ -178,6 +178,14 @@ describe('every row gets one answer from the report, score, predict, the API and
     });
     expect(clustered.map((c) => c[0])).toEqual([...kept.keys()]);
     for (const c of clustered) expect(want[kept.get(c[0]) as number]?.cluster).toBe(Number(c[c.length - 1]));
+    // the summary counts the cells imputed with the training median, per column, over the rows kept
+    const imputed: Record<string, number> = {};
+    if (missing === 'median')
+      for (const i of kept.values())
+        ['visits', 'spend'].forEach((col, j) => {
+          if (readNumber(t.rows[i][offset + 1 + j], MISSING).kind !== 'number') imputed[col] = (imputed[col] ?? 0) + 1;
+        });
+    expect(rows.imputedBy ?? {}).toEqual(imputed);
 
     // score, on a file of every row
     const scoredFile = join(dir, `${name}-all.csv`);

@@ -1,6 +1,7 @@
 /**
  * npm run export-sql -- --model PATH --table NAME [--dialect standard|bigquery|spark|sqlite]
- * Prints one SQL SELECT that scores every row of table NAME as `predict` does (id, cluster, distance).
+ * Prints one SQL SELECT that scores every row of table NAME as `predict` does (id, cluster, distance, reason, warnings;
+ * see docs/rows.md).
  */
 import { isUserError, OptionsError } from '../src/errors';
 import { loadModel } from '../src/io/modelFile';

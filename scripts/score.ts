@@ -28,5 +28,5 @@ cliMain(async () => {
     onProgress: (p) => display.update({ phase: 'scoring', done: p.done, total: p.total, unit: p.unit, rows: p.unit === 'rows' ? undefined : p.rows }),
   });
   display.end();
-  console.log(`scored ${result.scored} of ${result.rows} rows into ${values.out} in ${((performance.now() - started) / 1000).toFixed(2)} s` + (result.refused ? `; ${result.refused} refused, e.g. ${result.examples[0]}` : ''));
+  console.log(`scored ${result.scored} of ${result.rows} rows into ${values.out} in ${((performance.now() - started) / 1000).toFixed(2)} s` + (result.refused ? `; ${result.refused} refused, e.g. ${result.examples[0]}` : '') + (result.flagged ? `; ${result.flagged} scored with warnings (see the warnings column)` : ''));
 }, isUserError);

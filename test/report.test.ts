@@ -158,6 +158,14 @@ describe.skipIf(!HAS_MALL)(titled('npm run report on the real Mall data', !HAS_M
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/nope\.csv/);
   });
+
+  it('refuses an --impute or --unknown-category that is not one of the policies, in one line', async () => {
+    for (const [flag, value, choices] of [['--impute', 'mean', 'drop, median'], ['--unknown-category', 'skip', 'ignore, error']]) {
+      const r = await report(['--out', out, flag, value, '--no-png']);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(`error: ${flag} "${value}" is not one of ${choices}`);
+    }
+  });
 });
 
 describe('npm run report on other data', () => {

@@ -128,14 +128,14 @@ describe('every row gets one answer from the report, score, predict, the API and
   });
 
   let run = 0;
-  const check = async (t: Table, missing: 'drop' | 'median') => {
+  const check = async (t: Table, missing: 'drop' | 'median', unknownCategory: 'ignore' | 'error') => {
     const name = `t${++run}`;
     const file = join(dir, `${name}.csv`);
     writeFileSync(file, csvOf(t.header, t.rows));
     const out = join(dir, name);
     const { summary } = await runReport({
       data: file,
-      columns: { features: ['visits', 'spend', 'shop'], categorical: ['shop'], id: t.withId ? 'id' : undefined, missing },
+      columns: { features: ['visits', 'spend', 'shop'], categorical: ['shop'], id: t.withId ? 'id' : undefined, missing, unknownCategory },
       out,
       k: 2,
       png: false,
@@ -143,6 +143,7 @@ describe('every row gets one answer from the report, score, predict, the API and
     });
     const model = parseModel(readFileSync(join(out, 'data', 'models', 'clustering_model.json'), 'utf8'));
     expect(model.schema.missing).toBe(missing);
+    expect(model.schema.unknownCategory).toBe(unknownCategory);
 
     // rows read = used + dropped, with true reasons
     const { rows } = summary;
@@ -155,10 +156,12 @@ describe('every row gets one answer from the report, score, predict, the API and
     const all = [...t.rows, ...t.scoredOnly];
     const want = expected(model, t.header, all);
     const offset = t.withId ? 1 : 0;
+    const learned = new Set(model.encoding.filter((c) => c.kind === 'onehot').map((c) => (c.category as string).toUpperCase()));
     all.forEach((cells, i) => {
       const shop = cellText(cells[offset], MISSING);
       const numbers = [cells[offset + 1], cells[offset + 2]].map((c) => readNumber(c, MISSING));
-      const refused = shop === null || (missing === 'drop' && numbers.some((n) => n.kind !== 'number'));
+      const unknown = shop !== null && !learned.has(shop.toUpperCase());
+      const refused = shop === null || (missing === 'drop' && numbers.some((n) => n.kind !== 'number')) || (unknownCategory === 'error' && unknown);
       expect(want[i] === null).toBe(refused);
     });
 
@@ -175,6 +178,14 @@ describe('every row gets one answer from the report, score, predict, the API and
     });
     expect(clustered.map((c) => c[0])).toEqual([...kept.keys()]);
     for (const c of clustered) expect(want[kept.get(c[0]) as number]?.cluster).toBe(Number(c[c.length - 1]));
+    // the summary counts the cells imputed with the training median, per column, over the rows kept
+    const imputed: Record<string, number> = {};
+    if (missing === 'median')
+      for (const i of kept.values())
+        ['visits', 'spend'].forEach((col, j) => {
+          if (readNumber(t.rows[i][offset + 1 + j], MISSING).kind !== 'number') imputed[col] = (imputed[col] ?? 0) + 1;
+        });
+    expect(rows.imputedBy ?? {}).toEqual(imputed);
 
     // score, on a file of every row
     const scoredFile = join(dir, `${name}-all.csv`);
@@ -188,14 +199,20 @@ describe('every row gets one answer from the report, score, predict, the API and
     const app = buildApp({ model });
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
+      // the OpenAPI document requires the model's true required fields
+      const doc = (await (await fetch(`${base}/docs/openapi.json`)).json()) as { components: { schemas: { Customer: { required?: string[] } } } };
+      expect([...(doc.components.schemas.Customer.required ?? [])].sort()).toEqual(missing === 'median' ? ['shop'] : ['shop', 'spend', 'visits']);
       for (let i = 0; i < all.length; i++) {
         const res = await fetch(`${base}/predict`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(Object.fromEntries(t.header.map((h, j) => [h, all[i][j]]))),
         });
-        const json = (await res.json()) as { predictions?: { cluster: number; distance: number; warnings?: string[] }[] };
+        const json = (await res.json()) as { field?: string; predictions?: { cluster: number; distance: number; warnings?: string[] }[] };
         expect(res.status).toBe(want[i] === null ? 400 : 200);
+        // a missing category of the clustering feature is refused naming it
+        const numbersRead = [all[i][offset + 1], all[i][offset + 2]].every((c) => missing === 'median' || readNumber(c, MISSING).kind === 'number');
+        if (cellText(all[i][offset], MISSING) === null && numbersRead) expect(json.field).toBe('shop');
         if (want[i] !== null) {
           const [p] = json.predictions ?? [];
           expect({ cluster: p.cluster, distance: p.distance }).toEqual(want[i]);
@@ -224,7 +241,7 @@ describe('every row gets one answer from the report, score, predict, the API and
     const fromParquet = join(dir, `${name}-parquet`);
     await runReport({
       data: parquet,
-      columns: { features: ['visits', 'spend', 'shop'], categorical: ['shop'], id: t.withId ? 'id' : undefined, missing },
+      columns: { features: ['visits', 'spend', 'shop'], categorical: ['shop'], id: t.withId ? 'id' : undefined, missing, unknownCategory },
       out: fromParquet,
       k: 2,
       png: false,
@@ -250,10 +267,10 @@ describe('every row gets one answer from the report, score, predict, the API and
     }
   };
 
-  it('on generated dirty tables, under --impute drop and --impute median (seeded)', async () => {
+  it('on generated dirty tables, under --impute drop and median, --unknown-category ignore and error (seeded)', async () => {
     await fc.assert(
-      fc.asyncProperty(table, fc.constantFrom('drop' as const, 'median' as const), async (t, missing) => {
-        await check(t, missing);
+      fc.asyncProperty(table, fc.constantFrom('drop' as const, 'median' as const), fc.constantFrom('ignore' as const, 'error' as const), async (t, missing, unknown) => {
+        await check(t, missing, unknown);
       }),
       { seed: 19, numRuns: 24, endOnFailure: true },
     );

@@ -244,6 +244,15 @@ describe('cleanCustomers: dirty.csv, all rules together (worked out by hand)', (
       [16, 'NA', '20.5'],
     ]);
   });
+
+  it('returns the median of every numeric column with median imputation (stored in the model), none with drop', () => {
+    const r = cleanCustomers(table, { missingNumeric: 'median' });
+    expect(Object.keys(r.medians ?? {})).toEqual(['Age', 'Annual Income (k$)', 'Spending Score (1-100)']);
+    expect(r.medians?.Age).toBe(20.5);
+    const income = Float64Array.from(r.data.numeric['Annual Income (k$)']).sort();
+    expect(r.medians?.['Annual Income (k$)']).toBe(income[3]); // 7 kept rows, none imputed: the middle one
+    expect(cleanCustomers(table).medians).toBeUndefined();
+  });
 });
 
 describe('cleanCustomers: formats and the real file', () => {
@@ -301,6 +310,20 @@ describe('cleanCustomers: a table without an id column (rows numbered)', () => {
     expect(r.rows).toMatchObject({ read: 5, used: 3, dropped: 2, droppedBy: { 'duplicate row': 2 } });
     expect(r.dropped.map((d) => d.line)).toEqual([5, 6]);
     expect(r.warnings).toContain('Dropped 2 exact duplicate rows, equal to an earlier row in every column of the file (lines 5, 6)');
+  });
+
+  it('drops a row whose categorical clustering feature is missing (never clustered as "(missing)"), under both policies', () => {
+    const text = ['shop,visits,spend', 'North,3,10', ',4,11', 'NA,5,12', 'South,2,1'].join('\n');
+    for (const missing of ['drop', 'median'] as const) {
+      const r = cleanCustomers(parseCustomersCsv(text, { source: 'shops.csv', schema: { features: ['visits', 'spend', 'shop'], categorical: ['shop'], missing } }));
+      expect(r.dropped.map((d) => [d.line, d.reason])).toEqual([
+        [3, 'missing shop'],
+        [4, 'missing shop'],
+      ]);
+    }
+    // a profiled-only category stays "(missing)"
+    const profiled = cleanCustomers(parseCustomersCsv(text, { source: 'shops.csv', schema: { features: ['visits', 'spend'], categorical: ['shop'] } }));
+    expect(profiled.data.categorical.shop).toEqual(['North', '(missing)', '(missing)', 'South']);
   });
 
   it('writes a value without an enum as its most frequent spelling over all rows read', () => {

@@ -93,7 +93,8 @@ export interface CleanResult {
   repairs: Repair[];
   /** One flag per numeric column, also when its count is 0. */
   outliers: OutlierFlag[];
-  /** Human sentences, e.g. "Dropped 2 exact duplicate rows, equal to an earlier row in every column of the file (lines 5, 9)". */
+  /** Human sentences, e.g. "Dropped 2 exact duplicate rows, equal to an earlier row in every column of the file
+   * (lines 5, 9)". */
   warnings: string[];
 }
 
@@ -118,9 +119,10 @@ const MAX_LISTED = 10;
  * 2. **Id** (when the schema has one) missing → "missing <id>"; for an integer id, not a non-negative integer
  *    ("12" and "12.0" are accepted) → "<id> not an integer".
  * 3. **Categories**, in field order: a missing cell (empty or a missing token) → "missing <column>" when the
- *    field is `required` or a clustering feature (under either `missingNumeric`), else the value "(missing)". With an `enum`, values compare ignoring case and padding,
- *    `aliases` map other spellings (Mall: f/m), anything else → "unrecognised <column>". Without an enum, spellings
- *    that differ only in case or padding are one value, written as the most frequent spelling (of all rows read).
+ *    field is `required` or a clustering feature (under either `missingNumeric`), else the value "(missing)". With
+ *    an `enum`, values compare ignoring case and padding, `aliases` map other spellings (Mall: f/m), anything else →
+ *    "unrecognised <column>". Without an enum, spellings that differ only in case or padding are one value, written
+ *    as the most frequent spelling (of all rows read).
  * 4. **Numeric cells**, in field order: empty or a missing token (NA, N/A, NaN, null, None, -, ? by default;
  *    the schema's `missingValues`) → "missing <column>"; any other non-number → "<column> not a number". With
  *    `missingNumeric: 'drop'` (default) the row is dropped; with 'median' the cell is set to the median of that

@@ -159,4 +159,13 @@ describe('cleanCustomers on a table of another shape', () => {
     expect(noId.data.ids).toEqual([1, 3]);
     expect(noId.outliers.map((o) => o.feature)).toEqual(['a', 'b']);
   });
+
+  it('reads the missing-value and unknown-category policies from the file or the flags (a flag wins), and refuses others', () => {
+    const file = validateSchema({ features: ['a', 'b'], missing: 'median', unknownCategory: 'error', fields: [] }, 's.json');
+    expect(resolveSchema(['a', 'b'], { schema: file })).toMatchObject({ missing: 'median', unknownCategory: 'error' });
+    expect(resolveSchema(['a', 'b'], { schema: file, missing: 'drop', unknownCategory: 'ignore' })).toMatchObject({ missing: 'drop', unknownCategory: 'ignore' });
+    expect(resolveSchema(['a', 'b'], { features: ['a', 'b'] }).missing).toBeUndefined();
+    expect(() => validateSchema({ features: ['a', 'b'], missing: 'mean' }, 's.json')).toThrow('Schema s.json: missing must be "drop" or "median" (got "mean")');
+    expect(() => validateSchema({ features: ['a', 'b'], unknownCategory: 'skip' }, 's.json')).toThrow('unknownCategory must be "ignore" or "error" (got "skip")');
+  });
 });

@@ -84,8 +84,7 @@ export interface Prediction {
 
 /** Options of {@link predict}. */
 export interface PredictOptions {
-  /** Keys the schema does not know (e.g. extra CSV columns) are always ignored and listed in `warnings`; kept for
-   * callers written when they were refused by default. No effect. */
+  /** No effect: keys the schema does not know (e.g. extra CSV columns) are always ignored and listed in `warnings`. */
   ignoreUnknown?: boolean;
   /** Add `warnings` to an answer that has any (unknown categories, imputed values, ignored fields). Default true. */
   warnings?: boolean;

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,8 @@ import { DataError } from '../errors';
 import { preprocess } from '../pipeline';
 import { preprocessedCsv } from '../report/tables';
 import { loadPreprocessed, parseProcessedCsv, processedMismatch, processedRecords } from './processed';
+import { applyTransforms } from '../features/transform';
+import { cleanCustomers } from '../data/clean';
 
 const RAW = [
   'CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)',
@@ -96,11 +98,27 @@ describe('loadPreprocessed', () => {
     const loaded = await loadPreprocessed({ processed, raw });
     expect(loaded.prep.data.ids).toEqual([1, 2, 3, 4]);
     expect(loaded.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // the same skew notes as the report's (applyTransforms without a choice)
+    expect(loaded.skewWarnings).toEqual(applyTransforms(cleanCustomers(parseCustomersCsv(RAW))).warnings);
 
     await writeFile(raw, RAW.replace('4,Male,50,40,80', '4,Male,60,40,80'));
     await expect(loadPreprocessed({ processed, raw })).rejects.toThrow(DataError);
     await expect(loadPreprocessed({ processed, raw })).rejects.toThrow(/does not match preprocessing of .*raw.csv: CustomerID 1 Age is .*re-run notebooks\/preprocessing.ipynb/);
     await expect(loadPreprocessed({ processed: join(dir, 'none.csv'), raw })).rejects.toThrow(/none.csv cannot be read; run notebooks\/preprocessing.ipynb first/);
+  });
+
+  it('gives the skew notes of a long-tailed feature, as the report does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'processed-'));
+    const raw = join(dir, 'raw.csv');
+    const processed = join(dir, 'preprocessed_data.csv');
+    // incomes 10, 11, 12, 13, 200: skewness 2.2
+    const skewed = RAW + '5,Female,60,200,90\n';
+    await writeFile(raw, skewed.replace(',20,60', ',11,60').replace(',30,70', ',12,70').replace(',40,80', ',13,80'));
+    const prep = preprocess(parseCustomersCsv(await readFile(raw, 'utf8')));
+    await writeFile(processed, preprocessedCsv(prep.data, prep.scaled, prep.features));
+    const loaded = await loadPreprocessed({ processed, raw });
+    expect(loaded.skewWarnings).toEqual([expect.stringMatching(/^"Annual Income \(k\$\)" is skewed \(skewness 2\.2\d > 1\): .*--transform "Annual Income \(k\$\)=log1p"/)]);
+    expect(loaded.prep.cleaning.warnings).toEqual(expect.arrayContaining(loaded.skewWarnings));
   });
 
   it('uses the schema choice of the preprocessing run, and catches a file made with other features', async () => {

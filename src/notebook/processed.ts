@@ -12,7 +12,9 @@ import { categoricalColumns, type SchemaChoice } from '../data/schema';
 import { DataError } from '../errors';
 import { categoryCodes } from '../features/encode';
 import type { Matrix } from '../model/matrix';
-import { preprocess, type PreprocessOptions, type Preprocessed } from '../pipeline';
+import { cleanCustomers } from '../data/clean';
+import { applyTransforms } from '../features/transform';
+import { prepareFeatures, type PreprocessOptions, type Preprocessed } from '../pipeline';
 import { idColumn } from '../report/tables';
 
 /** preprocessed_data.csv as read. */
@@ -137,6 +139,8 @@ export interface LoadedPreprocessed {
   processed: ProcessedTable;
   /** dataHash of the raw file's text (the same hash `npm run report` records). */
   hash: string;
+  /** Warnings about skewed features with the suggested transform (the same notes `npm run report` prints). */
+  skewWarnings: string[];
 }
 
 /**
@@ -156,12 +160,14 @@ export async function loadPreprocessed(options: LoadPreprocessedOptions): Promis
     throw new DataError(`${processedPath} cannot be read; run notebooks/preprocessing.ipynb first (it writes this file)`, processedPath);
   }
   const { table, text } = await loadCustomersCsv(raw, { schema });
-  const prep = preprocess(table, preprocessOptions);
+  // The schema's transforms, and the skew notes the report gives (see applyTransforms).
+  const transformed = applyTransforms(cleanCustomers(table, preprocessOptions.clean));
+  const prep = prepareFeatures(transformed.cleaning);
   const processed = parseProcessedCsv(processedText, { source: processedPath, categorical: categoricalColumns(prep.data.schema) });
   const mismatch = processedMismatch(processed, prep);
   if (mismatch)
     throw new DataError(`${processedPath} does not match preprocessing of ${raw}: ${mismatch}; re-run notebooks/preprocessing.ipynb on this data with the same schema`, processedPath);
-  return { prep, processed, hash: dataHash(text) };
+  return { prep, processed, hash: dataHash(text), skewWarnings: transformed.warnings };
 }
 
 /** Options of {@link processedRecords}. */

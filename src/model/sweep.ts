@@ -190,8 +190,9 @@ function standardError(values: Float64Array, of: number): number {
 
 /**
  * Memory the k-means of one k needs, estimated (bytes): the standardized matrix in float64 three times (raw, scaled,
- * shared with the threads) and in float32 once per thread (two), the restarts' distances (float32, nInit x k per
- * row) and per-row bounds and labels: rows x (32 x cols + 4 x nInit x k + 24).
+ * shared with the threads) and in float32 once per thread (two; more threads are held to THREAD_MEMORY_SHARE of the
+ * memory apart, see threads.ts), the restarts' distances (float32, nInit x k per row) and per-row bounds and labels:
+ * rows x (32 x cols + 4 x nInit x k + 24).
  */
 export function kmeansMemoryBytes(rows: number, cols: number, k: number, nInit = 10): number {
   return rows * (32 * cols + 4 * nInit * k + 24);

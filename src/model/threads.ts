@@ -18,7 +18,7 @@ export const THREAD_MEMORY_SHARE = 0.25;
 
 /**
  * Memory of a model worker thread before it holds any data (its V8 isolate, tfjs and the wasm module's heap), bytes;
- * about 40 MB of RSS was added per started worker on Node 20.
+ * each started wasm worker added 42-45 MB of RSS on Node 20 (1 and 3 workers started, scripts run under tsx).
  */
 export const THREAD_BASE_BYTES = 48 * 2 ** 20;
 

@@ -16,11 +16,12 @@ import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { isUserError, OptionsError } from '../src/errors';
 import { cliMain, intOption, parseFlags } from './cli';
+import { parseThreads } from '../src/model/threads';
 
-const HELP = `Usage: npm run bench:large -- [--rows 1000000] [--seed 5] [--data FILE.csv] [--runs 1] [--no-png]
+const HELP = `Usage: npm run bench:large -- [--rows 1000000] [--seed 5] [--data FILE.csv] [--runs 1] [--no-png] [--threads N]
   Runs npm run report and bench/python/large_reference.py on the same table under GNU time; prints both wall times,
   the ratio and both peak RSS; appends to bench/results/large.jsonl. Without --data it generates --rows Mall-shaped
-  customers with bench/python/gen_customers.py (/usr/bin/python3).`;
+  customers with bench/python/gen_customers.py (/usr/bin/python3). --threads is passed to npm run report.`;
 
 const ROOT = path.resolve(__dirname, '..');
 const PYTHON_BENCH = path.join(ROOT, 'bench', 'python');
@@ -40,8 +41,9 @@ function timed(command: string, args: string[], who: string): { seconds: number;
 }
 
 cliMain(async () => {
-  const values = parseFlags({ rows: { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, runs: { type: 'string' }, 'no-png': { type: 'boolean' } }, HELP);
+  const values = parseFlags({ rows: { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, runs: { type: 'string' }, 'no-png': { type: 'boolean' }, threads: { type: 'string' } }, HELP);
   if (values === null) return;
+  const threadArgs = values.threads === undefined ? [] : ['--threads', String(parseThreads(values.threads, '--threads'))];
   if (!existsSync('/usr/bin/time')) throw new OptionsError('GNU time is needed to measure peak memory: apt-get install time');
   const rows = intOption(values.rows, '--rows') ?? 1_000_000;
   const seed = intOption(values.seed, '--seed') ?? 5;
@@ -60,7 +62,7 @@ cliMain(async () => {
     const oursOut = path.join(work, `ours-${r}`);
     const pyOut = path.join(work, `python-${r}`);
     const py = timed(PYTHON, [path.join(PYTHON_BENCH, 'large_reference.py'), data, pyOut], 'large_reference.py');
-    const ours = timed(process.execPath, ['--require', 'tsx/cjs', 'scripts/report.ts', '--data', data, '--out', oursOut, ...(values['no-png'] ? ['--no-png'] : [])], 'npm run report');
+    const ours = timed(process.execPath, ['--require', 'tsx/cjs', 'scripts/report.ts', '--data', data, '--out', oursOut, ...(values['no-png'] ? ['--no-png'] : []), ...threadArgs], 'npm run report');
     const summary = JSON.parse(readFileSync(path.join(oursOut, 'reports', 'summary.json'), 'utf8'));
     const pyJson = JSON.parse(py.stdout.trim().split('\n').pop() as string);
     const row = {

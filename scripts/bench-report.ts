@@ -14,10 +14,11 @@ import { loadavg, tmpdir } from 'os';
 import * as path from 'path';
 import { isUserError } from '../src/errors';
 import { cliMain, intOption, parseFlags } from './cli';
+import { parseThreads } from '../src/model/threads';
 
-const HELP = `Usage: npm run bench:report -- [--data PATH] [--runs 5] [--no-png]
+const HELP = `Usage: npm run bench:report -- [--data PATH] [--runs 5] [--no-png] [--threads N]
   Alternates npm run report and bench/python/seed_reference.py (the original Python pipeline) --runs times;
-  prints each round and the median ratio; appends to bench/results/report.jsonl.`;
+  prints each round and the median ratio; appends to bench/results/report.jsonl. --threads is passed to npm run report.`;
 
 const ROOT = path.resolve(__dirname, '..');
 const SEED_REFERENCE = path.join(ROOT, 'bench', 'python', 'seed_reference.py');
@@ -39,13 +40,14 @@ function median(values: number[]): number {
 }
 
 cliMain(async () => {
-  const values = parseFlags({ data: { type: 'string' }, runs: { type: 'string' }, 'no-png': { type: 'boolean' } }, HELP);
+  const values = parseFlags({ data: { type: 'string' }, runs: { type: 'string' }, 'no-png': { type: 'boolean' }, threads: { type: 'string' } }, HELP);
   if (values === null) return;
+  const threadArgs = values.threads === undefined ? [] : ['--threads', String(parseThreads(values.threads, '--threads'))];
   const data = path.resolve(values.data ?? path.join(ROOT, 'data', 'raw', 'Mall_Customers.csv'));
   const runs = intOption(values.runs, '--runs') ?? 5;
   if (runs < 1) throw new Error('--runs must be at least 1');
   const work = mkdtempSync(path.join(tmpdir(), 'bench-report-'));
-  const oursArgs = ['run', '-s', 'report', '--', '--data', data, '--out', path.join(work, 'ours'), ...(values['no-png'] ? ['--no-png'] : [])];
+  const oursArgs = ['run', '-s', 'report', '--', '--data', data, '--out', path.join(work, 'ours'), ...(values['no-png'] ? ['--no-png'] : []), ...threadArgs];
   const pythonArgs = [SEED_REFERENCE, data, path.join(work, 'python')];
   const rounds: { ours_s: number; python_s: number; ratio: number; phases: Record<string, number> }[] = [];
   const loadBefore = loadavg()[0];

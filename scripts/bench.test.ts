@@ -11,8 +11,9 @@ describe('bench arguments', () => {
   it('applies the defaults and parses the silhouette choice', () => {
     expect(parseBenchArgs(['--data', 'x.csv'])).toEqual({
       data: 'x.csv', kMin: 2, kMax: 10, silhouette: 'exact', backend: 'auto', nInit: 10, workers: undefined, chunkSize: undefined,
-      restartSample: 'auto', refineBest: undefined,
+      restartSample: 'auto', refineBest: undefined, threads: undefined,
     });
+    expect(parseBenchArgs(['--data', 'x.csv', '--threads', '3']).threads).toBe(3);
     expect(parseBenchArgs(['--data', 'x.csv', '--restart-sample', '15000', '--refine-best', '2'])).toMatchObject({ restartSample: 15000, refineBest: 2 });
     expect(parseBenchArgs(['--data', 'x.csv', '--restart-sample', 'all']).restartSample).toBe('all');
     expect(parseBenchArgs(['--data', 'x.csv', '--silhouette', 'sample:500', '--k-max', '6']).silhouette).toEqual({ sample: 500 });
@@ -25,6 +26,8 @@ describe('bench arguments', () => {
     expect(() => parseBenchArgs(['--data', 'x', '--k-max', '2.5'])).toThrow('--k-max 2.5 should be an integer');
     expect(() => parseBenchArgs(['--data', 'x', '--restart-sample', 'half'])).toThrow('--restart-sample half should be auto, all or a number of rows');
     expect(() => parseBenchArgs(['--data', 'x', '--kmax', '3'])).toThrow(/unknown flag --kmax/);
+    expect(() => parseBenchArgs(['--data', 'x', '--threads', '0'])).toThrow('--threads=0 should be an integer >= 1 (1 = this thread only)');
+    expect(() => parseBenchArgs(['--data', 'x', '--threads', 'all'])).toThrow('--threads="all" should be an integer >= 1');
   });
 });
 

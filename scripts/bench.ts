@@ -2,7 +2,7 @@
  * Benchmark of the model core: k sweep (k-means nInit=10 per k + silhouette) on a customers CSV.
  *
  *   npm run bench -- --data PATH [--k-min 2] [--k-max 10] [--silhouette exact|none|sample:N] [--backend auto|native|wasm|cpu]
- *                    [--n-init 10] [--workers N] [--chunk-size N] [--restart-sample auto|all|N] [--refine-best N]
+ *                    [--n-init 10] [--workers N] [--chunk-size N] [--restart-sample auto|all|N] [--refine-best N] [--threads N]
  *
  * Progress goes to stderr; the LAST stdout line is one JSON object:
  *   {"n","backend","kmeans_s","silhouette_s","total_s","peak_rss_mb","cpu_s","scores":{"<k>":[silhouette|null, inertia]}}
@@ -21,6 +21,8 @@ import { kmeansEach } from '../src/model/kmeans';
 import { prewarmWorkers } from '../src/model/workerPool';
 import { silhouetteScores } from '../src/model/silhouette';
 import { sweepK, sweepWorkerCount } from '../src/model/sweep';
+import { checkKMeansOptions } from '../src/model/kmeansShared';
+import { parseThreads } from '../src/model/threads';
 
 export interface BenchArgs {
   data: string;
@@ -35,6 +37,8 @@ export interface BenchArgs {
   features: string[] | undefined;
   /** k-means restarts on a sample (`--restart-sample auto|all|N`, KMeansOptions.restartSample); default 'auto'. */
   restartSample: 'auto' | 'all' | number;
+  /** Most threads (`--threads N`, SweepOptions.threads); default: env SEGMENTATION_THREADS, else every core. */
+  threads: number | undefined;
   /** Sample restarts refined on all rows (`--refine-best N`, KMeansOptions.refineBest); default 3. */
   refineBest: number | undefined;
 }
@@ -42,6 +46,7 @@ export interface BenchArgs {
 /** `npm run bench -- --help`, also shown by bench:compare (the same flags). */
 export const BENCH_HELP = `Usage: npm run bench -- --data PATH [--features A,B,C] [--k-min 2] [--k-max 10] [--silhouette exact|none|sample:N]
        [--backend auto|native|wasm|cpu] [--n-init 10] [--workers N] [--chunk-size N] [--restart-sample auto|all|N] [--refine-best 3]
+       [--threads N]
   Times the k sweep (k-means with n-init restarts per k, the silhouette of every k) on the standardized features and
   prints one JSON line last: n, backend, kmeans_s, silhouette_s, total_s, peak_rss_mb, cpu_s, scores.`;
 
@@ -55,13 +60,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    if (!flag.startsWith('--')) throw new OptionsError(`unexpected argument "${flag}"; flags are --data, --features, --k-min, --k-max, --silhouette, --backend, --n-init, --workers, --chunk-size, --restart-sample, --refine-best`);
+    if (!flag.startsWith('--')) throw new OptionsError(`unexpected argument "${flag}"; flags are --data, --features, --k-min, --k-max, --silhouette, --backend, --n-init, --workers, --chunk-size, --restart-sample, --refine-best, --threads`);
     const value = argv[i + 1];
     if (value === undefined || value.startsWith('--')) throw new OptionsError(`${flag} needs a value`);
     flags.set(flag.slice(2), value);
     i++;
   }
-  const known = ['data', 'features', 'k-min', 'k-max', 'silhouette', 'backend', 'n-init', 'workers', 'chunk-size', 'restart-sample', 'refine-best'];
+  const known = ['data', 'features', 'k-min', 'k-max', 'silhouette', 'backend', 'n-init', 'workers', 'chunk-size', 'restart-sample', 'refine-best', 'threads'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new OptionsError(`unknown flag --${name}; use one of --${known.join(', --')}`);
   const data = flags.get('data');
   if (data === undefined) throw new OptionsError('--data PATH is required (a CSV with the Mall columns, or name its columns with --features a,b,c)');
@@ -94,6 +99,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     features: flags.get('features')?.split(',').map((f) => f.trim()),
     restartSample,
     refineBest: int('refine-best', undefined),
+    threads: flags.has('threads') ? parseThreads(flags.get('threads') as string, '--threads') : undefined,
   };
 }
 
@@ -149,7 +155,9 @@ async function main(): Promise<void> {
   // Worker threads started before the clock, as in a notebook session after its first sweep (the pool stays up):
   // their start-up (thread, tfjs, wasm; ~0.5 s) is reported apart as workers_start_s, like process start.
   const warming = performance.now();
-  await prewarmWorkers(Math.max(sweepWorkerCount(X.rows, args.nInit, args.silhouette, backend.name), args.workers ?? 0), backend.name);
+  const kmeansOptions = { nInit: args.nInit, seed: 42, restartSample: args.restartSample, refineBest: args.refineBest, threads: args.threads };
+  const checked = range(args.kMin, args.kMax).map((k) => checkKMeansOptions(X, { ...kmeansOptions, k }));
+  await prewarmWorkers(Math.max(sweepWorkerCount(X.rows, X.cols, checked, args.silhouette, backend.name), args.workers ?? 0), backend.name);
   const workersStart = (performance.now() - warming) / 1000;
   const started = performance.now();
   const cpuStart = cpuSeconds();
@@ -160,7 +168,7 @@ async function main(): Promise<void> {
   if (args.silhouette === 'none') {
     const t = performance.now();
     const ks = range(args.kMin, args.kMax);
-    const fits = await kmeansEach(X, ks, { nInit: args.nInit, seed: 42, restartSample: args.restartSample, refineBest: args.refineBest }, (i, fit) => {
+    const fits = await kmeansEach(X, ks, kmeansOptions, (i, fit) => {
       process.stderr.write(`  kmeans k=${ks[i]} inertia ${fit.inertia.toFixed(3)} (${fit.nIter} iterations) ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
     });
     fits.forEach((fit, i) => (scores[String(ks[i])] = [null, round(fit.inertia, 3)]));
@@ -169,12 +177,12 @@ async function main(): Promise<void> {
   } else if (args.workers !== undefined || args.chunkSize !== undefined) {
     // Tuning runs: the sweep's k-means, then the silhouette with the given workers / chunk size.
     const t = performance.now();
-    const fits = await kmeansEach(X, range(args.kMin, args.kMax), { nInit: args.nInit, seed: 42, restartSample: args.restartSample, refineBest: args.refineBest });
+    const fits = await kmeansEach(X, range(args.kMin, args.kMax), kmeansOptions);
     kmeansSeconds = (performance.now() - t) / 1000;
     cpuKMeansEnd = cpuSeconds();
     const s = performance.now();
     const sampleSize = typeof args.silhouette === 'object' ? args.silhouette.sample : null;
-    const values = await silhouetteScores(X, fits.map((f) => ({ labels: f.labels, k: f.k })), { workers: args.workers, chunkSize: args.chunkSize, sampleSize, seed: 42 });
+    const values = await silhouetteScores(X, fits.map((f) => ({ labels: f.labels, k: f.k })), { workers: args.workers, chunkSize: args.chunkSize, sampleSize, seed: 42, threads: args.threads });
     silhouetteSeconds = (performance.now() - s) / 1000;
     fits.forEach((f, i) => {
       scores[String(f.k)] = [round(values[i], 4), round(f.inertia, 3)];
@@ -187,6 +195,7 @@ async function main(): Promise<void> {
       nInit: args.nInit,
       restartSample: args.restartSample,
       refineBest: args.refineBest,
+      threads: args.threads,
       silhouette: args.silhouette,
       onProgress: (e) => {
         if (e.phase === 'kmeans') {

@@ -1,6 +1,6 @@
 /**
  * npm run report -- [--data PATH] [--features A,B] [--id COL] [--categorical X] [--schema F] [--impute drop|median] [--unknown-category ignore|error] [--out DIR] [--k K] [--k-min A --k-max B]
- *   [--k-rule stable-silhouette|silhouette] [--min-segment-share F] [--transform auto|COL=log1p,...] [--seed S] [--backend auto|native|wasm|cpu] [--no-png] [--no-csv-guard]
+ *   [--k-rule stable-silhouette|silhouette] [--min-segment-share F] [--transform auto|COL=log1p,...] [--seed S] [--backend auto|native|wasm|cpu] [--no-png] [--no-csv-guard] [--threads N]
  * Regenerates every report from the raw CSV without a notebook kernel.
  */
 import { REPORT_RENDERER, startRenderer } from '../src/figures/render';
@@ -13,6 +13,7 @@ import { ProgressDisplay } from '../src/io/progress';
 import { isUserError, OptionsError } from '../src/errors';
 import { MISSING_POLICIES, UNKNOWN_CATEGORY_POLICIES } from '../src/data/normalize';
 import { intOption, cliMain, listOption, parseFlags } from './cli';
+import { parseThreads, resolveThreads } from '../src/model/threads';
 
 /** A flag that takes one of `choices`; undefined when absent. */
 function choiceOption<T extends string>(value: string | undefined, flag: string, choices: readonly T[]): T | undefined {
@@ -24,7 +25,7 @@ function choiceOption<T extends string>(value: string | undefined, flag: string,
 const HELP = `Usage: npm run report -- [--data PATH] [--features A,B,C] [--id COL] [--categorical X,Y] [--schema FILE.json]
        [--impute drop|median] [--unknown-category ignore|error] [--plot-x COL --plot-y COL] [--out DIR] [--k K] [--k-min A] [--k-max B] [--seed S]
        [--backend auto|native|wasm|cpu] [--no-png] [--no-csv-guard] [--k-rule stable-silhouette|silhouette] [--min-segment-share F]
-       [--transform auto|COL=log1p[,COL2=log1p]]
+       [--transform auto|COL=log1p[,COL2=log1p]] [--threads N]
   Column names exactly as in the CSV header; a flag wins over the schema file. Without --features/--schema the file
   must have the Mall columns (CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)).
   --impute: a missing number drops the row (drop, default) or takes the training median (median), stored in the model
@@ -33,7 +34,9 @@ const HELP = `Usage: npm run report -- [--data PATH] [--features A,B,C] [--id CO
   --k-rule: stable-silhouette (default: the best silhouette among ks whose segments all hold >= --min-segment-share
   of customers, default 0.02, and whose stability is >= 0.8) or silhouette (the best silhouette alone).
   --transform: log1p on the named numeric features, or auto: on every feature whose skewness exceeds 1.
-  See docs/analysis.md.`;
+  See docs/analysis.md.
+  --threads: most threads for k-means and silhouette (default: env SEGMENTATION_THREADS, else every core; 1 = one
+  thread). The outputs are the same for every count. See docs/backends.md.`;
 
 cliMain(async () => {
   const values = parseFlags(
@@ -58,10 +61,13 @@ cliMain(async () => {
       transform: { type: 'string' },
       impute: { type: 'string' },
       'unknown-category': { type: 'string' },
+      threads: { type: 'string' },
     },
     HELP,
   );
   if (values === null) return;
+  // Checked before any work (a bad SEGMENTATION_THREADS too), so the mistake costs no loading time.
+  const threads = values.threads === undefined ? resolveThreads() : parseThreads(values.threads, '--threads');
   // Chromium launches and parses plotly.js while the model code (TensorFlow.js, wasm) loads and the data work runs.
   const renderer = values['no-png'] ? undefined : startRenderer(REPORT_RENDERER);
   // require, not import(): scripts run under tsx's CommonJS hook only (node --require tsx/cjs, ~0.25 s less start-up
@@ -93,6 +99,7 @@ cliMain(async () => {
     png: !values['no-png'],
     csvGuard: !values['no-csv-guard'],
     backend: values.backend as BackendName | 'auto' | undefined,
+    threads,
     onProgress: (event) => display.update(event),
     onMessage: (m) => display.message(m.startsWith('WARNING') ? `${'!'.repeat(78)}\n${m}\n${'!'.repeat(78)}` : m),
   });

@@ -127,8 +127,8 @@ export async function fitSegments(prep: Preprocessed, dataHash: string, options:
     moved === 0 && reused !== undefined
       ? reused
       : sampledRows
-        ? await sampleSilhouettes(prep.scaled, { labels, k: sweep.selected }, scoredRows, { seed })
-        : await silhouetteSamples(prep.scaled, { labels, k: sweep.selected }, { seed, rows: scoredRows });
+        ? await sampleSilhouettes(prep.scaled, { labels, k: sweep.selected }, scoredRows, { seed, threads: options.threads })
+        : await silhouetteSamples(prep.scaled, { labels, k: sweep.selected }, { seed, rows: scoredRows, threads: options.threads });
   step(2);
   const rawCentroids = fit.centroids.map((c) => toRawUnits(c, prep.scaler, prep.encoding));
   const profiles = profileSegments(prep.data, labels, { k: sweep.selected, centroids: rawCentroids, centroidColumns: prep.features });

@@ -6,9 +6,9 @@
  */
 import type { Matrix } from './matrix';
 import type { KMeansFit } from './types';
-import { availableParallelism } from 'os';
 import { ensureBackend, type BackendName } from './backend';
 import { runPooled } from './workerPool';
+import { boundThreads } from './threads';
 import { createRng, sampleWithoutReplacement } from './random';
 import { absoluteTolerance, centerColumns, checkKMeansOptions, finishFit, type CheckedKMeansOptions, type KMeansOptions } from './kmeansShared';
 import { batchWork, runQueuedBatches, runRestartBatch, type QueuedResult, type RestartBatch, type RestartBatchResult } from './kmeansKernel';
@@ -16,13 +16,32 @@ import { batchWork, runQueuedBatches, runRestartBatch, type QueuedResult, type R
 export type { KMeansOptions } from './kmeansShared';
 export { runQueuedBatches, runRestartBatch, type QueuedResult, type RestartBatch, type RestartBatchResult } from './kmeansKernel';
 
-/** Rows from which k-means splits the restarts over worker threads by default (wasm is single-threaded). */
-const KMEANS_WORKER_ROWS = 10_000;
+/** Rows from which k-means splits the restarts over worker threads (wasm is single-threaded); below, one thread is faster. */
+export const KMEANS_WORKER_ROWS = 10_000;
 
-/** Threads (main thread included, see kmeansChecked) k-means uses by default for `rows` rows and `nInit` restarts on `backend`. */
-export function defaultKMeansWorkers(rows: number, nInit: number, backend: BackendName): number {
-  if (backend === 'native' || nInit < 2 || rows < KMEANS_WORKER_ROWS) return 0;
-  return Math.min(2, availableParallelism(), nInit);
+/**
+ * Memory (bytes) one k-means thread holds of its own for `rows` x `cols` data and these options: the rows it
+ * seeds and iterates on (all rows, or the restart sample) as float32 tensors (the data, [x, 1] and [-2x; |x|^2; 1]) and
+ * a float32 copy, a label per row and restart twice, and with a sample the refinement's labels, bounds and result on
+ * all rows. The centred float64 data are shared by all threads and not counted.
+ */
+export function kmeansThreadBytes(rows: number, cols: number, options: Pick<CheckedKMeansOptions, 'nInit' | 'restartSample'>): number {
+  const seeded = options.restartSample > 0 ? options.restartSample : rows;
+  return seeded * (4 * (4 * cols + 3) + 8 * options.nInit) + (options.restartSample > 0 ? rows * 28 : 0);
+}
+
+/**
+ * Threads (main thread included; 0 = in-process, no workers) the k-means of `optionsList` (all on the same rows)
+ * runs on: at most the options' `threads` (from the option, SEGMENTATION_THREADS or every core), the restart groups
+ * there are to share (one per k with a restart sample, else one per restart), and what THREAD_MEMORY_SHARE of the
+ * memory holds (kmeansThreadBytes each); none below KMEANS_WORKER_ROWS rows or on native (multi-threaded itself).
+ */
+export function kmeansThreads(rows: number, cols: number, optionsList: readonly CheckedKMeansOptions[], backend: BackendName): number {
+  if (backend === 'native' || rows < KMEANS_WORKER_ROWS || optionsList.length === 0) return 0;
+  const pieces = optionsList.reduce((sum, o) => sum + (o.restartSample > 0 ? 1 : o.nInit), 0);
+  const bytes = Math.max(...optionsList.map((o) => kmeansThreadBytes(rows, cols, o)));
+  const threads = boundThreads(Math.min(...optionsList.map((o) => o.threads)), pieces, bytes);
+  return threads < 2 ? 0 : threads;
 }
 
 /** A Float64Array copy in shared memory: posted to worker threads without a copy per task. */
@@ -160,13 +179,14 @@ export async function kmeansChecked(X: Matrix, options: CheckedKMeansOptions, wo
 export async function kmeans(X: Matrix, options: KMeansOptions): Promise<KMeansFit> {
   const checked = checkKMeansOptions(X, options);
   const backend = await ensureBackend();
-  return kmeansChecked(X, checked, defaultKMeansWorkers(X.rows, checked.nInit, backend.name));
+  return kmeansChecked(X, checked, kmeansThreads(X.rows, X.cols, [checked], backend.name));
 }
 
 /**
  * k-means for each k in `ks` on the same data, with the same restarts, tolerance and seed: the k sweep's
- * k-means. From 10 000 rows the ks' restart groups run on two threads from one queue (see
- * {@link kmeansManyChecked}); the fits equal those of {@link kmeans} for each k alone.
+ * k-means. From 10 000 rows the ks' restart groups run on up to `options.threads` threads (default every core; see
+ * {@link kmeansThreads}) from one queue (see {@link kmeansManyChecked}); the fits equal those of {@link kmeans} for
+ * each k alone, for any thread count.
  *
  * @param options as for {@link kmeans}, without k
  * @param onFit called once per k as it finishes (largest k first with threads), with its index into `ks`
@@ -184,6 +204,5 @@ export async function kmeansEach(
 ): Promise<KMeansFit[]> {
   const checked = ks.map((k) => checkKMeansOptions(X, { ...options, k }));
   const backend = await ensureBackend();
-  const workers = checked.length === 0 ? 0 : defaultKMeansWorkers(X.rows, checked[0].nInit, backend.name);
-  return kmeansManyChecked(X, checked, workers, onFit, onWork);
+  return kmeansManyChecked(X, checked, kmeansThreads(X.rows, X.cols, checked, backend.name), onFit, onWork);
 }

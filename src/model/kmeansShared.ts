@@ -7,6 +7,7 @@ import { DataError, OptionsError } from '../errors';
 import type { KMeansFit } from './types';
 import type { Matrix } from './matrix';
 import { DEFAULT_SEED, type Rng } from './random';
+import { resolveThreads } from './threads';
 
 /** Options of kmeans / kmeansReference. */
 export interface KMeansOptions {
@@ -34,10 +35,19 @@ export interface KMeansOptions {
   restartSample?: 'auto' | 'all' | number;
   /** With a restart sample: how many of the best sample restarts are refined on all rows. Default 3. */
   refineBest?: number;
+  /**
+   * Most threads the restarts run on, this one included; 1 = this thread only. Default: env SEGMENTATION_THREADS,
+   * else every core (os.availableParallelism()). Fewer run below 10,000 rows, when there are fewer restart groups, or
+   * when the threads' copies of the data would pass THREAD_MEMORY_SHARE of the memory (see kmeansThreads). The fit is
+   * the same for every thread count. kmeansReference ignores it.
+   */
+  threads?: number;
 }
 
 /** KMeansOptions with defaults applied and values checked; `restartSample` resolved to a row count (0 = all rows). */
-export interface CheckedKMeansOptions extends Required<Omit<KMeansOptions, 'restartSample'>> {
+export interface CheckedKMeansOptions extends Required<Omit<KMeansOptions, 'restartSample' | 'threads'>> {
+  /** The most threads (see KMeansOptions.threads), resolved from the option, the env variable or the cores. */
+  readonly threads: number;
   /** Rows of the restart sample, 0 < restartSample < rows; 0 = restarts on all rows. */
   readonly restartSample: number;
 }
@@ -109,7 +119,8 @@ export function checkKMeansOptions(X: Matrix, options: KMeansOptions): CheckedKM
   if (typeof tol !== 'number' || !Number.isFinite(tol) || tol < 0) throw new OptionsError(`tol=${String(tol)} should be a finite number >= 0`, 'tol');
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new OptionsError(`seed=${String(seed)} should be an integer`, 'seed');
   checkInteger('refineBest', refineBest, 1);
-  return { k, nInit, maxIter, tol, seed, restartSample: restartSampleRows(restartSample, X.rows, k), refineBest };
+  const threads = resolveThreads(options.threads);
+  return { k, nInit, maxIter, tol, seed, restartSample: restartSampleRows(restartSample, X.rows, k), refineBest, threads };
 }
 
 /** Column means and the centred data (float64), shape [rows, cols] row-major. */

@@ -4,13 +4,13 @@
  * and shared by all labelings (see silhouetteKernel.ts). Large inputs are split over worker threads, each with
  * its own tfjs backend, because the wasm backend is single-threaded in Node.
  */
-import { availableParallelism } from 'os';
 import { OptionsError } from '../errors';
 import type { Matrix } from './matrix';
 import { ensureBackend, type BackendName } from './backend';
 import { checkInteger, checkMatrix, centerColumns } from './kmeansShared';
 import { createRng, DEFAULT_SEED, sampleWithoutReplacement } from './random';
-import { defaultChunkSize, silhouetteRows, type KernelInput } from './silhouetteKernel';
+import { DEFAULT_BLOCK_ELEMENTS, defaultChunkSize, silhouetteRows, type KernelInput } from './silhouetteKernel';
+import { boundThreads, resolveThreads } from './threads';
 import { runPooled } from './workerPool';
 
 /** Options of silhouetteScores / silhouetteSamples. */
@@ -31,8 +31,15 @@ export interface SilhouetteOptions {
   /** Seed of the row sample. Default 0. */
   seed?: number;
   /**
-   * Worker threads. Default: min(2, cpus) when the work (query rows x nSamples) is at least 25M distances
-   * (~ n = 5000 exact), else 0. 0 = in-process. Ignored (0) on the native backend, which is multi-threaded.
+   * Most threads; 1 = in-process only. Default: env SEGMENTATION_THREADS, else every core
+   * (os.availableParallelism()). From 25M distances (query rows x nSamples, ~ n = 5000 exact) the rows run on that
+   * many worker threads, fewer when there are fewer chunks or their copies of the data would pass
+   * THREAD_MEMORY_SHARE of the memory (see defaultWorkerCount). The values are the same for every thread count.
+   */
+  threads?: number;
+  /**
+   * Worker threads exactly (0 = in-process), overriding `threads`, for tuning. Default: from `threads` (see above).
+   * Ignored (0) on the native backend, which is multi-threaded.
    */
   workers?: number;
 }
@@ -53,6 +60,8 @@ export interface CheckedSilhouetteOptions {
   chunkSize: number | null;
   sampleSize: number | null;
   seed: number;
+  /** The most threads, resolved (see SilhouetteOptions.threads). */
+  threads: number;
   workers: number | null;
   onRows?: (done: number, total: number) => void;
 }
@@ -89,16 +98,33 @@ function checkLabeling(labeling: Labeling, index: number, rows: number): void {
 /** Validates the options and applies the defaults. */
 export function checkSilhouetteOptions(options: SilhouetteOptions): CheckedSilhouetteOptions {
   const { chunkSize = null, sampleSize = null, seed = DEFAULT_SEED, workers = null } = options;
+  const threads = resolveThreads(options.threads);
   if (chunkSize !== null) checkInteger('chunkSize', chunkSize, 1);
   if (sampleSize !== null) checkInteger('sampleSize', sampleSize, 1);
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new OptionsError(`seed=${String(seed)} should be an integer`, 'seed');
   if (workers !== null) checkInteger('workers', workers, 0);
-  return { chunkSize, sampleSize, seed, workers };
+  return { chunkSize, sampleSize, seed, threads, workers };
 }
 
-/** Number of workers the silhouette will use by default for `queryRows` rows scored against `rows` rows. */
-export function defaultWorkerCount(queryRows: number, rows: number): number {
-  return queryRows * rows >= WORKER_THRESHOLD ? Math.min(2, availableParallelism()) : 0;
+/**
+ * Memory (bytes) one silhouette worker holds of its own for `rows` x `cols` data and labelings of `ks` clusters: the
+ * data as float32 (posted copy, tensor, per-feature rows), the labels, the one-hot matrix on the host and as a tensor,
+ * and three distance blocks of DEFAULT_BLOCK_ELEMENTS float32.
+ */
+export function silhouetteThreadBytes(rows: number, cols: number, ks: readonly number[]): number {
+  const totalK = ks.reduce((a, b) => a + b, 0);
+  return rows * (12 * cols + 4 * ks.length + 8 * totalK) + 12 * DEFAULT_BLOCK_ELEMENTS;
+}
+
+/**
+ * Worker threads the silhouette uses by default for `queryRows` rows scored against `rows` rows (0 = in-process): none
+ * below 25M distances or with `threads` 1, else at most `threads`, the number of chunks `pieces` and what
+ * THREAD_MEMORY_SHARE of the memory holds (`bytesPerThread` each, see silhouetteThreadBytes).
+ */
+export function defaultWorkerCount(queryRows: number, rows: number, threads: number, pieces = queryRows, bytesPerThread = 0): number {
+  if (threads < 2 || queryRows * rows < WORKER_THRESHOLD) return 0;
+  const count = boundThreads(threads, pieces, bytesPerThread);
+  return count < 2 ? 0 : count;
 }
 
 /**
@@ -122,8 +148,9 @@ export async function silhouetteValuesChecked(
   };
   const chunkSize = options.chunkSize ?? defaultChunkSize(X.rows);
   const total = queryRows.length;
-  const wanted = backend === 'native' ? 0 : options.workers ?? defaultWorkerCount(total, X.rows);
-  const workers = Math.min(wanted, Math.ceil(total / chunkSize));
+  const chunks = Math.ceil(total / chunkSize);
+  const wanted = backend === 'native' ? 0 : options.workers ?? defaultWorkerCount(total, X.rows, options.threads, chunks, silhouetteThreadBytes(X.rows, X.cols, input.ks));
+  const workers = Math.min(wanted, chunks);
   const report = options.onRows;
   if (workers <= 0) return silhouetteRows(input, queryRows, chunkSize, report && ((done) => report(done, total)));
 

@@ -8,7 +8,7 @@ import type { KMeansFit, KSweep } from './types';
 import { calinskiHarabasz, daviesBouldin, smallestShare, stability, type KCriteria, type StabilityOptions } from './criteria';
 import { checkKRuleOptions, chooseK, type KRule } from './selectK';
 import { ensureBackend, type BackendName } from './backend';
-import { defaultKMeansWorkers, kmeansEach } from './kmeans';
+import { kmeansEach, kmeansThreads } from './kmeans';
 import { prewarmWorkers } from './workerPool';
 import { DEFAULT_SEED } from './random';
 import { checkInteger, checkK, checkKMeansOptions, checkMatrix, type CheckedKMeansOptions } from './kmeansShared';
@@ -16,6 +16,7 @@ import {
   checkSilhouetteOptions,
   defaultWorkerCount,
   meanPerLabeling,
+  silhouetteThreadBytes,
   queryRowsFor,
   silhouetteUndefinedReason,
   silhouetteValuesChecked,
@@ -78,6 +79,11 @@ export interface SweepOptions {
   minSegmentShare?: number;
   /** Subsamples of the stability score (the seed is the sweep's). Default: 10 subsamples of 80% of at most 1000 rows. */
   stability?: Omit<StabilityOptions, 'seed'>;
+  /**
+   * Most threads of the k-means and the silhouette (`--threads`); 1 = in-process only. Default: env
+   * SEGMENTATION_THREADS, else every core. The result is the same for every thread count (see KMeansOptions.threads).
+   */
+  threads?: number;
 }
 
 /** How {@link sweepK} scores each k. */
@@ -155,14 +161,19 @@ export function silhouetteSampleSize(value: unknown, rows: number): number | nul
 }
 
 /**
- * Pooled worker threads a sweep of `rows` rows uses by default on `backend`: one beside the main thread for the
- * k-means (from 10,000 rows, see defaultKMeansWorkers) and up to two for the silhouette (see defaultWorkerCount).
- * Starting them early (prewarmWorkers) takes their start-up off the sweep's path.
+ * Pooled worker threads a sweep of `rows` x `cols` rows uses on `backend` with these k-means options (one per k):
+ * the k-means threads beside the main thread (see kmeansThreads) or the silhouette's workers (see
+ * defaultWorkerCount), whichever is more. Starting them early (prewarmWorkers) takes their start-up off the sweep's path.
  */
-export function sweepWorkerCount(rows: number, nInit: number, silhouette: SilhouetteChoice, backend: BackendName): number {
+export function sweepWorkerCount(rows: number, cols: number, kmeansOptions: readonly CheckedKMeansOptions[], silhouette: SilhouetteChoice, backend: BackendName): number {
+  if (backend === 'native' || kmeansOptions.length === 0) return 0;
   const sample = silhouetteSampleSize(silhouette, rows);
   const queries = sample === 'none' ? 0 : (sample ?? rows);
-  return Math.max(defaultKMeansWorkers(rows, nInit, backend) - 1, queries === 0 ? 0 : defaultWorkerCount(queries, rows));
+  const scored = sample === 'none' ? 0 : typeof sample === 'number' ? sample : rows;
+  const threads = kmeansOptions[0].threads;
+  const ks = kmeansOptions.map((o) => o.k);
+  const silhouetteWorkers = queries === 0 ? 0 : defaultWorkerCount(queries, scored, threads, queries, silhouetteThreadBytes(scored, cols, ks));
+  return Math.max(kmeansThreads(rows, cols, kmeansOptions, backend) - 1, silhouetteWorkers);
 }
 
 /** Standard error of the mean of `values` (a sample without replacement of `of` rows); 0 when all rows. */
@@ -179,8 +190,9 @@ function standardError(values: Float64Array, of: number): number {
 
 /**
  * Memory the k-means of one k needs, estimated (bytes): the standardized matrix in float64 three times (raw, scaled,
- * shared with the threads) and in float32 once per thread (two), the restarts' distances (float32, nInit x k per
- * row) and per-row bounds and labels: rows x (32 x cols + 4 x nInit x k + 24).
+ * shared with the threads) and in float32 once per thread (two; more threads are held to THREAD_MEMORY_SHARE of the
+ * memory apart, see threads.ts), the restarts' distances (float32, nInit x k per row) and per-row bounds and labels:
+ * rows x (32 x cols + 4 x nInit x k + 24).
  */
 export function kmeansMemoryBytes(rows: number, cols: number, k: number, nInit = 10): number {
   return rows * (32 * cols + 4 * nInit * k + 24);
@@ -255,12 +267,12 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
         : `highest mean silhouette among stable ks with every segment >= ${+(100 * kRule.minSegmentShare).toFixed(2)}% over k=${kMin}..${top}${sampled}`;
   }
   checkMemory(X, Math.max(...ks), nInit, options.memoryLimitBytes);
-  const kmeansOptions = { nInit, maxIter, tol, seed, restartSample, refineBest };
+  const kmeansOptions = { nInit, maxIter, tol, seed, restartSample, refineBest, threads: options.threads };
   const checkedPerK = ks.map((kk) => checkKMeansOptions(X, { ...kmeansOptions, k: kk })); // all options checked before any work
-  const silhouetteOptions = checkSilhouetteOptions({ sampleSize: typeof sample === 'number' ? sample : null, seed });
+  const silhouetteOptions = checkSilhouetteOptions({ sampleSize: typeof sample === 'number' ? sample : null, seed, threads: options.threads });
   const backend = await ensureBackend();
   // Worker start-up (tfjs + wasm per thread) overlaps the k-means below instead of delaying the silhouette.
-  prewarmWorkers(sweepWorkerCount(X.rows, nInit, silhouette, backend.name), backend.name).catch(() => undefined); // a failure surfaces when used
+  prewarmWorkers(sweepWorkerCount(X.rows, X.cols, checkedPerK, silhouette, backend.name), backend.name).catch(() => undefined); // a failure surfaces when used
 
   const started = performance.now();
   const fits: Record<string, KMeansFit> = {};

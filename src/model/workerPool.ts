@@ -1,6 +1,6 @@
 /**
  * A small pool of worker threads for the model layer, each with its own tfjs backend (the wasm backend is
- * single-threaded in Node, so two workers use both cores). Workers start on first use (or on prewarm), are
+ * single-threaded in Node, so one worker per core uses them all). Workers start on first use (or on prewarm), are
  * reused across calls, and do not keep the process alive while idle.
  */
 import { existsSync } from 'fs';

@@ -61,6 +61,11 @@ export interface ReportOptions {
   seed?: number;
   /** TensorFlow.js backend: 'auto', 'native', 'wasm' or 'cpu'. Default: env SEGMENTATION_BACKEND, else 'auto'. */
   backend?: BackendName | 'auto';
+  /**
+   * Most threads of the k-means and silhouette (`--threads`); 1 = in-process only. Default: env SEGMENTATION_THREADS,
+   * else every core. The outputs are the same for every thread count (see SweepOptions.threads).
+   */
+  threads?: number;
   /** Write text cells starting with = + - @ tab or CR in the CSV outputs with a leading ' so spreadsheets show them as
    * text, not formulas (`--no-csv-guard` turns it off). Default true. */
   csvGuard?: boolean;
@@ -146,6 +151,7 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
       seed,
       kRule: options.kRule,
       minSegmentShare: options.minSegmentShare,
+      threads: options.threads,
       onProgress: (e) => {
         if (e.phase === 'silhouette') return onProgress({ phase: 'silhouette', done: e.done, total: e.total, unit: 'rows' });
         if (e.phase === 'profile') return onProgress({ phase: 'profiling', done: e.done, total: e.total, unit: 'steps', rows: prep.data.n });

@@ -292,15 +292,16 @@ describe.skipIf(SKIP_OTHER !== '')(
 
     it('writes outputs named after the table\'s columns, byte for byte what npm run report writes', async () => {
       const processed = await readFile(join(out, 'data/processed/preprocessed_data.csv'), 'utf8');
-      // The dirty table (seed 7) has an empty channel cell: kept as "(missing)", a category of its own.
+      // The dirty table (seed 7) has an empty channel cell: a missing clustering category drops its row (docs/rows.md),
+      // so no "(missing)" column.
       expect(processed.split('\n')[0]).toBe(
-        'customer_ref,region,channel,age_years,income_eur,basket_eur,visits_per_month,channel=(missing),channel=both,channel=online,channel=store',
+        'customer_ref,region,channel,age_years,income_eur,basket_eur,visits_per_month,channel=both,channel=online,channel=store',
       );
       const clustered = await readFile(join(out, 'data/processed/clustered_data.csv'), 'utf8');
       // the table's own column order (customer_ref, region, age_years, income_eur, visits_per_month, basket_eur, ..., channel)
       expect(clustered.split('\n')[0]).toBe('customer_ref,region,age_years,income_eur,visits_per_month,basket_eur,channel,Cluster');
       const model = JSON.parse(await readFile(join(out, 'data/models/clustering_model.json'), 'utf8'));
-      expect(model.features).toEqual(['age_years', 'income_eur', 'basket_eur', 'visits_per_month', 'channel=(missing)', 'channel=both', 'channel=online', 'channel=store']);
+      expect(model.features).toEqual(['age_years', 'income_eur', 'basket_eur', 'visits_per_month', 'channel=both', 'channel=online', 'channel=store']);
       for (const f of ['data/processed/preprocessed_data.csv', 'data/processed/clustered_data.csv', 'data/models/clustering_model.json'])
         expect(await readFile(join(out, f), 'utf8'), f).toBe(await readFile(join(reportOut, f), 'utf8'));
     });

@@ -35,7 +35,7 @@ function seedCenters(centered: Float64Array, rows: number, cols: number, k: numb
   const centers = new Float64Array(k * cols);
   const first = rng.nextInt(rows);
   centers.set(centered.subarray(first * cols, (first + 1) * cols), 0);
-  let closest = new Float64Array(rows);
+  let closest: Float64Array = new Float64Array(rows);
   for (let i = 0; i < rows; i++) closest[i] = squaredDistanceToRow(centered, cols, i, centers, 0);
   for (let c = 1; c < k; c++) {
     const candidates = drawCandidates(rng, closest, 0, rows, trials);

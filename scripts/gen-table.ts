@@ -27,7 +27,7 @@ cliMain(async () => {
     HELP,
   );
   if (values === null) return;
-  if (values.kind === undefined) throw new OptionsError(`--kind is required (retail, wide or transactions); ${HELP}`, '--kind');
+  if (values.kind === undefined) throw new OptionsError('--kind is required (retail, wide or transactions); see --help', '--kind');
   if (values.kind === 'transactions') {
     if (values.rows !== undefined) throw new OptionsError('--kind transactions takes --customers N, not --rows', '--rows');
     const orders = transactionsTable({ customers: intOption(values.customers, '--customers'), seed: intOption(values.seed, '--seed'), dirty: values.dirty ?? false });

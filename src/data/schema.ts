@@ -61,6 +61,11 @@ export interface TableSchema {
   plot?: { x: string; y: string };
   /** Every column the run reads: the id, the features, the categorical columns, other numeric columns to profile. */
   fields: SchemaField[];
+  /**
+   * The file is an orders table to aggregate per customer first (`report --transactions`): its customer, date and
+   * amount columns, optional order and quantity columns, as-of date and date format. Default: none (one row per customer).
+   */
+  transactions?: import('../transactions/sql').TransactionsSpec;
 }
 
 

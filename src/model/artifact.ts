@@ -5,6 +5,8 @@ import { encodeValue, type FeatureColumn } from '../features/encode';
 import type { Scaler } from '../features/scale';
 import { quantile } from '../util/stats';
 import type { SegmentProfile } from './types';
+import type { RfmEdges } from '../transactions/rfm';
+import type { TransactionColumns } from '../transactions/sql';
 
 /** Format tag of a saved model. */
 export const MODEL_FORMAT = 'mall-segmentation-model';
@@ -48,6 +50,21 @@ export interface SegmentModel {
   readonly schema: TableSchema;
   /** How each clustering column is made from the record (numeric transform, one-hot category). */
   readonly encoding: FeatureColumn[];
+  /**
+   * Models trained on orders (`report --transactions`): the orders' columns, the training as-of date and the RFM
+   * quintile edges learned on the training customers, so that new orders are aggregated and scored the same way.
+   * Absent for customer-table models.
+   */
+  readonly transactions?: TransactionsModel;
+}
+
+/** The transactions part of a model (see SegmentModel.transactions). */
+export interface TransactionsModel {
+  columns: TransactionColumns;
+  dateFormat?: string;
+  /** The as-of date of the training data (YYYY-MM-DD). */
+  asOf: string;
+  rfm: RfmEdges;
 }
 
 /**

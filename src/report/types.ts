@@ -1,4 +1,5 @@
 import type { SegmentProfile } from '../model/types';
+import type { TransactionsSummary } from '../transactions/report';
 
 /**
  * The machine summary written to reports/summary.json. Keys of per-k records are k as decimal strings.
@@ -43,4 +44,6 @@ export interface Summary {
   timings: Record<string, number>;
   /** Output files relative to --out. */
   outputs: string[];
+  /** Transactions runs only: the orders read, the as-of date, RFM segments and their crosstab with the k-means segments. */
+  transactions?: TransactionsSummary;
 }

@@ -1,5 +1,5 @@
 import type { RfmScore } from '../transactions/rfm';
-import { axis, baseLayout, formatValue, type PlotlyFigure } from './common';
+import { axis, baseLayout, type PlotlyFigure } from './common';
 
 /** Title (and file base name) of the recency-by-frequency heatmap. */
 export const RFM_HEATMAP_TITLE = 'Recency by Frequency';
@@ -35,7 +35,7 @@ export function rfmHeatmapFigure(scores: readonly RfmScore[], monetary: ArrayLik
         ygap: 2,
       },
     ],
-    layout: baseLayout(RFM_HEATMAP_TITLE, `${formatValue(scores.length)} customers per cell; colour: mean monetary`, {
+    layout: baseLayout(RFM_HEATMAP_TITLE, `${scores.length.toLocaleString('en-US')} customers by R and F score: the number in each cell; colour: mean monetary`, {
       xaxis: axis('R score (5 = most recent)', { dtick: 1, showgrid: false }),
       yaxis: axis('F score (5 = most orders)', { dtick: 1, showgrid: false }),
       width: 760,

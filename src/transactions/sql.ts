@@ -117,7 +117,11 @@ function dialectParts(dialect: AggregationDialect) {
   const dayAfter = (d: string) => (dialect === 'sqlite' ? `date(${d}, '+1 day')` : `${d} + 1`);
   const dateLiteral = (iso: string) => (dialect === 'sqlite' ? `date(${str(iso)})` : `DATE ${str(iso)}`);
   const dateText = (d: string) => (dialect === 'sqlite' ? d : `CAST(${d} AS VARCHAR)`);
-  return { text, day, number, days, dayAfter, dateLiteral, dateText };
+  // A sum of doubles depends on the order of the additions, which parallel engines do not fix: DuckDB and PostgreSQL
+  // add in DECIMAL (exact, to 8 decimals) and round once, so every run and both engines give the same double.
+  // SQLite has no DECIMAL and adds in scan order.
+  const exactSum = (x: string) => (dialect === 'sqlite' ? `SUM(${x})` : `CAST(SUM(CAST(${x} AS DECIMAL(38, 8))) AS DOUBLE PRECISION)`);
+  return { text, day, number, days, dayAfter, dateLiteral, dateText, exactSum };
 }
 
 /** Checks an as-of date: YYYY-MM-DD and a calendar date. */
@@ -176,7 +180,7 @@ export function aggregationSql(options: AggregationSqlOptions): AggregationSql {
     '    MAX(CASE WHEN c_amount > 0 THEN c_day END) AS last_day,',
     '    MIN(CASE WHEN c_amount > 0 THEN c_day END) AS first_day,',
     `    COUNT(DISTINCT CASE WHEN c_amount > 0 THEN ${purchaseKey} END) AS frequency,`,
-    `    SUM(c_amount) AS monetary${spec.quantity ? ',\n    SUM(c_qty) AS items' : ''}`,
+    `    ${p.exactSum('c_amount')} AS monetary${spec.quantity ? `,\n    ${p.exactSum('c_qty')} AS items` : ''}`,
     '  FROM valid GROUP BY c_id',
     '), features AS (',
     `  SELECT c_id AS ${idOut},`,

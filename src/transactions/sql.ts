@@ -66,7 +66,8 @@ export interface AggregationSql {
 }
 
 const ISO_DATE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T].*)?$';
-const YMD = '^[0-9]{8}(\\.0+)?$';
+const ISO_DAY = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
+const YMD = '^[0-9]{8}([.]0+)?$';
 const NUMBER = '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$';
 
 /** An identifier in double quotes (the three engines' standard quoting). */
@@ -81,8 +82,10 @@ function str(s: string): string {
 /** The date expressions of one engine, from a trimmed text `t`. */
 function dialectParts(dialect: AggregationDialect) {
   const text = dialect === 'sqlite' ? 'TEXT' : 'VARCHAR';
+  // 'postgres' uses SIMILAR TO (a full match in both engines) so that its text also runs in DuckDB (export-sql's
+  // 'standard' dialect); the patterns avoid '.', '_' and '%', which SIMILAR TO reads differently in the two.
   const matches = (t: string, re: string) =>
-    dialect === 'duckdb' ? `regexp_matches(${t}, ${str(re)})` : dialect === 'postgres' ? `${t} ~ ${str(re)}` : null;
+    dialect === 'duckdb' ? `regexp_matches(${t}, ${str(re)})` : `${t} SIMILAR TO ${str(re.replace(/^\^/, '').replace(/\$$/, ''))}`;
   // Y, M, D as text pieces -> a date, NULL when not a calendar date.
   const ymd = (y: string, m: string, d: string): string => {
     if (dialect === 'sqlite') {
@@ -104,7 +107,11 @@ function dialectParts(dialect: AggregationDialect) {
     const ymdParts = ymd(sub(1, 4), sub(5, 2), sub(7, 2));
     if (dialect === 'sqlite')
       return `CASE WHEN ${t} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' OR ${t} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][ T]*' THEN ${isoParts} WHEN ${t} GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' OR ${t} GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9].0*' THEN ${ymdParts} END`;
-    return `CASE WHEN ${matches(t, ISO_DATE)} THEN ${isoParts} WHEN ${matches(t, YMD)} THEN ${ymdParts} END`;
+    const iso =
+      dialect === 'duckdb'
+        ? matches(t, ISO_DATE)
+        : `${matches(sub(1, 10), ISO_DAY)} AND (LENGTH(${t}) = 10 OR ${sub(11, 1)} IN (' ', 'T'))`;
+    return `CASE WHEN ${iso} THEN ${isoParts} WHEN ${matches(t, YMD)} THEN ${ymdParts} END`;
   };
   const number = (t: string): string => {
     const cast = dialect === 'sqlite' ? 'REAL' : 'DOUBLE PRECISION';

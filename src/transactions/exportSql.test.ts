@@ -15,6 +15,7 @@ import { sqlite, sqliteSkipReason } from '../../test/support/sqlite';
 import { parseModel, type SegmentModel } from '../model/artifact';
 import { exportTransactionsSql } from './exportSql';
 import { transactionsTable } from './generate';
+import { scoreTransactions } from './score';
 
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
@@ -89,6 +90,22 @@ describe('exportTransactionsSql', () => {
       await pg.stop();
     }
   }, 120_000);
+
+  it('score --transactions on the training orders equals the report for every customer; new orders use the training edges', async () => {
+    const scored = await scoreTransactions(model, { source: { file: orders } });
+    const rows = parse(scored.csv, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0])).toEqual(['customer_id', 'recency_days', 'frequency', 'monetary', 'avg_order_value', 'tenure_days', 'cluster', 'label', 'distance', 'outlier', 'R', 'F', 'M', 'RFM', 'rfm_segment']);
+    expectSameAsReport(rows, true);
+    const fresh = join(dir, 'new.csv');
+    await writeFile(fresh, transactionsTable({ customers: 50, seed: 99, start: '2025-01-01', days: 90 }).csv);
+    const later = await scoreTransactions(model, { source: { file: fresh }, asOf: '2025-06-01' });
+    expect(later.checks.asOf).toBe('2025-06-01');
+    // every customer of a 90-day window scored 2025-06-01 bought at least 61 days ago
+    const newRows = parse(later.csv, { columns: true }) as Record<string, string>[];
+    expect(newRows.every((r) => Number(r.recency_days) >= 61)).toBe(true);
+    const edge = model.transactions!.rfm.recency_days;
+    for (const r of newRows) expect(Number(r.R)).toBe(6 - (1 + edge.filter((e) => Number(r.recency_days) > e).length));
+  });
 
   const liteSkip = sqliteSkipReason();
   it.skipIf(liteSkip !== '')(`equals the report for every customer in SQLite${liteSkip ? ` (skipped: ${liteSkip})` : ''}`, async () => {

@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { transactionsTable } from '../src/transactions/generate';
 import { rfmSegment } from '../src/transactions/rfm';
 import { ROOT } from './paths';
+import { postgresSkipReason, startPostgres } from './support/postgres';
 
 const run = promisify(execFile);
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -125,6 +126,27 @@ print(json.dumps({k: KMeans(n_clusters=k, n_init=10, random_state=0).fit(X).iner
     const model = (p: string) => readFile(join(dir, p, 'data', 'models', 'clustering_model.json'), 'utf8').then((t) => ({ ...JSON.parse(t), dataHash: '' }));
     expect(await model('db')).toEqual(await model('csv'));
   }, 120_000);
+
+  const pgSkip = postgresSkipReason();
+  it.skipIf(pgSkip !== '')(`reads the same orders from PostgreSQL (--db URL --table, --sql) into identical outputs${pgSkip ? ` (skipped: ${pgSkip})` : ''}`, async () => {
+    const pg = await startPostgres();
+    try {
+      await pg.psql('CREATE TABLE orders (customer_id TEXT, order_id TEXT, order_date TEXT, product TEXT, quantity TEXT, amount TEXT)');
+      await pg.psql(`\\copy orders FROM '${orders}' WITH (FORMAT csv, HEADER true)`);
+      for (const [name, how] of [['pg-table', ['--table', 'orders']], ['pg-sql', ['--sql', 'SELECT * FROM orders WHERE amount IS NOT NULL OR TRUE']]] as const) {
+        const r = await report(['--transactions', '--db', pg.url, ...how, ...COLUMNS, '--k-max', '6', '--no-png', '--out', join(dir, name)]);
+        expect(r.stderr.split('\n').filter((l) => l.startsWith('error')).join('\n')).toBe('');
+        expect(r.code).toBe(0);
+        for (const f of ['data/processed/customer_features.csv', 'data/processed/clustered_data.csv'])
+          expect(await readFile(join(dir, name, f), 'utf8'), `${name} ${f}`).toBe(await readFile(join(dir, 'csv', f), 'utf8'));
+        const s = JSON.parse(await readFile(join(dir, name, 'reports', 'summary.json'), 'utf8'));
+        expect(s.transactions.checks).toEqual(summary.transactions.checks);
+        expect(s.data.path).not.toContain('postgres@');
+      }
+    } finally {
+      await pg.stop();
+    }
+  }, 180_000);
 
   it('a customer-table run on the orders stops with one line suggesting --transactions', async () => {
     const r = await report(['--data', orders, '--id', 'customer_id', '--features', 'quantity,amount', '--no-png', '--out', join(dir, 'wrong')]);

@@ -291,10 +291,12 @@ async function readTransactions(
   let path: string;
   let hash: string;
   if (spec.db !== undefined) {
-    if (/^postgres(ql)?:\/\//i.test(spec.db)) throw new OptionsError('--db postgres://... is not supported by this build; export the orders to CSV or Parquet, or load them into a DuckDB file (--db orders.duckdb)', 'db');
-    source = { duckdb: spec.db, table: spec.table, sql: spec.sql };
-    path = `${spec.db}:${spec.sql ?? spec.table ?? ''}`;
-    hash = `sha256:${createHash('sha256').update(path).digest('hex')}`;
+    if (data !== undefined) throw new OptionsError('--data and --db are two sources of orders: give one', 'db');
+    const postgres = /^postgres(ql)?:\/\//i.test(spec.db);
+    source = postgres ? { postgres: spec.db, table: spec.table, sql: spec.sql } : { duckdb: spec.db, table: spec.table, sql: spec.sql };
+    // a PostgreSQL URL may hold a password: the summary names the engine and the table or query only
+    path = `${postgres ? 'postgresql' : spec.db}:${spec.sql ?? spec.table ?? ''}`;
+    hash = '';
   } else {
     if (data === undefined) throw new OptionsError('--transactions needs the orders: --data FILE (CSV or Parquet) or --db FILE.duckdb --table NAME', 'data');
     if (!existsSync(data)) throw new DataError(`${data} does not exist; give the orders file with --data PATH`, data);
@@ -306,6 +308,8 @@ async function readTransactions(
   }
   const aggregation = await aggregateTransactions({ spec, source });
   const featuresCsv = customerFeaturesCsv(aggregation.table);
+  // a database has no file to hash: the model records the hash of the per-customer table it was trained on
+  if (hash === '') hash = `sha256:${createHash('sha256').update(featuresCsv).digest('hex')}`;
   const schema = transactionsSchema(spec, { features: choice.features ?? (choice.schema?.features.length ? choice.schema.features : undefined) });
   const cleaning = cleanCustomers(parseCustomersCsv(featuresCsv, { source: `${relativeOrAbsolute(path)} (per customer)`, schema: { schema } }));
   return { cleaning, hash, path, synthetic: false, spec, aggregation, featuresCsv };

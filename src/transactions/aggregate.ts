@@ -14,7 +14,9 @@ export type OrdersSource =
   /** A CSV (any delimiter DuckDB detects) or Parquet file; every column is read as text. */
   | { file: string }
   /** A DuckDB database file and a table in it (or a query). */
-  | { duckdb: string; table?: string; sql?: string };
+  | { duckdb: string; table?: string; sql?: string }
+  /** A PostgreSQL database (postgres://... URL) and a table in it (or a query): the aggregation runs in the server. */
+  | { postgres: string; table?: string; sql?: string };
 
 /** Options of {@link aggregateTransactions}. */
 export interface AggregateOptions {
@@ -136,6 +138,7 @@ export function aggregationWarnings(checks: AggregationChecks): string[] {
  */
 export async function aggregateTransactions(options: AggregateOptions): Promise<Aggregation> {
   const { spec, source, memoryLimit = '1GB', threads = 2 } = options;
+  if ('postgres' in source) return aggregateInPostgres(spec, source);
   const { DuckDBInstance } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
   const isFile = 'file' in source;
   const where = isFile ? source.file : source.duckdb;
@@ -173,6 +176,49 @@ export async function aggregateTransactions(options: AggregateOptions): Promise<
     connection.closeSync();
     instance.closeSync();
     rmSync(spill, { recursive: true, force: true });
+  }
+}
+
+/** The relation of a database source: the query in parentheses, else the table. */
+function databaseRelation(source: { table?: string; sql?: string }, where: string): string {
+  if (source.sql !== undefined) return `(${source.sql}) AS orders`;
+  if (source.table !== undefined) return source.table;
+  throw new OptionsError(`name the orders table in ${where}: --table NAME or --sql "SELECT ..."`, 'table');
+}
+
+function absentColumns(spec: TransactionsSpec, header: readonly string[], where: string): void {
+  const wanted = [spec.customer, spec.date, spec.amount, spec.order, spec.quantity].filter((c): c is string => c !== undefined);
+  const absent = wanted.filter((c) => !header.includes(c));
+  if (absent.length > 0)
+    throw new DataError(
+      `${absent.length === 1 ? `Column "${absent[0]}" is` : `Columns ${absent.map((a) => `"${a}"`).join(', ')} are`} missing in ${where} (found: ${header.join(', ')}); name the columns of the orders with --customer, --date, --amount [--order, --quantity]`,
+      where,
+    );
+}
+
+/** The aggregation inside PostgreSQL (the `pg` client): only one row per customer travels. */
+async function aggregateInPostgres(spec: TransactionsSpec, source: { postgres: string; table?: string; sql?: string }): Promise<Aggregation> {
+  const { Client } = require('pg') as typeof import('pg');
+  // the URL may hold a password: messages name the table or query only
+  const where = source.sql !== undefined ? `the --sql query` : `PostgreSQL table ${source.table ?? ''}`;
+  const relation = databaseRelation(source, where);
+  const client = new Client({ connectionString: source.postgres });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new DataError(`cannot connect to the PostgreSQL database of --db: ${(error as Error).message.split('\n')[0]}`, 'db');
+  }
+  try {
+    let header: string[];
+    try {
+      header = (await client.query(`SELECT * FROM ${relation} LIMIT 0`)).fields.map((f) => f.name);
+    } catch (error) {
+      throw new DataError(`cannot read the orders from ${where}: ${(error as Error).message.split('\n')[0]}`, where);
+    }
+    absentColumns(spec, header, where);
+    return await runAggregation(async (sql) => (await client.query(sql)).rows as Record<string, unknown>[], spec, relation, 'postgres');
+  } finally {
+    await client.end();
   }
 }
 

@@ -50,6 +50,26 @@ describe.skipIf(sklearnSkip)('npm run report -- --transactions', () => {
     clustered = parse(await readFile(join(dir, 'csv', 'data', 'processed', 'clustered_data.csv'), 'utf8'), { columns: true });
   }, 120_000);
 
+  it('says it in the summary and the page: orders, as-of date, transforms, RFM tables, the heatmap', async () => {
+    const text = await readFile(join(dir, 'csv', 'reports', 'summary.txt'), 'utf8');
+    expect(text).toMatch(/as-of date \d{4}-\d{2}-\d{2} \(the day after the last date; set it with --as-of\)/);
+    expect(text).toContain('clustering features transformed: log1p on frequency, monetary before standardization');
+    expect(text).toContain('RFM segment x k-means segment (customers)');
+    const page = await readFile(join(dir, 'csv', 'reports', 'index.html'), 'utf8');
+    expect(page).toContain('<h2 id="orders">Orders and RFM</h2>');
+    expect(page).toContain('Recency by Frequency');
+    expect(summary.outputs).toContain('reports/figures/Recency by Frequency.html');
+    expect(summary.outputs[0]).toBe('data/processed/customer_features.csv');
+  });
+
+  it('takes the orders columns from a schema file key "transactions" as from the flags', async () => {
+    const schema = join(dir, 'orders.schema.json');
+    await writeFile(schema, JSON.stringify({ transactions: { customer: 'customer_id', date: 'order_date', amount: 'amount', order: 'order_id', quantity: 'quantity' } }));
+    const r = await report(['--data', orders, '--schema', schema, '--k-max', '6', '--no-png', '--out', join(dir, 'schema')]);
+    expect(r.code).toBe(0);
+    expect(await readFile(join(dir, 'schema', 'data', 'processed', 'clustered_data.csv'), 'utf8')).toBe(await readFile(join(dir, 'csv', 'data', 'processed', 'clustered_data.csv'), 'utf8'));
+  }, 120_000);
+
   it('writes customer features equal to pandas per customer, every customer once', async () => {
     const mine = parse(await readFile(join(dir, 'csv', 'data', 'processed', 'customer_features.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     const out = spawnSync(PYTHON, [join(ROOT, 'src', 'transactions', '__fixtures__', 'rfm_pandas.py'), orders, 'customer_id', 'order_date', 'amount', 'order_id', 'quantity', '-'], { encoding: 'utf8', maxBuffer: 1 << 26 });

@@ -142,11 +142,7 @@ export async function aggregateTransactions(options: AggregateOptions): Promise<
   const { DuckDBInstance } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
   const isFile = 'file' in source;
   const where = isFile ? source.file : source.duckdb;
-  let relation: string;
-  if (isFile) relation = fileRelation(source.file);
-  else if (source.sql !== undefined) relation = `(${source.sql}) AS orders`;
-  else if (source.table !== undefined) relation = source.table;
-  else throw new OptionsError(`name the orders table in ${source.duckdb}: --table NAME or --sql "SELECT ..."`, 'table');
+  const relation = isFile ? fileRelation(source.file) : databaseRelation(source, source.duckdb);
   const spill = mkdtempSync(join(tmpdir(), 'duckdb-spill-'));
   const instance = await DuckDBInstance.create(isFile ? ':memory:' : source.duckdb, {
     threads: String(threads),
@@ -164,13 +160,7 @@ export async function aggregateTransactions(options: AggregateOptions): Promise<
     } catch (error) {
       throw new DataError(`cannot read the orders from ${where}: ${(error as Error).message.split('\n')[0]}`, where);
     }
-    const wanted = [spec.customer, spec.date, spec.amount, spec.order, spec.quantity].filter((c): c is string => c !== undefined);
-    const absent = wanted.filter((c) => !header.includes(c));
-    if (absent.length > 0)
-      throw new DataError(
-        `${absent.length === 1 ? `Column "${absent[0]}" is` : `Columns ${absent.map((a) => `"${a}"`).join(', ')} are`} missing in ${where} (found: ${header.join(', ')}); name the columns of the orders with --customer, --date, --amount [--order, --quantity]`,
-        where,
-      );
+    absentColumns(spec, header, where);
     return await runAggregation(run, spec, relation, 'duckdb');
   } finally {
     connection.closeSync();

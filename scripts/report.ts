@@ -1,6 +1,7 @@
 /**
  * npm run report -- [--data PATH] [--features A,B] [--id COL] [--categorical X] [--schema F] [--out DIR] [--k K] [--k-min A --k-max B] [--seed S] [--backend auto|native|wasm|cpu] [--no-png]
- * Regenerates every report from the raw CSV without a notebook kernel.
+ * npm run report -- --transactions --data orders.csv --customer COL --date COL --amount COL [--order COL] [--quantity COL] [--as-of DATE] [--date-format FMT]
+ * Regenerates every report from the raw CSV without a notebook kernel (an orders table is aggregated per customer first).
  */
 import { isUserError, OptionsError } from '../src/errors';
 import { REPORT_RENDERER, startRenderer } from '../src/figures/render';

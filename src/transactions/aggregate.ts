@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { DataError, OptionsError } from '../errors';
-import { aggregationSql, quoteIdent, TRANSACTION_DROP_REASONS, type AggregationDialect, type TransactionsSpec } from './sql';
+import { aggregationSql, TRANSACTION_DROP_REASONS, type AggregationDialect, type TransactionsSpec } from './sql';
 
 /** Where the orders are. */
 export type OrdersSource =
@@ -224,4 +224,3 @@ export function customerFeaturesCsv(table: CustomerFeatureTable): string {
   return parts.join('');
 }
 
-export { quoteIdent };

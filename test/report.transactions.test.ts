@@ -60,6 +60,10 @@ describe.skipIf(sklearnSkip)('npm run report -- --transactions', () => {
     expect(page).toContain('Recency by Frequency');
     expect(summary.outputs).toContain('reports/figures/Recency by Frequency.html');
     expect(summary.outputs[0]).toBe('data/processed/customer_features.csv');
+    const chart3d = await readFile(join(dir, 'csv', 'reports', 'figures', 'Customer Segmentation 3D.html'), 'utf8');
+    expect(chart3d).toContain('Frequency (orders; log1p in clustering)');
+    expect(chart3d).toContain('Monetary (log1p in clustering)');
+    expect(chart3d).toContain('Recency (days)');
   });
 
   it('takes the orders columns from a schema file key "transactions" as from the flags', async () => {

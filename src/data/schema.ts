@@ -280,6 +280,17 @@ export function axisTitle(schema: TableSchema, column: string): string {
   return f.unit ? `${f.title ?? f.name} (${f.unit})` : (f.title ?? f.name);
 }
 
+/**
+ * Axis title of a chart in raw units: {@link axisTitle}, plus "log1p in clustering" for a clustering feature with a
+ * log1p transform (the chart shows the values as they are; the distances were taken on log(1 + x)).
+ */
+export function featureAxisTitle(schema: TableSchema, column: string): string {
+  const f = field(schema, column);
+  const logged = f.transform === 'log1p' && schema.features.includes(column);
+  if (!logged) return axisTitle(schema, column);
+  return f.unit ? `${f.title ?? f.name} (${f.unit}; log1p in clustering)` : `${f.title ?? f.name} (log1p in clustering)`;
+}
+
 /** The three tercile words of a numeric column (see SchemaField.words). */
 export function levelWords(schema: TableSchema, column: string): [string, string, string] {
   const f = field(schema, column);

@@ -1,5 +1,5 @@
 /** "Customer Segmentation 2D": two numeric columns of the table, one colour per segment, centres as diamonds. */
-import { axisTitle, displayName } from '../data/schema';
+import { displayName, featureAxisTitle } from '../data/schema';
 import type { SegmentProfile } from '../model/types';
 import { REFERENCE_COLOR, segmentColor } from './colors';
 import { axis, baseLayout, FIGURE_TITLES, hoverValue, round, segmentName, type PlotlyFigure } from './common';
@@ -68,8 +68,8 @@ export function segments2DFigure(points: SegmentPoints, options: Segments2DOptio
   return {
     data: traces,
     layout: baseLayout(FIGURE_TITLES.segments2D, subtitle, {
-      xaxis: axis(axisTitle(schema, x)),
-      yaxis: axis(axisTitle(schema, y)),
+      xaxis: axis(featureAxisTitle(schema, x)),
+      yaxis: axis(featureAxisTitle(schema, y)),
       legend: { x: 1.02, y: 1, xanchor: 'left', yanchor: 'top', itemsizing: 'constant', title: { text: 'Segments' } },
       margin: { l: 80, r: 20, t: 110, b: 70 },
       meta: { note: CENTROID_NOTE },

@@ -137,6 +137,9 @@ describe('aggregateTransactions', () => {
   });
 
   it('names a missing column with the columns found, and refuses a bad as-of date', async () => {
+    const ragged = join(dir, 'ragged.csv');
+    writeFileSync(ragged, 'c,d,a\n1,2024-01-01,2\n1,2024-01-02,1,5\n');
+    await expect(aggregateTransactions({ spec: { customer: 'c', date: 'd', amount: 'a' }, source: { file: ragged } })).rejects.toThrow(/cannot read the orders from .*ragged\.csv: .*sniffing.*; check that every line has as many fields as the header/);
     await expect(aggregateTransactions({ spec: { customer: 'customer', date: 'order_date', amount: 'amount' }, source: { file } })).rejects.toThrow(
       /Column "customer" is missing in .*orders\.csv \(found: customer_id, order_id, order_date, product, quantity, amount\)/,
     );

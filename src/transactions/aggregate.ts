@@ -3,7 +3,7 @@
  * Parquet file or reading a table of a DuckDB database file, in bounded memory (DuckDB spills to a temporary
  * folder above `memoryLimit`). Only one row per customer comes back to JavaScript.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { DataError, OptionsError } from '../errors';
@@ -67,11 +67,22 @@ function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
-/** The DuckDB relation for a file: CSV read as text (ids keep leading zeros), Parquet as typed columns cast to text later. */
+/**
+ * The DuckDB relation for a file: CSV read as text (ids keep leading zeros), Parquet as typed columns cast to text
+ * later. The CSV separator is the most frequent of , ; tab | in the header line: DuckDB's own sniffer picks another
+ * header or one column when some lines have more or fewer fields, where a fixed separator makes it say which line.
+ */
 export function fileRelation(path: string): string {
   const ext = extname(path).toLowerCase();
   if (ext === '.parquet' || ext === '.pq') return `read_parquet(${sqlString(path)}) AS orders`;
-  return `read_csv(${sqlString(path)}, all_varchar = true, header = true) AS orders`;
+  const fd = openSync(path, 'r');
+  const buffer = Buffer.alloc(65_536);
+  const n = readSync(fd, buffer, 0, buffer.length, 0);
+  closeSync(fd);
+  const first = buffer.subarray(0, n).toString('utf8').split(/\r?\n/)[0];
+  const counts = [',', ';', '\t', '|'].map((d) => [d, first.split(d).length - 1] as const).sort((a, b) => b[1] - a[1]);
+  const delim = counts[0][1] > 0 ? counts[0][0] : ',';
+  return `read_csv(${sqlString(path)}, all_varchar = true, header = true, delim = ${sqlString(delim)}, quote = '"', escape = '"', skip = 0) AS orders`;
 }
 
 /** Runs the features and checks queries of `spec` over `source` with a query runner (an engine's connection). */
@@ -158,10 +169,17 @@ export async function aggregateTransactions(options: AggregateOptions): Promise<
     try {
       header = (await run(`DESCRIBE SELECT * FROM ${relation}`)).map((r) => String(r.column_name));
     } catch (error) {
-      throw new DataError(`cannot read the orders from ${where}: ${(error as Error).message.split('\n')[0]}`, where);
+      const message = (error as Error).message.split('\n')[0];
+      const hint = /sniffing/i.test(message) ? '; check that every line has as many fields as the header (quote cells that hold the separator)' : '';
+      throw new DataError(`cannot read the orders from ${where}: ${message}${hint}`, where);
     }
     absentColumns(spec, header, where);
-    return await runAggregation(run, spec, relation, 'duckdb');
+    try {
+      return await runAggregation(run, spec, relation, 'duckdb');
+    } catch (error) {
+      if (error instanceof DataError || error instanceof OptionsError) throw error;
+      throw new DataError(`cannot aggregate the orders in ${where}: ${(error as Error).message.split('\n').slice(0, 2).join(' ')}`, where);
+    }
   } finally {
     connection.closeSync();
     instance.closeSync();
@@ -179,9 +197,14 @@ function databaseRelation(source: { table?: string; sql?: string }, where: strin
 function absentColumns(spec: TransactionsSpec, header: readonly string[], where: string): void {
   const wanted = [spec.customer, spec.date, spec.amount, spec.order, spec.quantity].filter((c): c is string => c !== undefined);
   const absent = wanted.filter((c) => !header.includes(c));
+  // DuckDB's CSV sniffer falls back to one column when lines disagree on the number of fields
+  const oneColumn = header.length === 1 && /[,;\t|]/.test(header[0]);
   if (absent.length > 0)
     throw new DataError(
-      `${absent.length === 1 ? `Column "${absent[0]}" is` : `Columns ${absent.map((a) => `"${a}"`).join(', ')} are`} missing in ${where} (found: ${header.join(', ')}); name the columns of the orders with --customer, --date, --amount [--order, --quantity]`,
+      `${absent.length === 1 ? `Column "${absent[0]}" is` : `Columns ${absent.map((a) => `"${a}"`).join(', ')} are`} missing in ${where} (found: ${header.join(', ')}); ` +
+        (oneColumn
+          ? 'the file was read as a single column: some lines have more or fewer fields than the header (a separator inside an unquoted cell?); quote such cells'
+          : 'name the columns of the orders with --customer, --date, --amount [--order, --quantity]'),
       where,
     );
 }

@@ -90,9 +90,10 @@ function dialectParts(dialect: AggregationDialect) {
   const ymd = (y: string, m: string, d: string): string => {
     if (dialect === 'sqlite') {
       const iso = `${y} || '-' || ${m} || '-' || ${d}`;
-      return `CASE WHEN date(${iso}, '+0 days') = ${iso} THEN date(${iso}) END`;
+      return `CASE WHEN ${y} <> '0000' AND date(${iso}, '+0 days') = ${iso} THEN date(${iso}) END`;
     }
-    if (dialect === 'duckdb') return `TRY_CAST(${y} || '-' || ${m} || '-' || ${d} AS DATE)`;
+    // year 0 does not exist in PostgreSQL (nor in pandas): refused everywhere
+    if (dialect === 'duckdb') return `CASE WHEN ${y} <> '0000' THEN TRY_CAST(${y} || '-' || ${m} || '-' || ${d} AS DATE) END`;
     // PostgreSQL has no TRY_CAST: check the calendar before make_date (CASE evaluates its branches lazily).
     const [Y, M, D] = [y, m, d].map((p) => `CAST(${p} AS INTEGER)`);
     return `CASE WHEN ${Y} >= 1 AND ${M} BETWEEN 1 AND 12 AND ${D} >= 1 AND ${D} <= EXTRACT(DAY FROM make_date(${Y}, ${M}, 1) + INTERVAL '1 month' - INTERVAL '1 day') THEN make_date(${Y}, ${M}, ${D}) END`;

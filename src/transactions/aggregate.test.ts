@@ -136,6 +136,17 @@ describe('aggregateTransactions', () => {
     expect(checks.asOf).toBe('2024-01-11');
   });
 
+  it('gives the same bytes with 1 thread and a 64 MB memory limit as with 2 threads and 1 GB (exact money sums), ~170,000 lines', async () => {
+    const big = join(dir, 'big.csv');
+    writeFileSync(big, transactionsTable({ customers: 25_000, seed: 1 }).csv);
+    const spec = { customer: 'customer_id', date: 'order_date', amount: 'amount', order: 'order_id', quantity: 'quantity' };
+    const wide = await aggregateTransactions({ spec, source: { file: big } });
+    const narrow = await aggregateTransactions({ spec, source: { file: big }, memoryLimit: '64MB', threads: 1 });
+    expect(wide.table.ids.length).toBeGreaterThan(24_000);
+    expect(customerFeaturesCsv(narrow.table)).toBe(customerFeaturesCsv(wide.table));
+    await expect(aggregateTransactions({ spec, source: { file: big }, memoryLimit: '20MB', threads: 1 })).rejects.toThrow(/Out of Memory Error/);
+  }, 60_000);
+
   it('names a missing column with the columns found, and refuses a bad as-of date', async () => {
     const ragged = join(dir, 'ragged.csv');
     writeFileSync(ragged, 'c,d,a\n1,2024-01-01,2\n1,2024-01-02,1,5\n');

@@ -252,6 +252,15 @@ export function parseModel(text: string, options: { source?: string } = {}): Seg
   if (!Array.isArray(profiles) || profiles.length !== k || !profiles.every((p, i) => p && p.id === i && typeof p.label === 'string'))
     return fail(`profiles must list ${k} segments with ids 0..${(k as number) - 1} and labels`);
   if (typeof m.dataHash !== 'string' || !Number.isInteger(m.nTrain) || !Number.isInteger(m.seed)) return fail('dataHash, nTrain and seed are required');
+  if (m.transactions !== undefined) {
+    const tx = m.transactions as Record<string, unknown> | null;
+    const columns = (tx?.columns ?? null) as Record<string, unknown> | null;
+    const rfm = (tx?.rfm ?? null) as Record<string, unknown> | null;
+    if (!columns || !['customer', 'date', 'amount'].every((c) => typeof columns[c] === 'string') || typeof tx?.asOf !== 'string')
+      return fail('transactions must name the customer, date and amount columns and the as-of date');
+    if (!rfm || !['recency_days', 'frequency', 'monetary'].every((c) => isNumberArray(rfm[c], 4)))
+      return fail('transactions.rfm must hold 4 quintile edges for each of recency_days, frequency and monetary');
+  }
   return m as unknown as SegmentModel;
 }
 

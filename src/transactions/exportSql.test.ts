@@ -62,6 +62,8 @@ describe('exportTransactionsSql', () => {
     expect(() => exportTransactionsSql({ ...model, transactions: undefined }, { table: 'orders' })).toThrow(/not trained on orders/);
     expect(() => exportTransactionsSql(model, { table: 'orders', dialect: 'bigquery' })).toThrow(/dialects standard \(PostgreSQL, DuckDB\) and sqlite/);
     expect(() => exportTransactionsSql(model, { table: 'orders', asOf: '2024-1-1' })).toThrow(/--as-of must be a date/);
+    const broken = { ...model, transactions: { ...model.transactions!, rfm: { ...model.transactions!.rfm, monetary: [1, 2, 3] } } };
+    expect(() => parseModel(JSON.stringify(broken), { source: 'm.json' })).toThrow(/Model m\.json is not usable: transactions\.rfm must hold 4 quintile edges/);
   });
 
   it('equals the report for every customer in DuckDB (standard dialect)', async () => {

@@ -6,6 +6,7 @@
 import { isUserError, OptionsError } from '../src/errors';
 import { loadModel } from '../src/io/modelFile';
 import { exportSql, type SqlDialect } from '../src/model/sql';
+import { exportTransactionsSql } from '../src/transactions/exportSql';
 import { cliMain, parseFlags } from './cli';
 
 const HELP = `Usage: npm run export-sql -- --model PATH --table NAME [--dialect standard|bigquery|spark|sqlite]
@@ -13,12 +14,25 @@ const HELP = `Usage: npm run export-sql -- --model PATH --table NAME [--dialect 
   --table NAME   the table to score, columns named as in the model's schema (quote it yourself if it needs quotes)
   --dialect D    type names: standard (DOUBLE PRECISION, VARCHAR: PostgreSQL, DuckDB, Snowflake, Trino; default),
                  bigquery (FLOAT64, STRING), spark (DOUBLE, STRING), sqlite (REAL, TEXT, constants to 17 digits,
-                 which SQLite 3.40 reads exactly; it misreads about 1 in 10,000 shortest ones)`;
+                 which SQLite 3.40 reads exactly; it misreads about 1 in 10,000 shortest ones)
+  --transactions   the model was trained on orders (report --transactions) and --table holds orders: one query
+                   aggregates them per customer and scores each one (features, cluster, distance, R, F, M, RFM,
+                   rfm_segment); dialects standard and sqlite
+  --as-of DATE     with --transactions: the as-of date (default: the day after the last date in the table)`;
 
 cliMain(async () => {
-  const values = parseFlags({ model: { type: 'string' }, table: { type: 'string' }, dialect: { type: 'string' } }, HELP);
+  const values = parseFlags(
+    { model: { type: 'string' }, table: { type: 'string' }, dialect: { type: 'string' }, transactions: { type: 'boolean' }, 'as-of': { type: 'string' } },
+    HELP,
+  );
   if (values === null) return;
   if (!values.table) throw new OptionsError('--table NAME is required: the table to score', 'table');
   const model = await loadModel(values.model ?? 'data/models/clustering_model.json');
-  process.stdout.write(exportSql(model, { table: values.table, dialect: (values.dialect ?? 'standard') as SqlDialect }));
+  const dialect = (values.dialect ?? 'standard') as SqlDialect;
+  if (values['as-of'] !== undefined && !values.transactions) throw new OptionsError('--as-of is for --transactions', 'as-of');
+  process.stdout.write(
+    values.transactions
+      ? exportTransactionsSql(model, { table: values.table, dialect, asOf: values['as-of'] })
+      : exportSql(model, { table: values.table, dialect }),
+  );
 }, isUserError);

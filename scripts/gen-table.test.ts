@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { exampleTableCsv } from '../src/data/examples';
+import { transactionsTable } from '../src/transactions/generate';
 
 const ROOT = path.resolve(__dirname, '..');
 const run = (args: string[]) =>
@@ -22,8 +23,16 @@ describe('scripts/gen-table.ts', () => {
     expect(out.stderr).toMatch(/^dirty: 9 of 200 rows spoiled \(.*duplicate-row 1.*\)\n$/);
   });
 
+  it('--kind transactions writes the orders generator\'s bytes; --dirty counts the spoiled lines', () => {
+    const out = run(['--kind', 'transactions', '--customers', '50', '--seed', '7', '--dirty']);
+    expect(out.status).toBe(0);
+    const table = transactionsTable({ customers: 50, seed: 7, dirty: true });
+    expect(out.stdout).toBe(table.csv);
+    expect(out.stderr).toBe(`dirty: ${table.rows} lines, spoiled missing-customer 1, bad-date 1, missing-amount 1, repeated-line 1\n`);
+  });
+
   it('prints one line and exits 1 on a bad option', () => {
-    for (const args of [['--kind', 'mall'], ['--rows', '5'], ['--kind', 'retail', '--rows', 'many']]) {
+    for (const args of [['--kind', 'transactions', '--rows', '5'], ['--kind', 'mall'], ['--rows', '5'], ['--kind', 'retail', '--rows', 'many']]) {
       const out = run(args);
       expect(out.status).toBe(1);
       expect(out.stdout).toBe('');

@@ -1,7 +1,8 @@
 /**
  * npm run report -- [--data PATH] [--features A,B] [--id COL] [--categorical X] [--schema F] [--impute drop|median] [--unknown-category ignore|error] [--out DIR] [--k K] [--k-min A --k-max B]
  *   [--k-rule stable-silhouette|silhouette] [--min-segment-share F] [--transform auto|COL=log1p,...] [--seed S] [--backend auto|native|wasm|cpu] [--no-png] [--no-csv-guard] [--threads N]
- * Regenerates every report from the raw CSV without a notebook kernel.
+ * npm run report -- --transactions --data orders.csv --customer COL --date COL --amount COL [--order COL] [--quantity COL] [--as-of DATE] [--date-format FMT]
+ * Regenerates every report from the raw CSV without a notebook kernel (an orders table is aggregated per customer first).
  */
 import { REPORT_RENDERER, startRenderer } from '../src/figures/render';
 import type { BackendName } from '../src/model/backend';
@@ -28,6 +29,11 @@ const HELP = `Usage: npm run report -- [--data PATH] [--features A,B,C] [--id CO
        [--transform auto|COL=log1p[,COL2=log1p]] [--threads N]
   Column names exactly as in the CSV header; a flag wins over the schema file. Without --features/--schema the file
   must have the Mall columns (CustomerID, Gender, Age, Annual Income (k$), Spending Score (1-100)).
+       npm run report -- --transactions --data orders.csv|.parquet --customer COL --date COL --amount COL [--order COL]
+       [--quantity COL] [--as-of YYYY-MM-DD] [--date-format FMT] [--db FILE.duckdb --table NAME | --sql "SELECT ..."]
+  An orders table: aggregated per customer (recency_days, frequency, monetary, ...) into
+  data/processed/customer_features.csv, clustered on recency_days, frequency, monetary (log1p on the last two), with
+  RFM scores and segments beside the k-means segments (see docs/transactions.md).
   --impute: a missing number drops the row (drop, default) or takes the training median (median), stored in the model
   and obeyed by score, predict, the API and the exported SQL. --unknown-category: when scoring, a category not seen in
   training is scored as none of the known ones and flagged (ignore, default) or refused (error). See docs/rows.md.
@@ -62,12 +68,26 @@ cliMain(async () => {
       impute: { type: 'string' },
       'unknown-category': { type: 'string' },
       threads: { type: 'string' },
+      transactions: { type: 'boolean' },
+      customer: { type: 'string' },
+      date: { type: 'string' },
+      amount: { type: 'string' },
+      order: { type: 'string' },
+      quantity: { type: 'string' },
+      'as-of': { type: 'string' },
+      'date-format': { type: 'string' },
+      db: { type: 'string' },
+      table: { type: 'string' },
+      sql: { type: 'string' },
     },
     HELP,
   );
   if (values === null) return;
   // Checked before any work (a bad SEGMENTATION_THREADS too), so the mistake costs no loading time.
   const threads = values.threads === undefined ? resolveThreads() : parseThreads(values.threads, '--threads');
+  const txFlags = (['customer', 'date', 'amount', 'order', 'quantity', 'as-of', 'date-format', 'db', 'table', 'sql'] as const).filter((f) => values[f] !== undefined);
+  if (!values.transactions && txFlags.length > 0) throw new OptionsError(`--${txFlags[0]} is for orders tables: add --transactions`, `--${txFlags[0]}`);
+  if (values.transactions) for (const f of ['customer', 'date', 'amount'] as const) if (values[f] === undefined) throw new OptionsError(`--transactions needs --${f} COLUMN (and --customer, --date, --amount)`, `--${f}`);
   // Chromium launches and parses plotly.js while the model code (TensorFlow.js, wasm) loads and the data work runs.
   const renderer = values['no-png'] ? undefined : startRenderer(REPORT_RENDERER);
   // require, not import(): scripts run under tsx's CommonJS hook only (node --require tsx/cjs, ~0.25 s less start-up
@@ -87,6 +107,20 @@ cliMain(async () => {
       missing: choiceOption(values.impute, '--impute', MISSING_POLICIES),
       unknownCategory: choiceOption(values['unknown-category'], '--unknown-category', UNKNOWN_CATEGORY_POLICIES),
     },
+    transactions: values.transactions
+      ? {
+          customer: values.customer!,
+          date: values.date!,
+          amount: values.amount!,
+          order: values.order,
+          quantity: values.quantity,
+          asOf: values['as-of'],
+          dateFormat: values['date-format'],
+          db: values.db,
+          table: values.table,
+          sql: values.sql,
+        }
+      : undefined,
     plot: values['plot-x'] || values['plot-y'] ? { x: values['plot-x'], y: values['plot-y'] } : undefined,
     out: values.out,
     k: intOption(values.k, '--k'),

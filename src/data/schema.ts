@@ -71,6 +71,11 @@ export interface TableSchema {
   unknownCategory?: 'ignore' | 'error';
   /** Every column the run reads: the id, the features, the categorical columns, other numeric columns to profile. */
   fields: SchemaField[];
+  /**
+   * The file is an orders table to aggregate per customer first (`report --transactions`): its customer, date and
+   * amount columns, optional order and quantity columns, as-of date and date format. Default: none (one row per customer).
+   */
+  transactions?: import('../transactions/sql').TransactionsSpec;
 }
 
 
@@ -293,6 +298,17 @@ export function displayName(schema: TableSchema, column: string): string {
 export function axisTitle(schema: TableSchema, column: string): string {
   const f = field(schema, column);
   return f.unit ? `${f.title ?? f.name} (${f.unit})` : (f.title ?? f.name);
+}
+
+/**
+ * Axis title of a chart in raw units: {@link axisTitle}, plus "log1p in clustering" for a clustering feature with a
+ * log1p transform (the chart shows the values as they are; the distances were taken on log(1 + x)).
+ */
+export function featureAxisTitle(schema: TableSchema, column: string): string {
+  const f = field(schema, column);
+  const logged = f.transform === 'log1p' && schema.features.includes(column);
+  if (!logged) return axisTitle(schema, column);
+  return f.unit ? `${f.title ?? f.name} (${f.unit}; log1p in clustering)` : `${f.title ?? f.name} (log1p in clustering)`;
 }
 
 /** A column that counts days (or time) since the last purchase: lower means more recent. */

@@ -1,5 +1,5 @@
 /** "Customer Segmentation 2D": two numeric columns of the table, one colour per segment, centres as diamonds. */
-import { axisTitle, displayName, field, numericFeatures, type TableSchema } from '../data/schema';
+import { axisTitle, displayName, featureAxisTitle, field, numericFeatures, type TableSchema } from '../data/schema';
 import type { Customers } from '../data/clean';
 import type { SegmentProfile } from '../model/types';
 import { REFERENCE_COLOR, segmentColor } from './colors';
@@ -28,7 +28,7 @@ function columnAxis(data: Customers, column: string): Record<string, unknown> {
   const values = data.numeric[column]!;
   let positive = true;
   for (let i = 0; i < values.length && positive; i++) positive = values[i]! > 0;
-  return positive ? axis(`${axisTitle(schema, column)} (log scale)`, { type: 'log' }) : axis(`${axisTitle(schema, column)} (clustered as log1p)`);
+  return positive ? axis(`${axisTitle(schema, column)} (log scale)`, { type: 'log' }) : axis(featureAxisTitle(schema, column));
 }
 
 function isLog1pFeature(schema: TableSchema, column: string): boolean {

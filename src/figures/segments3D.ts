@@ -3,7 +3,7 @@
  * components of the standardized clustering matrix.
  */
 import type { Customers } from '../data/clean';
-import { axisTitle, displayName, numericColumns, numericFeatures } from '../data/schema';
+import { displayName, featureAxisTitle, numericColumns, numericFeatures } from '../data/schema';
 import { featureColumns } from '../features/encode';
 import { fitPca, projectPca } from '../features/pca';
 import { OptionsError } from '../errors';
@@ -200,7 +200,7 @@ export function segments3DFigure(points: SegmentPoints, options: Segments3DOptio
     gridcolor: '#d9d9d9',
     zeroline: false,
   });
-  const titles = byColumns ? axes.columns.map((c) => axisTitle(schema, c)) : axes.components.map(componentTitle);
+  const titles = byColumns ? axes.columns.map((c) => featureAxisTitle(schema, c)) : axes.components.map(componentTitle);
   const what = byColumns
     ? `${displayName(schema, axes.columns[0])}, ${displayName(schema, axes.columns[1])} and ${displayName(schema, axes.columns[2])}`
     : `First three principal components of the ${axes.columns} standardized clustering columns (${Math.round(

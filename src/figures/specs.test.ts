@@ -169,7 +169,7 @@ describe('segments2DFigure', () => {
     const zero = { ...small.data, schema: withTransform(small.data.schema), numeric: { ...small.data.numeric, 'Annual Income (k$)': income } };
     const linear = segments2DFigure({ ...small.points, data: zero });
     expect(layout(linear).xaxis.type).toBeUndefined();
-    expect(layout(linear).xaxis.title.text).toBe('Annual Income (k$) (clustered as log1p)');
+    expect(layout(linear).xaxis.title.text).toBe('Annual Income (k$; log1p in clustering)');
   });
 
   it('puts each customer in its segment trace, with the label and size in the legend', () => {

@@ -6,6 +6,8 @@
 export const OUTPUTS = {
   /** The id, categorical codes and standardized clustering columns (see preprocessedCsv). */
   preprocessed: 'data/processed/preprocessed_data.csv',
+  /** Transactions runs: one row of RFM features per customer, aggregated from the orders (see customerFeaturesCsv). */
+  customerFeatures: 'data/processed/customer_features.csv',
   /** The clean table with a Cluster column (see clusteredCsv). */
   clustered: 'data/processed/clustered_data.csv',
   /** The versioned model artifact (see serializeModel). */

@@ -57,7 +57,7 @@ export async function scoreFile(model: SegmentModel, input: string, output: stri
   const { onProgress, csvGuard = true } = options;
   const csvCell = (value: string | number | boolean) => guardedCell(value, csvGuard);
   if (!existsSync(input)) throw new DataError(`Data file not found: ${input}; pass --data <the CSV or Parquet file to score>`, input);
-  checkOutput(input, output);
+  checkScoreOutput(input, output);
   await removeStaleTemps(output);
   const idColumn = model.schema.primaryKey;
   const temp = tempPathBeside(output);
@@ -123,8 +123,12 @@ export async function scoreFile(model: SegmentModel, input: string, output: stri
   return result;
 }
 
-/** Refuses an output that would destroy the input or cannot be a file, before anything is written. */
-function checkOutput(input: string, output: string): void {
+/**
+ * Refuses an output that would destroy the input or cannot be written: `output` is `input` (by device and inode,
+ * links included), a folder, or in a folder that does not exist.
+ * @throws OptionsError naming --out
+ */
+export function checkScoreOutput(input: string, output: string): void {
   if (sameFile(input, output)) {
     throw new OptionsError(`--out ${output} is the input file --data ${input}; scoring would replace its own input. Pass another --out`, 'out');
   }

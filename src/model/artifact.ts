@@ -5,6 +5,8 @@ import { encodeValue, type FeatureColumn } from '../features/encode';
 import type { Scaler } from '../features/scale';
 import { quantile } from '../util/stats';
 import type { SegmentProfile } from './types';
+import type { RfmEdges } from '../transactions/rfm';
+import type { TransactionColumns } from '../transactions/sql';
 
 /** Format tag of a saved model. */
 export const MODEL_FORMAT = 'customer-segmentation-model';
@@ -56,6 +58,21 @@ export interface SegmentModel {
    * for a missing value by predict, score, the API and the exported SQL. Absent otherwise.
    */
   readonly medians?: Record<string, number>;
+  /**
+   * Models trained on orders (`report --transactions`): the orders' columns, the training as-of date and the RFM
+   * quintile edges learned on the training customers, so that new orders are aggregated and scored the same way.
+   * Absent for customer-table models.
+   */
+  readonly transactions?: TransactionsModel;
+}
+
+/** The transactions part of a model (see SegmentModel.transactions). */
+export interface TransactionsModel {
+  columns: TransactionColumns;
+  dateFormat?: string;
+  /** The as-of date of the training data (YYYY-MM-DD). */
+  asOf: string;
+  rfm: RfmEdges;
 }
 
 /**
@@ -263,6 +280,15 @@ export function parseModel(text: string, options: { source?: string } = {}): Seg
     const medians = (m.medians ?? {}) as Record<string, unknown>;
     const lacking = [...new Set((encoding as FeatureColumn[]).filter((c) => c.kind === 'numeric').map((c) => c.source))].filter((s) => !isFiniteNumber(medians[s]));
     if (lacking.length > 0) return fail(`schema.missing is "median" but medians lacks a finite value for ${lacking.join(', ')}`);
+  }
+  if (m.transactions !== undefined) {
+    const tx = m.transactions as Record<string, unknown> | null;
+    const columns = (tx?.columns ?? null) as Record<string, unknown> | null;
+    const rfm = (tx?.rfm ?? null) as Record<string, unknown> | null;
+    if (!columns || !['customer', 'date', 'amount'].every((c) => typeof columns[c] === 'string') || typeof tx?.asOf !== 'string')
+      return fail('transactions must name the customer, date and amount columns and the as-of date');
+    if (!rfm || !['recency_days', 'frequency', 'monetary'].every((c) => isNumberArray(rfm[c], 4)))
+      return fail('transactions.rfm must hold 4 quintile edges for each of recency_days, frequency and monetary');
   }
   return m as unknown as SegmentModel;
 }

@@ -4,6 +4,7 @@
  */
 import { axisTitle, displayName, type TableSchema } from '../data/schema';
 import { segmentColor } from '../figures/colors';
+import { transactionsSection } from '../transactions/report';
 import { bundleFor, drawScript, figureElementId, plotlyScript } from '../figures/html';
 import { html, joinHtml, trustedHtml, type Html } from '../util/html';
 import { formatValue, loadingsText, segmentName, type NamedFigure } from '../figures/specs';
@@ -224,7 +225,7 @@ export function reportPage(input: ReportPageInput): string {
     const fig = byId.get(id);
     return fig ? chartDiv(fig) : '';
   };
-  const placed = new Set<string>(Object.values(PLACED));
+  const placed = new Set<string>([...Object.values(PLACED), ...(summary.transactions ? ['rfm-heatmap'] : [])]);
   const others = figures.filter((f) => !placed.has(f.id));
   const source = summary.data.synthetic ? html` <span class="badge">synthetic data: no file was found</span>` : '';
   // a table described by flags only has no title: its file name says more than "custom"
@@ -258,6 +259,7 @@ ${segmentsTable(summary)}
 <h3>Per segment: means and category shares</h3>
 ${profileTable(summary, schema)}
 ${section(PLACED.profiles)}
+${summary.transactions ? transactionsSection(summary.transactions, section('rfm-heatmap')) : ''}
 <h2 id="charts">Customers by segment</h2>
 ${section(PLACED.segments2D)}
 ${section(PLACED.segments3D)}

@@ -7,7 +7,6 @@ import type { SchemaChoice } from '../data/schema';
 import { syntheticCustomersCsv } from '../data/synthetic';
 import { dataHash } from '../data/hash';
 import { sameFile, StagedOutput } from '../io/atomic';
-import { OptionsError } from '../errors';
 import type { ProgressEvent } from '../io/progress';
 import { OUTPUTS } from '../io/layout';
 import { parseModel, serializeModel } from '../model/artifact';
@@ -24,6 +23,13 @@ import { reportPage } from './page';
 import { buildSummary, summaryText } from './summary';
 import { clusteredCsvChunks, preprocessedCsvChunks } from './tables';
 import type { Summary } from './types';
+import { aggregateTransactions, customerFeaturesCsv, type Aggregation, type OrdersSource } from '../transactions/aggregate';
+import { rfmColumns, rfmForCustomers, rfmHeatmap, transactionsModel, transactionsSchema, transactionsSummary } from '../transactions/report';
+import type { TransactionsSpec } from '../transactions/sql';
+import { DataError, OptionsError } from '../errors';
+import { headerKey } from '../data/schema';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 
 /** The project root: the folder above src/. */
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
@@ -82,6 +88,13 @@ export interface ReportOptions {
    * see Renderer.close). Default false.
    */
   detachBrowser?: boolean;
+  /**
+   * The data file is an orders table (`--transactions --customer COL --date COL --amount COL [--order COL]
+   * [--quantity COL] [--as-of DATE] [--date-format FMT]`): aggregated per customer in DuckDB first, then clustered on
+   * recency_days, frequency and monetary (log1p on the last two), with RFM scores beside. `db` and `table`/`sql`
+   * read the orders from a DuckDB database file instead of `data`. Default: the schema file's `transactions`, else none.
+   */
+  transactions?: TransactionsSpec & { db?: string; table?: string; sql?: string };
   /** Progress of each phase: work done, total and rows (the CLI draws it with ProgressDisplay). Default: none. */
   onProgress?: (event: ProgressEvent) => void;
   /** Notes and warnings as they come ("NOTE: ...", "WARNING: ..."; all are also in the summary). Default: none. */
@@ -127,7 +140,9 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
     onProgress({ phase: 'loading', done: 0, total: 1, unit: 'bytes' });
     const choice: SchemaChoice = { ...options.columns, schema: options.schemaFile ? await loadSchema(options.schemaFile) : undefined };
     // Files are read and cleaned as a stream: no text row is held (see loadCleanCustomers).
-    const { cleaning, hash, path, synthetic } = await readInput(options.data, choice, onProgress);
+    const txOptions = options.transactions ?? (choice.schema?.transactions ? { ...choice.schema.transactions } : undefined);
+    const orders = txOptions ? await readTransactions(options.data, txOptions, choice) : null;
+    const { cleaning, hash, path, synthetic } = orders ?? (await readInput(options.data, choice, onProgress));
     timings.load = lap();
     const extraWarnings = synthetic
       ? [`SYNTHETIC DATA: no dataset at ${DEFAULT_DATA}; ran on ${cleaning.rows.read} built-in synthetic customers. Download Mall_Customers.csv into data/raw/ (see README) or pass --data PATH.`]
@@ -181,8 +196,11 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
         onRows: (done: number) => onProgress({ phase: 'writing', done: offset + done, total: 2 * n, unit: 'rows' }),
       });
       await staged.write(OUTPUTS.preprocessed, preprocessedCsvChunks(prep.data, prep.scaled, prep.features, writing(0)));
-      await staged.write(OUTPUTS.clustered, clusteredCsvChunks(prep.data, seg.labels, writing(n)));
-      const modelText = serializeModel(seg.model);
+      const rfm = orders ? rfmForCustomers(prep.data.numeric, seg.labels, seg.sweep.selected) : null;
+      if (orders) await staged.write(OUTPUTS.customerFeatures, customerFeaturesCsv(orders.aggregation.table, options.csvGuard ?? true));
+      await staged.write(OUTPUTS.clustered, clusteredCsvChunks(prep.data, seg.labels, { ...writing(n), extra: rfm ? rfmColumns(rfm) : [] }));
+      const model = orders && rfm ? { ...seg.model, transactions: transactionsModel(orders.spec, orders.aggregation.checks, rfm) } : seg.model;
+      const modelText = serializeModel(model);
       // a run that succeeds writes a model its own loader accepts
       parseModel(modelText, { source: OUTPUTS.model });
       await staged.write(OUTPUTS.model, modelText);
@@ -199,6 +217,7 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
         silhouetteLabels: seg.silhouetteRows === null ? undefined : seg.silhouetteLabels,
         population: seg.population,
       });
+      if (rfm) figures.push(rfmHeatmap(rfm, prep.data.numeric.monetary));
       const figureDir = join(staged.stagingDir, OUTPUTS.figures);
       onProgress({ phase: figurePhase, done: 0, total: figures.length, unit: 'figures' });
       const drawing = writeFigureFiles(figureDir, figures, renderer, {
@@ -224,7 +243,9 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
         seed,
         fixedK: k ?? null,
         timings,
+        transactions: orders && rfm ? transactionsSummary(orders.spec, orders.aggregation.checks, prep.data.schema, rfm) : undefined,
         outputs: [
+          ...(orders ? [OUTPUTS.customerFeatures] : []),
           OUTPUTS.preprocessed,
           OUTPUTS.clustered,
           OUTPUTS.model,
@@ -233,7 +254,7 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
           OUTPUTS.page,
           ...written.files.map((f) => relative(staged.stagingDir, f)),
         ],
-        warnings: [...extraWarnings, ...figureWarnings, ...stagingNotes],
+        warnings: [...extraWarnings, ...(orders?.aggregation.warnings ?? []), ...figureWarnings, ...stagingNotes],
       });
       await staged.write(OUTPUTS.summaryJson, JSON.stringify(summary, null, 2) + '\n');
       await staged.write(OUTPUTS.summaryText, summaryText(summary));
@@ -262,7 +283,7 @@ async function readInput(
     }
     data = path;
   }
-  const { cleaning, hash } = await loadCleanCustomers(data, {
+  const { cleaning, hash, header } = await loadCleanCustomers(data, {
     source: relativeOrAbsolute(data),
     schema,
     onProgress: (p) =>
@@ -272,6 +293,7 @@ async function readInput(
           : { phase: 'loading', done: p.done, total: p.total, unit: p.unit, rows: p.unit === 'rows' ? undefined : p.rows },
       ),
   });
+  refuseOrdersTable(cleaning, header, relativeOrAbsolute(data));
   return { cleaning, hash, path: data, synthetic: false };
 }
 
@@ -292,6 +314,60 @@ function checkOutputFolder(out: string, data: string | undefined): void {
       throw new OptionsError(`--data ${data} is the output file ${target} of --out ${out}; a run would replace its own input. Copy the input elsewhere or pass another --out`, 'out');
     }
   }
+}
+
+/** Column names that say "date or time": a customer table with such a column and repeated ids is an orders table. */
+const DATE_LIKE = /date|time|stamp|(^|[_ ])(day|dt|ts)$/i;
+
+/**
+ * Stops a customer-table run on an orders table (ids repeat, a date-like column): clustering each customer's first
+ * row would be wrong, aggregating per customer is what is meant.
+ */
+function refuseOrdersTable(cleaning: CleanResult, header: readonly string[], source: string): void {
+  const id = cleaning.data.schema.primaryKey;
+  if (id === undefined) return;
+  const repeated = cleaning.rows.droppedBy[`repeated ${id}`] ?? 0;
+  const dateColumn = header.find((h) => DATE_LIKE.test(h.trim()) && headerKey(h) !== headerKey(id));
+  if (repeated === 0 || dateColumn === undefined || repeated < 0.05 * cleaning.rows.read) return;
+  throw new DataError(
+    `${source} looks like an orders table: ${repeated} of ${cleaning.rows.read} rows repeat a ${id} and it has a date column "${dateColumn}"; ` +
+      `aggregate it per customer with --transactions --customer "${id}" --date "${dateColumn}" --amount COLUMN [--order COLUMN]`,
+    source,
+  );
+}
+
+/** Aggregates the orders into customers (DuckDB) and cleans the customer table it gives, as readInput does a file. */
+async function readTransactions(
+  data: string | undefined,
+  spec: NonNullable<ReportOptions['transactions']>,
+  choice: SchemaChoice,
+): Promise<{ cleaning: CleanResult; hash: string; path: string; synthetic: false; spec: NonNullable<ReportOptions['transactions']>; aggregation: Aggregation; featuresCsv: string }> {
+  let source: OrdersSource;
+  let path: string;
+  let hash: string;
+  if (spec.db !== undefined) {
+    if (data !== undefined) throw new OptionsError('--data and --db are two sources of orders: give one', 'db');
+    const postgres = /^postgres(ql)?:\/\//i.test(spec.db);
+    source = postgres ? { postgres: spec.db, table: spec.table, sql: spec.sql } : { duckdb: spec.db, table: spec.table, sql: spec.sql };
+    // a PostgreSQL URL may hold a password: the summary names the engine and the table or query only
+    path = `${postgres ? 'postgresql' : spec.db}:${spec.sql ?? spec.table ?? ''}`;
+    hash = '';
+  } else {
+    if (data === undefined) throw new OptionsError('--transactions needs the orders: --data FILE (CSV or Parquet) or --db FILE.duckdb --table NAME', 'data');
+    if (!existsSync(data)) throw new DataError(`${data} does not exist; give the orders file with --data PATH`, data);
+    source = { file: data };
+    path = data;
+    const h = createHash('sha256');
+    for await (const chunk of createReadStream(data)) h.update(chunk as Buffer);
+    hash = `sha256:${h.digest('hex')}`;
+  }
+  const aggregation = await aggregateTransactions({ spec, source });
+  const featuresCsv = customerFeaturesCsv(aggregation.table);
+  // a database has no file to hash: the model records the hash of the per-customer table it was trained on
+  if (hash === '') hash = `sha256:${createHash('sha256').update(featuresCsv).digest('hex')}`;
+  const schema = transactionsSchema(spec, { features: choice.features ?? (choice.schema?.features.length ? choice.schema.features : undefined) });
+  const cleaning = cleanCustomers(parseCustomersCsv(featuresCsv, { source: `${relativeOrAbsolute(path)} (per customer)`, schema: { schema } }));
+  return { cleaning, hash, path, synthetic: false, spec, aggregation, featuresCsv };
 }
 
 function relativeOrAbsolute(p: string): string {

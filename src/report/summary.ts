@@ -1,6 +1,7 @@
 import { categoricalColumns, field, numericColumns, numericFeatures } from '../data/schema';
 import { skewness } from '../features/transform';
 import type { Preprocessed, Segmentation } from '../pipeline';
+import { transactionsText, type TransactionsSummary } from '../transactions/report';
 import type { Summary } from './types';
 
 /** Outlier ids listed per column in summary.json (`count` has them all): keeps the summary small for large tables. */
@@ -20,6 +21,8 @@ export interface SummaryInput {
   outputs: string[];
   /** Extra warnings from the caller (e.g. synthetic data was used). */
   warnings?: string[];
+  /** Transactions runs: the orders and RFM block. Default: none. */
+  transactions?: TransactionsSummary;
   generatedAt?: string;
 }
 
@@ -84,6 +87,7 @@ export function buildSummary(input: SummaryInput): Summary {
     seed: input.seed,
     timings: input.timings,
     outputs: input.outputs,
+    ...(input.transactions ? { transactions: input.transactions } : {}),
   };
 }
 
@@ -151,6 +155,7 @@ export function summaryText(s: Summary): string {
     for (const o of s.outliers)
       if (o.count > 0) lines.push(`  ${o.feature}: ${o.count} outside [${fmt(o.lower, 1)}, ${fmt(o.upper, 1)}] (${s.table.id ?? 'row'} ${o.ids.slice(0, 20).join(', ')}${o.count > 20 ? `, ... ${o.count - 20} more` : ''})`);
   }
+  if (s.transactions) lines.push(...transactionsText(s.transactions));
   lines.push('', 'Warnings');
   if (s.warnings.length === 0) lines.push('  none');
   for (const w of s.warnings) lines.push(`  - ${w}`);

@@ -72,13 +72,21 @@ export function clusteredCsv(data: Customers, labels: ArrayLike<number>): string
   return [...clusteredCsvChunks(data, labels)].join('');
 }
 
+/** Options of {@link clusteredCsvChunks}. */
+export interface ClusteredOptions extends ChunkOptions {
+  /** Columns written between the schema's columns and `Cluster` (transactions runs: R, F, M, RFM, rfm_segment). Default: none. */
+  extra?: { name: string; value: (row: number) => string | number }[];
+}
+
 /** {@link clusteredCsv} in chunks of 2,000 lines. */
-export function clusteredCsvChunks(data: Customers, labels: ArrayLike<number>, options: ChunkOptions = {}): Generator<string> {
+export function clusteredCsvChunks(data: Customers, labels: ArrayLike<number>, options: ClusteredOptions = {}): Generator<string> {
   const columns = data.schema.fields.map((f) => f.name).filter((name) => name !== data.schema.primaryKey);
   const values = columns.map((c) => data.numeric[c] ?? data.categorical[c]);
-  return csvChunks([idColumn(data), ...columns, 'Cluster'], data.n, (i) => {
+  const extra = options.extra ?? [];
+  return csvChunks([idColumn(data), ...columns, ...extra.map((e) => e.name), 'Cluster'], data.n, (i) => {
     const cells: (string | number)[] = [data.ids[i]];
     for (const col of values) cells.push(col[i]);
+    for (const e of extra) cells.push(e.value(i));
     cells.push(labels[i]);
     return cells;
   }, options);

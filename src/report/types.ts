@@ -1,5 +1,6 @@
 import type { KCriteria } from '../model/criteria';
 import type { SegmentProfile } from '../model/types';
+import type { TransactionsSummary } from '../transactions/report';
 
 /**
  * The machine summary written to reports/summary.json. Keys of per-k records are k as decimal strings.
@@ -63,4 +64,6 @@ export interface Summary {
   timings: Record<string, number>;
   /** Output files relative to --out. */
   outputs: string[];
+  /** Transactions runs only: the orders read, the as-of date, RFM segments and their crosstab with the k-means segments. */
+  transactions?: TransactionsSummary;
 }

@@ -35,6 +35,8 @@ export function postgresSkipReason(): string {
 export interface TestPostgres {
   /** Runs SQL through psql (unaligned, comma-separated, no header) and returns stdout. */
   psql(sql: string): Promise<string>;
+  /** A connection URL for clients (the `pg` package): the Unix socket folder as host. */
+  url: string;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   await as(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', user, '--no-sync']);
   await as(join(bin, 'pg_ctl'), ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-k ${dir} -c listen_addresses= -c fsync=off -p 5432`, 'start']);
   return {
+    url: `postgresql://${user}@localhost/postgres?host=${encodeURIComponent(dir)}&port=5432`,
     async psql(sql: string) {
       const { stdout } = await run('psql', ['-h', dir, '-p', '5432', '-U', user, '-d', 'postgres', '-X', '-q', '-A', '-t', '-F', ',', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
         maxBuffer: 1 << 30,

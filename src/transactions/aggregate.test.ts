@@ -1,0 +1,161 @@
+/**
+ * The DuckDB aggregation against an independent pandas implementation of the same rules (Debian's
+ * /usr/bin/python3), on generated orders with returns, date-times, multi-line orders, missing ids, unreadable dates,
+ * missing amounts and repeated lines; and small tables worked out by hand for the date forms and reasons.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { aggregateTransactions, customerFeaturesCsv, type Aggregation } from './aggregate';
+import { transactionsTable } from './generate';
+import type { TransactionsSpec } from './sql';
+
+const PYTHON = '/usr/bin/python3';
+const pandasSkip = spawnSync(PYTHON, ['-c', 'import pandas'], { encoding: 'utf8' }).status === 0 ? false : 'pandas not available in /usr/bin/python3 (apt-get install python3-pandas)';
+const REFERENCE = join(__dirname, '__fixtures__', 'rfm_pandas.py');
+
+function pandasFeatures(file: string, spec: TransactionsSpec): Map<string, Record<string, number>> {
+  const out = spawnSync(PYTHON, [REFERENCE, file, spec.customer, spec.date, spec.amount, spec.order ?? '-', spec.quantity ?? '-', spec.asOf ?? '-'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (out.status !== 0) throw new Error(out.stderr);
+  const [header, ...lines] = out.stdout.trim().split('\n');
+  const names = header.split(',');
+  return new Map(lines.map((l) => {
+    const cells = l.split(',');
+    return [cells[0], Object.fromEntries(names.slice(1).map((n, j) => [n, Number(cells[j + 1])]))];
+  }));
+}
+
+function expectSameAsPandas(result: Aggregation, reference: Map<string, Record<string, number>>) {
+  const { table } = result;
+  expect(table.ids.length).toBe(reference.size);
+  expect(new Set(table.ids).size).toBe(table.ids.length);
+  let compared = 0;
+  table.ids.forEach((id, i) => {
+    const ref = reference.get(id);
+    expect(ref, `customer ${id}`).toBeDefined();
+    for (const name of table.names) {
+      const mine = table.columns[name][i];
+      const theirs = ref![name];
+      // sums of two-decimal amounts: the engines add in different orders
+      if (name === 'monetary' || name === 'avg_order_value') expect(Math.abs(mine - theirs)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(theirs)));
+      else expect(mine, `${name} of ${id}`).toBe(theirs);
+      compared++;
+    }
+  });
+  expect(compared).toBe(reference.size * table.names.length);
+}
+
+describe('aggregateTransactions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tx-agg-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const orders = transactionsTable({ customers: 400, seed: 11, dirty: true });
+  const file = join(dir, 'orders.csv');
+  writeFileSync(file, orders.csv);
+
+  it.skipIf(pandasSkip)('equals pandas per customer with orders and quantities (dirty lines dropped by reason, repeated lines kept)', async () => {
+    const spec = { customer: 'customer_id', date: 'order_date', amount: 'amount', order: 'order_id', quantity: 'quantity' };
+    const result = await aggregateTransactions({ spec, source: { file } });
+    expectSameAsPandas(result, pandasFeatures(file, spec));
+    expect(result.checks.linesRead).toBe(orders.rows);
+    expect(result.checks.droppedBy).toEqual({
+      'missing customer': orders.dirty['missing-customer'],
+      'unreadable date': orders.dirty['bad-date'],
+      'missing amount': orders.dirty['missing-amount'],
+    });
+    // ids keep their leading zeros
+    expect(result.table.ids.every((id) => /^0\d{5}$/.test(id))).toBe(true);
+    expect(result.table.names).toEqual(['recency_days', 'frequency', 'monetary', 'avg_order_value', 'tenure_days', 'items']);
+  });
+
+  it.skipIf(pandasSkip)('equals pandas without --order (distinct purchase days) and with a given as-of date', async () => {
+    const spec = { customer: 'customer_id', date: 'order_date', amount: 'amount', asOf: '2025-03-01' };
+    const result = await aggregateTransactions({ spec, source: { file } });
+    expectSameAsPandas(result, pandasFeatures(file, spec));
+    expect(result.checks.asOf).toBe('2025-03-01');
+    expect(result.checks.asOfDefault).toBe(false);
+  });
+
+  it('reads ISO dates, date-times, YYYYMMDD numbers and text, and --date-format; counts each reason; worked by hand', async () => {
+    const small = join(dir, 'small.csv');
+    writeFileSync(
+      small,
+      [
+        'cust;day;amt;ord',
+        '007;2024-01-10;10.00;A', // customer 007: purchases on 01-10 (A) and 01-20 (B, two identical lines)
+        '007;2024-01-20T09:30:00;5.50;B',
+        '007;2024-01-20T09:30:00;5.50;B',
+        '007;20240125;-3.00;C', // a return: subtracts, not a purchase
+        '08;20240201;20;D', // customer 08: one purchase, as-of default = 2024-02-02
+        ';2024-01-05;1;E', // missing customer
+        'NA;2024-01-05;1;E', // missing token
+        '09;2024-02-30;1;F', // not a calendar date
+        '09;05/01/2024;1;F', // unreadable without --date-format
+        '09;2024-01-05;;F', // missing amount
+        '09;2024-01-05;1,5;F', // not a number
+        '10;2024-01-05;-4;G', // only a return: no purchase
+      ].join('\n') + '\n',
+    );
+    const { table, checks, warnings } = await aggregateTransactions({ spec: { customer: 'cust', date: 'day', amount: 'amt', order: 'ord' }, source: { file: small } });
+    expect(table.ids).toEqual(['007', '08']);
+    // as-of 2024-02-02: 007 last purchase 01-20 (13 days), first 01-10 (23 days); 2 orders; 10 + 5.5 + 5.5 - 3 = 18
+    expect(Object.fromEntries(table.names.map((n) => [n, Array.from(table.columns[n])]))).toEqual({
+      recency_days: [13, 1],
+      frequency: [2, 1],
+      monetary: [18, 20],
+      avg_order_value: [9, 20],
+      tenure_days: [23, 1],
+    });
+    expect(checks).toMatchObject({ linesRead: 12, linesUsed: 6, customersWithoutPurchase: 1, customersAtOrBelowZero: 0, asOf: '2024-02-02', lastDate: '2024-02-01', firstDate: '2024-01-05' });
+    expect(checks.droppedBy).toEqual({ 'missing customer': 2, 'unreadable date': 2, 'missing amount': 2 });
+    expect(warnings[0]).toBe('Dropped 6 of 12 order lines: missing customer 2, unreadable date 2, missing amount 2');
+    expect(warnings[1]).toMatch(/^1 customer\(s\) have only returns/);
+    expect(customerFeaturesCsv(table)).toBe('cust,recency_days,frequency,monetary,avg_order_value,tenure_days\n007,13,2,18,9,23\n08,1,1,20,20,1\n');
+
+    const formatted = join(dir, 'formatted.csv');
+    writeFileSync(formatted, 'c,d,a\n1,05/01/2024,2\n1,17/01/2024,3\n2,2024-01-17,1\n');
+    const f = await aggregateTransactions({ spec: { customer: 'c', date: 'd', amount: 'a', dateFormat: '%d/%m/%Y' }, source: { file: formatted } });
+    expect(f.table.ids).toEqual(['1']);
+    expect(Array.from(f.table.columns.tenure_days)).toEqual([13]);
+    expect(f.checks.droppedBy).toEqual({ 'unreadable date': 1 });
+  });
+
+  it('reads Parquet with typed columns (integer YYYYMMDD dates, numeric ids) like the CSV', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    const pq = join(dir, 'orders.parquet');
+    await c.run(`COPY (SELECT * FROM (VALUES ('0042', 20240101, 10.5), ('0042', 20240110, 4.5), ('0007', 20240105, 1.0)) t(id, day, amount)) TO '${pq}' (FORMAT parquet)`);
+    c.closeSync();
+    db.closeSync();
+    const { table, checks } = await aggregateTransactions({ spec: { customer: 'id', date: 'day', amount: 'amount' }, source: { file: pq } });
+    expect(table.ids).toEqual(['0007', '0042']);
+    expect(Array.from(table.columns.monetary)).toEqual([1, 15]);
+    expect(Array.from(table.columns.recency_days)).toEqual([6, 1]);
+    expect(checks.asOf).toBe('2024-01-11');
+  });
+
+  it('gives the same bytes with 1 thread and a 64 MB memory limit as with 2 threads and 1 GB (exact money sums), ~170,000 lines', async () => {
+    const big = join(dir, 'big.csv');
+    writeFileSync(big, transactionsTable({ customers: 25_000, seed: 1 }).csv);
+    const spec = { customer: 'customer_id', date: 'order_date', amount: 'amount', order: 'order_id', quantity: 'quantity' };
+    const wide = await aggregateTransactions({ spec, source: { file: big } });
+    const narrow = await aggregateTransactions({ spec, source: { file: big }, memoryLimit: '64MB', threads: 1 });
+    expect(wide.table.ids.length).toBeGreaterThan(24_000);
+    expect(customerFeaturesCsv(narrow.table)).toBe(customerFeaturesCsv(wide.table));
+    await expect(aggregateTransactions({ spec, source: { file: big }, memoryLimit: '20MB', threads: 1 })).rejects.toThrow(/Out of Memory Error/);
+  }, 60_000);
+
+  it('names a missing column with the columns found, and refuses a bad as-of date', async () => {
+    const ragged = join(dir, 'ragged.csv');
+    writeFileSync(ragged, 'c,d,a\n1,2024-01-01,2\n1,2024-01-02,1,5\n');
+    await expect(aggregateTransactions({ spec: { customer: 'c', date: 'd', amount: 'a' }, source: { file: ragged } })).rejects.toThrow(/cannot read the orders from .*ragged\.csv: .*sniffing.*; check that every line has as many fields as the header/);
+    await expect(aggregateTransactions({ spec: { customer: 'customer', date: 'order_date', amount: 'amount' }, source: { file } })).rejects.toThrow(
+      /Column "customer" is missing in .*orders\.csv \(found: customer_id, order_id, order_date, product, quantity, amount\)/,
+    );
+    await expect(aggregateTransactions({ spec: { customer: 'customer_id', date: 'order_date', amount: 'amount', asOf: '2024-02-30' }, source: { file } })).rejects.toThrow(
+      /--as-of must be a date YYYY-MM-DD \(got "2024-02-30"\)/,
+    );
+  });
+});

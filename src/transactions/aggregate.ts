@@ -1,0 +1,251 @@
+/**
+ * Runs the orders -> customers aggregation ({@link aggregationSql}) in embedded DuckDB, streaming from a CSV or
+ * Parquet file or reading a table of a DuckDB database file, in bounded memory (DuckDB spills to a temporary
+ * folder above `memoryLimit`). Only one row per customer comes back to JavaScript.
+ */
+import { csvCell } from '../util/csv';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { DataError, OptionsError } from '../errors';
+import { aggregationSql, TRANSACTION_DROP_REASONS, type AggregationDialect, type TransactionsSpec } from './sql';
+
+/** Where the orders are. */
+export type OrdersSource =
+  /** A CSV (any delimiter DuckDB detects) or Parquet file; every column is read as text. */
+  | { file: string }
+  /** A DuckDB database file and a table in it (or a query). */
+  | { duckdb: string; table?: string; sql?: string }
+  /** A PostgreSQL database (postgres://... URL) and a table in it (or a query): the aggregation runs in the server. */
+  | { postgres: string; table?: string; sql?: string };
+
+/** Options of {@link aggregateTransactions}. */
+export interface AggregateOptions {
+  spec: TransactionsSpec;
+  source: OrdersSource;
+  /** DuckDB's memory limit; above it DuckDB spills to a temporary folder. Default '1GB'. */
+  memoryLimit?: string;
+  /** DuckDB threads. Default 2. */
+  threads?: number;
+}
+
+/** What the aggregation counted and chose: the summary's "orders" facts. */
+export interface AggregationChecks {
+  linesRead: number;
+  /** Lines left out, by reason (see TRANSACTION_DROP_REASONS); zero counts omitted. */
+  droppedBy: Record<string, number>;
+  linesUsed: number;
+  /** Customers whose kept lines hold no purchase (only returns or zero amounts): no feature row. */
+  customersWithoutPurchase: number;
+  /** Customers with a feature row whose monetary is at or below 0 (returns larger than purchases). */
+  customersAtOrBelowZero: number;
+  firstDate: string;
+  lastDate: string;
+  /** The as-of date used, and whether it was given or the default (the day after the last date). */
+  asOf: string;
+  asOfDefault: boolean;
+}
+
+/** One row per customer, column-wise, ordered by id (text order). */
+export interface CustomerFeatureTable {
+  /** The id column's name (the orders' customer column). */
+  idColumn: string;
+  ids: string[];
+  /** Feature column names, in order: recency_days, frequency, monetary, avg_order_value, tenure_days[, items]. */
+  names: string[];
+  columns: Record<string, Float64Array>;
+}
+
+/** The result of {@link aggregateTransactions}. */
+export interface Aggregation {
+  table: CustomerFeatureTable;
+  checks: AggregationChecks;
+  /** Sentences for the summary (dropped lines, customers without purchase or at or below 0). */
+  warnings: string[];
+}
+
+function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The DuckDB relation for a file: CSV read as text (ids keep leading zeros), Parquet as typed columns cast to text
+ * later. The CSV separator is the most frequent of , ; tab | in the header line: DuckDB's own sniffer picks another
+ * header or one column when some lines have more or fewer fields, where a fixed separator makes it say which line.
+ */
+export function fileRelation(path: string): string {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.parquet' || ext === '.pq') return `read_parquet(${sqlString(path)}) AS orders`;
+  const fd = openSync(path, 'r');
+  const buffer = Buffer.alloc(65_536);
+  const n = readSync(fd, buffer, 0, buffer.length, 0);
+  closeSync(fd);
+  const first = buffer.subarray(0, n).toString('utf8').split(/\r?\n/)[0];
+  const counts = [',', ';', '\t', '|'].map((d) => [d, first.split(d).length - 1] as const).sort((a, b) => b[1] - a[1]);
+  const delim = counts[0][1] > 0 ? counts[0][0] : ',';
+  return `read_csv(${sqlString(path)}, all_varchar = true, header = true, delim = ${sqlString(delim)}, quote = '"', escape = '"', skip = 0) AS orders`;
+}
+
+/** Runs the features and checks queries of `spec` over `source` with a query runner (an engine's connection). */
+export async function runAggregation(
+  run: (sql: string) => Promise<Record<string, unknown>[]>,
+  spec: TransactionsSpec,
+  source: string,
+  dialect: AggregationDialect,
+): Promise<Aggregation> {
+  const sql = aggregationSql({ spec, source, dialect });
+  const rows = await run(sql.features);
+  const [c] = await run(sql.checks);
+  const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+  const idColumn = spec.customer;
+  const names = sql.columns.slice(1);
+  const columns: Record<string, Float64Array> = {};
+  for (const name of names) columns[name] = Float64Array.from(rows, (r) => num(r[name]));
+  const ids = rows.map((r) => String(r[idColumn]));
+  const droppedBy: Record<string, number> = {};
+  let dropped = 0;
+  for (const [key, reason] of Object.entries(TRANSACTION_DROP_REASONS)) {
+    const n = num(c[`dropped_${key === 'customer' ? 'id' : key === 'date' ? 'day' : key === 'quantity' ? 'qty' : key}`]);
+    if (n > 0) droppedBy[reason] = n;
+    dropped += n;
+  }
+  const linesRead = num(c.lines_read);
+  const checks: AggregationChecks = {
+    linesRead,
+    droppedBy,
+    linesUsed: linesRead - dropped,
+    customersWithoutPurchase: num(c.customers_without_purchase),
+    customersAtOrBelowZero: num(c.customers_at_or_below_zero),
+    firstDate: String(c.first_date ?? ''),
+    lastDate: String(c.last_date ?? ''),
+    asOf: String(c.as_of ?? ''),
+    asOfDefault: spec.asOf === undefined,
+  };
+  if (rows.length === 0)
+    throw new DataError(
+      `no customer with a purchase in ${source}: ${linesRead} lines read, ${dropped} dropped (${Object.entries(droppedBy).map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}); check --customer, --date and --amount`,
+      source,
+    );
+  return { table: { idColumn, ids, names, columns }, checks, warnings: aggregationWarnings(checks) };
+}
+
+/** The summary's sentences about an aggregation. */
+export function aggregationWarnings(checks: AggregationChecks): string[] {
+  const out: string[] = [];
+  const dropped = Object.entries(checks.droppedBy);
+  if (dropped.length > 0)
+    out.push(`Dropped ${checks.linesRead - checks.linesUsed} of ${checks.linesRead} order lines: ${dropped.map(([r, n]) => `${r} ${n}`).join(', ')}`);
+  if (checks.customersWithoutPurchase > 0)
+    out.push(`${checks.customersWithoutPurchase} customer(s) have only returns or zero amounts (no purchase) and are left out`);
+  if (checks.customersAtOrBelowZero > 0)
+    out.push(`${checks.customersAtOrBelowZero} customer(s) have monetary at or below 0 (returns at least as large as purchases)`);
+  return out;
+}
+
+/**
+ * Aggregates an orders table in embedded DuckDB into one row per customer (see aggregationSql for the rules).
+ * @throws DataError when a named column is absent (with the columns found) or no customer has a purchase;
+ * OptionsError for a bad as-of date or a missing column option.
+ * @example const { table, checks } = await aggregateTransactions({ spec: { customer: 'customer_id', date: 'order_date', amount: 'amount' }, source: { file: 'orders.csv' } });
+ */
+export async function aggregateTransactions(options: AggregateOptions): Promise<Aggregation> {
+  const { spec, source, memoryLimit = '1GB', threads = 2 } = options;
+  if ('postgres' in source) return aggregateInPostgres(spec, source);
+  const { DuckDBInstance } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
+  const isFile = 'file' in source;
+  const where = isFile ? source.file : source.duckdb;
+  const relation = isFile ? fileRelation(source.file) : databaseRelation(source, source.duckdb);
+  const spill = mkdtempSync(join(tmpdir(), 'duckdb-spill-'));
+  const instance = await DuckDBInstance.create(isFile ? ':memory:' : source.duckdb, {
+    threads: String(threads),
+    memory_limit: memoryLimit,
+    temp_directory: spill,
+    ...(isFile ? {} : { access_mode: 'READ_ONLY' }),
+  });
+  const connection = await instance.connect();
+  try {
+    const run = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+    await run('SET preserve_insertion_order = false');
+    let header: string[];
+    try {
+      header = (await run(`DESCRIBE SELECT * FROM ${relation}`)).map((r) => String(r.column_name));
+    } catch (error) {
+      const message = (error as Error).message.split('\n')[0];
+      const hint = /sniffing/i.test(message) ? '; check that every line has as many fields as the header (quote cells that hold the separator)' : '';
+      throw new DataError(`cannot read the orders from ${where}: ${message}${hint}`, where);
+    }
+    absentColumns(spec, header, where);
+    try {
+      return await runAggregation(run, spec, relation, 'duckdb');
+    } catch (error) {
+      if (error instanceof DataError || error instanceof OptionsError) throw error;
+      throw new DataError(`cannot aggregate the orders in ${where}: ${(error as Error).message.split('\n').slice(0, 2).join(' ')}`, where);
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    rmSync(spill, { recursive: true, force: true });
+  }
+}
+
+/** The relation of a database source: the query in parentheses, else the table. */
+function databaseRelation(source: { table?: string; sql?: string }, where: string): string {
+  if (source.sql !== undefined) return `(${source.sql}) AS orders`;
+  if (source.table !== undefined) return source.table;
+  throw new OptionsError(`name the orders table in ${where}: --table NAME or --sql "SELECT ..."`, 'table');
+}
+
+function absentColumns(spec: TransactionsSpec, header: readonly string[], where: string): void {
+  const wanted = [spec.customer, spec.date, spec.amount, spec.order, spec.quantity].filter((c): c is string => c !== undefined);
+  const absent = wanted.filter((c) => !header.includes(c));
+  // DuckDB's CSV sniffer falls back to one column when lines disagree on the number of fields
+  const oneColumn = header.length === 1 && /[,;\t|]/.test(header[0]);
+  if (absent.length > 0)
+    throw new DataError(
+      `${absent.length === 1 ? `Column "${absent[0]}" is` : `Columns ${absent.map((a) => `"${a}"`).join(', ')} are`} missing in ${where} (found: ${header.join(', ')}); ` +
+        (oneColumn
+          ? 'the file was read as a single column: some lines have more or fewer fields than the header (a separator inside an unquoted cell?); quote such cells'
+          : 'name the columns of the orders with --customer, --date, --amount [--order, --quantity]'),
+      where,
+    );
+}
+
+/** The aggregation inside PostgreSQL (the `pg` client): only one row per customer travels. */
+async function aggregateInPostgres(spec: TransactionsSpec, source: { postgres: string; table?: string; sql?: string }): Promise<Aggregation> {
+  const { Client } = require('pg') as typeof import('pg');
+  // the URL may hold a password: messages name the table or query only
+  const where = source.sql !== undefined ? `the --sql query` : `PostgreSQL table ${source.table ?? ''}`;
+  const relation = databaseRelation(source, where);
+  const client = new Client({ connectionString: source.postgres });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new DataError(`cannot connect to the PostgreSQL database of --db: ${(error as Error).message.split('\n')[0]}`, 'db');
+  }
+  try {
+    let header: string[];
+    try {
+      header = (await client.query(`SELECT * FROM ${relation} LIMIT 0`)).fields.map((f) => f.name);
+    } catch (error) {
+      throw new DataError(`cannot read the orders from ${where}: ${(error as Error).message.split('\n')[0]}`, where);
+    }
+    absentColumns(spec, header, where);
+    return await runAggregation(async (sql) => (await client.query(sql)).rows as Record<string, unknown>[], spec, relation, 'postgres');
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * data/processed/customer_features.csv: the id column and the features, one customer a line (numbers in JS's shortest
+ * form). `csvGuard` (default false: the text is also read back by the cleaning) writes text cells starting with
+ * = + - @ tab or CR with a leading ' (see csvCell), as the files the report writes for people.
+ */
+export function customerFeaturesCsv(table: CustomerFeatureTable, csvGuard = false): string {
+  const cell = (s: string) => csvCell(s, csvGuard);
+  const parts = [[table.idColumn, ...table.names].map(cell).join(',') + '\n'];
+  const cols = table.names.map((n) => table.columns[n]);
+  for (let i = 0; i < table.ids.length; i++) parts.push([cell(table.ids[i]), ...cols.map((c) => String(c[i]))].join(',') + '\n');
+  return parts.join('');
+}
+

@@ -1,0 +1,221 @@
+/**
+ * The aggregation of an orders table into one row of RFM features per customer, as SQL text for DuckDB, PostgreSQL
+ * or SQLite. One generator serves the report (run in embedded DuckDB or in the user's database) and
+ * `export-sql --transactions` (the same text as the source of the scoring query), so the three engines compute the
+ * same features by the same rules.
+ */
+import { OptionsError } from '../errors';
+import { MISSING_TOKENS } from '../data/schema';
+
+/** Columns of an orders table, named as in its header (or database table). */
+export interface TransactionColumns {
+  /** The customer id column (read as text: leading zeros are kept). Required. */
+  customer: string;
+  /** The purchase date column: ISO date or date-time, YYYYMMDD number or text, or `dateFormat`. Required. */
+  date: string;
+  /** The amount column (money; returns and other negative amounts subtract). Required. */
+  amount: string;
+  /** The order id column: `frequency` counts distinct orders. Default: none (`frequency` counts distinct purchase days). */
+  order?: string;
+  /** The quantity column: adds `items` (its sum). Default: none. */
+  quantity?: string;
+}
+
+/** How an orders table is read and aggregated (the schema key `transactions`, the CLI's --transactions flags). */
+export interface TransactionsSpec extends TransactionColumns {
+  /** The as-of date, YYYY-MM-DD: recency and tenure count days up to it. Default: the day after the last date in the data. */
+  asOf?: string;
+  /** strftime-style format of the date column, e.g. "%d/%m/%Y" (DuckDB sources only). Default: none (ISO or YYYYMMDD). */
+  dateFormat?: string;
+}
+
+/** The SQL engines the aggregation is written for. */
+export type AggregationDialect = 'duckdb' | 'postgres' | 'sqlite';
+
+/** The per-customer feature columns, in output order (after the id); `items` only with a quantity column. */
+export const TRANSACTION_FEATURES = ['recency_days', 'frequency', 'monetary', 'avg_order_value', 'tenure_days'] as const;
+
+/** Why a line is left out of the aggregation, in the order they are checked (a line counts under its first reason). */
+export const TRANSACTION_DROP_REASONS = {
+  customer: 'missing customer',
+  date: 'unreadable date',
+  amount: 'missing amount',
+  order: 'missing order',
+  quantity: 'missing quantity',
+} as const;
+
+/** Options of {@link aggregationSql}. */
+export interface AggregationSqlOptions {
+  spec: TransactionsSpec;
+  /** The relation the orders are read from: a table name, or a table function / subquery (in parentheses, with alias). Required. */
+  source: string;
+  /** Target engine. Default 'duckdb'. */
+  dialect?: AggregationDialect;
+}
+
+/** The queries {@link aggregationSql} writes. */
+export interface AggregationSql {
+  /** WITH ... per-customer CTEs, without the final SELECT (for embedding; ends after the `features` CTE). */
+  ctes: string;
+  /** One row per customer who bought something: the id column (named as `spec.customer`), the features, ordered by id. */
+  features: string;
+  /** One row of counts: lines read, dropped per reason, customers without a purchase, customers at or below 0, first/last/as-of dates. */
+  checks: string;
+  /** Output columns of `features`, in order. */
+  columns: string[];
+}
+
+const ISO_DATE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T].*)?$';
+const ISO_DAY = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
+const YMD = '^[0-9]{8}([.]0+)?$';
+const NUMBER = '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$';
+
+/** An identifier in double quotes (the three engines' standard quoting). */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function str(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** The date expressions of one engine, from a trimmed text `t`. */
+function dialectParts(dialect: AggregationDialect) {
+  const text = dialect === 'sqlite' ? 'TEXT' : 'VARCHAR';
+  // 'postgres' uses SIMILAR TO (a full match in both engines) so that its text also runs in DuckDB (export-sql's
+  // 'standard' dialect); the patterns avoid '.', '_' and '%', which SIMILAR TO reads differently in the two.
+  const matches = (t: string, re: string) =>
+    dialect === 'duckdb' ? `regexp_matches(${t}, ${str(re)})` : `${t} SIMILAR TO ${str(re.replace(/^\^/, '').replace(/\$$/, ''))}`;
+  // Y, M, D as text pieces -> a date, NULL when not a calendar date.
+  const ymd = (y: string, m: string, d: string): string => {
+    if (dialect === 'sqlite') {
+      const iso = `${y} || '-' || ${m} || '-' || ${d}`;
+      return `CASE WHEN ${y} <> '0000' AND date(${iso}, '+0 days') = ${iso} THEN date(${iso}) END`;
+    }
+    // year 0 does not exist in PostgreSQL (nor in pandas): refused everywhere
+    if (dialect === 'duckdb') return `CASE WHEN ${y} <> '0000' THEN TRY_CAST(${y} || '-' || ${m} || '-' || ${d} AS DATE) END`;
+    // PostgreSQL has no TRY_CAST: check the calendar before make_date (CASE evaluates its branches lazily).
+    const [Y, M, D] = [y, m, d].map((p) => `CAST(${p} AS INTEGER)`);
+    return `CASE WHEN ${Y} >= 1 AND ${M} BETWEEN 1 AND 12 AND ${D} >= 1 AND ${D} <= EXTRACT(DAY FROM make_date(${Y}, ${M}, 1) + INTERVAL '1 month' - INTERVAL '1 day') THEN make_date(${Y}, ${M}, ${D}) END`;
+  };
+  const day = (t: string, format: string | undefined): string => {
+    if (format !== undefined) {
+      if (dialect !== 'duckdb') throw new OptionsError(`--date-format works on CSV, Parquet and DuckDB sources; in ${dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} convert the date column to ISO text or a date in --sql`, 'dateFormat');
+      return `CAST(TRY_STRPTIME(${t}, ${str(format)}) AS DATE)`;
+    }
+    const sub = (from: number, len: number) => `substr(${t}, ${from}, ${len})`;
+    const isoParts = ymd(sub(1, 4), sub(6, 2), sub(9, 2));
+    const ymdParts = ymd(sub(1, 4), sub(5, 2), sub(7, 2));
+    if (dialect === 'sqlite')
+      return `CASE WHEN ${t} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' OR ${t} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][ T]*' THEN ${isoParts} WHEN ${t} GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' OR ${t} GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9].0*' THEN ${ymdParts} END`;
+    const iso =
+      dialect === 'duckdb'
+        ? matches(t, ISO_DATE)
+        : `${matches(sub(1, 10), ISO_DAY)} AND (LENGTH(${t}) = 10 OR ${sub(11, 1)} IN (' ', 'T'))`;
+    return `CASE WHEN ${iso} THEN ${isoParts} WHEN ${matches(t, YMD)} THEN ${ymdParts} END`;
+  };
+  const number = (t: string): string => {
+    const cast = dialect === 'sqlite' ? 'REAL' : 'DOUBLE PRECISION';
+    if (dialect === 'sqlite')
+      return `CASE WHEN ${t} <> '' AND ${t} GLOB '*[0-9]*' AND ${t} NOT GLOB '*[^0-9eE.+-]*' THEN CAST(${t} AS ${cast}) END`;
+    return `CASE WHEN ${matches(t, NUMBER)} THEN CAST(${t} AS ${cast}) END`;
+  };
+  const days = (later: string, earlier: string) =>
+    dialect === 'sqlite' ? `CAST(julianday(${later}) - julianday(${earlier}) AS INTEGER)` : `CAST(${later} - ${earlier} AS INTEGER)`;
+  const dayAfter = (d: string) => (dialect === 'sqlite' ? `date(${d}, '+1 day')` : `${d} + 1`);
+  const dateLiteral = (iso: string) => (dialect === 'sqlite' ? `date(${str(iso)})` : `DATE ${str(iso)}`);
+  const dateText = (d: string) => (dialect === 'sqlite' ? d : `CAST(${d} AS VARCHAR)`);
+  // A sum of doubles depends on the order of the additions, which parallel engines do not fix: DuckDB and PostgreSQL
+  // add in DECIMAL (exact, to 8 decimals) and round once, so every run and both engines give the same double.
+  // SQLite has no DECIMAL and adds in scan order.
+  const exactSum = (x: string) => (dialect === 'sqlite' ? `SUM(${x})` : `CAST(SUM(CAST(${x} AS DECIMAL(38, 8))) AS DOUBLE PRECISION)`);
+  return { text, day, number, days, dayAfter, dateLiteral, dateText, exactSum };
+}
+
+/** Checks an as-of date: YYYY-MM-DD and a calendar date. */
+export function checkAsOf(asOf: string): string {
+  const t = Date.parse(`${asOf}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== asOf)
+    throw new OptionsError(`--as-of must be a date YYYY-MM-DD (got "${asOf}")`, 'asOf');
+  return asOf;
+}
+
+/**
+ * The aggregation, by these rules (docs/transactions.md):
+ * - each line's cells are read as text and trimmed; an empty id or a missing token ("NA", "null", ...) is missing;
+ * - a line is dropped, counted under its first reason, for a missing customer, an unreadable date, a missing or
+ *   non-numeric amount, and (when given) a missing order id or quantity; identical lines are all kept;
+ * - a purchase is a line with amount > 0; `recency_days` = as-of minus the last purchase day, `tenure_days` = as-of
+ *   minus the first purchase day, `frequency` = distinct orders (or days) with a purchase, `monetary` = the sum of
+ *   all amounts (returns subtract), `avg_order_value` = monetary / frequency, `items` = the sum of quantities;
+ * - a customer with no purchase (only returns or zero amounts) has no row, and is counted in `checks`;
+ * - the as-of date is `spec.asOf`, else the day after the last date of a kept line.
+ * @example aggregationSql({ spec: { customer: 'customer_id', date: 'day', amount: 'amount' }, source: 'orders' }).features
+ */
+export function aggregationSql(options: AggregationSqlOptions): AggregationSql {
+  const { spec, source, dialect = 'duckdb' } = options;
+  if (typeof source !== 'string' || source.trim() === '') throw new OptionsError('the orders source is required (--table NAME, --sql QUERY or --data FILE)', 'source');
+  for (const key of ['customer', 'date', 'amount'] as const)
+    if (typeof spec[key] !== 'string' || spec[key].trim() === '') throw new OptionsError(`--${key} COLUMN is required with --transactions`, key);
+  const asOf = spec.asOf === undefined ? undefined : checkAsOf(spec.asOf);
+  const p = dialectParts(dialect);
+  const cell = (col: string) => `TRIM(CAST(${quoteIdent(col)} AS ${p.text}))`;
+  const missing = `(${MISSING_TOKENS.map(str).join(', ')})`;
+  const idExpr = `CASE WHEN ${cell(spec.customer)} = '' OR LOWER(${cell(spec.customer)}) IN ${missing} THEN NULL ELSE ${cell(spec.customer)} END`;
+  const orderExpr =
+    spec.order === undefined ? null : `CASE WHEN ${cell(spec.order)} = '' OR LOWER(${cell(spec.order)}) IN ${missing} THEN NULL ELSE ${cell(spec.order)} END`;
+  const typed = [
+    `${idExpr} AS c_id`,
+    `${p.day(cell(spec.date), spec.dateFormat)} AS c_day`,
+    `${p.number(cell(spec.amount))} AS c_amount`,
+    ...(orderExpr ? [`${orderExpr} AS c_order`] : []),
+    ...(spec.quantity ? [`${p.number(cell(spec.quantity))} AS c_qty`] : []),
+  ];
+  const required = ['c_id', 'c_day', 'c_amount', ...(orderExpr ? ['c_order'] : []), ...(spec.quantity ? ['c_qty'] : [])];
+  const purchaseKey = orderExpr ? 'c_order' : 'c_day';
+  const idOut = quoteIdent(spec.customer);
+  const asOfExpr = asOf ? p.dateLiteral(asOf) : `(SELECT ${p.dayAfter('MAX(c_day)')} FROM valid)`;
+  const ctes = [
+    'WITH typed AS (',
+    `  SELECT ${typed.join(',\n    ')}`,
+    `  FROM ${source}`,
+    '), valid AS (',
+    `  SELECT * FROM typed WHERE ${required.map((c) => `${c} IS NOT NULL`).join(' AND ')}`,
+    '), as_of AS (',
+    `  SELECT ${asOfExpr} AS as_of`,
+    '), per_customer AS (',
+    '  SELECT c_id,',
+    '    MAX(CASE WHEN c_amount > 0 THEN c_day END) AS last_day,',
+    '    MIN(CASE WHEN c_amount > 0 THEN c_day END) AS first_day,',
+    `    COUNT(DISTINCT CASE WHEN c_amount > 0 THEN ${purchaseKey} END) AS frequency,`,
+    `    ${p.exactSum('c_amount')} AS monetary${spec.quantity ? `,\n    ${p.exactSum('c_qty')} AS items` : ''}`,
+    '  FROM valid GROUP BY c_id',
+    '), features AS (',
+    `  SELECT c_id AS ${idOut},`,
+    `    ${p.days('as_of', 'last_day')} AS recency_days,`,
+    '    frequency,',
+    '    monetary,',
+    '    monetary / frequency AS avg_order_value,',
+    `    ${p.days('as_of', 'first_day')} AS tenure_days${spec.quantity ? ',\n    items' : ''}`,
+    '  FROM per_customer CROSS JOIN as_of',
+    '  WHERE frequency > 0',
+    ')',
+  ].join('\n');
+  const features = `${ctes}\nSELECT * FROM features ORDER BY ${idOut}`;
+  const reasons = required.map((c, i) => {
+    const before = required.slice(0, i).map((b) => `${b} IS NOT NULL AND `).join('');
+    return `  SUM(CASE WHEN ${before}${c} IS NULL THEN 1 ELSE 0 END) AS dropped_${c.slice(2)}`;
+  });
+  const checks = [
+    ctes,
+    'SELECT',
+    '  (SELECT COUNT(*) FROM typed) AS lines_read,',
+    ...reasons.map((r) => `${r.replace(/^  /, '  (SELECT ').replace(/ AS (dropped_\w+)$/, ' FROM typed) AS $1')},`),
+    '  (SELECT COUNT(*) FROM per_customer WHERE frequency = 0) AS customers_without_purchase,',
+    '  (SELECT COUNT(*) FROM features WHERE monetary <= 0) AS customers_at_or_below_zero,',
+    `  (SELECT ${p.dateText('MIN(c_day)')} FROM valid) AS first_date,`,
+    `  (SELECT ${p.dateText('MAX(c_day)')} FROM valid) AS last_date,`,
+    `  (SELECT ${p.dateText('as_of')} FROM as_of) AS as_of`,
+  ].join('\n');
+  return { ctes, features, checks, columns: [spec.customer, ...TRANSACTION_FEATURES, ...(spec.quantity ? ['items'] : [])] };
+}

@@ -58,9 +58,9 @@ describe.skipIf(sklearnSkip)('npm run report -- --transactions', () => {
     const page = await readFile(join(dir, 'csv', 'reports', 'index.html'), 'utf8');
     expect(page).toContain('<h2 id="orders">Orders and RFM</h2>');
     expect(page).toContain('Recency by Frequency');
-    expect(summary.outputs).toContain('reports/figures/Recency by Frequency.html');
+    expect(summary.outputs).toContain('reports/figures/recency-by-frequency.html');
     expect(summary.outputs[0]).toBe('data/processed/customer_features.csv');
-    const chart3d = await readFile(join(dir, 'csv', 'reports', 'figures', 'Customer Segmentation 3D.html'), 'utf8');
+    const chart3d = await readFile(join(dir, 'csv', 'reports', 'figures', 'customer-segmentation-3d.html'), 'utf8');
     expect(chart3d).toContain('Frequency (orders; log1p in clustering)');
     expect(chart3d).toContain('Monetary (log1p in clustering)');
     expect(chart3d).toContain('Recency (days)');

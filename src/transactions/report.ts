@@ -6,7 +6,7 @@
 import type { TableSchema } from '../data/schema';
 import { html, joinHtml, type Html } from '../util/html';
 import { RFM_HEATMAP_TITLE, rfmHeatmapFigure } from '../figures/rfmHeatmap';
-import type { NamedFigure } from '../figures/common';
+import { figureFileName, type NamedFigure } from '../figures/common';
 import type { AggregationChecks } from './aggregate';
 import { fitRfm, rfmCrosstab, rfmSegmentTable, scoreAll, type RfmEdges, type RfmScore } from './rfm';
 import type { TransactionColumns, TransactionsSpec } from './sql';
@@ -127,7 +127,7 @@ export function transactionsText(t: TransactionsSummary): string[] {
 
 /** The recency-by-frequency heatmap as a report figure. */
 export function rfmHeatmap(rfm: RfmResult, monetary: ArrayLike<number>): NamedFigure {
-  return { id: 'rfm-heatmap', name: RFM_HEATMAP_TITLE, title: RFM_HEATMAP_TITLE, figure: rfmHeatmapFigure(rfm.scores, monetary) };
+  return { id: 'rfm-heatmap', name: figureFileName(RFM_HEATMAP_TITLE), title: RFM_HEATMAP_TITLE, figure: rfmHeatmapFigure(rfm.scores, monetary) };
 }
 
 /** The page's section on orders and RFM (tables; the heatmap's chart is passed in as HTML). */

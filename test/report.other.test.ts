@@ -4,12 +4,10 @@
  * 100,000 rows; compared with scikit-learn (StandardScaler + KMeans n_init=10, best of three seeds; fixtures made by
  * scripts/fixtures/other_tables.py with Debian's scikit-learn 1.2.1).
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exampleTableCsv, EXAMPLE_COLUMNS } from '../src/data/examples';
@@ -17,24 +15,14 @@ import retail from './fixtures/sklearn_retail.json';
 import wide from './fixtures/sklearn_wide.json';
 import { ROOT } from './paths';
 import { nonProgressLines, progressLines } from './support/progress';
-
-const run = promisify(execFile);
+import { runScript } from './support/cli';
 
 /** stderr lines other than progress and the skew notes (these tables have skewed money columns: the note is due). */
 function unexpectedLines(stderr: string): string[] {
   return nonProgressLines(stderr).filter((line) => !/^NOTE: ".+" is skewed \(skewness \d+\.\d+ > 1\)/.test(line));
 }
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
-async function report(args: string[]) {
-  try {
-    const r = await run(TSX, [join(ROOT, 'scripts', 'report.ts'), ...args], { cwd: ROOT, env: { ...process.env, SEGMENTATION_BACKEND: '' }, maxBuffer: 1 << 26 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const report = (args: string[]) => runScript('report', args);
 
 type Fixture = { features: string[]; selected_k: number; inertia: Record<string, number>; silhouette: Record<string, number>; csv_sha256: string };
 

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { HAS_MALL, MALL_CSV, ROOT, titled } from './paths';
@@ -11,20 +9,9 @@ import { findChromium } from '../src/figures/render';
 import sklearn from './fixtures/mall_sklearn_sweep.json';
 import before from './fixtures/mall_report_before_schemas.json';
 import { createHash } from 'node:crypto';
+import { runScript } from './support/cli';
 
-const run = promisify(execFile);
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const REPORT = join(ROOT, 'scripts', 'report.ts');
-
-async function report(args: string[], cwd = ROOT, env: Record<string, string> = {}) {
-  try {
-    const r = await run(TSX, [REPORT, ...args], { cwd, env: { ...process.env, SEGMENTATION_BACKEND: '', ...env }, maxBuffer: 1 << 24 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const report = (args: string[], cwd = ROOT, env: Record<string, string> = {}) => runScript('report', args, { cwd, env });
 
 const DATA_FILES = ['data/processed/preprocessed_data.csv', 'data/processed/clustered_data.csv', 'data/models/clustering_model.json'];
 

@@ -5,32 +5,22 @@
  * values and rfm_segment by the documented map; a DuckDB-file source gives the same outputs as the CSV; a customer
  * table run on the orders stops with the hint.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { transactionsTable } from '../src/transactions/generate';
 import { rfmSegment } from '../src/transactions/rfm';
 import { ROOT } from './paths';
+import { runScript } from './support/cli';
 import { postgresSkipReason, startPostgres } from './support/postgres';
 
-const run = promisify(execFile);
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const PYTHON = '/usr/bin/python3';
 const sklearnSkip = spawnSync(PYTHON, ['-c', 'import pandas, sklearn'], { encoding: 'utf8' }).status === 0 ? false : 'pandas/scikit-learn not in /usr/bin/python3 (apt-get install python3-pandas python3-sklearn)';
 
-async function report(args: string[]) {
-  try {
-    const r = await run(TSX, [join(ROOT, 'scripts', 'report.ts'), ...args], { cwd: ROOT, env: { ...process.env, SEGMENTATION_BACKEND: '' }, maxBuffer: 1 << 26 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const report = (args: string[]) => runScript('report', args);
 
 const COLUMNS = ['--customer', 'customer_id', '--date', 'order_date', '--amount', 'amount', '--order', 'order_id', '--quantity', 'quantity'];
 

@@ -4,12 +4,11 @@
  * removed, a run's figures folder holds that run's files only, a killed report takes its Chromium with it, and the
  * CLI reports each case in one line without a stack trace.
  */
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handModel } from '../../src/api/test-support';
 import { descendants } from '../../src/figures/chromium';
@@ -18,19 +17,9 @@ import { loadModel } from '../../src/io/modelFile';
 import { serializeModel } from '../../src/model/artifact';
 import { OUTPUTS, runReport } from '../../src/report/run';
 import { ROOT } from '../paths';
+import { runScript } from '../support/cli';
 
-const run = promisify(execFile);
-
-/** Runs a script as `npm run <script>` does; exit code and output. */
-async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'scripts', `${script}.ts`), ...args], { cwd: ROOT, maxBuffer: 1 << 24 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = (script: string, args: string[]) => runScript(script, args);
 
 /** A one-line user error: exit 1, `error: ...` on one line, no stack frame. */
 function expectOneLineError(r: { code: number; stderr: string }, pattern: RegExp) {

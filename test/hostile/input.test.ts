@@ -3,11 +3,9 @@
  * categories, numbers scikit-learn would refuse, ragged rows, one-hot name collisions, spreadsheet formulas in the
  * CSV outputs, and the one-line messages of the CLI.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handModel } from '../../src/api/test-support';
 import { cleanCustomers } from '../../src/data/clean';
@@ -21,18 +19,9 @@ import { kmeansMemoryBytes, sweepK } from '../../src/model/sweep';
 import { prepareFeatures } from '../../src/pipeline';
 import { OUTPUTS, runReport } from '../../src/report/run';
 import { ROOT } from '../paths';
+import { runScript } from '../support/cli';
 
-const run = promisify(execFile);
-
-async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'scripts', `${script}.ts`), ...args], { cwd: ROOT, maxBuffer: 1 << 24 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = (script: string, args: string[]) => runScript(script, args);
 
 function dataError(f: () => unknown): DataError {
   try {

@@ -264,6 +264,9 @@ export async function launchChromium(options: LaunchOptions): Promise<ChromiumSe
   process.once('exit', killOnExit);
   const removeSignalHandlers = killOnFatalSignal(() => {
     signal('SIGKILL');
+    // a process forked while the tree was read (the wrapper starting the browser) is no longer below the child once
+    // its parent is gone: every process of this profile carries the flag
+    killBrowsersOfProfile(userDataDir);
     removeTemporary();
   });
   child.once('exit', () => {

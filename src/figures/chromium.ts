@@ -181,6 +181,11 @@ export function killOnFatalSignal(cleanup: () => void): () => void {
   };
 }
 
+/** Blocks this thread for `ms` (a signal handler that must finish its cleanup before the process ends). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -266,7 +271,7 @@ export async function launchChromium(options: LaunchOptions): Promise<ChromiumSe
     signal('SIGKILL');
     // a process forked while the tree was read (the wrapper starting the browser) is no longer below the child once
     // its parent is gone: every process of this profile carries the flag
-    killBrowsersOfProfile(userDataDir);
+    for (let pass = 0; pass < 5 && killBrowsersOfProfile(userDataDir).length > 0; pass++) sleepSync(20);
     removeTemporary();
   });
   child.once('exit', () => {

@@ -62,9 +62,16 @@ export async function scoreFile(model: SegmentModel, input: string, output: stri
   const idColumn = model.schema.primaryKey;
   const temp = tempPathBeside(output);
   const out = createWriteStream(temp);
+  // A write error (disk full) stops the scoring at the next row; after a read error the stream is destroyed with
+  // writes in flight, whose ERR_STREAM_DESTROYED must not escape as an uncaught 'error' event.
+  let writeError: Error | null = null;
+  out.on('error', (error) => {
+    writeError ??= error;
+  });
   const result: ScoreResult = { rows: 0, scored: 0, refused: 0, flagged: 0, examples: [] };
   let columns: { index: number; name: string }[] | null = null;
   const write = async (text: string) => {
+    if (writeError) throw writeError;
     if (!out.write(text)) await once(out, 'drain');
   };
   await write([idColumn ?? 'row', 'cluster', 'label', 'distance', 'outlier', 'error', 'warnings'].map(csvCell).join(',') + '\n');
@@ -114,6 +121,7 @@ export async function scoreFile(model: SegmentModel, input: string, output: stri
     throw new DataError(code === 'ENOENT' ? `Data file not found: ${input}` : `Cannot score ${input}: ${(error as Error).message.split('\n')[0]}`, input);
   }
   try {
+    if (writeError) throw writeError;
     await closeStream(out);
     await rename(temp, output);
   } catch (error) {

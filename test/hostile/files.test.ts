@@ -170,6 +170,16 @@ describe.skipIf(!chromiumPath)(`a killed report takes its Chromium with it${chro
         return false;
       }
     });
+  /** The browser processes below `pid` once the first one appears (at most 30 s). */
+  const browsersOnceStarted = async (pid: number) => {
+    let seen: number[] = [];
+    const deadline = Date.now() + 30_000;
+    while (seen.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      seen = browsers(pid);
+    }
+    return seen;
+  };
   const alive = (pid: number) => {
     try {
       process.kill(pid, 0);
@@ -183,12 +193,7 @@ describe.skipIf(!chromiumPath)(`a killed report takes its Chromium with it${chro
     const profile = join(dir, 'chromium-profile');
     const script = `require(${JSON.stringify(join(ROOT, 'src', 'figures', 'render'))}).startRenderer({ cacheDir: ${JSON.stringify(profile)} }); setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: ROOT, stdio: 'ignore' });
-    let seen: number[] = [];
-    const deadline = Date.now() + 30_000;
-    while (seen.length === 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 25));
-      seen = browsers(child.pid!);
-    }
+    const seen = await browsersOnceStarted(child.pid!);
     expect(seen.length).toBeGreaterThan(0);
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
@@ -213,12 +218,7 @@ describe.skipIf(!chromiumPath)(`a killed report takes its Chromium with it${chro
         cwd: ROOT,
         stdio: 'ignore',
       });
-      let seen: number[] = [];
-      const deadline = Date.now() + 30_000;
-      while (seen.length === 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 25));
-        seen = browsers(child.pid!);
-      }
+      const seen = await browsersOnceStarted(child.pid!);
       expect(seen.length).toBeGreaterThan(0);
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, sig) => r({ code, signal: sig })));
       child.kill(signal);

@@ -14,7 +14,7 @@ import { spawnSync } from 'child_process';
 import { appendFileSync, mkdirSync } from 'fs';
 import { cpus, loadavg } from 'os';
 import * as path from 'path';
-import { isUserError } from '../src/errors';
+import { isUserError } from '../src';
 import { BENCH_HELP, parseBenchArgs, wantsHelp, type BenchResult } from './bench';
 
 const ROOT = path.resolve(__dirname, '..');

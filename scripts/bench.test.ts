@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { syntheticCustomersCsv } from '../src/data/synthetic';
-import { DataError, OptionsError } from '../src/errors';
+import { DataError, OptionsError } from '../src/util/errors';
 import { loadStandardized, parseBenchArgs } from './bench';
 
 describe('bench arguments', () => {

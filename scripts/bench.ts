@@ -12,17 +12,17 @@
  * columns of a table that is not the Mall table); loading is not timed.
  */
 import { readFileSync } from 'fs';
-import { parseCustomersCsv } from '../src/data/parse';
-import { preprocess } from '../src/pipeline';
-import { isUserError, DataError, OptionsError } from '../src/errors';
-import type { Matrix } from '../src/model/matrix';
-import { initBackend, type BackendName } from '../src/model/backend';
-import { kmeansEach } from '../src/model/kmeans';
-import { prewarmWorkers } from '../src/model/workerPool';
-import { silhouetteScores } from '../src/model/silhouette';
-import { sweepK, sweepWorkerCount } from '../src/model/sweep';
-import { checkKMeansOptions } from '../src/model/kmeansShared';
-import { parseThreads } from '../src/model/threads';
+import { parseCustomersCsv } from '../src';
+import { preprocess } from '../src';
+import { isUserError, DataError, OptionsError } from '../src';
+import type { Matrix } from '../src';
+import { initBackend, type BackendName } from '../src';
+import { kmeansEach } from '../src';
+import { prewarmWorkers } from '../src';
+import { silhouetteScores } from '../src';
+import { sweepK, sweepWorkerCount } from '../src';
+import { checkKMeansOptions } from '../src';
+import { parseThreads } from '../src';
 
 export interface BenchArgs {
   data: string;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { OptionsError } from '../src/errors';
+import { OptionsError } from '../src';
 
 /** Parses an optional integer CLI flag; OptionsError for anything but a whole number. */
 export function intOption(value: string | undefined, flag: string): number | undefined {

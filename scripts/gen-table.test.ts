@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { exampleTableCsv } from '../src/data/examples';
-import { transactionsTable } from '../src/transactions/generate';
+import { transactionsTable } from '../src/data/transactions/generate';
 
 const ROOT = path.resolve(__dirname, '..');
 const run = (args: string[]) =>

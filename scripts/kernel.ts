@@ -6,9 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isUserError } from '../src/errors';
-import { VENV_DIR, venvDataDir } from '../src/notebook/jupyterEnv';
-import { KERNEL_DISPLAY_NAME, installKernelSpec, jupyterDataDir } from '../src/notebook/kernelspec';
+import { isUserError } from '../src';
+import { VENV_DIR, venvDataDir } from '../src';
+import { KERNEL_DISPLAY_NAME, installKernelSpec, jupyterDataDir } from '../src';
 import { cliMain, parseFlags } from './cli';
 
 const ROOT = resolve(__dirname, '..');

@@ -10,15 +10,15 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { cleanCustomers } from '../src/data/clean';
-import { loadCustomersCsv } from '../src/data/load';
-import { categoricalColumns, numericColumns } from '../src/data/schema';
-import { startRenderer } from '../src/figures/render';
-import { reportFigures } from '../src/figures/specs';
-import { profileSegments } from '../src/model/profile';
-import { writeFigureFiles } from '../src/report/figureFiles';
-import { reportPage } from '../src/report/page';
-import type { Summary } from '../src/report/types';
+import { cleanCustomers } from '../src';
+import { loadCustomersCsv } from '../src';
+import { categoricalColumns, numericColumns } from '../src';
+import { startRenderer } from '../src';
+import { reportFigures } from '../src';
+import { profileSegments } from '../src';
+import { writeFigureFiles } from '../src';
+import { reportPage } from '../src';
+import type { Summary } from '../src';
 
 async function main(): Promise<void> {
   const t0 = performance.now();

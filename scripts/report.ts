@@ -4,17 +4,17 @@
  * npm run report -- --transactions --data orders.csv --customer COL --date COL --amount COL [--order COL] [--quantity COL] [--as-of DATE] [--date-format FMT]
  * Regenerates every report from the raw CSV without a notebook kernel (an orders table is aggregated per customer first).
  */
-import { REPORT_RENDERER, startRenderer } from '../src/figures/render';
-import type { BackendName } from '../src/model/backend';
+import { REPORT_RENDERER, startRenderer } from '../src';
+import type { BackendName } from '../src';
 import { join } from 'node:path';
-import { OUTPUTS } from '../src/io/layout';
-import type { KRule } from '../src/model/selectK';
-import { parseTransformFlag } from '../src/features/transform';
-import { ProgressDisplay } from '../src/io/progress';
-import { isUserError, OptionsError } from '../src/errors';
-import { MISSING_POLICIES, UNKNOWN_CATEGORY_POLICIES } from '../src/data/normalize';
+import { OUTPUTS } from '../src';
+import type { KRule } from '../src';
+import { parseTransformFlag } from '../src';
+import { ProgressDisplay } from '../src';
+import { isUserError, OptionsError } from '../src';
+import { MISSING_POLICIES, UNKNOWN_CATEGORY_POLICIES } from '../src';
 import { intOption, cliMain, listOption, parseFlags } from './cli';
-import { parseThreads, resolveThreads } from '../src/model/threads';
+import { parseThreads, resolveThreads } from '../src';
 
 /** A flag that takes one of `choices`; undefined when absent. */
 function choiceOption<T extends string>(value: string | undefined, flag: string, choices: readonly T[]): T | undefined {
@@ -92,7 +92,7 @@ cliMain(async () => {
   const renderer = values['no-png'] ? undefined : startRenderer(REPORT_RENDERER);
   // require, not import(): scripts run under tsx's CommonJS hook only (node --require tsx/cjs, ~0.25 s less start-up
   // than --import tsx), which does not serve dynamic import() of TypeScript files.
-  const { runReport } = require('../src/report/run') as typeof import('../src/report/run');
+  const { runReport } = require('../src') as typeof import('../src');
   const display = new ProgressDisplay();
   const { summary, files } = await runReport({
     renderer,

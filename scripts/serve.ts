@@ -7,10 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from '../src/api/app';
 import { pageFigure, pageTraining, type PageTraining } from '../src/api/page';
-import { bundleFor, plotlyScript } from '../src/figures/html';
-import { isUserError, OptionsError } from '../src/errors';
-import { loadModel } from '../src/io/modelFile';
-import type { SegmentModel } from '../src/model/artifact';
+import { bundleFor, plotlyScript } from '../src';
+import { isUserError, OptionsError } from '../src';
+import { loadModel } from '../src';
+import type { SegmentModel } from '../src';
 import { cliMain, intOption, parseFlags } from './cli';
 
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before their connections are cut. */

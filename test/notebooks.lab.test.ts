@@ -20,7 +20,7 @@ import { KERNEL_DISPLAY_NAME, KERNEL_LAUNCHER, KERNEL_NAME } from '../src/notebo
 import { runNotebooks } from '../src/notebook/run';
 import { HAS_MALL, MALL_CSV, ROOT, TEST_CHROMIUM, titled } from './paths';
 import { freePort, stopJupyter, waitForJupyter } from './support/jupyterServer';
-import { CHROMIUM_ARGS } from '../src/figures/render';
+import { CHROMIUM_ARGS } from '../src/browser/render';
 
 const run = promisify(execFile);
 const CHROMIUM = TEST_CHROMIUM;

@@ -15,7 +15,7 @@ import { applyParameters, parseNotebook } from '../src/notebook/ipynb';
 import { installKernelSpec } from '../src/notebook/kernelspec';
 import { hasCommand, HAS_MALL, MALL_CSV, ROOT, TEST_CHROMIUM } from './paths';
 import { freePort, stopJupyter, waitForJupyter } from './support/jupyterServer';
-import { CHROMIUM_ARGS } from '../src/figures/render';
+import { CHROMIUM_ARGS } from '../src/browser/render';
 
 const run = promisify(execFile);
 const CHROMIUM = TEST_CHROMIUM;

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cellSource, cellsWithOutputs, findCellErrors, parseNotebook, type Notebook } from '../src/notebook/ipynb';
 import { resolveJupyter, VENV_DIR, venvBin } from '../src/notebook/jupyterEnv';
 import { KERNEL_NAME } from '../src/notebook/kernelspec';
-import { CHROMIUM_ARGS } from '../src/figures/render';
+import { CHROMIUM_ARGS } from '../src/browser/render';
 import { cleanCustomers } from '../src/data/clean';
 import { exampleTable } from '../src/data/examples';
 import { parseCustomersCsv } from '../src/data/parse';

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { findCellErrors, parseNotebook } from '../src/notebook/ipynb';
-import { aggregateTransactions, customerFeaturesCsv } from '../src/transactions/aggregate';
-import { transactionsTable } from '../src/transactions/generate';
+import { aggregateTransactions, customerFeaturesCsv } from '../src/data/transactions/aggregate';
+import { transactionsTable } from '../src/data/transactions/generate';
 import { hasCommand, ROOT } from './paths';
 
 const run = promisify(execFile);

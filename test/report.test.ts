@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { HAS_MALL, MALL_CSV, ROOT, titled } from './paths';
 import { nonProgressLines } from './support/progress';
-import { findChromium } from '../src/figures/render';
+import { findChromium } from '../src/browser/render';
 import sklearn from './fixtures/mall_sklearn_sweep.json';
 import before from './fixtures/mall_report_before_schemas.json';
 import { createHash } from 'node:crypto';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { field } from '../data/schema';
-import { MODEL_VERSION, predict } from '../model/artifact';
+import { MODEL_VERSION, predict } from '../segmentation/artifact';
 import { buildApp, clusterViews } from './app';
 import { MAX_BATCH } from './schemas';
 import { handCustomers, handModel } from './test-support';

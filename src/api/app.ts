@@ -2,7 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import swagger from '@fastify/swagger';
 import { categoricalColumns, field, numericColumns } from '../data/schema';
 import { toRawUnits } from '../features/scale';
-import { predict, RecordError, type PredictInput, type Prediction, type SegmentModel } from '../model/artifact';
+import { predict, RecordError, type PredictInput, type Prediction, type SegmentModel } from '../segmentation/artifact';
 import { renderPage, type PageTraining } from './page';
 import { predictInSlices } from './slices';
 import { aliasedCategories, apiKey, apiSchemas, centroidKey, MAX_BATCH, type PredictBody } from './schemas';

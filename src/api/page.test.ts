@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { buildApp, clusterViews } from './app';
 import { plotlyScript } from '../figures/html';
-import { CHROMIUM_ARGS, findChromium } from '../figures/render';
+import { CHROMIUM_ARGS, findChromium } from '../browser/render';
 import { CUSTOMER_TRACE, pageFigure, renderPage, type PageTraining } from './page';
 import { handCustomers, handModel, retailFixture, type RetailFixture } from './test-support';
 

@@ -2,11 +2,11 @@ import { cleanCustomers, type Customers } from '../data/clean';
 import { parseCustomersCsv } from '../data/parse';
 import { axisTitle, categoricalColumns, field, numericColumns, numericFeatures, type TableSchema } from '../data/schema';
 import { featureMatrix, scaleMatrix } from '../features/scale';
-import { assignNearest } from '../model/artifact';
+import { assignNearest } from '../segmentation/artifact';
 import { PLOTLY_CONFIG, scriptJson } from '../figures/html';
 import { html, joinHtml, trustedHtml, type Html } from '../util/html';
 import { segments2DFigure, type PlotlyFigure } from '../figures/specs';
-import type { SegmentModel } from '../model/artifact';
+import type { SegmentModel } from '../segmentation/artifact';
 import type { ClusterView } from './app';
 import { apiKey, apiMaximum, knownCategories, trainingMean } from './schemas';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { predict } from '../model/artifact';
+import { predict } from '../segmentation/artifact';
 import { buildApp } from './app';
 import { RETAIL_SCHEMA, retailFixture, type RetailFixture } from './test-support';
 

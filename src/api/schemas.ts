@@ -1,5 +1,5 @@
 import { categoricalColumns, field, numericColumns, type SchemaField, type TableSchema } from '../data/schema';
-import type { SegmentModel } from '../model/artifact';
+import type { SegmentModel } from '../segmentation/artifact';
 
 /**
  * JSON schemas of the prediction API, built from the served model's table schema (src/data/schema.ts): the single

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serializeModel } from '../model/artifact';
+import { serializeModel } from '../segmentation/artifact';
 import { handModel } from './test-support';
 
 // scripts/serve.ts as a user runs it: a child process, real signals.

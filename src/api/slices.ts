@@ -1,4 +1,4 @@
-import { predict, RecordError, type PredictInput, type Prediction, type SegmentModel } from '../model/artifact';
+import { predict, RecordError, type PredictInput, type Prediction, type SegmentModel } from '../segmentation/artifact';
 
 /** Options of {@link predictInSlices}. */
 export interface SliceOptions {

@@ -4,10 +4,10 @@ import { parseCustomersCsv } from '../data/parse';
 import { MALL_SCHEMA, type TableSchema } from '../data/schema';
 import { featureColumns } from '../features/encode';
 import { featureMatrix, fitScaler, scaleMatrix, toRawUnits } from '../features/scale';
-import { assignNearest, buildModel, type SegmentModel } from '../model/artifact';
-import { profileSegments } from '../model/profile';
-import { createRng } from '../model/random';
-import { fitSegments, preprocess } from '../pipeline';
+import { assignNearest, buildModel, type SegmentModel } from '../segmentation/artifact';
+import { profileSegments } from '../segmentation/profile';
+import { createRng } from '../util/random';
+import { fitSegments, preprocess } from '../segmentation/pipeline';
 
 /**
  * Test support for the API tests (not used by the server).

@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../io/modelFile';
-import { predict, type SegmentModel } from '../model/artifact';
+import { predict, type SegmentModel } from '../segmentation/artifact';
 import { HAS_MALL, MALL_CSV, ROOT } from '../../test/paths';
 import { buildApp } from './app';
 

@@ -2,7 +2,7 @@ import { HAS_MALL, MALL_CSV, MALL_SKIP_REASON, titled } from '../../test/paths';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataError, OptionsError } from '../errors';
+import { DataError, OptionsError } from '../util/errors';
 import { cleanCustomers, toRecords, type CleanOptions, type CleanResult } from './clean';
 
 /** The clean Mall customers as the short records these tests were written with. */

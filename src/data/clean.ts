@@ -1,4 +1,4 @@
-import { DataError, OptionsError } from '../errors';
+import { DataError, OptionsError } from '../util/errors';
 import { quantileSorted } from '../util/stats';
 import { HashIndex, StringHasher, type KeyHash } from '../util/hashIndex';
 import type { RawTable } from './parse';

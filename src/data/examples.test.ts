@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { EXAMPLE_COLUMNS, RETAIL_SEGMENTS, exampleSource, exampleTable, exampleTableCsv, type DirtyKind, type ExampleKind } from './examples';
 import { dataHash } from './hash';
 

@@ -1,5 +1,5 @@
-import { OptionsError } from '../errors';
-import { createRng, DEFAULT_SEED, sampleWithoutReplacement, type Rng } from '../model/random';
+import { OptionsError } from '../util/errors';
+import { createRng, DEFAULT_SEED, sampleWithoutReplacement, type Rng } from '../util/random';
 
 /**
  * Seeded example tables that are not the Mall Customers table: other column names, other units, string ids,

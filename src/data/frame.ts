@@ -1,9 +1,14 @@
-import * as dfd from 'danfojs-node';
+import type * as Danfo from 'danfojs-node';
 import type { Customers } from './clean';
 import type { RawTable } from './parse';
 
 /** danfojs-node's DataFrame (the only module that imports danfojs). */
-export type DataFrame = dfd.DataFrame;
+export type DataFrame = Danfo.DataFrame;
+
+/** danfojs-node takes seconds to load: it is required on first use, so that importing the public API stays fast. */
+function danfo(): typeof Danfo {
+  return require('danfojs-node') as typeof Danfo;
+}
 
 /** Name of the id column of a frame whose table has no id column (customers numbered by data row, as the output tables). */
 export const ROW_NUMBER_COLUMN = 'row';
@@ -22,10 +27,10 @@ export function customersToDataFrame(data: Customers): DataFrame {
   const idName = schema.primaryKey ?? ROW_NUMBER_COLUMN;
   const others = schema.fields.map((f) => f.name).filter((name) => name !== schema.primaryKey);
   const columns = [idName, ...others];
-  if (data.n === 0) return new dfd.DataFrame([], { columns });
+  if (data.n === 0) return new (danfo().DataFrame)([], { columns });
   const values: Record<string, (string | number)[]> = { [idName]: [...data.ids] };
   for (const name of others) values[name] = name in data.numeric ? Array.from(data.numeric[name]) : [...data.categorical[name]];
-  return new dfd.DataFrame(values, { columns });
+  return new (danfo().DataFrame)(values, { columns });
 }
 
 /**
@@ -39,8 +44,8 @@ export function customersToDataFrame(data: Customers): DataFrame {
 export function rawTableToDataFrame(table: RawTable): DataFrame {
   const position = (name: string) => table.header.findIndex((h) => h.trim() === name);
   const columns = table.schema.fields.map((f) => f.name).sort((a, b) => position(a) - position(b));
-  if (table.rows.length === 0) return new dfd.DataFrame([], { columns });
+  if (table.rows.length === 0) return new (danfo().DataFrame)([], { columns });
   const data: Record<string, string[]> = {};
   for (const column of columns) data[column] = table.rows.map((row) => row.values[column]);
-  return new dfd.DataFrame(data, { columns, index: table.rows.map((row) => row.line), dtypes: columns.map(() => 'string') });
+  return new (danfo().DataFrame)(data, { columns, index: table.rows.map((row) => row.line), dtypes: columns.map(() => 'string') });
 }

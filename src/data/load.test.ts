@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataError } from '../errors';
+import { DataError } from '../util/errors';
 import { cleanCustomers } from './clean';
 import { exampleTableCsv } from './examples';
 import { csvFileBatches, loadCleanCustomers, loadCustomers, loadCustomersCsv } from './load';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { DataError, OptionsError } from '../errors';
+import { DataError, OptionsError } from '../util/errors';
 import { CustomerCleaner, type CleanOptions, type CleanResult } from './clean';
 import { dataHash } from './hash';
 import { isParquet, parquetBatches, parquetRowCount, readParquetRecords } from './parquet';

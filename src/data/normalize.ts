@@ -1,6 +1,6 @@
 /**
  * The one reading of a record's cells, shared by the report's cleaning, `score`, `predict`, the API and the notebooks,
- * and mirrored by the exported SQL (src/model/sql.ts): trimming, missing-value tokens, numeric text and the spelling
+ * and mirrored by the exported SQL (src/segmentation/sql.ts): trimming, missing-value tokens, numeric text and the spelling
  * of categories. A cell means the same thing whichever entry point reads it.
  */
 import { MISSING_TOKENS } from './schema';

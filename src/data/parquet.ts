@@ -2,7 +2,7 @@
  * Parquet input through DuckDB (embedded; its binary ships in the npm package): the rows of a Parquet file as text
  * cells, so that they go through the same schema, cleaning and scoring as CSV rows.
  */
-import { DataError } from '../errors';
+import { DataError } from '../util/errors';
 
 /** Text of a DuckDB value as a CSV cell would hold it: numbers in JS's shortest form, null as '', text trimmed. */
 function cellText(value: unknown): string {

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { DataError } from '../errors';
+import { DataError } from '../util/errors';
 import { headerKey, resolveSchema, type SchemaChoice, type TableSchema } from './schema';
 
 /** One data line of the file, before any cleaning. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DataError, OptionsError } from '../errors';
+import { DataError, OptionsError } from '../util/errors';
 import { cleanCustomers, toRecords, MISSING_CATEGORY } from './clean';
 import { parseCustomersCsv } from './parse';
 import { MALL_SCHEMA, axisTitle, levelWords, resolveSchema, validateSchema } from './schema';

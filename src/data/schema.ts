@@ -7,7 +7,7 @@
  * segmentation's own choices beside it: top-level `features`, `categorical` and `plot`, and per field `title`,
  * `unit`, `transform`, `words`, `comparatives`, `aliases`, `apiName`.
  */
-import { DataError, OptionsError } from '../errors';
+import { DataError, OptionsError } from '../util/errors';
 import mallSchemaJson from './schemas/mall.json';
 
 /** How a column's cells are read. */
@@ -75,7 +75,7 @@ export interface TableSchema {
    * The file is an orders table to aggregate per customer first (`report --transactions`): its customer, date and
    * amount columns, optional order and quantity columns, as-of date and date format. Default: none (one row per customer).
    */
-  transactions?: import('../transactions/sql').TransactionsSpec;
+  transactions?: import('./transactions/spec').TransactionsSpec;
 }
 
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { cleanCustomers, toRecords } from './clean';
 import { dataHash } from './hash';
 import { parseCustomersCsv } from './parse';

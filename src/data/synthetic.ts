@@ -1,6 +1,6 @@
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { MALL_SCHEMA } from './schema';
-import { DEFAULT_SEED } from '../model/random';
+import { DEFAULT_SEED } from '../util/random';
 
 const REQUIRED_COLUMNS = MALL_SCHEMA.fields.map((f) => f.name);
 

@@ -1,6 +1,6 @@
 import type { Customers } from '../data/clean';
 import { field, numericFeatures, type TableSchema } from '../data/schema';
-import { DataError } from '../errors';
+import { DataError } from '../util/errors';
 
 /**
  * The clustering space: one column per numeric feature (after its transform) and, for a categorical column that is

@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { ModelError, OptionsError } from '../errors';
-import { matrixFromRows, matrixToRows } from '../model/matrix';
+import { ModelError, OptionsError } from '../util/errors';
+import { matrixFromRows, matrixToRows } from '../util/matrix';
 import { fitPca, projectPca, symmetricEigen } from './pca';
 
 interface PcaCase {

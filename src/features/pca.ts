@@ -1,5 +1,5 @@
-import { ModelError, OptionsError } from '../errors';
-import type { Matrix } from '../model/matrix';
+import { ModelError, OptionsError } from '../util/errors';
+import type { Matrix } from '../util/matrix';
 
 /**
  * Principal component analysis of a small number of features (up to a few dozen columns, any number of rows), in

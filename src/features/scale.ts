@@ -1,5 +1,5 @@
 import type { Customers } from '../data/clean';
-import type { Matrix } from '../model/matrix';
+import type { Matrix } from '../util/matrix';
 import { encodeValue, ONE_HOT_SCALE, type FeatureColumn } from './encode';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanCustomers } from '../data/clean';
 import { parseCustomersCsv } from '../data/parse';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { applyTransforms, parseTransformFlag, skewness, SKEW_THRESHOLD } from './transform';
 import { featureColumns } from './encode';
 

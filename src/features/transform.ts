@@ -4,7 +4,7 @@
  */
 import type { CleanResult, Customers } from '../data/clean';
 import { field, numericFeatures, type TableSchema } from '../data/schema';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 
 /**
  * Skewness above which a numeric feature gets a warning (and `--transform auto` applies log1p): beyond 1 a few

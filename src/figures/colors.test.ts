@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { SEGMENT_PALETTE, segmentColor } from './colors';
 
 describe('segmentColor', () => {

@@ -1,4 +1,4 @@
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 
 /**
  * The one segment palette used by every chart, the report page and the notebooks (Tableau 10: distinct hues,

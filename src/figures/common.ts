@@ -3,7 +3,7 @@
  * checks of profiles and labels. Internal to src/figures (specs.ts re-exports the public names).
  */
 import { field, type TableSchema } from '../data/schema';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import type { SegmentProfile } from '../model/types';
 import { segmentColor } from './colors';
 

@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import * as small from './__fixtures__/small';
 import { bundleFor, escapeHtml, escapeInlineScript, figureElementId, figureHtml, plotlyScript, scriptJson } from './html';
-import { CHROMIUM_ARGS } from './render';
+import { CHROMIUM_ARGS } from '../browser/render';
 import { segments2DFigure, segments3DFigure, type NamedFigure } from './specs';
 
 const CHROMIUM = TEST_CHROMIUM;

@@ -2,7 +2,7 @@
  * Figure specs to offline HTML: plotly.js is read once from node_modules and inlined, never loaded from a CDN.
  */
 import { readFileSync } from 'fs';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { escapeHtml, html, trustedHtml } from '../util/html';
 
 const FIGURE_ID = /^[A-Za-z][A-Za-z0-9_-]*$/;

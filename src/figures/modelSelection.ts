@@ -1,5 +1,5 @@
 /** The model-selection chart: mean silhouette and inertia against k. */
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import type { KCriteria } from '../model/criteria';
 import type { KSweep } from '../model/types';
 import { REFERENCE_COLOR } from './colors';

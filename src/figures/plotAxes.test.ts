@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import * as small from './__fixtures__/small';
 import { retail, wide } from './__fixtures__/wide';
 import { choosePlotColumns, separationScores } from './plotAxes';

@@ -1,7 +1,7 @@
 /** Which columns the 2D scatter draws: the user's choice, the schema's `plot`, else the best-separating features. */
 import type { Customers } from '../data/clean';
 import { headerKey, numericColumns, numericFeatures } from '../data/schema';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 
 /** The 2D scatter's columns (`--plot-x`, `--plot-y`); each absent one is chosen (see {@link choosePlotColumns}). */
 export interface PlotChoice {

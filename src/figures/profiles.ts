@@ -4,7 +4,7 @@
  */
 import { axisTitle, categoricalColumns, displayName, field, numericColumns, type TableSchema } from '../data/schema';
 import { categoryValues } from '../features/encode';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import type { SegmentProfile } from '../model/types';
 import { REFERENCE_COLOR, segmentColor } from './colors';
 import {

@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_MALL, MALL_CSV } from '../../test/paths';
 import { cleanCustomers } from '../data/clean';
 import { loadCustomersCsv } from '../data/load';
-import { OptionsError } from '../errors';
-import { profileSegments } from '../model/profile';
+import { OptionsError } from '../util/errors';
+import { profileSegments } from '../segmentation/profile';
 import * as small from './__fixtures__/small';
 import { segmentColor } from './colors';
 import { bundleFor } from './html';
 import { makeCamera, niceTicks, projectScene } from './projection';
-import { findChromium, startRenderer, type Renderer } from './render';
+import { findChromium, startRenderer, type Renderer } from '../browser/render';
 import { segments3DFigure, type PlotlyFigure } from './specs';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

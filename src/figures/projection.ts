@@ -3,7 +3,7 @@
  * annotations seen through the same camera, so a PNG of it needs neither WebGL nor the gl3d bundle.
  * The interactive HTML keeps the real scatter3d; this is for still images only.
  */
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import type { PlotlyFigure } from './specs';
 
 /** A point or direction in the scene's normalised cube coordinates (each axis spans -0.5..0.5). */

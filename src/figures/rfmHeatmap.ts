@@ -1,4 +1,4 @@
-import type { RfmScore } from '../transactions/rfm';
+import type { RfmScore } from '../segmentation/rfm';
 import { axis, baseLayout, type PlotlyFigure } from './common';
 
 /** Title (and file base name) of the recency-by-frequency heatmap. */

@@ -4,8 +4,8 @@
  */
 import type { Customers } from '../data/clean';
 import { categoricalColumns, numericFeatures } from '../data/schema';
-import { OptionsError } from '../errors';
-import { createRng, sampleWithoutReplacement } from '../model/random';
+import { OptionsError } from '../util/errors';
+import { createRng, sampleWithoutReplacement } from '../util/random';
 import type { SegmentProfile } from '../model/types';
 import { checkLabels, checkProfiles, formatCount, hoverShortValue, indicesBySegment, segmentLegendName, sortedProfiles, wrapText } from './common';
 

@@ -6,8 +6,8 @@ import type { Customers } from '../data/clean';
 import { displayName, featureAxisTitle, numericColumns, numericFeatures } from '../data/schema';
 import { featureColumns } from '../features/encode';
 import { fitPca, projectPca } from '../features/pca';
-import { OptionsError } from '../errors';
-import type { Matrix } from '../model/matrix';
+import { OptionsError } from '../util/errors';
+import type { Matrix } from '../util/matrix';
 import { REFERENCE_COLOR, segmentColor } from './colors';
 import {
   baseLayout,

@@ -1,5 +1,5 @@
 /** The silhouette diagram: per-customer silhouettes, sorted within each segment. */
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import type { SegmentProfile } from '../model/types';
 import { REFERENCE_COLOR, segmentColor } from './colors';
 import {

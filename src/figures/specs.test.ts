@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Customers } from '../data/clean';
 import { MALL_SCHEMA } from '../data/schema';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { SEGMENT_PALETTE, segmentColor } from './colors';
 import * as small from './__fixtures__/small';
 import {

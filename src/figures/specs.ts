@@ -4,7 +4,7 @@
  * gathers their public names and builds the report's set. The report script, the report page, the notebooks and the
  * API call these and only render the result (html.ts, render.ts, ../report/page.ts, ../notebook/display.ts).
  */
-import type { Matrix } from '../model/matrix';
+import type { Matrix } from '../util/matrix';
 import type { KSweep } from '../model/types';
 import { FIGURE_TITLES, figureFileName, type NamedFigure, type PlotlyFigure } from './common';
 import { modelSelectionFigure } from './modelSelection';

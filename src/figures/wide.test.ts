@@ -1,7 +1,7 @@
 /** Figure specs of tables that are not the Mall table: 5 features (retail) and 12 features (wide). */
 import { describe, expect, it } from 'vitest';
 import { fitPca } from '../features/pca';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { retail, wide } from './__fixtures__/wide';
 import * as small from './__fixtures__/small';
 import { gridColumns, panelGrid, profilesFigure } from './profiles';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 
 /** Name prefix of the staging folders {@link StagedOutput} creates in an output folder. */
 export const STAGING_PREFIX = '.staging-';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { ModelError } from '../errors';
-import { parseModel, type SegmentModel } from '../model/artifact';
+import { ModelError } from '../util/errors';
+import { parseModel, type SegmentModel } from '../segmentation/artifact';
 
 /** Reads and validates a saved model file. Throws ModelError (file missing or unusable) with a one-line reason. */
 export async function loadModel(path: string): Promise<SegmentModel> {

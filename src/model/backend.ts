@@ -10,7 +10,7 @@
  */
 import { createRequire } from 'module';
 import * as tf from '@tensorflow/tfjs-core';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 
 export type BackendName = 'native' | 'wasm' | 'cpu';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { adjustedRandIndex, calinskiHarabasz, daviesBouldin, smallestShare, stability } from './criteria';
 import { fixtureLabels, loadFixture, standardized } from './__fixtures__/load';
-import { matrixFromRows } from './matrix';
+import { matrixFromRows } from '../util/matrix';
 
 interface CriteriaFixture {
   tables: Record<string, Record<string, { calinskiHarabasz: number; daviesBouldin: number; adjustedRandNext?: number }>>;

@@ -3,9 +3,9 @@
  * them), the smallest segment's share, and a stability score (mean adjusted Rand index of k-means refitted on
  * seeded subsamples). Pure float64 loops over a checked matrix; no tensors.
  */
-import type { Matrix } from './matrix';
+import type { Matrix } from '../util/matrix';
 import { kmeansReference } from './kmeansReference';
-import { createRng, DEFAULT_SEED, sampleWithoutReplacement } from './random';
+import { createRng, DEFAULT_SEED, sampleWithoutReplacement } from '../util/random';
 
 /** Criteria of one k, as summary.json's `k.criteria[k]`. */
 export interface KCriteria {

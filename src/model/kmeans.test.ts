@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { DataError, OptionsError } from '../errors';
-import { matrixFromRows, type Matrix } from './matrix';
+import { DataError, OptionsError } from '../util/errors';
+import { matrixFromRows, type Matrix } from '../util/matrix';
 import type { KMeansFit } from './types';
 import { kmeans, kmeansChecked, kmeansManyChecked, runQueuedBatches, runRestartBatch, type KMeansOptions, type QueuedResult, type RestartBatch } from './kmeans';
 import { absoluteTolerance, centerColumns } from './kmeansShared';
 import { runPooled } from './workerPool';
 import { ensureBackend } from './backend';
 import { checkKMeansOptions, restartSampleRows } from './kmeansShared';
-import { createRng } from './random';
+import { createRng } from '../util/random';
 import { kmeansReference } from './kmeansReference';
 import { loadFixture, standardized } from './__fixtures__/load';
 

@@ -4,12 +4,12 @@
  * The per-thread batched tensor work is kmeansKernel.ts. From RESTART_SAMPLE_FROM_ROWS rows the restarts run on a
  * seeded sample of the rows and the best few are refined on all rows (KMeansOptions.restartSample).
  */
-import type { Matrix } from './matrix';
+import type { Matrix } from '../util/matrix';
 import type { KMeansFit } from './types';
 import { ensureBackend, type BackendName } from './backend';
 import { runPooled } from './workerPool';
 import { boundThreads } from './threads';
-import { createRng, sampleWithoutReplacement } from './random';
+import { createRng, sampleWithoutReplacement } from '../util/random';
 import { absoluteTolerance, centerColumns, checkKMeansOptions, finishFit, type CheckedKMeansOptions, type KMeansOptions } from './kmeansShared';
 import { batchWork, runQueuedBatches, runRestartBatch, type QueuedResult, type RestartBatch, type RestartBatchResult } from './kmeansKernel';
 

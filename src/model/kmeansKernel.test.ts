@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { lloydBounded } from './kmeansKernel';
 import { lloydReference } from './kmeansReference';
 import { absoluteTolerance, centerColumns } from './kmeansShared';
-import { matrixFromRows } from './matrix';
-import { createRng } from './random';
+import { matrixFromRows } from '../util/matrix';
+import { createRng } from '../util/random';
 
 /** Rows around `k` centres in `cols` dimensions, seeded; returns the centred data and a few rows as starting centres. */
 function blobs(rows: number, cols: number, k: number, seed: number) {

@@ -10,7 +10,7 @@
  * (modelWorker.ts); everything here assumes checked input and an initialised backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type Rng } from './random';
+import { createRng, type Rng } from '../util/random';
 import { drawCandidates, inertiaOf, localTrials, relocateEmptyClusters } from './kmeansShared';
 
 /**

@@ -3,9 +3,9 @@
  * shared test suite. Same seeding draws (one random stream per restart), same Lloyd stopping rules, same
  * empty-cluster relocation; only the arithmetic precision and the batching differ.
  */
-import type { Matrix } from './matrix';
+import type { Matrix } from '../util/matrix';
 import type { KMeansFit } from './types';
-import { createRng } from './random';
+import { createRng } from '../util/random';
 import {
   absoluteTolerance,
   centerColumns,

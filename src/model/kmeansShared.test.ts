@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { matrixFromRows } from './matrix';
+import { matrixFromRows } from '../util/matrix';
 import { absoluteTolerance, centerColumns, countDistinctRows, drawCandidates, localTrials, relocateEmptyClusters } from './kmeansShared';
-import type { Rng } from './random';
+import type { Rng } from '../util/random';
 
 /** A generator that returns the given floats in order. */
 function scripted(values: number[]): Rng {

@@ -3,10 +3,10 @@
  * (kmeansReference.ts): option checks, scikit-learn's tolerance, k-means++ candidate draws, empty-cluster
  * relocation and the float64 finish. Everything here assumes checked input unless it is a `check*` function.
  */
-import { DataError, OptionsError } from '../errors';
+import { DataError, OptionsError } from '../util/errors';
 import type { KMeansFit } from './types';
-import type { Matrix } from './matrix';
-import { DEFAULT_SEED, type Rng } from './random';
+import type { Matrix } from '../util/matrix';
+import { DEFAULT_SEED, type Rng } from '../util/random';
 import { resolveThreads } from './threads';
 
 /** Options of kmeans / kmeansReference. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import type { KCriteria } from './criteria';
-import { matrixFromRows } from './matrix';
-import { createRng } from './random';
+import { matrixFromRows } from '../util/matrix';
+import { createRng } from '../util/random';
 import { chooseK } from './selectK';
 import { sweepK } from './sweep';
 

@@ -1,7 +1,7 @@
 /**
  * The rule that chooses k from each k's criteria, and the sentence that says why.
  */
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import type { KCriteria } from './criteria';
 
 /**

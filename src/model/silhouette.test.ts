@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { ensureBackend } from './backend';
-import { matrixFromRows } from './matrix';
+import { matrixFromRows } from '../util/matrix';
 import { silhouetteSamples, silhouetteScores, type Labeling } from './silhouette';
 import { fixtureLabels, loadFixture, standardized } from './__fixtures__/load';
 

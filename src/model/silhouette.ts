@@ -4,11 +4,11 @@
  * and shared by all labelings (see silhouetteKernel.ts). Large inputs are split over worker threads, each with
  * its own tfjs backend, because the wasm backend is single-threaded in Node.
  */
-import { OptionsError } from '../errors';
-import type { Matrix } from './matrix';
+import { OptionsError } from '../util/errors';
+import type { Matrix } from '../util/matrix';
 import { ensureBackend, type BackendName } from './backend';
 import { checkInteger, checkMatrix, centerColumns } from './kmeansShared';
-import { createRng, DEFAULT_SEED, sampleWithoutReplacement } from './random';
+import { createRng, DEFAULT_SEED, sampleWithoutReplacement } from '../util/random';
 import { DEFAULT_BLOCK_ELEMENTS, defaultChunkSize, silhouetteRows, type KernelInput } from './silhouetteKernel';
 import { boundThreads, resolveThreads } from './threads';
 import { runPooled } from './workerPool';

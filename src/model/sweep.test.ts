@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../errors';
-import { matrixFromRows } from './matrix';
+import { OptionsError } from '../util/errors';
+import { matrixFromRows } from '../util/matrix';
 import { silhouetteSamples } from './silhouette';
 import { AUTO_EXACT_MAX_ROWS, AUTO_SAMPLE_SIZE, describeKMeansMethod, selectBySilhouette, silhouetteSampleSize, sweepK, type SweepProgress } from './sweep';
 import { loadFixture, standardized } from './__fixtures__/load';

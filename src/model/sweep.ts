@@ -2,15 +2,15 @@
  * The k sweep: k-means for each k, then the silhouette of all k's labelings in one pass, and the choice of k.
  */
 import { totalmem } from 'node:os';
-import { DataError, OptionsError } from '../errors';
-import type { Matrix } from './matrix';
+import { DataError, OptionsError } from '../util/errors';
+import type { Matrix } from '../util/matrix';
 import type { KMeansFit, KSweep } from './types';
 import { calinskiHarabasz, daviesBouldin, smallestShare, stability, type KCriteria, type StabilityOptions } from './criteria';
 import { checkKRuleOptions, chooseK, type KRule } from './selectK';
 import { ensureBackend, type BackendName } from './backend';
 import { kmeansEach, kmeansThreads } from './kmeans';
 import { prewarmWorkers } from './workerPool';
-import { DEFAULT_SEED } from './random';
+import { DEFAULT_SEED } from '../util/random';
 import { checkInteger, checkK, checkKMeansOptions, checkMatrix, type CheckedKMeansOptions } from './kmeansShared';
 import {
   checkSilhouetteOptions,

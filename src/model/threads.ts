@@ -5,7 +5,7 @@
  * thread count gives the same bytes: the pieces of work are the same whatever thread runs them.
  */
 import { availableParallelism, totalmem } from 'node:os';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 
 /** Environment variable read when no `threads` option is given. */
 export const THREADS_ENV = 'SEGMENTATION_THREADS';

@@ -5,7 +5,7 @@ import { join } from 'path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as small from '../figures/__fixtures__/small';
-import { CHROMIUM_ARGS } from '../figures/render';
+import { CHROMIUM_ARGS } from '../browser/render';
 import { segments2DFigure, segments3DFigure } from '../figures/specs';
 import { closeNotebookRenderer, figureCellHtml, renderForNotebook, showFigure } from './display';
 

@@ -4,10 +4,10 @@
  * (trusted JupyterLab / classic Notebook, nbconvert HTML). plotly.js is inlined, never loaded from a CDN.
  */
 import { randomBytes } from 'crypto';
-import * as tslab from 'tslab';
-import { OptionsError } from '../errors';
+import type * as Tslab from 'tslab';
+import { OptionsError } from '../util/errors';
 import { escapeHtml, plotlyScript, PLOTLY_CONFIG, scriptJson } from '../figures/html';
-import { startRenderer, type Renderer } from '../figures/render';
+import { startRenderer, type Renderer } from '../browser/render';
 import type { NamedFigure, PlotlyFigure } from '../figures/specs';
 
 /** Options of {@link showFigure}. */
@@ -106,7 +106,7 @@ export function showFigure(fig: PlotlyFigure | NamedFigure, options: ShowFigureO
     throw new OptionsError(`showFigure: bundle must be 'once' or 'always' (got ${JSON.stringify(bundle)})`, 'bundle');
   }
   const includeBundle = bundle === 'always' || !bundleSent;
-  tslab.display.html(figureCellHtml(fig, { png, note, includeBundle }));
+  tslabModule().display.html(figureCellHtml(fig, { png, note, includeBundle }));
   bundleSent = true;
 }
 
@@ -140,4 +140,9 @@ export async function closeNotebookRenderer(): Promise<void> {
   shared = undefined;
   const started = await current;
   await started?.renderer?.close();
+}
+
+/** tslab is required on first display , so that importing the public API stays fast. */
+function tslabModule(): typeof Tslab {
+  return require('tslab') as typeof Tslab;
 }

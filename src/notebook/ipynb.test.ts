@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { applyParameters, cellSource, cellsWithOutputs, findCellErrors, parseNotebook, type Notebook } from './ipynb';
 
 function nb(cells: Notebook['cells']): Notebook {

@@ -1,4 +1,4 @@
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 
 /** One output of an executed code cell (nbformat 4), only the fields read here. */
 export interface CellOutput {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { findOnPath, requirementsStamp, resolveJupyter, venvBin, venvDataDir } from './jupyterEnv';
 
 const files = (...paths: string[]) => (p: string) => paths.includes(p);

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 
 /** The project's Python virtual environment for Jupyter, relative to the project root (gitignored). */
 export const VENV_DIR = '.venv';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { KERNEL_NAME, installKernelSpec, jupyterDataDir, kernelSpec } from './kernelspec';
 
 describe('kernelSpec', () => {

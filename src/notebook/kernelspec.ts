@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 
 /** Name of the project kernelspec (the folder under `kernels/`); notebooks' metadata refer to it. */
 export const KERNEL_NAME = 'customer-segmentation-tslab';

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { schemaChoice } from './params';
 
 describe('schemaChoice', () => {

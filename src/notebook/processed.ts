@@ -9,12 +9,12 @@ import { parse } from 'csv-parse/sync';
 import { dataHash } from '../data/hash';
 import { loadCustomersCsv } from '../data/load';
 import { categoricalColumns, type SchemaChoice } from '../data/schema';
-import { DataError } from '../errors';
+import { DataError } from '../util/errors';
 import { categoryCodes } from '../features/encode';
-import type { Matrix } from '../model/matrix';
+import type { Matrix } from '../util/matrix';
 import { cleanCustomers } from '../data/clean';
 import { applyTransforms } from '../features/transform';
-import { prepareFeatures, type PreprocessOptions, type Preprocessed } from '../pipeline';
+import { prepareFeatures, type PreprocessOptions, type Preprocessed } from '../segmentation/pipeline';
 import { idColumn } from '../report/tables';
 
 /** preprocessed_data.csv as read. */

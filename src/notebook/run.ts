@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, delimiter, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { applyParameters, findCellErrors, parseNotebook, stripAnsi, type ParameterValue } from './ipynb';
 import { JUPYTER_ENV, resolveJupyter, type JupyterChoice, type JupyterCommand } from './jupyterEnv';
 import { KERNEL_NAME, installKernelSpec } from './kernelspec';

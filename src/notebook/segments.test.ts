@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanCustomers } from '../data/clean';
 import { parseCustomersCsv } from '../data/parse';
-import { profileSegments } from '../model/profile';
+import { profileSegments } from '../segmentation/profile';
 import { customerRecords, profileRows } from './segments';
 
 const SHOP = cleanCustomers(

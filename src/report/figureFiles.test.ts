@@ -3,9 +3,9 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import * as small from '../figures/__fixtures__/small';
-import { findChromium, startRenderer, type Renderer } from '../figures/render';
+import { findChromium, startRenderer, type Renderer } from '../browser/render';
 import { reportFigures, type NamedFigure, type PlotlyFigure } from '../figures/specs';
 import { writeFigureFiles } from './figureFiles';
 

@@ -4,9 +4,9 @@
  */
 import { mkdir, writeFile } from 'fs/promises';
 import { join } from 'path';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { figureHtml } from '../figures/html';
-import type { Renderer } from '../figures/render';
+import type { Renderer } from '../browser/render';
 import type { NamedFigure } from '../figures/specs';
 
 const BAD_NAME = /[/\\\0]|^\.{1,2}$/;

@@ -8,7 +8,7 @@ import { axisTitle, MALL_SCHEMA } from '../data/schema';
 import { escapeHtml } from '../figures/html';
 import * as small from '../figures/__fixtures__/small';
 import { wide } from '../figures/__fixtures__/wide';
-import { CHROMIUM_ARGS } from '../figures/render';
+import { CHROMIUM_ARGS } from '../browser/render';
 import { reportFigures } from '../figures/specs';
 import { reportPage } from './page';
 import type { Summary } from './types';

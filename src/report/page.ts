@@ -4,7 +4,7 @@
  */
 import { axisTitle, displayName, type TableSchema } from '../data/schema';
 import { segmentColor } from '../figures/colors';
-import { transactionsSection } from '../transactions/report';
+import { transactionsSection } from './transactions';
 import { bundleFor, drawScript, figureElementId, plotlyScript } from '../figures/html';
 import { html, joinHtml, trustedHtml, type Html } from '../util/html';
 import { formatValue, loadingsText, segmentName, type NamedFigure } from '../figures/specs';

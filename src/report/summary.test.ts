@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCustomersCsv } from '../data/parse';
 import { syntheticCustomersCsv } from '../data/synthetic';
 import { applyTransforms, skewness } from '../features/transform';
-import { fitSegments, prepareFeatures, preprocess } from '../pipeline';
+import { fitSegments, prepareFeatures, preprocess } from '../segmentation/pipeline';
 import { buildSummary, SUMMARY_MAX_OUTLIER_IDS, summaryText } from './summary';
 
 const prep = preprocess(parseCustomersCsv(syntheticCustomersCsv({ n: 300, seed: 5 })));

@@ -1,7 +1,7 @@
 import { categoricalColumns, field, numericColumns, numericFeatures } from '../data/schema';
 import { skewness } from '../features/transform';
-import type { Preprocessed, Segmentation } from '../pipeline';
-import { transactionsText, type TransactionsSummary } from '../transactions/report';
+import type { Preprocessed, Segmentation } from '../segmentation/pipeline';
+import { transactionsText, type TransactionsSummary } from './transactions';
 import type { Summary } from './types';
 
 /** Outlier ids listed per column in summary.json (`count` has them all): keeps the summary small for large tables. */

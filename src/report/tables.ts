@@ -1,7 +1,7 @@
 import type { Customers } from '../data/clean';
 import { categoricalColumns } from '../data/schema';
 import { categoryCodes, categoryValues } from '../features/encode';
-import type { Matrix } from '../model/matrix';
+import type { Matrix } from '../util/matrix';
 import { csvCell } from '../util/csv';
 
 /** Column written for the customer id when the table has no id column (customers numbered by data row). */

@@ -1,6 +1,6 @@
 import type { KCriteria } from '../model/criteria';
 import type { SegmentProfile } from '../model/types';
-import type { TransactionsSummary } from '../transactions/report';
+import type { TransactionsSummary } from './transactions';
 
 /**
  * The machine summary written to reports/summary.json. Keys of per-k records are k as decimal strings.

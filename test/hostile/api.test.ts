@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app';
 import { predictInSlices } from '../../src/api/slices';
 import { handModel } from '../../src/api/test-support';
-import { predict, RecordError, type PredictInput } from '../../src/model/artifact';
+import { predict, RecordError, type PredictInput } from '../../src/segmentation/artifact';
 
 const model = handModel();
 const batch: PredictInput[] = Array.from({ length: 10_000 }, (_, i) => ({

@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { clusterViews } from '../../src/api/app';
 import { renderPage } from '../../src/api/page';
 import { plotlyScript } from '../../src/figures/html';
-import { CHROMIUM_ARGS, findChromium } from '../../src/figures/render';
+import { CHROMIUM_ARGS, findChromium } from '../../src/browser/render';
 import { loadModel } from '../../src/io/modelFile';
 import { OUTPUTS, runReport } from '../../src/report/run';
 

@@ -11,8 +11,8 @@ import type { Customers } from '../../data/clean';
 import type { TableSchema } from '../../data/schema';
 import { featureColumns } from '../../features/encode';
 import { featureMatrix, fitScaler, scaleMatrix } from '../../features/scale';
-import type { Matrix } from '../../model/matrix';
-import { profileSegments } from '../../model/profile';
+import type { Matrix } from '../../util/matrix';
+import { profileSegments } from '../../segmentation/profile';
 import type { SegmentProfile } from '../../model/types';
 import type { SegmentPoints } from '../specs';
 

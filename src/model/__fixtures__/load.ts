@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import type { Matrix } from '../matrix';
+import type { Matrix } from '../../util/matrix';
 
 export interface SklearnFixture {
   source: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseCustomersCsv } from './data/parse';
-import { syntheticCustomersCsv } from './data/synthetic';
-import { silhouetteSamples } from './model/silhouette';
+import { parseCustomersCsv } from '../data/parse';
+import { syntheticCustomersCsv } from '../data/synthetic';
+import { silhouetteSamples } from '../model/silhouette';
 import { fitSegments, preprocess } from './pipeline';
 
 const prep = preprocess(parseCustomersCsv(syntheticCustomersCsv({ n: 300, seed: 5 })));

@@ -1,5 +1,5 @@
-import { OptionsError } from '../errors';
-import { createRng, DEFAULT_SEED, type Rng } from '../model/random';
+import { OptionsError } from '../../util/errors';
+import { createRng, DEFAULT_SEED, type Rng } from '../../util/random';
 
 /**
  * A seeded, realistic orders (transactions) table: one line per order line, customers with skewed spend and

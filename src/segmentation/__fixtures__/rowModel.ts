@@ -1,7 +1,7 @@
 import { toRecords } from '../../data/clean';
 import { parseCustomersCsv } from '../../data/parse';
 import type { SchemaChoice } from '../../data/schema';
-import { preprocess } from '../../pipeline';
+import { preprocess } from '../pipeline';
 import { assignNearest, buildModel, type SegmentModel } from '../artifact';
 import { profileSegments } from '../profile';
 

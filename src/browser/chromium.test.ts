@@ -88,7 +88,7 @@ describe('launchChromium', () => {
   it.skipIf(!hasChromium)(`the browser ends when its launcher's process group is killed (${hasChromium ? CHROMIUM : SKIP_REASON})`, async () => {
     const profile = mkdtempSync(join(tmpdir(), 'chromium-group-test-'));
     const running = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes(profile));
-    const script = `require('./src/figures/chromium.ts').launchChromium(${JSON.stringify({ executablePath: CHROMIUM, args: ARGS, userDataDir: profile, windowSize })}).then(() => console.log('up'))`;
+    const script = `require('./src/browser/chromium.ts').launchChromium(${JSON.stringify({ executablePath: CHROMIUM, args: ARGS, userDataDir: profile, windowSize })}).then(() => console.log('up'))`;
     const launcher = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: join(__dirname, '..', '..'), detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       await new Promise<void>((resolve, reject) => {

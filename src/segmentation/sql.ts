@@ -1,4 +1,4 @@
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { field } from '../data/schema';
 import { MISSING_CATEGORY, foldCategory, missingTokenSet } from '../data/normalize';
 import { GENERATED_BY, categoryReader, type SegmentModel } from './artifact';

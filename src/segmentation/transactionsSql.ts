@@ -3,11 +3,11 @@
  * ({@link aggregationSql}) and scores them with the model's scoring query ({@link exportSql}) and RFM edges:
  * per customer the id, the features, `cluster`, `distance`, R, F, M, `RFM` and `rfm_segment`.
  */
-import { ModelError, OptionsError } from '../errors';
-import type { SegmentModel } from '../model/artifact';
-import { exportSql, sqliteNumber, type SqlDialect } from '../model/sql';
+import { ModelError, OptionsError } from '../util/errors';
+import type { SegmentModel } from './artifact';
+import { exportSql, sqliteNumber, type SqlDialect } from './sql';
 import { RFM_SEGMENTS } from './rfm';
-import { aggregationSql, quoteIdent, type AggregationDialect } from './sql';
+import { aggregationSql, quoteIdent, type AggregationDialect } from '../data/transactions/sql';
 
 /** Options of {@link exportTransactionsSql}. */
 export interface ExportTransactionsSqlOptions {

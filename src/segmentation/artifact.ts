@@ -1,12 +1,12 @@
-import { DataError, ModelError } from '../errors';
+import { DataError, ModelError } from '../util/errors';
 import { CategoryReader, MISSING_CATEGORY, missingTokenSet, readNumber } from '../data/normalize';
 import { MALL_SCHEMA, field, validateSchema, type TableSchema } from '../data/schema';
 import { encodeValue, type FeatureColumn } from '../features/encode';
 import type { Scaler } from '../features/scale';
 import { quantile } from '../util/stats';
-import type { SegmentProfile } from './types';
-import type { RfmEdges } from '../transactions/rfm';
-import type { TransactionColumns } from '../transactions/sql';
+import type { SegmentProfile } from '../model/types';
+import type { RfmEdges } from './rfm';
+import type { TransactionColumns } from '../data/transactions/sql';
 
 /** Format tag of a saved model. */
 export const MODEL_FORMAT = 'customer-segmentation-model';

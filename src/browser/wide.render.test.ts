@@ -1,10 +1,10 @@
 /** PNGs of the 5- and 12-feature figures (2D, 3D from principal components, profiles) in headless Chromium. */
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { segmentColor } from './colors';
-import { retail, wide, type WideFixture } from './__fixtures__/wide';
+import { segmentColor } from '../figures/colors';
+import { retail, wide, type WideFixture } from '../figures/__fixtures__/wide';
 import { findChromium, startRenderer, type Renderer } from './render';
-import { profilesFigure, segments2DFigure, segments3DFigure, type PlotlyFigure } from './specs';
+import { profilesFigure, segments2DFigure, segments3DFigure, type PlotlyFigure } from '../figures/specs';
 
 const found = findChromium();
 const hasChromium = 'path' in found;

@@ -3,11 +3,11 @@
  * Parquet file or reading a table of a DuckDB database file, in bounded memory (DuckDB spills to a temporary
  * folder above `memoryLimit`). Only one row per customer comes back to JavaScript.
  */
-import { csvCell } from '../util/csv';
+import { csvCell } from '../../util/csv';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { DataError, OptionsError } from '../errors';
+import { DataError, OptionsError } from '../../util/errors';
 import { aggregationSql, TRANSACTION_DROP_REASONS, type AggregationDialect, type TransactionsSpec } from './sql';
 
 /** Where the orders are. */

@@ -3,10 +3,10 @@
  * by the model's columns and rules, each customer gets `predict`'s segment and the RFM scores from the training
  * quintile edges (so a score means the same as in training).
  */
-import { ModelError } from '../errors';
-import { predict, type SegmentModel } from '../model/artifact';
-import { aggregateTransactions, type AggregationChecks, type OrdersSource } from './aggregate';
-import { scoreRfm } from './rfm';
+import { ModelError } from '../util/errors';
+import { predict, type SegmentModel } from '../segmentation/artifact';
+import { aggregateTransactions, type AggregationChecks, type OrdersSource } from '../data/transactions/aggregate';
+import { scoreRfm } from '../segmentation/rfm';
 import { csvCell } from '../util/csv';
 
 /** Options of {@link scoreTransactions}. */

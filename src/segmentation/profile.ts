@@ -1,7 +1,7 @@
 import type { Customers } from '../data/clean';
 import { comparativeWords, categoricalColumns, field, levelWords, numericColumns, numericFeatures, type TableSchema } from '../data/schema';
 import { categoryValues } from '../features/encode';
-import type { SegmentProfile } from './types';
+import type { SegmentProfile } from '../model/types';
 import { quantileSorted } from '../util/stats';
 
 /** Options for {@link profileSegments}. */

@@ -5,11 +5,11 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OptionsError } from '../errors';
-import { segmentColor } from './colors';
-import * as small from './__fixtures__/small';
+import { OptionsError } from '../util/errors';
+import { segmentColor } from '../figures/colors';
+import * as small from '../figures/__fixtures__/small';
 import { DEFAULT_CHROMIUMS, defaultCacheDir, findChromium, startRenderer, type Renderer } from './render';
-import { segments2DFigure, segments3DFigure } from './specs';
+import { segments2DFigure, segments3DFigure } from '../figures/specs';
 
 /** The browser the renderer uses by default on this machine (the headless shell when installed). */
 const found = findChromium();

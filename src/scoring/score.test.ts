@@ -5,10 +5,10 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { exampleTableCsv } from '../data/examples';
 import { loadCustomers } from '../data/load';
-import { preprocess } from '../pipeline';
-import { predict } from '../model/artifact';
+import { preprocess } from '../segmentation/pipeline';
+import { predict } from '../segmentation/artifact';
 import { scoreFile } from './score';
-import { rowCentreModel } from '../model/__fixtures__/rowModel';
+import { rowCentreModel } from '../segmentation/__fixtures__/rowModel';
 
 const schema = { id: 'customer_ref', features: ['age_years', 'income_eur', 'visits_per_month', 'region'], categorical: ['region', 'channel'] };
 

@@ -1,16 +1,16 @@
-import type { RawTable } from './data/parse';
-import { cleanCustomers, type CleanOptions, type CleanResult, type Customers } from './data/clean';
-import { numericColumns } from './data/schema';
-import { DataError } from './errors';
-import { featureColumns, type FeatureColumn } from './features/encode';
-import { featureMatrix, fitScaler, scaleMatrix, toRawUnits, type Scaler } from './features/scale';
-import { assignNearest, buildModel, type SegmentModel } from './model/artifact';
-import type { Matrix } from './model/matrix';
-import { profileSegments } from './model/profile';
-import { DEFAULT_SEED } from './model/random';
-import { queryRowsFor, sampleSilhouettes, silhouetteSamples } from './model/silhouette';
-import { silhouetteSampleSize, sweepK, type SweepOptions, type SweepResult } from './model/sweep';
-import type { SegmentProfile } from './model/types';
+import type { RawTable } from '../data/parse';
+import { cleanCustomers, type CleanOptions, type CleanResult, type Customers } from '../data/clean';
+import { numericColumns } from '../data/schema';
+import { DataError } from '../util/errors';
+import { featureColumns, type FeatureColumn } from '../features/encode';
+import { featureMatrix, fitScaler, scaleMatrix, toRawUnits, type Scaler } from '../features/scale';
+import { assignNearest, buildModel, type SegmentModel } from './artifact';
+import type { Matrix } from '../util/matrix';
+import { profileSegments } from './profile';
+import { DEFAULT_SEED } from '../util/random';
+import { queryRowsFor, sampleSilhouettes, silhouetteSamples } from '../model/silhouette';
+import { silhouetteSampleSize, sweepK, type SweepOptions, type SweepResult } from '../model/sweep';
+import type { SegmentProfile } from '../model/types';
 
 /** Options of {@link preprocess}. */
 export interface PreprocessOptions {

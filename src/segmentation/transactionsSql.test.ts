@@ -12,10 +12,10 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresSkipReason, startPostgres } from '../../test/support/postgres';
 import { sqlite, sqliteSkipReason } from '../../test/support/sqlite';
-import { parseModel, type SegmentModel } from '../model/artifact';
-import { exportTransactionsSql } from './exportSql';
-import { transactionsTable } from './generate';
-import { scoreTransactions } from './score';
+import { parseModel, type SegmentModel } from './artifact';
+import { exportTransactionsSql } from './transactionsSql';
+import { transactionsTable } from '../data/transactions/generate';
+import { scoreTransactions } from '../scoring/transactions';
 
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);

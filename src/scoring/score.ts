@@ -6,13 +6,13 @@ import { createWriteStream, existsSync, statSync, type WriteStream } from 'node:
 import { rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
-import { DataError, OptionsError } from '../errors';
-import { removeStaleTemps, sameFile, tempPathBeside } from './atomic';
+import { DataError, OptionsError } from '../util/errors';
+import { removeStaleTemps, sameFile, tempPathBeside } from '../io/atomic';
 import { csvCell as guardedCell } from '../util/csv';
 import { headerKey } from '../data/schema';
 import { csvFileBatches } from '../data/load';
 import { isParquet, parquetBatches, parquetRowCount } from '../data/parquet';
-import { predict, RecordError, type SegmentModel } from '../model/artifact';
+import { predict, RecordError, type SegmentModel } from '../segmentation/artifact';
 
 /** Options of {@link scoreFile}. */
 export interface ScoreOptions {

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { postgresSkipReason, startPostgres } from '../../test/support/postgres';
-import { sqlite, sqliteSkipReason } from '../../test/support/sqlite';
+import { postgresSkipReason, startPostgres } from '../../../test/support/postgres';
+import { sqlite, sqliteSkipReason } from '../../../test/support/sqlite';
 import { aggregateTransactions, runAggregation, type Aggregation } from './aggregate';
 
 const LINES = [

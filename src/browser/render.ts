@@ -11,11 +11,11 @@
 import { accessSync, constants, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'fs';
 import { createServer, type Server } from 'http';
 import { dirname, delimiter, join } from 'path';
-import { OptionsError } from '../errors';
+import { OptionsError } from '../util/errors';
 import { killBrowsersOfProfile, launchChromium, type ChromiumPage, type ChromiumSession } from './chromium';
-import { bundleFor, plotlyBundlePath, PLOTLY_BUNDLES, scriptJson, type PlotlyBundle } from './html';
-import { projectScene } from './projection';
-import type { PlotlyFigure } from './specs';
+import { bundleFor, plotlyBundlePath, PLOTLY_BUNDLES, scriptJson, type PlotlyBundle } from '../figures/html';
+import { projectScene } from '../figures/projection';
+import type { PlotlyFigure } from '../figures/specs';
 
 /** A figure's own `layout.width` or `layout.height` (a positive integer), else undefined. */
 function layoutSize(fig: PlotlyFigure, key: 'width' | 'height'): number | undefined {

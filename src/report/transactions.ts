@@ -7,10 +7,10 @@ import type { TableSchema } from '../data/schema';
 import { html, joinHtml, type Html } from '../util/html';
 import { RFM_HEATMAP_TITLE, rfmHeatmapFigure } from '../figures/rfmHeatmap';
 import { figureFileName, type NamedFigure } from '../figures/common';
-import type { AggregationChecks } from './aggregate';
-import { fitRfm, rfmCrosstab, rfmSegmentTable, scoreAll, type RfmEdges, type RfmScore } from './rfm';
-import type { TransactionColumns, TransactionsSpec } from './sql';
-import type { TransactionsModel } from '../model/artifact';
+import type { AggregationChecks } from '../data/transactions/aggregate';
+import { fitRfm, rfmCrosstab, rfmSegmentTable, scoreAll, type RfmEdges, type RfmScore } from '../segmentation/rfm';
+import type { TransactionColumns, TransactionsSpec } from '../data/transactions/sql';
+import type { TransactionsModel } from '../segmentation/artifact';
 
 /** Default clustering features of a transactions run. */
 export const DEFAULT_TRANSACTION_FEATURES = ['recency_days', 'frequency', 'monetary'] as const;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { mallCustomers } from '../data/__fixtures__/customers';
 import { featureColumns } from '../features/encode';
 import { featureMatrix, fitScaler, scaleMatrix } from '../features/scale';
-import { ModelError } from '../errors';
+import { ModelError } from '../util/errors';
 import { assignNearest, buildModel, parseModel, predict, RecordError, serializeModel } from './artifact';
 import { profileSegments } from './profile';
 

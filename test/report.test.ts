@@ -81,7 +81,7 @@ describe.skipIf(!HAS_MALL)(titled('npm run report on the real Mall data', !HAS_M
       expect(createHash('sha256').update(await readFile(join(out, file))).digest('hex'), file).toBe(sha);
     }
     const model = JSON.parse(await readFile(join(out, DATA_FILES[2]), 'utf8'));
-    const v1 = JSON.parse(await readFile(join(ROOT, 'src/model/__fixtures__/mall_model_v1.json'), 'utf8'));
+    const v1 = JSON.parse(await readFile(join(ROOT, 'src/segmentation/__fixtures__/mall_model_v1.json'), 'utf8'));
     expect(model.version).toBe(2);
     expect(model.schema.name).toBe('mall');
     expect(model.format).toBe('customer-segmentation-model');

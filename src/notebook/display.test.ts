@@ -11,7 +11,7 @@ import { closeNotebookRenderer, figureCellHtml, renderForNotebook, showFigure } 
 
 // The kernel's display API, replaced by a recorder (vi.mock is hoisted above the imports).
 const { shown } = vi.hoisted(() => ({ shown: [] as string[] }));
-vi.mock('tslab', () => ({ display: { html: (s: string) => shown.push(s) } }));
+vi.mock('./tslabDisplay', () => ({ tslabDisplay: () => ({ html: (s: string) => shown.push(s) }) }));
 
 const CHROMIUM = TEST_CHROMIUM;
 const hasChromium = existsSync(CHROMIUM);

@@ -4,7 +4,7 @@
  * (trusted JupyterLab / classic Notebook, nbconvert HTML). plotly.js is inlined, never loaded from a CDN.
  */
 import { randomBytes } from 'crypto';
-import type * as Tslab from 'tslab';
+import { tslabDisplay } from './tslabDisplay';
 import { OptionsError } from '../util/errors';
 import { escapeHtml, plotlyScript, PLOTLY_CONFIG, scriptJson } from '../figures/html';
 import { startRenderer, type Renderer } from '../browser/render';
@@ -96,7 +96,7 @@ let bundleSent = false;
  * Shows a figure in the current tslab cell: the PNG (when given) and, where scripts run, the live Plotly chart in
  * its place. Without `png`, a visible note says how to get a static image.
  * @example
- * import { showFigure, renderForNotebook } from './src/notebook/display';
+ * import { showFigure, renderForNotebook } from './src';
  * showFigure(segments2DFigure(points));          // interactive only
  * await renderForNotebook(segments2DFigure(points)); // interactive + PNG
  */
@@ -106,7 +106,7 @@ export function showFigure(fig: PlotlyFigure | NamedFigure, options: ShowFigureO
     throw new OptionsError(`showFigure: bundle must be 'once' or 'always' (got ${JSON.stringify(bundle)})`, 'bundle');
   }
   const includeBundle = bundle === 'always' || !bundleSent;
-  tslabModule().display.html(figureCellHtml(fig, { png, note, includeBundle }));
+  tslabDisplay().html(figureCellHtml(fig, { png, note, includeBundle }));
   bundleSent = true;
 }
 
@@ -140,9 +140,4 @@ export async function closeNotebookRenderer(): Promise<void> {
   shared = undefined;
   const started = await current;
   await started?.renderer?.close();
-}
-
-/** tslab is required on first display , so that importing the public API stays fast. */
-function tslabModule(): typeof Tslab {
-  return require('tslab') as typeof Tslab;
 }

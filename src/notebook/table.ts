@@ -2,7 +2,7 @@
  * Tables for notebook cells: danfojs frames and series, or lists of records, as small HTML tables (danfojs' own
  * `print()` draws a console box that cuts long column names such as "Spending Score (1-100)").
  */
-import type * as Tslab from 'tslab';
+import { tslabDisplay } from './tslabDisplay';
 import { escapeHtml } from '../figures/html';
 
 /** What {@link tableHtml} accepts: a danfojs DataFrame or Series (duck-typed), or a list of records. */
@@ -69,10 +69,5 @@ export function tableHtml(input: TableInput, options: TableOptions = {}): string
 
 /** Shows {@link tableHtml} as the output of the current notebook cell (tslab kernel only). */
 export function showTable(input: TableInput, options: TableOptions = {}): void {
-  tslabModule().display.html(tableHtml(input, options));
-}
-
-/** tslab is required on first display , so that importing the public API stays fast. */
-function tslabModule(): typeof Tslab {
-  return require('tslab') as typeof Tslab;
+  tslabDisplay().html(tableHtml(input, options));
 }

@@ -3,7 +3,7 @@
  * internal and may move. Sections follow the layers (docs/architecture.md), lowest first; each names the module a
  * function comes from, whose TSDoc documents its options and defaults.
  *
- *   import { loadCleanCustomers, preprocess, fitSegments, runReport } from './src';
+ *   import { loadCleanCustomers, preprocess, fitSegments, runReport } from './src/index';
  */
 
 // Errors every entry point tells apart: a user's mistake (one line, exit 2) from a bug.

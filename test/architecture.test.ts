@@ -61,7 +61,7 @@ describe('architecture', () => {
     for (const name of readdirSync(join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb'))) {
       const nb = JSON.parse(readFileSync(join(ROOT, 'notebooks', name), 'utf8')) as { cells: { cell_type: string; source: string[] }[] };
       for (const cell of nb.cells.filter((c) => c.cell_type === 'code')) {
-        for (const m of cell.source.join('').matchAll(/from '(\.\/src[^']*)'/g)) if (m[1] !== './src') deep.push(`${name}: ${m[1]}`);
+        for (const m of cell.source.join('').matchAll(/from '(\.\/src[^']*)'/g)) if (m[1] !== './src/index') deep.push(`${name}: ${m[1]}`);
       }
     }
     expect(deep).toEqual([]);

@@ -259,14 +259,14 @@ describe.skipIf(skipReason !== '')(titled('the notebooks live in JupyterLab 4 an
 
     // Tab completion: an export of src/ imported in the same cell, not yet run.
     await page.locator('.jp-Cell').nth(0).locator('.cm-content').click();
-    await page.keyboard.insertText("import { sweepK } from './src';\n");
+    await page.keyboard.insertText("import { sweepK } from './src/index';\n");
     await page.keyboard.type('swe');
     await page.keyboard.press('Tab');
     const completer = page.locator('.jp-Completer:not(.lm-mod-hidden)');
     await completer.waitFor({ timeout: 60_000 });
     expect(await completer.locator('.jp-Completer-item .jp-Completer-match').allTextContents()).toContain('sweepK');
     await page.keyboard.press('Enter');
-    expect(await source(0)).toBe("import { sweepK } from './src';\nsweepK");
+    expect(await source(0)).toBe("import { sweepK } from './src/index';\nsweepK");
 
     // Shift+Tab: the signature and the TSDoc of sweepK.
     await page.keyboard.press('Shift+Tab');
@@ -296,7 +296,7 @@ describe.skipIf(skipReason !== '')(titled('the notebooks live in JupyterLab 4 an
     // error, tslab issue #19); a person reads the error first, so this test waits as long before running the next cell.
     await page.waitForTimeout(500);
     await page.locator('.jp-Cell').nth(2).locator('.cm-content').click();
-    const failing = "import { loadCustomersCsv } from './src';\nawait loadCustomersCsv('no-such-file.csv');";
+    const failing = "import { loadCustomersCsv } from './src/index';\nawait loadCustomersCsv('no-such-file.csv');";
     await page.keyboard.insertText(failing);
     // Run only once the cell's model has the text (the editor hands it over asynchronously; an empty cell is not run).
     await page.waitForFunction((text) => (window as any).jupyterapp.shell.currentWidget.content.widgets[2].model.sharedModel.getSource() === text, failing);

@@ -92,7 +92,7 @@ describe('notebooks as committed', () => {
     const nb = await committed(name);
     const code = nb.cells.filter((c) => c.cell_type === 'code').map(cellSource);
     const imports = code.join('\n').match(/from '[^']+'/g) ?? [];
-    for (const spec of imports) expect(spec).toMatch(/^from '(\.\/src|danfojs-node|path|fs)'$/);
+    for (const spec of imports) expect(spec).toMatch(/^from '(\.\/src\/index|danfojs-node|path|fs)'$/);
     // The notebooks run the steps themselves: they never hand over to the report's run.
     expect(code.join('\n')).not.toMatch(/\brunReport\b/);
     for (const source of code) {

@@ -96,7 +96,7 @@ let bundleSent = false;
  * Shows a figure in the current tslab cell: the PNG (when given) and, where scripts run, the live Plotly chart in
  * its place. Without `png`, a visible note says how to get a static image.
  * @example
- * import { showFigure, renderForNotebook } from './src';
+ * import { showFigure, renderForNotebook } from './src/index';
  * showFigure(segments2DFigure(points));          // interactive only
  * await renderForNotebook(segments2DFigure(points)); // interactive + PNG
  */

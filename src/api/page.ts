@@ -7,7 +7,7 @@ import { PLOTLY_CONFIG, scriptJson } from '../figures/html';
 import { html, joinHtml, trustedHtml, type Html } from '../util/html';
 import { segments2DFigure, type PlotlyFigure } from '../figures/specs';
 import type { SegmentModel } from '../segmentation/artifact';
-import type { ClusterView } from './app';
+import type { ClusterView } from './views';
 import { apiKey, apiMaximum, knownCategories, trainingMean } from './schemas';
 
 /** Training customers with their segment (e.g. from clustered_data.csv), drawn on the page's chart. */

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'worker_threads';
 import { initBackend, type BackendName } from './backend';
-import { runQueuedBatches, type RestartBatch } from './kmeans';
+import { runQueuedBatches, type RestartBatch } from './kmeansKernel';
 import { silhouetteRows, type KernelInput } from './silhouetteKernel';
 
 /** Work for a pooled worker. */

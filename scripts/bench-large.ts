@@ -14,9 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { isUserError, OptionsError } from '../src';
+import { isUserError, OptionsError, parseThreads } from '../src';
 import { cliMain, intOption, parseFlags } from './cli';
-import { parseThreads } from '../src';
 
 const HELP = `Usage: npm run bench:large -- [--rows 1000000] [--seed 5] [--data FILE.csv] [--runs 1] [--no-png] [--threads N]
   Runs npm run report and bench/python/large_reference.py on the same table under GNU time; prints both wall times,

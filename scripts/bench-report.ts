@@ -12,9 +12,8 @@ import { spawnSync } from 'child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { loadavg, tmpdir } from 'os';
 import * as path from 'path';
-import { isUserError } from '../src';
+import { isUserError, parseThreads } from '../src';
 import { cliMain, intOption, parseFlags } from './cli';
-import { parseThreads } from '../src';
 
 const HELP = `Usage: npm run bench:report -- [--data PATH] [--runs 5] [--no-png] [--threads N]
   Alternates npm run report and bench/python/seed_reference.py (the original Python pipeline) --runs times;

@@ -12,17 +12,23 @@
  * columns of a table that is not the Mall table); loading is not timed.
  */
 import { readFileSync } from 'fs';
-import { parseCustomersCsv } from '../src';
-import { preprocess } from '../src';
-import { isUserError, DataError, OptionsError } from '../src';
-import type { Matrix } from '../src';
-import { initBackend, type BackendName } from '../src';
-import { kmeansEach } from '../src';
-import { prewarmWorkers } from '../src';
-import { silhouetteScores } from '../src';
-import { sweepK, sweepWorkerCount } from '../src';
-import { checkKMeansOptions } from '../src';
-import { parseThreads } from '../src';
+import {
+  parseCustomersCsv,
+  preprocess,
+  isUserError,
+  DataError,
+  OptionsError,
+  type Matrix,
+  initBackend,
+  type BackendName,
+  kmeansEach,
+  prewarmWorkers,
+  silhouetteScores,
+  sweepK,
+  sweepWorkerCount,
+  checkKMeansOptions,
+  parseThreads,
+} from '../src';
 
 export interface BenchArgs {
   data: string;

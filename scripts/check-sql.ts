@@ -15,8 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { isUserError, OptionsError } from '../src';
-import { exportSql, type SqlDialect } from '../src';
+import { isUserError, OptionsError, exportSql, type SqlDialect } from '../src';
 import { countMismatches, csvColumns, sqlCases, type SqlCase } from '../src/segmentation/__fixtures__/sqlCases';
 import { cliMain, intOption, parseFlags } from './cli';
 

@@ -3,10 +3,7 @@
  * Prints one SQL SELECT that scores every row of table NAME as `predict` does (id, cluster, distance, reason, warnings;
  * see docs/rows.md).
  */
-import { isUserError, OptionsError } from '../src';
-import { loadModel } from '../src';
-import { exportSql, type SqlDialect } from '../src';
-import { exportTransactionsSql } from '../src';
+import { isUserError, OptionsError, loadModel, exportSql, type SqlDialect, exportTransactionsSql } from '../src';
 import { cliMain, parseFlags } from './cli';
 
 const HELP = `Usage: npm run export-sql -- --model PATH --table NAME [--dialect standard|bigquery|spark|sqlite]

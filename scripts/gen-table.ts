@@ -5,9 +5,7 @@
  * 100,000 (wide), seed to 42. The table is clean unless --dirty is given; then a one-line count of the spoiled cells
  * goes to stderr.
  */
-import { exampleTable, type ExampleKind } from '../src';
-import { isUserError, OptionsError } from '../src';
-import { transactionsTable } from '../src';
+import { exampleTable, type ExampleKind, isUserError, OptionsError, transactionsTable } from '../src';
 import { cliMain, intOption, parseFlags } from './cli';
 
 const HELP = `Usage: npm run gen-table -- --kind retail|wide [--rows N] [--seed S] [--dirty] > table.csv

@@ -10,10 +10,19 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { OptionsError, isUserError } from '../src';
-import { REQUIREMENTS_FILE, STAMP_FILE, VENV_DIR, requirementsStamp, venvBin, venvDataDir } from '../src';
-import { KERNEL_DISPLAY_NAME, installKernelSpec } from '../src';
-import { PROJECT_JUPYTER_DIR } from '../src';
+import {
+  OptionsError,
+  isUserError,
+  REQUIREMENTS_FILE,
+  STAMP_FILE,
+  VENV_DIR,
+  requirementsStamp,
+  venvBin,
+  venvDataDir,
+  KERNEL_DISPLAY_NAME,
+  installKernelSpec,
+  PROJECT_JUPYTER_DIR,
+} from '../src';
 import { cliMain, parseFlags } from './cli';
 
 const run = promisify(execFile);

@@ -6,9 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isUserError } from '../src';
-import { VENV_DIR, venvDataDir } from '../src';
-import { KERNEL_DISPLAY_NAME, installKernelSpec, jupyterDataDir } from '../src';
+import { isUserError, VENV_DIR, venvDataDir, KERNEL_DISPLAY_NAME, installKernelSpec, jupyterDataDir } from '../src';
 import { cliMain, parseFlags } from './cli';
 
 const ROOT = resolve(__dirname, '..');

@@ -19,8 +19,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { OptionsError, isUserError } from '../src';
-import { loadModel } from '../src';
+import { OptionsError, isUserError, loadModel } from '../src';
 import { cliMain, intOption, parseFlags } from './cli';
 
 const HELP = `Usage: npm run load-test -- [--model data/models/clustering_model.json] [--duration 10] [--warmup 2] [--rate 500]

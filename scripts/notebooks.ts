@@ -3,8 +3,7 @@
  * Executes notebooks/preprocessing.ipynb then notebooks/modeling.ipynb headless on the project's tslab kernel and
  * writes the executed notebooks and their HTML to <out>/reports/notebooks/. Exits 1 naming the failing cell.
  */
-import { isUserError } from '../src';
-import { NotebookRunError, runNotebooks } from '../src';
+import { isUserError, NotebookRunError, runNotebooks } from '../src';
 import { cliMain, intOption, listOption, parseFlags } from './cli';
 
 const HELP = `Usage: npm run notebooks -- [--data PATH] [--schema FILE.json] [--features A,B,C] [--id COL] [--categorical X,Y]

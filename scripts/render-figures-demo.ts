@@ -10,15 +10,18 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { cleanCustomers } from '../src';
-import { loadCustomersCsv } from '../src';
-import { categoricalColumns, numericColumns } from '../src';
-import { startRenderer } from '../src';
-import { reportFigures } from '../src';
-import { profileSegments } from '../src';
-import { writeFigureFiles } from '../src';
-import { reportPage } from '../src';
-import type { Summary } from '../src';
+import {
+  cleanCustomers,
+  loadCustomersCsv,
+  categoricalColumns,
+  numericColumns,
+  startRenderer,
+  reportFigures,
+  profileSegments,
+  writeFigureFiles,
+  reportPage,
+  type Summary,
+} from '../src';
 
 async function main(): Promise<void> {
   const t0 = performance.now();

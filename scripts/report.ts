@@ -4,17 +4,24 @@
  * npm run report -- --transactions --data orders.csv --customer COL --date COL --amount COL [--order COL] [--quantity COL] [--as-of DATE] [--date-format FMT]
  * Regenerates every report from the raw CSV without a notebook kernel (an orders table is aggregated per customer first).
  */
-import { REPORT_RENDERER, startRenderer } from '../src';
-import type { BackendName } from '../src';
+import {
+  REPORT_RENDERER,
+  startRenderer,
+  type BackendName,
+  OUTPUTS,
+  type KRule,
+  parseTransformFlag,
+  ProgressDisplay,
+  isUserError,
+  OptionsError,
+  MISSING_POLICIES,
+  UNKNOWN_CATEGORY_POLICIES,
+  parseThreads,
+  resolveThreads,
+  runReport,
+} from '../src';
 import { join } from 'node:path';
-import { OUTPUTS } from '../src';
-import type { KRule } from '../src';
-import { parseTransformFlag } from '../src';
-import { ProgressDisplay } from '../src';
-import { isUserError, OptionsError } from '../src';
-import { MISSING_POLICIES, UNKNOWN_CATEGORY_POLICIES } from '../src';
 import { intOption, cliMain, listOption, parseFlags } from './cli';
-import { parseThreads, resolveThreads } from '../src';
 
 /** A flag that takes one of `choices`; undefined when absent. */
 function choiceOption<T extends string>(value: string | undefined, flag: string, choices: readonly T[]): T | undefined {
@@ -90,9 +97,6 @@ cliMain(async () => {
   if (values.transactions) for (const f of ['customer', 'date', 'amount'] as const) if (values[f] === undefined) throw new OptionsError(`--transactions needs --${f} COLUMN (and --customer, --date, --amount)`, `--${f}`);
   // Chromium launches and parses plotly.js while the model code (TensorFlow.js, wasm) loads and the data work runs.
   const renderer = values['no-png'] ? undefined : startRenderer(REPORT_RENDERER);
-  // require, not import(): scripts run under tsx's CommonJS hook only (node --require tsx/cjs, ~0.25 s less start-up
-  // than --import tsx), which does not serve dynamic import() of TypeScript files.
-  const { runReport } = require('../src') as typeof import('../src');
   const display = new ProgressDisplay();
   const { summary, files } = await runReport({
     renderer,

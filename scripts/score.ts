@@ -3,11 +3,16 @@
  * Scores a file of any size in bounded memory (streaming), with the same answers as `predict`.
  */
 import { rename, writeFile } from 'node:fs/promises';
-import { isUserError, OptionsError } from '../src';
-import { loadModel } from '../src';
-import { ProgressDisplay } from '../src';
-import { tempPathBeside } from '../src';
-import { checkScoreOutput, scoreFile } from '../src';
+import {
+  isUserError,
+  OptionsError,
+  loadModel,
+  ProgressDisplay,
+  tempPathBeside,
+  checkScoreOutput,
+  scoreFile,
+  scoreTransactions,
+} from '../src';
 import { cliMain, parseFlags } from './cli';
 
 const HELP = `Usage: npm run score -- --model PATH --data FILE.csv|FILE.parquet --out FILE.csv
@@ -40,7 +45,6 @@ cliMain(async () => {
   const model = await loadModel(values.model ?? 'data/models/clustering_model.json');
   if (values['as-of'] !== undefined && !values.transactions) throw new OptionsError('--as-of is for --transactions', 'as-of');
   if (values.transactions) {
-    const { scoreTransactions } = require('../src') as typeof import('../src');
     checkScoreOutput(values.data, values.out);
     const result = await scoreTransactions(model, { source: { file: values.data }, asOf: values['as-of'], csvGuard: !values['no-csv-guard'] });
     const temp = tempPathBeside(values.out);

@@ -7,10 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from '../src/api/app';
 import { pageFigure, pageTraining, type PageTraining } from '../src/api/page';
-import { bundleFor, plotlyScript } from '../src';
-import { isUserError, OptionsError } from '../src';
-import { loadModel } from '../src';
-import type { SegmentModel } from '../src';
+import { bundleFor, plotlyScript, isUserError, OptionsError, loadModel, type SegmentModel } from '../src';
 import { cliMain, intOption, parseFlags } from './cli';
 
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before their connections are cut. */

@@ -66,7 +66,7 @@ describe.skipIf(sklearnSkip)('npm run report -- --transactions', () => {
 
   it('writes customer features equal to pandas per customer, every customer once', async () => {
     const mine = parse(await readFile(join(dir, 'csv', 'data', 'processed', 'customer_features.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
-    const out = spawnSync(PYTHON, [join(ROOT, 'src', 'transactions', '__fixtures__', 'rfm_pandas.py'), orders, 'customer_id', 'order_date', 'amount', 'order_id', 'quantity', '-'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const out = spawnSync(PYTHON, [join(ROOT, 'src', 'data', 'transactions', '__fixtures__', 'rfm_pandas.py'), orders, 'customer_id', 'order_date', 'amount', 'order_id', 'quantity', '-'], { encoding: 'utf8', maxBuffer: 1 << 26 });
     const ref = new Map((parse(out.stdout, { columns: true }) as Record<string, string>[]).map((r) => [r.customer_id, r]));
     expect(mine.length).toBe(ref.size);
     expect(new Set(mine.map((r) => r.customer_id)).size).toBe(mine.length);

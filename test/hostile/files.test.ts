@@ -191,7 +191,7 @@ describe.skipIf(!chromiumPath)(`a killed report takes its Chromium with it${chro
 
   it('kill -9: the next renderer on the same profile ends the browser left behind', async () => {
     const profile = join(dir, 'chromium-profile');
-    const script = `require(${JSON.stringify(join(ROOT, 'src', 'figures', 'render'))}).startRenderer({ cacheDir: ${JSON.stringify(profile)} }); setInterval(() => {}, 1000);`;
+    const script = `require(${JSON.stringify(join(ROOT, 'src', 'browser', 'render'))}).startRenderer({ cacheDir: ${JSON.stringify(profile)} }); setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: ROOT, stdio: 'ignore' });
     const seen = await browsersOnceStarted(child.pid!);
     expect(seen.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateRemaining, formatProgress, ProgressDisplay } from './progress';
+import { estimateRemaining, formatProgress, formatSeconds, ProgressDisplay } from './progress';
 
 describe('formatProgress', () => {
   it('shows the phase, the work, the rows, the percent, the time and the ETA at the rate so far', () => {
@@ -78,5 +78,11 @@ describe('formatProgress, sizes in bytes', () => {
     expect(line(10, 900)).toBe('10 B of 900 B');
     expect(line(1023, 2048)).toBe('1023 B of 2 KiB');
     expect(line(3 * 1024 * 1024, 1.5 * 1024 ** 3)).toBe('3 MiB of 1.5 GiB');
+  });
+});
+
+describe('formatSeconds', () => {
+  it('rounds to whole seconds before splitting minutes: never "60 s" nor "1 min 60 s"', () => {
+    expect([0.4, 42, 59.4, 59.6, 63, 119.6, 3599.7].map(formatSeconds)).toEqual(['0 s', '42 s', '59 s', '1 min 00 s', '1 min 03 s', '2 min 00 s', '60 min 00 s']);
   });
 });

@@ -57,9 +57,11 @@ function formatBytes(n: number): string {
   return `${n} B`;
 }
 
-function formatSeconds(s: number): string {
-  if (s < 60) return `${Math.round(s)} s`;
-  return `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, '0')} s`;
+/** `42 s`, `1 min 03 s`: whole seconds, rounded before splitting (59.6 s is `1 min 00 s`, never `60 s`). */
+export function formatSeconds(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }
 
 /** Options of {@link ProgressDisplay}. */

@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { link as hardLink, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 describe('score never destroys its input or its previous output', () => {
-  it('refuses --out equal to --data (also through a symbolic link), input intact', async () => {
+  it('refuses --out equal to --data (also through a symbolic or a hard link), input intact', async () => {
     const data = join(dir, 'same.csv');
     await writeFile(data, customers(20));
     const before = await readFile(data, 'utf8');
@@ -65,6 +65,9 @@ describe('score never destroys its input or its previous output', () => {
     const link = join(dir, 'same-link.csv');
     await symlink(data, link);
     expectOneLineError(await cli('score', ['--model', model, '--data', data, '--out', link]), /is the input file/);
+    const hard = join(dir, 'same-hard-link.csv');
+    await hardLink(data, hard);
+    expectOneLineError(await cli('score', ['--model', model, '--data', data, '--out', hard]), /is the input file/);
     expect(await readFile(data, 'utf8')).toBe(before);
   }, 60_000);
 

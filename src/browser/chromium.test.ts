@@ -27,6 +27,16 @@ describe('launchChromium', () => {
     expect(temporaryProfiles()).toEqual(before);
   });
 
+  it('rejects at once when the executable cannot be started; no temporary profile, no handler left', async () => {
+    const before = temporaryProfiles();
+    const listeners = () => ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit'].map((name) => process.listenerCount(name));
+    const handlers = listeners();
+    const missing = join(tmpdir(), 'no-such-dir', 'chromium');
+    await expect(launchChromium({ executablePath: missing, args: [], userDataDir: null, windowSize })).rejects.toThrow(/ENOENT/);
+    expect(temporaryProfiles()).toEqual(before);
+    expect(listeners()).toEqual(handlers);
+  });
+
   it.skipIf(!hasChromium)(`evaluates in pages, reports their exceptions, closes once (${hasChromium ? CHROMIUM : SKIP_REASON})`, async () => {
     const first = 'data:text/html,<title>one</title><script>window.answer = 6 * 7</script>';
     const session = await launchChromium({ executablePath: CHROMIUM, args: ARGS, userDataDir: null, initialUrls: [first], windowSize });

@@ -307,6 +307,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
     },
   });
   app.server.maxConnections = maxConnections;
+  // Node swaps the two limits when headersTimeout > requestTimeout, and Fastify sets requestTimeout after the server
+  // exists, leaving headersTimeout at its 60 s: a body that stalled after its headers got no 408 for 60 s.
+  if (requestTimeoutMs > 0) app.server.headersTimeout = requestTimeoutMs;
   // JSON with a "__proto__" or "constructor.prototype" key is refused (prototype pollution), and said so: Fastify's
   // parser calls it "not valid JSON". Valid JSON costs one parse, as before.
   const secureParse = app.getDefaultJsonParser('error', 'error');

@@ -4,7 +4,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../util/random';
 import { descendants, launchChromium } from './chromium';
+import { findChromium } from './render';
 
 const CHROMIUM = TEST_CHROMIUM;
 const hasChromium = existsSync(CHROMIUM);
@@ -23,6 +25,16 @@ describe('launchChromium', () => {
       /^exited with code 1 before DevTools was ready/,
     );
     expect(temporaryProfiles()).toEqual(before);
+  });
+
+  it('rejects at once when the executable cannot be started; no temporary profile, no handler left', async () => {
+    const before = temporaryProfiles();
+    const listeners = () => ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit'].map((name) => process.listenerCount(name));
+    const handlers = listeners();
+    const missing = join(tmpdir(), 'no-such-dir', 'chromium');
+    await expect(launchChromium({ executablePath: missing, args: [], userDataDir: null, windowSize })).rejects.toThrow(/ENOENT/);
+    expect(temporaryProfiles()).toEqual(before);
+    expect(listeners()).toEqual(handlers);
   });
 
   it.skipIf(!hasChromium)(`evaluates in pages, reports their exceptions, closes once (${hasChromium ? CHROMIUM : SKIP_REASON})`, async () => {
@@ -104,4 +116,73 @@ describe('launchChromium', () => {
       rmSync(profile, { recursive: true, force: true });
     }
   }, 30_000);
+
+  // The cleanup of a fatal signal is registered before the browser is spawned: a signal at any moment of the launch
+  // (before, during or right after the spawn, while DevTools starts, once it is up) ends every process of the browser
+  // and removes the temporary profile. The launcher either sends the signal to itself the moment spawn returns (the
+  // moment that left a browser running when the cleanup was registered after the spawn), or says when it calls
+  // launchChromium and gets the signal 0-500 ms later.
+  // The browser the report uses (chromium-headless-shell where installed): unlike /usr/bin/chromium it outlives a
+  // launcher that died before reading its DevTools line.
+  const found = findChromium();
+  const reportChromium = 'path' in found ? found.path : null;
+  it.skipIf(!reportChromium)(`a signal at any moment of the launch leaves no browser and no temporary profile (${reportChromium ?? ('reason' in found ? found.reason : '')})`, async () => {
+    const root = mkdtempSync(join(tmpdir(), 'chromium-signal-test-'));
+    // every process and folder of these launches has `root` in its command line or path: the launcher's TMPDIR holds
+    // the temporary profiles, the other launches use a profile below it
+    const running = () =>
+      readdirSync('/proc')
+        .filter((name) => /^\d+$/.test(name))
+        .filter((name) => {
+          try {
+            return readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(root) && !readFileSync(`/proc/${name}/stat`, 'utf8').includes(') Z ');
+          } catch {
+            return false;
+          }
+        });
+    const rng = createRng(20);
+    const signals = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+    const runs = [
+      ...signals.map((signal) => ({ signal, delayMs: 'at spawn' as const })),
+      ...Array.from({ length: 12 }, (_, i) => ({ signal: signals[i % 3], delayMs: Math.round(500 * rng.next()) })),
+    ];
+    const left: string[] = [];
+    try {
+      for (const [run, { signal, delayMs }] of runs.entries()) {
+        const userDataDir = run % 2 === 0 ? null : join(root, `profile-${run}`);
+        const launch = JSON.stringify({ executablePath: reportChromium, args: ARGS, userDataDir, windowSize });
+        const atSpawn =
+          delayMs === 'at spawn'
+            ? `const cp = require('child_process'); const spawn = cp.spawn; cp.spawn = (...a) => { const c = spawn(...a); process.kill(process.pid, '${signal}'); return c; };`
+            : '';
+        const script = `${atSpawn} const { launchChromium } = require('./src/browser/chromium.ts'); console.log('launching'); launchChromium(${launch}).then(() => console.log('up')); setInterval(() => {}, 1000);`;
+        const launcher = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
+          cwd: join(__dirname, '..', '..'),
+          env: { ...process.env, TMPDIR: root },
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
+        const ended = new Promise<NodeJS.Signals | null>((resolve) => launcher.once('exit', (_code, sig) => resolve(sig)));
+        if (delayMs !== 'at spawn') {
+          await new Promise<void>((resolve, reject) => {
+            launcher.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('launching') && resolve());
+            launcher.once('exit', () => reject(new Error('the launcher exited before launching')));
+          });
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          launcher.kill(signal);
+        }
+        expect(await ended).toBe(signal); // ended by the signal itself, after the cleanup
+        // SIGKILLed processes can take a moment to be gone on a loaded machine
+        for (let i = 0; i < 100 && running().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+        for (const pid of running()) left.push(`${signal} ${delayMs === 'at spawn' ? delayMs : `after ${delayMs} ms`}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 120)}`);
+        for (const name of readdirSync(root).filter((n) => n.startsWith('chromium-profile-'))) {
+          left.push(`${signal} ${delayMs === 'at spawn' ? delayMs : `after ${delayMs} ms`}: temporary profile ${name}`);
+          rmSync(join(root, name), { recursive: true, force: true });
+        }
+      }
+      expect(left).toEqual([]);
+    } finally {
+      for (const pid of running()) process.kill(Number(pid), 'SIGKILL');
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

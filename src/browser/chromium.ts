@@ -68,8 +68,9 @@ function lastLines(text: string): string {
   return lines.slice(-2).join(' | ').slice(0, 300);
 }
 
+/** Resolves once `child` has exited, or at once when it never started (spawn failed: 'error' and no 'exit'). */
 function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
@@ -250,39 +251,59 @@ async function attach(port: number, targetId: string, url: string): Promise<{ pa
  */
 export async function launchChromium(options: LaunchOptions): Promise<ChromiumSession> {
   const { executablePath, args, initialUrls = [], windowSize, startTimeoutMs = 60_000 } = options;
-  const temporary = options.userDataDir === null ? mkdtempSync(join(tmpdir(), 'chromium-profile-')) : null;
-  const userDataDir = options.userDataDir ?? temporary!;
+  // The cleanups are registered before anything they undo exists: a SIGINT, SIGTERM or SIGHUP that arrives while the
+  // profile is created or the browser spawned runs them once this synchronous code has finished (Node runs signal
+  // listeners on the event loop), so there is no moment at which this process can be ended by one of those signals
+  // and leave a browser or a temporary profile behind.
+  let temporary: string | null = null;
+  let child: ChildProcess | undefined;
   const removeTemporary = () => {
     if (temporary) rmSync(temporary, { recursive: true, force: true });
   };
-  // Not detached: the browser stays in this process's group, so whoever kills the group (Jupyter stopping a kernel
-  // that drew figures) ends the browser too. Signals go to the child's whole process tree: `executablePath` may be a
-  // wrapper script that does not exec the browser (Debian's /usr/bin/chromium-headless-shell).
-  const child = spawn(
-    executablePath,
-    [...args, ...BASE_SWITCHES, `--user-data-dir=${userDataDir}`, `--window-size=${windowSize.width},${windowSize.height}`, ...initialUrls],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  const signal = (name: NodeJS.Signals) => signalTree(child, name);
+  const signal = (name: NodeJS.Signals) => {
+    if (child) signalTree(child, name);
+  };
   // Never leave a browser behind when this process ends without closing it (crash, process.exit).
   const killOnExit = () => signal('SIGKILL');
   process.once('exit', killOnExit);
+  let userDataDir: string | null = options.userDataDir;
   const removeSignalHandlers = killOnFatalSignal(() => {
     signal('SIGKILL');
     // a process forked while the tree was read (the wrapper starting the browser) is no longer below the child once
     // its parent is gone: every process of this profile carries the flag
-    for (let pass = 0; pass < 5 && killBrowsersOfProfile(userDataDir).length > 0; pass++) sleepSync(20);
+    if (userDataDir !== null) for (let pass = 0; pass < 5 && killBrowsersOfProfile(userDataDir).length > 0; pass++) sleepSync(20);
     removeTemporary();
   });
-  child.once('exit', () => {
+  const unregister = () => {
     process.removeListener('exit', killOnExit);
     removeSignalHandlers();
+  };
+  try {
+    if (userDataDir === null) userDataDir = temporary = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
+    // Not detached: the browser stays in this process's group, so whoever kills the group (Jupyter stopping a kernel
+    // that drew figures) ends the browser too. Signals go to the child's whole process tree: `executablePath` may be a
+    // wrapper script that does not exec the browser (Debian's /usr/bin/chromium-headless-shell).
+    child = spawn(
+      executablePath,
+      [...args, ...BASE_SWITCHES, `--user-data-dir=${userDataDir}`, `--window-size=${windowSize.width},${windowSize.height}`, ...initialUrls],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+  } catch (error) {
+    unregister();
+    removeTemporary();
+    throw error;
+  }
+  const browserProcess = child;
+  browserProcess.once('exit', unregister);
+  // 'error' and never 'exit' when the executable could not be started
+  browserProcess.once('error', () => {
+    if (browserProcess.pid === undefined) unregister();
   });
   let endpoint: { port: number; browserUrl: string };
   try {
-    endpoint = await devToolsEndpoint(child, startTimeoutMs);
+    endpoint = await devToolsEndpoint(browserProcess, startTimeoutMs);
   } catch (error) {
-    await exited(child);
+    await exited(browserProcess);
     removeTemporary();
     throw error;
   }
@@ -292,7 +313,7 @@ export async function launchChromium(options: LaunchOptions): Promise<ChromiumSe
     browser = await CDP({ target: browserUrl, local: true });
   } catch (error) {
     signal('SIGKILL');
-    await exited(child);
+    await exited(browserProcess);
     removeTemporary();
     throw error;
   }
@@ -317,19 +338,18 @@ export async function launchChromium(options: LaunchOptions): Promise<ChromiumSe
       clients.push(client);
       return page;
     },
-    pid: child.pid!,
+    pid: browserProcess.pid!,
     close(closeOptions = {}) {
       const wait = closeOptions.wait ?? true;
       closing ??= (async () => {
         if (!wait && temporary === null) {
           // SIGTERM starts the same orderly shutdown as Browser.close (profile and caches written) without a
           // round trip; Chromium finishes it on its own after this process has gone.
-          process.removeListener('exit', killOnExit);
-          removeSignalHandlers();
+          unregister();
           for (const c of [...clients, browser]) c.close().catch(() => undefined);
           signal('SIGTERM');
-          child.stderr?.destroy();
-          child.unref();
+          browserProcess.stderr?.destroy();
+          browserProcess.unref();
           return;
         }
         await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
@@ -337,7 +357,7 @@ export async function launchChromium(options: LaunchOptions): Promise<ChromiumSe
         await browser.Browser.close().catch(() => signal('SIGTERM'));
         await browser.close().catch(() => undefined);
         const killer = setTimeout(() => signal('SIGKILL'), 5000);
-        await exited(child);
+        await exited(browserProcess);
         clearTimeout(killer);
         removeTemporary();
       })();

@@ -8,7 +8,7 @@ import type { KMeansFit, KSweep } from './types';
 import { calinskiHarabasz, daviesBouldin, smallestShare, stability, type KCriteria, type StabilityOptions } from './criteria';
 import { checkKRuleOptions, chooseK, type KRule } from './selectK';
 import { ensureBackend, type BackendName } from './backend';
-import { kmeansEach, kmeansThreads } from './kmeans';
+import { kmeansEach, kmeansThreadBytes, kmeansThreads } from './kmeans';
 import { prewarmWorkers } from './workerPool';
 import { DEFAULT_SEED } from '../util/random';
 import { checkInteger, checkK, checkKMeansOptions, checkMatrix, type CheckedKMeansOptions } from './kmeansShared';
@@ -188,14 +188,29 @@ function standardError(values: Float64Array, of: number): number {
   return Math.sqrt(squares / (m - 1) / m);
 }
 
+/** Memory the main thread's k-means adds whatever the data (tfjs kernels and scratch, JS arrays), bytes. */
+export const KMEANS_MAIN_BYTES = 64 * 2 ** 20;
+/** Memory each k-means worker thread adds whatever the data (its V8 isolate, tfjs, the wasm heap it grows), bytes. */
+export const KMEANS_WORKER_BYTES = 128 * 2 ** 20;
+/** Margin on the data-dependent part (tfjs scratch of the distance blocks, garbage not yet collected). */
+const KMEANS_ROW_MARGIN = 1.25;
+
 /**
- * Memory the k-means of one k needs, estimated (bytes): the standardized matrix in float64 three times (raw, scaled,
- * shared with the threads) and in float32 once per thread (two; more threads are held to THREAD_MEMORY_SHARE of the
- * memory apart, see threads.ts), the restarts' distances (float32, nInit x k per row) and per-row bounds and labels:
- * rows x (32 x cols + 4 x nInit x k + 24).
+ * Memory the k-means of a sweep adds at its peak, estimated as an upper bound (bytes), for the ks of `optionsList` on
+ * `rows` x `cols` data: the centred float64 copy and the restart sample shared by the threads, each thread's own
+ * float32 tensors, labels and bounds ({@link kmeansThreadBytes}, on the threads {@link kmeansThreads} allows a wasm
+ * backend: the most), the labels of every k's fit, with a 25% margin; plus KMEANS_MAIN_BYTES and KMEANS_WORKER_BYTES
+ * per worker thread. It counts what k-means holds beyond the input matrix, not the rest of a report (the table read,
+ * the silhouette, the outputs). Measured against it (test/hostile/measure-kmeans-memory.ts): docs/limits.md.
  */
-export function kmeansMemoryBytes(rows: number, cols: number, k: number, nInit = 10): number {
-  return rows * (32 * cols + 4 * nInit * k + 24);
+export function kmeansMemoryBytes(rows: number, cols: number, optionsList: readonly CheckedKMeansOptions[]): number {
+  if (optionsList.length === 0) return 0;
+  const threads = Math.max(1, kmeansThreads(rows, cols, optionsList, 'wasm'));
+  const sample = Math.max(...optionsList.map((o) => o.restartSample));
+  const shared = 8 * cols * (rows + sample);
+  const labels = 4 * rows * optionsList.length;
+  const perThread = Math.max(...optionsList.map((o) => kmeansThreadBytes(rows, cols, o)));
+  return Math.ceil(KMEANS_ROW_MARGIN * (shared + labels + threads * perThread)) + KMEANS_MAIN_BYTES + (threads - 1) * KMEANS_WORKER_BYTES;
 }
 
 function gib(bytes: number): string {
@@ -203,11 +218,12 @@ function gib(bytes: number): string {
 }
 
 /** Refuses a k-means that would not fit in memory, before any work. */
-function checkMemory(X: Matrix, k: number, nInit: number, limit: number | undefined): void {
+function checkMemory(X: Matrix, optionsList: readonly CheckedKMeansOptions[], limit: number | undefined): void {
   const machine = limit === undefined;
   limit ??= Math.floor(totalmem() * 0.75);
-  const need = kmeansMemoryBytes(X.rows, X.cols, k, nInit);
+  const need = kmeansMemoryBytes(X.rows, X.cols, optionsList);
   if (need <= limit) return;
+  const k = Math.max(...optionsList.map((o) => o.k));
   throw new DataError(
     `k-means on ${X.rows.toLocaleString('en-US')} customers x ${X.cols} clustering columns with k up to ${k} needs about ${gib(need)} of memory; the limit is ${gib(limit)}${machine ? " (75% of this machine's)" : ''}. Cluster a sample of the rows, fewer columns (a categorical feature adds one per value) or a smaller --k-max`,
   );
@@ -266,9 +282,9 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
         ? `highest mean silhouette over k=${kMin}..${top}${sampled}`
         : `highest mean silhouette among stable ks with every segment >= ${+(100 * kRule.minSegmentShare).toFixed(2)}% over k=${kMin}..${top}${sampled}`;
   }
-  checkMemory(X, Math.max(...ks), nInit, options.memoryLimitBytes);
   const kmeansOptions = { nInit, maxIter, tol, seed, restartSample, refineBest, threads: options.threads };
   const checkedPerK = ks.map((kk) => checkKMeansOptions(X, { ...kmeansOptions, k: kk })); // all options checked before any work
+  checkMemory(X, checkedPerK, options.memoryLimitBytes);
   const silhouetteOptions = checkSilhouetteOptions({ sampleSize: typeof sample === 'number' ? sample : null, seed, threads: options.threads });
   const backend = await ensureBackend();
   // Worker start-up (tfjs + wasm per thread) overlaps the k-means below instead of delaying the silhouette.

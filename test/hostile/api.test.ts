@@ -5,7 +5,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp } from '../../src/api/app';
 import { predictInSlices } from '../../src/api/slices';
 import { handModel } from '../../src/api/test-support';
@@ -118,6 +118,47 @@ describe('the server', () => {
     const started = Date.now();
     await send('POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ag');
     expect(Date.now() - started).toBeLessThan(20_000);
+  }, 30_000);
+
+  it('answers 408 to headers followed by a body that stalls, within the request time limit, /health fast meanwhile', async () => {
+    const requestTimeoutMs = 1000;
+    // the connection limit (silence) is far away: the 408 comes from the request time limit
+    app = buildApp({ model, requestTimeoutMs, connectionTimeoutMs: 60_000 });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = new URL(base);
+    const started = performance.now();
+    let socket: Socket | undefined;
+    onTestFinished(() => void socket?.destroy());
+    const stalled = new Promise<{ text: string; ms: number }>((resolve) => {
+      const s: Socket = (socket = connect(Number(url.port), url.hostname, () =>
+        s.write('POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"age": 3'),
+      ));
+      let text = '';
+      s.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (text.includes('\r\n\r\n')) resolve({ text, ms: performance.now() - started });
+      });
+      s.on('close', () => resolve({ text, ms: performance.now() - started }));
+      s.on('error', () => undefined);
+    });
+    let answered = false;
+    void stalled.then(() => (answered = true));
+    const healthMs: number[] = [];
+    while (!answered && performance.now() - started < 5_000) {
+      const t = performance.now();
+      const res = await fetch(`${base}/health`);
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+      healthMs.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const { text, ms } = await Promise.race([stalled, new Promise<{ text: string; ms: number }>((r) => setTimeout(() => r({ text: '(no answer in 5 s)', ms: Infinity }), 5_000))]);
+    expect(text).toMatch(/^HTTP\/1\.1 408 /);
+    // the limit, plus at most one period of Node's check (a quarter of the limit), plus slack for a loaded machine
+    expect(ms).toBeGreaterThanOrEqual(requestTimeoutMs * 0.9);
+    expect(ms).toBeLessThan(requestTimeoutMs * 1.25 + 500);
+    expect(healthMs.length).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...healthMs)).toBeLessThan(100);
   }, 30_000);
 
   it('a prototype-pollution body is refused as such, not as invalid JSON', async () => {

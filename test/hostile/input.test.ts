@@ -15,7 +15,8 @@ import { featureColumns, MAX_ONE_HOT_CATEGORIES } from '../../src/features/encod
 import { loadModel } from '../../src/io/modelFile';
 import { scoreFile } from '../../src/scoring/score';
 import { serializeModel } from '../../src/segmentation/artifact';
-import { kmeansMemoryBytes, sweepK } from '../../src/model/sweep';
+import { checkKMeansOptions } from '../../src/model/kmeansShared';
+import { KMEANS_WORKER_BYTES, kmeansMemoryBytes, sweepK } from '../../src/model/sweep';
 import { prepareFeatures } from '../../src/segmentation/pipeline';
 import { OUTPUTS, runReport } from '../../src/report/run';
 import { ROOT } from '../paths';
@@ -110,12 +111,30 @@ describe('categories and memory', () => {
   });
 
   it('k-means that would not fit in memory is refused before any work, with the estimate', async () => {
-    // rows x (32 x cols + 4 x nInit x k + 24): 1,000 x (32 x 3 + 4 x 10 x 10 + 24) = 520,000 bytes
-    expect(kmeansMemoryBytes(1000, 3, 10)).toBe(520_000);
     const X = { rows: 1000, cols: 3, data: new Float64Array(3000).map((_, i) => i % 7) };
-    await expect(sweepK(X, { kMax: 10, memoryLimitBytes: 500_000 })).rejects.toThrow(
-      'k-means on 1,000 customers x 3 clustering columns with k up to 10 needs about 0.0 GiB of memory; the limit is 0.0 GiB. Cluster a sample of the rows, fewer columns (a categorical feature adds one per value) or a smaller --k-max',
+    const need = kmeansMemoryBytes(1000, 3, Array.from({ length: 9 }, (_, i) => checkKMeansOptions(X, { k: i + 2 })));
+    const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+    await expect(sweepK(X, { kMax: 10, memoryLimitBytes: need - 1 })).rejects.toThrow(
+      `k-means on 1,000 customers x 3 clustering columns with k up to 10 needs about ${gib(need)} of memory; the limit is ${gib(need - 1)}. Cluster a sample of the rows, fewer columns (a categorical feature adds one per value) or a smaller --k-max`,
     );
+    // the estimate itself is the limit that passes
+    expect((await sweepK(X, { kMax: 3, memoryLimitBytes: need, silhouette: 'exact' })).selected).toBeGreaterThanOrEqual(2);
+  });
+
+  it('the k-means memory estimate grows with rows, columns, ks and worker threads', () => {
+    const estimate = (rows: number, cols: number, kMax: number, threads: number) => {
+      const X = { rows, cols, data: new Float64Array(rows * cols) };
+      return kmeansMemoryBytes(rows, cols, Array.from({ length: kMax - 1 }, (_, i) => checkKMeansOptions(X, { k: i + 2, threads })));
+    };
+    const base = estimate(200_000, 3, 10, 1);
+    expect(estimate(400_000, 3, 10, 1)).toBeGreaterThan(base);
+    expect(estimate(200_000, 6, 10, 1)).toBeGreaterThan(base);
+    expect(estimate(200_000, 3, 12, 1)).toBeGreaterThan(base);
+    // a second thread: its own data and labels, and a worker's fixed cost
+    expect(estimate(200_000, 3, 10, 2) - base).toBeGreaterThan(KMEANS_WORKER_BYTES);
+    // 1,000,000 rows x 3 columns, k = 2..10, one thread: the restarts on a 200,000-row sample, so far below the
+    // 1,000,000 x nInit x k distances a restart on all rows would hold (400 MB)
+    expect(estimate(1_000_000, 3, 10, 1)).toBeLessThan(400e6);
   });
 });
 

@@ -225,7 +225,7 @@ function checkMemory(X: Matrix, optionsList: readonly CheckedKMeansOptions[], li
   if (need <= limit) return;
   const k = Math.max(...optionsList.map((o) => o.k));
   throw new DataError(
-    `k-means on ${X.rows.toLocaleString('en-US')} customers x ${X.cols} clustering columns with k up to ${k} needs about ${gib(need)} of memory; the limit is ${gib(limit)}${machine ? " (75% of this machine's)" : ''}. Cluster a sample of the rows, fewer columns (a categorical feature adds one per value) or a smaller --k-max`,
+    `k-means on ${X.rows.toLocaleString('en-US')} customers x ${X.cols} clustering columns with k up to ${k} needs about ${gib(need)} of memory; the limit is ${gib(limit)}${machine ? " (75% of this machine's)" : ''}. Cluster a sample of the rows, fewer columns (a categorical feature adds one per value), fewer threads (--threads 1) or a smaller --k-max`,
   );
 }
 

@@ -115,7 +115,7 @@ describe('categories and memory', () => {
     const need = kmeansMemoryBytes(1000, 3, Array.from({ length: 9 }, (_, i) => checkKMeansOptions(X, { k: i + 2 })));
     const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
     await expect(sweepK(X, { kMax: 10, memoryLimitBytes: need - 1 })).rejects.toThrow(
-      `k-means on 1,000 customers x 3 clustering columns with k up to 10 needs about ${gib(need)} of memory; the limit is ${gib(need - 1)}. Cluster a sample of the rows, fewer columns (a categorical feature adds one per value) or a smaller --k-max`,
+      `k-means on 1,000 customers x 3 clustering columns with k up to 10 needs about ${gib(need)} of memory; the limit is ${gib(need - 1)}. Cluster a sample of the rows, fewer columns (a categorical feature adds one per value), fewer threads (--threads 1) or a smaller --k-max`,
     );
     // the estimate itself is the limit that passes
     expect((await sweepK(X, { kMax: 3, memoryLimitBytes: need, silhouette: 'exact' })).selected).toBeGreaterThanOrEqual(2);

@@ -1,16 +1,8 @@
 // The renderer's cached Chromium profile: one renderer at a time holds it, through a lock file naming its process.
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { processAlive } from '../util/process';
 import { killBrowsersOfProfile } from './chromium';
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Takes the profile folder for this process, or returns null when another live renderer (or its closing Chromium) holds it. */
 export function acquireProfile(dir: string): { dir: string; release: () => void; handOver: (pid: number) => void } | null {

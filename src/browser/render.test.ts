@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OptionsError } from '../util/errors';
 import { segmentColor } from '../figures/colors';
 import * as small from '../figures/__fixtures__/small';
-import { DEFAULT_CHROMIUMS, defaultCacheDir, findChromium, startRenderer, type Renderer } from './render';
+import { findChromium, startRenderer, type Renderer } from './render';
 import { segments2DFigure, segments3DFigure } from '../figures/specs';
 
 /** The browser the renderer uses by default on this machine (the headless shell when installed). */
@@ -42,41 +42,6 @@ function pixelsNear(png: PNG, hex: string, opacity: number, tolerance: number, m
   }
   return count;
 }
-
-describe('findChromium', () => {
-  it('names a missing explicit path and says how to enable PNGs', () => {
-    const found = findChromium('/nonexistent/chromium', {});
-    expect(found).toEqual({
-      reason:
-        'PNG figures skipped: no Chromium executable at /nonexistent/chromium (from executablePath); install it with `apt-get install chromium-headless-shell` (or chromium) or set CHROMIUM_PATH to a Chromium binary',
-    });
-  });
-
-  it('reads CHROMIUM_PATH when no path is passed', () => {
-    const found = findChromium(undefined, { CHROMIUM_PATH: '/nowhere/chrome' });
-    expect('reason' in found && found.reason).toMatch(/no Chromium executable at \/nowhere\/chrome \(from CHROMIUM_PATH\)/);
-  });
-
-  it('prefers the headless shell: the first default that exists, then the shell, chromium, chromium-browser on PATH', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'find-chromium-'));
-    const executable = (name: string) => {
-      writeFileSync(join(dir, name), '#!/bin/sh\n', { mode: 0o755 });
-      return join(dir, name);
-    };
-    const full = executable('chromium');
-    expect(findChromium(undefined, { PATH: dir }, [join(dir, 'missing')])).toEqual({ path: full });
-    const shell = executable('chromium-headless-shell');
-    expect(findChromium(undefined, { PATH: dir }, [join(dir, 'missing')])).toEqual({ path: shell });
-    expect(findChromium(undefined, { PATH: '' }, [join(dir, 'missing'), full, shell])).toEqual({ path: full });
-    const none = findChromium(undefined, { PATH: '' }, [join(dir, 'missing')]);
-    expect('reason' in none && none.reason).toMatch(/no Chromium found at .*missing or on PATH; install it with `apt-get install chromium-headless-shell`/);
-  });
-
-  it.skipIf(!hasChromium)(`finds a browser on this machine by default (${CHROMIUM ?? SKIP_REASON})`, () => {
-    expect(findChromium(undefined, { PATH: '' })).toEqual({ path: CHROMIUM });
-    expect(DEFAULT_CHROMIUMS).toContain(CHROMIUM);
-  });
-});
 
 describe('startRenderer without a usable browser', () => {
   it('returns no renderer and a one-line reason when Chromium is missing', async () => {
@@ -238,10 +203,3 @@ describe.skipIf(!hasChromium)(`PNG rendering in headless Chromium (${hasChromium
     }
   });
 });
-
-describe('defaultCacheDir', () => {
-  it('lives in node_modules/.cache, beside the installed plotly.js', () => {
-    expect(defaultCacheDir()).toMatch(/node_modules\/\.cache\/customer-segmentation\/chromium-profile$/);
-  });
-});
-

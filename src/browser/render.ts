@@ -8,14 +8,17 @@
  * reachable) into a profile kept in node_modules/.cache, so Chromium streams their compilation and reuses V8's code
  * cache on later runs.
  */
-import { accessSync, constants, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'fs';
-import { createServer, type Server } from 'http';
-import { dirname, delimiter, join } from 'path';
 import { OptionsError } from '../util/errors';
-import { killBrowsersOfProfile, launchChromium, type ChromiumPage, type ChromiumSession } from './chromium';
-import { bundleFor, plotlyBundlePath, PLOTLY_BUNDLES, scriptJson, type PlotlyBundle } from '../figures/html';
+import { BUNDLE_HOST, defaultCacheDir, startBundleServer } from './bundleServer';
+import { launchChromium, type ChromiumPage, type ChromiumSession } from './chromium';
+import { findChromium, HOW_TO_ENABLE } from './findChromium';
+import { acquireProfile } from './profile';
+import { bundleFor, scriptJson, type PlotlyBundle } from '../figures/html';
 import { projectScene } from '../figures/projection';
 import type { PlotlyFigure } from '../figures/specs';
+
+export { defaultCacheDir } from './bundleServer';
+export { DEFAULT_CHROMIUMS, findChromium } from './findChromium';
 
 /** A figure's own `layout.width` or `layout.height` (a positive integer), else undefined. */
 function layoutSize(fig: PlotlyFigure, key: 'width' | 'height'): number | undefined {
@@ -118,53 +121,6 @@ export const SINGLE_PROCESS_ARGS: readonly string[] = ['--single-process', '--no
  */
 export const REPORT_RENDERER: RendererOptions = { glPixelRatio: 1 };
 
-/**
- * Browsers looked for, in order. Debian's chromium-headless-shell first: the renderer only needs headless, and the
- * shell (Chromium's former headless mode, without the browser UI) made `npm run report` ~1 s faster than
- * `chromium --headless` (3.06-3.19 s vs 3.99-4.38 s, three alternating runs each). The binary itself before
- * Debian's /usr/bin wrapper script, which runs it as a child instead of exec'ing it (the launcher signals the whole
- * process tree, so the wrapper works too).
- */
-export const DEFAULT_CHROMIUMS: readonly string[] = ['/usr/lib/chromium/chromium-headless-shell', '/usr/bin/chromium-headless-shell', '/usr/bin/chromium'];
-const PATH_NAMES = ['chromium-headless-shell', 'chromium', 'chromium-browser'];
-const HOW_TO_ENABLE = 'install it with `apt-get install chromium-headless-shell` (or chromium) or set CHROMIUM_PATH';
-
-function isExecutableFile(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Finds the Chromium to use, or says in one line why there is none and how to get one.
- * Order: `executablePath`, env CHROMIUM_PATH, `defaults` (DEFAULT_CHROMIUMS), then `chromium-headless-shell`,
- * `chromium`, `chromium-browser` on PATH.
- */
-export function findChromium(
-  executablePath?: string,
-  env: NodeJS.ProcessEnv = process.env,
-  defaults: readonly string[] = DEFAULT_CHROMIUMS,
-): { path: string } | { reason: string } {
-  const explicit = executablePath ?? (env.CHROMIUM_PATH ? env.CHROMIUM_PATH : undefined);
-  if (explicit !== undefined) {
-    const source = executablePath !== undefined ? 'executablePath' : 'CHROMIUM_PATH';
-    if (isExecutableFile(explicit)) return { path: explicit };
-    return { reason: `PNG figures skipped: no Chromium executable at ${explicit} (from ${source}); ${HOW_TO_ENABLE} to a Chromium binary` };
-  }
-  const found = defaults.find(isExecutableFile);
-  if (found !== undefined) return { path: found };
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    for (const name of PATH_NAMES) {
-      const candidate = join(dir, name);
-      if (isExecutableFile(candidate)) return { path: candidate };
-    }
-  }
-  return { reason: `PNG figures skipped: no Chromium found at ${defaults.join(' or ')} or on PATH; ${HOW_TO_ENABLE}` };
-}
-
 function checkSize(fn: string, name: string, value: number): void {
   if (!Number.isInteger(value) || value < 10 || value > 10000) {
     throw new OptionsError(`${fn}: ${name} must be an integer from 10 to 10000 pixels (got ${value})`, name);
@@ -183,116 +139,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-
-/** Host the bundles are served from: mapped to a local port by --host-resolver-rules, so the URL (the cache key) never changes. */
-const BUNDLE_HOST = 'plotly-bundle.invalid';
-
-/** Default profile folder: beside the installed plotly.js, in node_modules/.cache. */
-export function defaultCacheDir(): string {
-  const nodeModules = dirname(dirname(plotlyBundlePath('full')));
-  return join(nodeModules, '.cache', 'customer-segmentation', 'chromium-profile');
-}
-
-/**
- * Serves the plotly.js bundles on 127.0.0.1 (random port) with long-lived cache headers. Loaded from "the network"
- * rather than inlined, Chromium compiles the script while streaming it and keeps V8's code cache for it.
- */
-async function startBundleServer(): Promise<{ port: number; server: Server }> {
-  const bundles = new Map<string, { body: Buffer; etag: string; modified: string }>();
-  for (const bundle of PLOTLY_BUNDLES) {
-    const path = plotlyBundlePath(bundle);
-    const { mtime, size } = statSync(path);
-    bundles.set(`/${bundle}.js`, { body: readFileSync(path), etag: `"${size}-${mtime.getTime()}"`, modified: mtime.toUTCString() });
-  }
-  const server = createServer((request, response) => {
-    const url = request.url ?? '/';
-    const page = /^\/(basic|gl3d|full)\.html(\?.*)?$/.exec(url);
-    if (page) {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(`<!DOCTYPE html><html><head><meta charset="utf-8"><script src="/${page[1]}.js"></script></head><body></body></html>`);
-      return;
-    }
-    const bundle = bundles.get(url);
-    if (!bundle) {
-      response.writeHead(404).end();
-      return;
-    }
-    if (request.headers['if-none-match'] === bundle.etag) {
-      response.writeHead(304, { etag: bundle.etag }).end();
-      return;
-    }
-    response.writeHead(200, {
-      'content-type': 'text/javascript; charset=utf-8',
-      'cache-control': 'public, max-age=31536000, immutable',
-      etag: bundle.etag,
-      'last-modified': bundle.modified,
-    });
-    response.end(bundle.body);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  server.unref();
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('bundle server has no TCP port');
-  return { port: address.port, server };
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Takes the profile folder for this process, or returns null when another live renderer (or its closing Chromium) holds it. */
-function acquireProfile(dir: string): { dir: string; release: () => void; handOver: (pid: number) => void } | null {
-  const lock = join(dir, 'renderer.lock');
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch {
-    return null;
-  }
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      let released = false;
-      return {
-        dir,
-        release: () => {
-          if (released) return;
-          released = true;
-          try {
-            unlinkSync(lock);
-          } catch {
-            // already gone
-          }
-        },
-        // The lock names another live process (a closing Chromium): later renderers use a fresh profile until it ends.
-        handOver: (pid: number) => {
-          if (released) return;
-          released = true;
-          writeFileSync(lock, String(pid));
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return null;
-      const holder = Number(readFileSync(lock, 'utf8'));
-      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) return null;
-      // The holder ended without releasing the profile (kill -9): its browser may still run, holding it.
-      killBrowsersOfProfile(dir);
-      try {
-        unlinkSync(lock);
-      } catch {
-        return null;
-      }
-    }
-  }
-  return null;
-}
 
 /**
  * Starts headless Chromium for PNG rendering. Returns at once: the browser launches and plotly.js loads in the

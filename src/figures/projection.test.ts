@@ -8,7 +8,7 @@ import { profileSegments } from '../segmentation/profile';
 import * as small from './__fixtures__/small';
 import { segmentColor } from './colors';
 import { bundleFor } from './html';
-import { makeCamera, niceTicks, projectScene } from './projection';
+import { niceTicks, projectScene } from './projection';
 import { findChromium, startRenderer, type Renderer } from '../browser/render';
 import { segments3DFigure, type PlotlyFigure } from './specs';
 
@@ -96,46 +96,13 @@ describe('projectScene keeps the figure\'s own notes', () => {
   });
 });
 
-describe('projectScene depth order and camera', () => {
+describe('projectScene depth order and camera eye', () => {
   it('draws the point nearer the eye last, whatever its trace', () => {
     // Default eye (1.25, 1.25, 1.25): (10,10,10) is the corner nearest to it, (0,0,0) the farthest.
     const out = projectScene(twoPoints([10, 10, 10], [0, 0, 0]));
     expect(traces(out)[0].marker.color).toEqual(['#0000ff', '#ff0000']);
     const flipped = projectScene(twoPoints([10, 10, 10], [0, 0, 0], { x: -1.25, y: -1.25, z: -1.25 }));
     expect(traces(flipped)[0].marker.color).toEqual(['#ff0000', '#0000ff']);
-  });
-
-  it('projects by hand-computed perspective: eye (0,-2,0), 45 degree field of view', () => {
-    const camera = makeCamera({ x: 0, y: -2, z: 0 });
-    const f = 1 / Math.tan(Math.PI / 8);
-    const [sx, sy, depth] = camera.project({ x: 0.5, y: 0, z: 0.25 });
-    expect(depth).toBeCloseTo(2, 12);
-    expect(sx).toBeCloseTo((f * 0.5) / 2, 12);
-    expect(sy).toBeCloseTo((f * 0.25) / 2, 12);
-    // Farther away, the same offset shrinks.
-    expect(camera.project({ x: 0.5, y: 0.5, z: 0.25 })[0]).toBeCloseTo((f * 0.5) / 2.5, 12);
-  });
-
-  it('maps points on one line of sight to the same spot and mirrors corners for a symmetric eye', () => {
-    const eye = { x: 1.55, y: -1.55, z: 0.85 };
-    const camera = makeCamera(eye);
-    const p = { x: 0.1, y: 0.2, z: -0.3 };
-    const q = { x: p.x + (p.x - eye.x) * 0.7, y: p.y + (p.y - eye.y) * 0.7, z: p.z + (p.z - eye.z) * 0.7 };
-    const [px, py, pd] = camera.project(p);
-    const [qx, qy, qd] = camera.project(q);
-    expect(qx).toBeCloseTo(px, 12);
-    expect(qy).toBeCloseTo(py, 12);
-    expect(qd).toBeGreaterThan(pd);
-    const [cx, cy] = camera.project({ x: 0, y: 0, z: 0 });
-    expect(Math.hypot(cx, cy)).toBeCloseTo(0, 12);
-
-    const sym = makeCamera({ x: 1.25, y: 1.25, z: 1.25 });
-    const left = sym.project({ x: 0.5, y: -0.5, z: 0.5 });
-    const right = sym.project({ x: -0.5, y: 0.5, z: 0.5 });
-    expect(left[0]).toBeCloseTo(-right[0], 12);
-    expect(left[1]).toBeCloseTo(right[1], 12);
-    expect(left[0]).toBeLessThan(0); // from (+,+,+) the +x corner lies lower left, +y lower right, as in Plotly
-    expect(sym.project({ x: 0, y: 0, z: 0.5 })[1]).toBeGreaterThan(0); // z up
   });
 
   it('takes the eye from the options over the scene camera', () => {

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { OptionsError } from '../util/errors';
+import { processAlive } from '../util/process';
 
 /** Name prefix of the staging folders {@link StagedOutput} creates in an output folder. */
 export const STAGING_PREFIX = '.staging-';
@@ -28,15 +29,6 @@ export interface StagingCleanup {
   removed: string[];
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes the staging folders left in `root` by runs that were killed (kill -9, power loss): those whose owner process
  * is gone, or without an owner file and older than ten minutes. A folder whose owner still runs is left alone.
@@ -54,7 +46,7 @@ export async function removeStaleStaging(root: string): Promise<string[]> {
     let stale: boolean;
     try {
       const owner = Number((await readFile(join(dir, OWNER_FILE), 'utf8')).trim());
-      stale = !(Number.isInteger(owner) && owner > 0 && (owner === process.pid || isAlive(owner)));
+      stale = !(Number.isInteger(owner) && owner > 0 && (owner === process.pid || processAlive(owner)));
     } catch {
       try {
         const info = await stat(dir);
@@ -196,7 +188,7 @@ export async function removeStaleTemps(target: string): Promise<string[]> {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
     const file = join(dirname(target), name);
     await unlink(file).catch(() => undefined);
     removed.push(file);

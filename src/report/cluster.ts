@@ -1,0 +1,50 @@
+// The report run's clustering phase: the clustering space (transforms, encoding, scaling) and the fit (the k sweep,
+// the chosen k, profiles), with the progress of each step.
+import type { CleanResult } from '../data/clean';
+import { applyTransforms } from '../features/transform';
+import { fitSegments, prepareFeatures, type Preprocessed, type Segmentation } from '../segmentation/pipeline';
+import type { ReportSettings } from './options';
+
+/** The clustering space of the clean table: the `transform` choice applied (the rest of the skewed features noted
+ * through onMessage), then encoded and scaled. */
+export function reportFeatures(cleaning: CleanResult, settings: ReportSettings): Preprocessed {
+  // Skewed features: the user's transforms applied, the rest warned about (see docs/analysis.md).
+  const transformed = applyTransforms(cleaning, settings.transform);
+  for (const w of transformed.warnings) settings.onMessage(`NOTE: ${w}`);
+  return prepareFeatures(transformed.cleaning);
+}
+
+/** Fits the segments with the run's k options, reporting k-means, silhouette and profiling progress. */
+export async function reportSegments(prep: Preprocessed, hash: string, settings: ReportSettings): Promise<Segmentation> {
+  const { onProgress } = settings;
+  // k-means work units (see batchWork) as the threads report them; fits as the ks finish.
+  let work = { done: 0, total: 1 };
+  let fitted = '';
+  onProgress({ phase: 'k-means', done: 0, total: 1, unit: 'work units', rows: prep.data.n });
+  return fitSegments(prep, hash, {
+    k: settings.k,
+    kMin: settings.kMin,
+    kMax: settings.kMax,
+    seed: settings.seed,
+    kRule: settings.kRule,
+    minSegmentShare: settings.minSegmentShare,
+    threads: settings.threads,
+    onProgress: (e) => {
+      if (e.phase === 'silhouette') return onProgress({ phase: 'silhouette', done: e.done, total: e.total, unit: 'rows' });
+      if (e.phase === 'profile') return onProgress({ phase: 'profiling', done: e.done, total: e.total, unit: 'steps', rows: prep.data.n });
+      if (e.phase === 'kmeans-work') work = { done: e.done, total: e.total };
+      else fitted = `${e.done}/${e.total} ks fitted`;
+      onProgress({ phase: 'k-means', done: work.done, total: work.total, unit: 'work units', rows: prep.data.n, note: fitted || undefined });
+    },
+  });
+}
+
+/** The fit's own timings (seconds), under the names the summary lists. */
+export function segmentTimings(seg: Segmentation): Record<string, number> {
+  return {
+    kmeans: Number(seg.timings.kmeans_s.toFixed(3)),
+    silhouette: Number(seg.timings.silhouette_s.toFixed(3)),
+    criteria: Number(seg.sweep.timings.criteria_s.toFixed(3)),
+    profile: Number(seg.timings.profile_s.toFixed(3)),
+  };
+}

@@ -9,6 +9,7 @@
 // Errors every entry point tells apart: a user's mistake (one line, exit 2) from a bug.
 export { DataError, OptionsError, isUserError } from './util/errors';
 export { type Matrix, matrixToRows } from './util/matrix';
+export { quantile, quantileSorted } from './util/stats';
 
 // Data: reading a customer table, its schema, cleaning, orders aggregation, generated tables.
 export { loadCustomersCsv, loadCleanCustomers, loadSchema, type LoadCleanOptions, type LoadedCustomers } from './data/load';

@@ -1,0 +1,151 @@
+/**
+ * The load test's results: one scenario's numbers, the medians over runs, and the Markdown page
+ * (bench/api-load.md) written by `npm run load-test` (scripts/load-test.ts). Pure.
+ */
+import { quantileSorted } from '../src';
+
+export const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** 'autocannon', or 'paced': our open-loop generator sending evenly spaced requests (latency from the scheduled send time). */
+  tool: 'autocannon' | 'paced';
+  /** True: run against the bare node:http control server instead of the API. */
+  control?: boolean;
+  batch: number;
+  connections: number;
+  /** Fixed overall request rate, req/s; undefined = as fast as possible. */
+  rate?: number;
+}
+
+export interface ScenarioResult {
+  name: string;
+  description: string;
+  tool: Scenario['tool'];
+  batchSize: number;
+  connections: number;
+  targetRate: number | null;
+  durationS: number;
+  requests: { total: number; perSecond: number };
+  customersPerSecond: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /**
+   * CPU time the server process spent per request, microseconds (from /proc; null elsewhere). Unlike latency, it
+   * does not depend on what else runs on the machine.
+   */
+  serverCpuUsPerRequest: number | null;
+  /**
+   * autocannon's own histogram: integer milliseconds; with a fixed rate, "corrected" for coordinated omission with an
+   * expected interval of ceil(1 / per-connection rate) = 1 ms. Null for the paced scenario.
+   */
+  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number } | null;
+  /**
+   * Every response time, sub-millisecond. autocannon: from the moment the request was written; paced: from the
+   * moment it was scheduled (so queueing in the client counts too: no coordinated omission).
+   */
+  latencyMsFine: { p50: number; p90: number; p99: number; p999: number; max: number; mean: number };
+}
+
+export interface Aim {
+  p99Ms: number;
+  /** The scenario the aim is judged on: the open-loop paced one (evenly spaced requests, no coordinated omission). */
+  judgedOn: string;
+  /** Median over the runs of that scenario's p99, ms. */
+  p99: number;
+  /** That scenario's p99 in each run, ms. */
+  p99PerRun: number[];
+  /** Runs whose p99 was under the aim. */
+  runsMet: number;
+  /** Median p99 under the aim and no failed request. */
+  met: boolean;
+}
+
+/** One row per scenario: medians over the runs. */
+export interface ScenarioSummary {
+  name: string;
+  tool: Scenario['tool'];
+  batchSize: number;
+  targetRate: number | null;
+  runs: number;
+  requestsPerSecond: number;
+  customersPerSecond: number;
+  latencyMsFine: { p50: number; p99: number; max: number };
+  /** Median of autocannon's own p99 (null for paced scenarios). */
+  autocannonP99Ms: number | null;
+  p99PerRun: number[];
+  /** Median server CPU time per request, µs (null when unknown). */
+  serverCpuUsPerRequest: number | null;
+  failed: number;
+}
+
+const median = (values: number[]) => quantileSorted([...values].sort((a, b) => a - b), 0.5);
+
+export function summarize(runs: ScenarioResult[][]): ScenarioSummary[] {
+  return runs[0].map((first) => {
+    const all = runs.map((run) => run.find((r) => r.name === first.name)!);
+    return {
+      name: first.name,
+      tool: first.tool,
+      batchSize: first.batchSize,
+      targetRate: first.targetRate,
+      runs: all.length,
+      requestsPerSecond: round(median(all.map((r) => r.requests.perSecond)), 1),
+      customersPerSecond: round(median(all.map((r) => r.customersPerSecond)), 0),
+      latencyMsFine: {
+        p50: round(median(all.map((r) => r.latencyMsFine.p50))),
+        p99: round(median(all.map((r) => r.latencyMsFine.p99))),
+        max: round(median(all.map((r) => r.latencyMsFine.max))),
+      },
+      autocannonP99Ms: first.latencyMs ? median(all.map((r) => r.latencyMs!.p99)) : null,
+      p99PerRun: all.map((r) => r.latencyMsFine.p99),
+      serverCpuUsPerRequest: all.every((r) => r.serverCpuUsPerRequest !== null) ? round(median(all.map((r) => r.serverCpuUsPerRequest!)), 1) : null,
+      failed: all.reduce((acc, r) => acc + r.non2xx + r.errors + r.timeouts, 0),
+    };
+  });
+}
+
+export function markdown(summary: ScenarioSummary[], meta: Record<string, unknown>, aim: Aim): string {
+  const rows = summary.map(
+    (r) =>
+      `| ${r.name} | ${r.tool} | ${r.batchSize} | ${r.targetRate ?? 'max'} | ${r.requestsPerSecond} | ${r.customersPerSecond} | ` +
+      `${r.latencyMsFine.p50} | ${r.latencyMsFine.p99} | ${r.p99PerRun.join(' / ')} | ${r.latencyMsFine.max} | ${r.autocannonP99Ms ?? '-'} | ${r.serverCpuUsPerRequest ?? '-'} | ${r.failed} |`,
+  );
+  const ac = summary.find((r) => r.name === 'single');
+  const load = meta.loadAverage1m as { before: number; after: number };
+  return `# Prediction API load test
+
+Generated by \`npx tsx scripts/load-test.ts\` (raw numbers: \`bench/results/api-load.json\`) on ${String(meta.generatedAt).slice(0, 16)} UTC.
+Server: \`scripts/serve.ts\` (Fastify ${meta.fastify}, one Node process) on ${meta.host}; load generated in a separate
+process on the same machine (${meta.cpus} x ${meta.cpuModel}, Node ${meta.node}), ${meta.connections} keep-alive connections.
+Model: k=${meta.k}, trained on data ${String(meta.dataHash).slice(0, 19)}… (\`npm run report\` on Mall_Customers.csv gives sha256:194975e1f84d…). ${meta.repeat} runs of every scenario, ${meta.durationS} s each, after a ${meta.warmupS} s warm-up;
+the table shows the median over the runs (p99 of each run listed).
+
+| scenario | load tool | customers/request | target req/s | req/s | customers/s | p50 ms | p99 ms | p99 ms per run | max ms | autocannon p99 ms | server CPU µs/request | failed |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+**Aim: p99 under ${aim.p99Ms} ms for a single prediction at ${meta.rate} req/s: ${aim.met ? 'met' : 'NOT met'}** (median p99 ${aim.p99} ms in
+\`${aim.judgedOn}\`; under ${aim.p99Ms} ms in ${aim.runsMet} of ${aim.p99PerRun.length} runs).
+
+How to read it:
+- p50 / p99 / max: every response's own time, sub-millisecond. For the paced scenarios the clock starts when the
+  request was *due* (one every ${round(1000 / Number(meta.rate), 2)} ms), so any queueing in front of a slow server counts: no coordinated omission.
+- \`single\` is autocannon's \`overallRate\`: each connection sends its per-second quota (${meta.rate}/${meta.connections}) back to
+  back at the start of each second and then idles, so it measures bursts, not an even ${meta.rate} req/s.
+  "autocannon p99" is autocannon's own histogram (1 ms steps); at a fixed rate autocannon "corrects" it for coordinated
+  omission with an expected interval of ceil(1 / ${Math.floor(Number(meta.rate) / Number(meta.connections))}) = 1 ms per connection (1 divided by the per-connection
+  rate, not 1000 ms), which adds phantom samples to any response slower than 1 ms${ac?.autocannonP99Ms != null ? ` (here: ${ac.autocannonP99Ms} ms)` : ''}.
+- \`control-paced\` is the same paced load, alternating with \`single-paced\` in 2 s blocks, against a bare node:http server
+  that answers a constant prediction: the latency the machine, the OS and the client cost without Fastify, validation
+  or the model. When its p99 is close to \`single-paced\`'s, the tail comes from the machine, not from the API.
+- server CPU µs/request: user + system CPU time of the server process (from /proc, 10 ms ticks) divided by the
+  requests it answered. At a low rate it includes waking the idle process for every request (compare the control,
+  which does almost nothing per request); at saturation (\`single-max\`) it is close to the API's own cost per request.
+- failed = non-2xx answers + socket errors + timeouts, summed over the runs.
+- Client and server share the ${meta.cpus} cores; the numbers include the load generator's own CPU time. 1-minute load
+  average before / after: ${load.before} / ${load.after} (other work on the machine shows up in the p99 and max columns).
+`;
+}

@@ -139,7 +139,7 @@ describe('kmeans (tensors) against the plain-loop reference', () => {
     await ensureBackend();
     const { centered } = centerColumns(syntheticX);
     const batches: RestartBatch[] = [3, 4, 5, 6].map((k) => ({
-      centered, rows: syntheticX.rows, cols: syntheticX.cols, k, maxIter: 300,
+      centered: { rows: syntheticX.rows, cols: syntheticX.cols, data: centered }, k, maxIter: 300,
       tolAbs: absoluteTolerance(centered, syntheticX.rows, syntheticX.cols, 1e-4), seed: 9, restarts: [0, 1],
     }));
     // The worker alone: it takes every batch number from the counter.

@@ -44,25 +44,22 @@ export function kmeansThreads(rows: number, cols: number, optionsList: readonly 
   return threads < 2 ? 0 : threads;
 }
 
-/** A Float64Array copy in shared memory: posted to worker threads without a copy per task. */
-function shared(values: Float64Array): Float64Array {
-  const out = new Float64Array(new SharedArrayBuffer(values.byteLength));
-  out.set(values);
-  return out;
-}
-
 /**
  * Random stream of the restart sample (the restarts use streams 0..nInit-1, the silhouette sample stream 0): a
  * stream of its own, so the sample does not move when nInit changes.
  */
 const RESTART_SAMPLE_STREAM = 0x5a17;
 
-/** The rows of a seeded sample of `size` rows (ascending row order) of centred data [rows, cols]. */
-function sampleCentered(centered: Float64Array, rows: number, cols: number, size: number, seed: number): Float64Array {
+/**
+ * The rows of a seeded sample of `size` rows (ascending row order) of centred data; in shared memory (posted to
+ * worker threads without a copy per task) with `options.shared`.
+ */
+function sampleCentered(centered: Matrix, size: number, seed: number, options: { shared: boolean }): Matrix {
+  const { rows, cols, data } = centered;
   const ids = sampleWithoutReplacement(createRng(seed, RESTART_SAMPLE_STREAM), rows, size).sort();
-  const out = new Float64Array(size * cols);
-  ids.forEach((row, i) => out.set(centered.subarray(row * cols, (row + 1) * cols), i * cols));
-  return out;
+  const out = options.shared ? new Float64Array(new SharedArrayBuffer(size * cols * 8)) : new Float64Array(size * cols);
+  ids.forEach((row, i) => out.set(data.subarray(row * cols, (row + 1) * cols), i * cols));
+  return { rows: size, cols, data: out };
 }
 
 /** The best of a k's restart groups: lowest inertia, ties to the lower restart number. */
@@ -93,14 +90,15 @@ export async function kmeansManyChecked(
   const { rows, cols } = X;
   // One copy, in shared memory when worker threads read it (at 10,000,000 rows a second copy is 240 MB more).
   const centeredLocal = centerColumns(X, { shared: workers > 0 });
-  const { mean, centered } = centeredLocal;
+  const { mean } = centeredLocal;
+  const centered: Matrix = { rows, cols, data: centeredLocal.centered };
   const results = optionsList.map((): RestartBatchResult[] => []);
   const groupsLeft = optionsList.map(() => 0);
   const fits: KMeansFit[] = new Array(optionsList.length);
   const tasks: { index: number; batch: RestartBatch }[] = [];
   const samples = new Map<string, RestartBatch['sample'] & object>();
   optionsList.forEach(({ k, nInit, maxIter, tol, seed, restartSample, refineBest }, index) => {
-    const tolAbs = absoluteTolerance(centered, rows, cols, tol);
+    const tolAbs = absoluteTolerance(centered.data, rows, cols, tol);
     const restarts = Array.from({ length: nInit }, (_, r) => r);
     if (restartSample > 0) {
       // One group per k whatever the threads: the refined restarts are the best of all nInit, so the fit does not
@@ -108,18 +106,17 @@ export async function kmeansManyChecked(
       const key = `${seed}:${restartSample}:${refineBest}`;
       let sample = samples.get(key);
       if (sample === undefined) {
-        const sampled = sampleCentered(centeredLocal.centered, rows, cols, restartSample, seed);
-        sample = { centered: workers > 0 ? shared(sampled) : sampled, rows: restartSample, refine: refineBest };
+        sample = { centered: sampleCentered(centered, restartSample, seed, { shared: workers > 0 }), refine: refineBest };
         samples.set(key, sample);
       }
-      tasks.push({ index, batch: { centered, rows, cols, k, maxIter, tolAbs, seed, restarts, sample } });
+      tasks.push({ index, batch: { centered, k, maxIter, tolAbs, seed, restarts, sample } });
       groupsLeft[index]++;
       return;
     }
     const groups = workers > 0 ? Math.min(workers, nInit) : 1;
     const per = Math.ceil(nInit / groups);
     for (let g = 0; g * per < nInit; g++) {
-      tasks.push({ index, batch: { centered, rows, cols, k, maxIter, tolAbs, seed, restarts: restarts.slice(g * per, (g + 1) * per) } });
+      tasks.push({ index, batch: { centered, k, maxIter, tolAbs, seed, restarts: restarts.slice(g * per, (g + 1) * per) } });
       groupsLeft[index]++;
     }
   });

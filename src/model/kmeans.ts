@@ -11,10 +11,10 @@ import { runPooled } from './workerPool';
 import { boundThreads } from './threads';
 import { createRng, sampleWithoutReplacement } from '../util/random';
 import { absoluteTolerance, centerColumns, checkKMeansOptions, finishFit, type CheckedKMeansOptions, type KMeansOptions } from './kmeansShared';
-import { batchWork, runQueuedBatches, runRestartBatch, type QueuedResult, type RestartBatch, type RestartBatchResult } from './kmeansKernel';
+import { batchWork, improveBest, runQueuedBatches, runRestartBatch, type QueuedResult, type RestartBatch, type RestartBatchResult } from './kmeansKernel';
 
 export type { KMeansOptions } from './kmeansShared';
-export { runQueuedBatches, runRestartBatch, type QueuedResult, type RestartBatch, type RestartBatchResult } from './kmeansKernel';
+export { improveBest, runQueuedBatches, runRestartBatch, type QueuedResult, type RestartBatch, type RestartBatchResult } from './kmeansKernel';
 
 /** Rows from which k-means splits the restarts over worker threads (wasm is single-threaded); below, one thread is faster. */
 export const KMEANS_WORKER_ROWS = 10_000;
@@ -97,8 +97,13 @@ export async function kmeansManyChecked(
   const fits: KMeansFit[] = new Array(optionsList.length);
   const tasks: { index: number; batch: RestartBatch }[] = [];
   const samples = new Map<string, RestartBatch['sample'] & object>();
-  optionsList.forEach(({ k, nInit, maxIter, tol, seed, restartSample, refineBest }, index) => {
-    const tolAbs = absoluteTolerance(centered.data, rows, cols, tol);
+  const tolerances = optionsList.map(({ tol }) => absoluteTolerance(centered.data, rows, cols, tol));
+  // Split-merge moves run in the batch when a k's restarts are one batch (in-process, or a sweep with ks enough to
+  // keep every thread busy), else on this thread once the k's batches are joined: the same fit either way.
+  const wholeKs = workers <= 0 || optionsList.length >= 2 * workers;
+  const splitAfter = optionsList.map(() => false);
+  optionsList.forEach(({ k, nInit, maxIter, seed, restartSample, refineBest, splitMerge }, index) => {
+    const tolAbs = tolerances[index];
     const restarts = Array.from({ length: nInit }, (_, r) => r);
     if (restartSample > 0) {
       // One group per k whatever the threads: the refined restarts are the best of all nInit, so the fit does not
@@ -113,10 +118,12 @@ export async function kmeansManyChecked(
       groupsLeft[index]++;
       return;
     }
-    const groups = workers > 0 ? Math.min(workers, nInit) : 1;
+    const groups = wholeKs ? 1 : Math.min(workers, nInit);
     const per = Math.ceil(nInit / groups);
+    const inBatch = splitMerge && groups === 1;
+    splitAfter[index] = splitMerge && groups > 1;
     for (let g = 0; g * per < nInit; g++) {
-      tasks.push({ index, batch: { centered, k, maxIter, tolAbs, seed, restarts: restarts.slice(g * per, (g + 1) * per) } });
+      tasks.push({ index, batch: { centered, k, maxIter, tolAbs, seed, restarts: restarts.slice(g * per, (g + 1) * per), splitMerge: inBatch } });
       groupsLeft[index]++;
     }
   });
@@ -128,8 +135,9 @@ export async function kmeansManyChecked(
     results[index].push(result);
     if (--groupsLeft[index] > 0) return;
     const options = optionsList[index];
-    const best = bestRestart(results[index]);
-    const unconverged = results[index].reduce((total, r) => total + r.unconverged, 0);
+    const joined = bestRestart(results[index]);
+    const best = splitAfter[index] ? improveBest(centered, joined, { maxIter: options.maxIter, tolAbs: tolerances[index] }) : joined;
+    const unconverged = results[index].reduce((total, r) => total + r.unconverged, 0) + best.unconverged - joined.unconverged;
     fits[index] = finishFit(X, centeredLocal.centered, mean, options.k, best.labels, best.centers, best.nIter, unconverged, options);
     onFit?.(index, fits[index]);
   };

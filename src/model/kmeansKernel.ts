@@ -10,6 +10,7 @@ import { blockShape, release, upload } from './kmeansDevice';
 import { lloydAll, type LloydOutcome } from './kmeansLloyd';
 import { lloydBounded } from './kmeansBounded';
 import { seedRestarts } from './kmeansSeeding';
+import { splitMerge } from './kmeansSplitMerge';
 
 export type { LloydOutcome } from './kmeansLloyd';
 
@@ -31,6 +32,11 @@ export interface RestartBatch {
    * batch's result. Absent: every restart on all rows.
    */
   readonly sample?: { readonly centered: Matrix; readonly refine: number };
+  /**
+   * The batch holds all of its k's restarts on all rows: its best restart is improved by split-merge moves
+   * (see improveBest) before it is returned. Absent or false: returned as Lloyd left it.
+   */
+  readonly splitMerge?: boolean;
   /**
    * Shared work counter (a SharedArrayBuffer-backed Int32Array of length 1), added to with Atomics as work ends: k per
    * restart on all rows; with a sample, k for the sample's restarts and k per refined restart (see batchWork).
@@ -63,6 +69,26 @@ export interface RestartBatchResult {
   readonly nIter: number;
   /** Restarts of the batch that hit maxIter (with a sample: on the sample or in the refinement). */
   readonly unconverged: number;
+  /** Split-merge moves kept (see RestartBatch.splitMerge); 0 without. */
+  readonly moves: number;
+}
+
+/**
+ * The best restart of a k improved by split-merge moves on all rows (kmeansSplitMerge.ts), with the same stopping
+ * rules; a move's run that stops at maxIter adds one to `unconverged`. Deterministic, so it gives the same fit whether
+ * it runs in the batch (one batch per k) or after the batches of a k are joined (kmeans.ts).
+ */
+export function improveBest(centered: Matrix, best: RestartBatchResult, stop: { maxIter: number; tolAbs: number }): RestartBatchResult {
+  const improved = splitMerge(centered, best, stop);
+  if (improved.moves === 0) return best;
+  return {
+    ...best,
+    inertia: improved.inertia,
+    centers: Float32Array.from(improved.centers),
+    labels: improved.labels,
+    unconverged: best.unconverged + (improved.converged ? 0 : 1),
+    moves: best.moves + improved.moves,
+  };
 }
 
 /** Index of the lowest inertia (first one on ties, i.e. the lower restart number). */
@@ -100,7 +126,8 @@ export function runRestartBatch(batch: RestartBatch, tick?: () => void): Restart
     count(batch, k * restarts.length, tick);
     const best = lowest(outcomes);
     const unconverged = outcomes.filter((o) => !o.converged).length;
-    return { restart: restarts[best], ...pick(outcomes[best]), unconverged };
+    const result = { restart: restarts[best], ...pick(outcomes[best]), unconverged, moves: 0 };
+    return batch.splitMerge === true ? improveBest(centered, result, { maxIter, tolAbs }) : result;
   }
   const onSample = restartsOn(sample.centered, batch);
   count(batch, k, tick);
@@ -117,7 +144,7 @@ export function runRestartBatch(batch: RestartBatch, tick?: () => void): Restart
     if (best === null || outcome.inertia < best.outcome.inertia) best = { outcome, index };
   });
   const { outcome, index } = best as unknown as { outcome: LloydOutcome; index: number };
-  return { restart: restarts[chosen[index]], ...pick(outcome), unconverged };
+  return { restart: restarts[chosen[index]], ...pick(outcome), unconverged, moves: 0 };
 }
 
 /** A batch run from a shared queue: its number in the queue and its result. */

@@ -36,6 +36,13 @@ export interface KMeansOptions {
   /** With a restart sample: how many of the best sample restarts are refined on all rows. Default 3. */
   refineBest?: number;
   /**
+   * Improve the best restart with split-merge moves (kmeansSplitMerge.ts: take one centre away, split another
+   * cluster, run Lloyd again, keep it if the inertia drops) until no move helps. Restarts on all rows only (with a
+   * restart sample the best sample restarts are refined as they are). Default true for kmeans; false for
+   * kmeansReference unless asked (it is also the stability refits' k-means).
+   */
+  splitMerge?: boolean;
+  /**
    * Most threads the restarts run on, this one included; 1 = this thread only. Default: env SEGMENTATION_THREADS,
    * else every core (os.availableParallelism()). Fewer run below 10,000 rows, when there are fewer restart groups, or
    * when the threads' copies of the data would pass THREAD_MEMORY_SHARE of the memory (see kmeansThreads). The fit is
@@ -111,7 +118,7 @@ export function checkK(k: number, rows: number, name = 'k'): void {
 /** Validates X and the k-means options and applies the defaults (the one place they are applied). */
 export function checkKMeansOptions(X: Matrix, options: KMeansOptions): CheckedKMeansOptions {
   checkMatrix(X);
-  const { k, nInit = 10, maxIter = 300, tol = 1e-4, seed = DEFAULT_SEED, restartSample = 'auto', refineBest = 3 } = options;
+  const { k, nInit = 10, maxIter = 300, tol = 1e-4, seed = DEFAULT_SEED, restartSample = 'auto', refineBest = 3, splitMerge = true } = options;
   checkInteger('k', k, 1);
   checkK(k, X.rows);
   checkInteger('nInit', nInit, 1);
@@ -119,8 +126,9 @@ export function checkKMeansOptions(X: Matrix, options: KMeansOptions): CheckedKM
   if (typeof tol !== 'number' || !Number.isFinite(tol) || tol < 0) throw new OptionsError(`tol=${String(tol)} should be a finite number >= 0`, 'tol');
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new OptionsError(`seed=${String(seed)} should be an integer`, 'seed');
   checkInteger('refineBest', refineBest, 1);
+  if (typeof splitMerge !== 'boolean') throw new OptionsError(`splitMerge=${String(splitMerge)} should be true or false`, 'splitMerge');
   const threads = resolveThreads(options.threads);
-  return { k, nInit, maxIter, tol, seed, restartSample: restartSampleRows(restartSample, X.rows, k), refineBest, threads };
+  return { k, nInit, maxIter, tol, seed, restartSample: restartSampleRows(restartSample, X.rows, k), refineBest, splitMerge, threads };
 }
 
 /** Column means and the centred data (float64), shape [rows, cols] row-major. */

@@ -61,6 +61,11 @@ export interface SweepOptions {
   /** With a restart sample: the best sample restarts refined on all rows per k (KMeansOptions.refineBest). Default 3. */
   refineBest?: number;
   /**
+   * Improve each k's best restart on all rows with split-merge moves (KMeansOptions.splitMerge); not used with a
+   * restart sample. Default true.
+   */
+  splitMerge?: boolean;
+  /**
    * Silhouette used to choose k: 'auto' (default: exact up to AUTO_EXACT_MAX_ROWS rows, above that a seeded sample
    * of AUTO_SAMPLE_SIZE rows), 'exact', { sample: N } (mean over N sampled rows scored against each other, as scikit-learn's sample_size)
    * or 'none' (only with a fixed k: there is no other selection rule).
@@ -128,9 +133,9 @@ export interface SweepResult extends KSweep {
 }
 
 /** {@link SweepResult.kmeansMethod} for checked options on `rows` rows. */
-export function describeKMeansMethod(options: Pick<CheckedKMeansOptions, 'nInit' | 'restartSample' | 'refineBest'>, rows: number): string {
+export function describeKMeansMethod(options: Pick<CheckedKMeansOptions, 'nInit' | 'restartSample' | 'refineBest' | 'splitMerge'>, rows: number): string {
   const restarts = `k-means++, ${options.nInit} restart${options.nInit === 1 ? '' : 's'} per k`;
-  if (options.restartSample === 0) return `${restarts} on all ${rows} rows`;
+  if (options.restartSample === 0) return `${restarts} on all ${rows} rows${options.splitMerge ? ', the best improved by split-merge moves' : ''}`;
   const refined = Math.min(options.refineBest, options.nInit);
   return `${restarts} on a seeded sample of ${options.restartSample} of ${rows} rows, the best ${refined} refined with Lloyd on all rows`;
 }
@@ -238,6 +243,7 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
     seed = DEFAULT_SEED,
     restartSample = 'auto',
     refineBest = 3,
+    splitMerge = true,
     silhouette = 'auto',
     onProgress,
   } = options;
@@ -267,7 +273,7 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
         : `highest mean silhouette among stable ks with every segment >= ${+(100 * kRule.minSegmentShare).toFixed(2)}% over k=${kMin}..${top}${sampled}`;
   }
   checkMemory(X, Math.max(...ks), nInit, options.memoryLimitBytes);
-  const kmeansOptions = { nInit, maxIter, tol, seed, restartSample, refineBest, threads: options.threads };
+  const kmeansOptions = { nInit, maxIter, tol, seed, restartSample, refineBest, splitMerge, threads: options.threads };
   const checkedPerK = ks.map((kk) => checkKMeansOptions(X, { ...kmeansOptions, k: kk })); // all options checked before any work
   const silhouetteOptions = checkSilhouetteOptions({ sampleSize: typeof sample === 'number' ? sample : null, seed, threads: options.threads });
   const backend = await ensureBackend();

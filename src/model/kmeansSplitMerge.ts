@@ -12,13 +12,13 @@ import type { LloydStop } from './kmeansLloyd';
 
 /** Options of {@link splitMerge}. */
 export interface SplitMergeOptions {
-  /** Candidate moves tried (Lloyd runs) before a round gives up; the most promising first. Default 3. */
+  /** Candidate moves tried (Lloyd runs) before a round gives up; the most promising first. Default 2. */
   readonly tries?: number;
   /** Most moves kept. Default 2 * k. */
   readonly maxMoves?: number;
   /**
    * Lloyd iterations a move gets to show a lower inertia than the current solution's before it is dropped; a move
-   * that does is run on to convergence. Default 10 (inertia never rises under Lloyd, so a move still above after
+   * that does is run on to convergence. Default 6 (inertia never rises under Lloyd, so a move still above after
    * them is rarely worth the rest).
    */
   readonly probeIter?: number;
@@ -46,7 +46,7 @@ export interface SplitMergeResult extends Solution {
 /** Relative inertia drop a move must make to be kept (float64 noise is ~1e-15). */
 const MIN_GAIN = 1e-9;
 /** Lloyd iterations of a cluster's trial 2-means split. */
-const SPLIT_ITERATIONS = 8;
+const SPLIT_ITERATIONS = 4;
 
 function squaredDistance(data: Float64Array, i: number, centers: ArrayLike<number>, c: number, cols: number): number {
   let d = 0;
@@ -170,7 +170,7 @@ function means(centered: Matrix, labels: Int32Array, fallback: ArrayLike<number>
 export function splitMerge(centered: Matrix, start: Solution, stop: LloydStop, options: SplitMergeOptions = {}): SplitMergeResult {
   const { rows, cols } = centered;
   const k = start.centers.length / cols;
-  const { tries = 3, maxMoves = 2 * k, probeIter = 10, splitCandidates = 4 } = options;
+  const { tries = 2, maxMoves = 2 * k, probeIter = 6, splitCandidates = 4 } = options;
   let current: SplitMergeResult = { centers: Float64Array.from(start.centers), labels: start.labels, inertia: start.inertia, moves: 0, nIter: 0, converged: true };
   if (k < 2 || rows <= k) return current;
   while (current.moves < maxMoves) {

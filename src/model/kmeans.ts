@@ -114,7 +114,7 @@ export async function kmeansManyChecked(
         sample = { centered: sampleCentered(centered, restartSample, seed, { shared: workers > 0 }), refine: refineBest };
         samples.set(key, sample);
       }
-      tasks.push({ index, batch: { centered, k, maxIter, tolAbs, seed, restarts, sample } });
+      tasks.push({ index, batch: { centered, k, maxIter, tolAbs, seed, restarts, sample, splitMerge } });
       groupsLeft[index]++;
       return;
     }

@@ -33,8 +33,9 @@ export interface RestartBatch {
    */
   readonly sample?: { readonly centered: Matrix; readonly refine: number };
   /**
-   * The batch holds all of its k's restarts on all rows: its best restart is improved by split-merge moves
-   * (see improveBest) before it is returned. Absent or false: returned as Lloyd left it.
+   * The batch holds all of its k's restarts: its best restart is improved by split-merge moves (see improveBest)
+   * before it is returned; with a sample, the best sample restart on the sample, before the refinement. Absent or
+   * false: as Lloyd left it.
    */
   readonly splitMerge?: boolean;
   /**
@@ -130,6 +131,16 @@ export function runRestartBatch(batch: RestartBatch, tick?: () => void): Restart
     return batch.splitMerge === true ? improveBest(centered, result, { maxIter, tolAbs }) : result;
   }
   const onSample = restartsOn(sample.centered, batch);
+  let sampleMoves = 0;
+  if (batch.splitMerge === true) {
+    // The moves on the sample, before the refinement: the best sample restart is replaced by its improvement.
+    const first = lowest(onSample);
+    const improved = splitMerge(sample.centered, onSample[first], { maxIter, tolAbs });
+    if (improved.moves > 0) {
+      onSample[first] = { ...improved, centers: Float32Array.from(improved.centers), nIter: onSample[first].nIter };
+      sampleMoves = improved.moves;
+    }
+  }
   count(batch, k, tick);
   const order = onSample.map((_, r) => r).sort((a, b) => onSample[a].inertia - onSample[b].inertia || a - b);
   const chosen = order.slice(0, Math.max(1, Math.min(sample.refine, order.length)));
@@ -144,7 +155,7 @@ export function runRestartBatch(batch: RestartBatch, tick?: () => void): Restart
     if (best === null || outcome.inertia < best.outcome.inertia) best = { outcome, index };
   });
   const { outcome, index } = best as unknown as { outcome: LloydOutcome; index: number };
-  return { restart: restarts[chosen[index]], ...pick(outcome), unconverged, moves: 0 };
+  return { restart: restarts[chosen[index]], ...pick(outcome), unconverged, moves: sampleMoves };
 }
 
 /** A batch run from a shared queue: its number in the queue and its result. */

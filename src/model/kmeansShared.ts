@@ -33,12 +33,16 @@ export interface KMeansOptions {
    * (all rows when N >= rows). kmeansReference ignores it (always all rows).
    */
   restartSample?: 'auto' | 'all' | number;
-  /** With a restart sample: how many of the best sample restarts are refined on all rows. Default 3. */
+  /**
+   * With a restart sample: how many of the best sample restarts are refined on all rows. Default 2 (with the
+   * split-merge moves on the sample the best is rarely beaten by the third: at 200,000 rows refining 3 changed no k's
+   * inertia by more than 1e-5 relative, and cost what the moves cost).
+   */
   refineBest?: number;
   /**
    * Improve the best restart with split-merge moves (kmeansSplitMerge.ts: take one centre away, split another
-   * cluster, run Lloyd again, keep it if the inertia drops) until no move helps. Restarts on all rows only (with a
-   * restart sample the best sample restarts are refined as they are). Default true for kmeans; false for
+   * cluster, run Lloyd again, keep it if the inertia drops) until no move helps; with a restart sample, the best
+   * sample restart on the sample, before the refinement on all rows. Default true for kmeans; false for
    * kmeansReference unless asked (it is also the stability refits' k-means).
    */
   splitMerge?: boolean;
@@ -118,7 +122,7 @@ export function checkK(k: number, rows: number, name = 'k'): void {
 /** Validates X and the k-means options and applies the defaults (the one place they are applied). */
 export function checkKMeansOptions(X: Matrix, options: KMeansOptions): CheckedKMeansOptions {
   checkMatrix(X);
-  const { k, nInit = 10, maxIter = 300, tol = 1e-4, seed = DEFAULT_SEED, restartSample = 'auto', refineBest = 3, splitMerge = true } = options;
+  const { k, nInit = 10, maxIter = 300, tol = 1e-4, seed = DEFAULT_SEED, restartSample = 'auto', refineBest = 2, splitMerge = true } = options;
   checkInteger('k', k, 1);
   checkK(k, X.rows);
   checkInteger('nInit', nInit, 1);

@@ -62,8 +62,8 @@ describe('sweepK on the Mall data', () => {
 
   it('states a restart sample in kmeansMethod, and passes restartSample and refineBest to k-means', async () => {
     const sweep = await sweepK(mallX, { k: 4, silhouette: 'none', restartSample: 100, refineBest: 2 });
-    expect(sweep.kmeansMethod).toBe('k-means++, 10 restarts per k on a seeded sample of 100 of 200 rows, the best 2 refined with Lloyd on all rows');
-    expect(describeKMeansMethod({ nInit: 10, restartSample: 20_000, refineBest: 3, splitMerge: true }, 200_000)).toBe(
+    expect(sweep.kmeansMethod).toBe('k-means++, 10 restarts per k on a seeded sample of 100 of 200 rows, the best improved by split-merge moves, the best 2 refined with Lloyd on all rows');
+    expect(describeKMeansMethod({ nInit: 10, restartSample: 20_000, refineBest: 3, splitMerge: false }, 200_000)).toBe(
       'k-means++, 10 restarts per k on a seeded sample of 20000 of 200000 rows, the best 3 refined with Lloyd on all rows',
     );
     await expect(sweepK(mallX, { k: 4, silhouette: 'none', restartSample: 3 })).rejects.toThrow("restartSample=3 should be 'auto', 'all' or an integer >= k (4)");

@@ -150,6 +150,17 @@ describe('kmeans (tensors) against the plain-loop reference', () => {
     }
   });
 
+  it('a sweep with ks enough for one group per k (moves in the workers) gives the fits of each k alone in-process', async () => {
+    const list = [2, 4, 6, 8, 9].map((k) => checkKMeansOptions(syntheticX, { k, nInit: 4, seed: 5 }));
+    const together = await kmeansManyChecked(syntheticX, list, 2);
+    for (const [i, options] of list.entries()) {
+      const alone = await kmeansChecked(syntheticX, options, 0);
+      expect(together[i].inertia, `k=${options.k}`).toBe(alone.inertia);
+      expect(together[i].labels).toEqual(alone.labels);
+      expect(together[i].centroids).toEqual(alone.centroids);
+    }
+  });
+
   it('a worker and this thread share one queue of batches: each batch runs once, on either side, with the same result', async () => {
     await ensureBackend();
     const { centered } = centerColumns(syntheticX);

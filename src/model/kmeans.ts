@@ -69,11 +69,13 @@ function bestRestart(results: readonly RestartBatchResult[]): RestartBatchResult
 
 /**
  * The checked core of {@link kmeans} for one or more k on the same data: assumes validated options and an
- * initialised backend. Each k's restarts run as batched tensor computations. With `workers` > 0 each k's
- * restarts are split into that many contiguous groups and `workers` threads (the main thread and workers - 1
- * pooled worker threads, each with its own backend) take groups from one queue, largest k first, so that no thread
- * idles at the end of one k while the other finishes its group. Every restart keeps its own random stream, so the
- * fits are the same as with one batch per k in-process.
+ * initialised backend. Each k's restarts run as batched tensor computations. With `workers` > 0 and fewer than
+ * 2 x `workers` ks (restarts on all rows), each k's restarts are split into `workers` contiguous groups; with more
+ * ks, or a restart sample, each k is one group. `workers` threads (the main thread and workers - 1 pooled worker
+ * threads, each with its own backend) take groups from one queue, largest k first, so that no thread idles at the
+ * end of one k while the other finishes its group. Every restart keeps its own random stream and the split-merge
+ * moves are deterministic (in the group when a k is one group, else on this thread once its groups are joined), so
+ * the fits are the same as with one batch per k in-process.
  *
  * @param onFit called once per k, in the order the ks finish, with the index into `optionsList`
  * @param onWork called on this thread as pieces of work end (a restart batch, a refined restart; see batchWork), with

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DataError, OptionsError } from '../util/errors';
 import { matrixFromRows, type Matrix } from '../util/matrix';
 import type { KMeansFit } from './types';
-import { kmeans, kmeansChecked, kmeansManyChecked, runQueuedBatches, runRestartBatch, type KMeansOptions, type QueuedResult, type RestartBatch } from './kmeans';
+import { kmeans, kmeansChecked, kmeansEach, kmeansManyChecked, runQueuedBatches, runRestartBatch, type KMeansOptions, type QueuedResult, type RestartBatch } from './kmeans';
 import { absoluteTolerance, centerColumns } from './kmeansShared';
 import { runPooled } from './workerPool';
 import { ensureBackend } from './backend';
@@ -11,6 +11,7 @@ import { checkKMeansOptions, restartSampleRows } from './kmeansShared';
 import { createRng } from '../util/random';
 import { kmeansReference } from './kmeansReference';
 import { loadFixture, standardized } from './__fixtures__/load';
+import { heldoutFixture, heldoutTable } from './__fixtures__/heldout';
 
 const mall = loadFixture('mall');
 const synthetic = loadFixture('synthetic2000');
@@ -26,7 +27,7 @@ function partition(labels: Int32Array): string[] {
 
 const implementations: [string, (X: Matrix, options: KMeansOptions) => Promise<KMeansFit>][] = [
   ['kmeans (tensors)', kmeans],
-  ['kmeansReference (plain loops)', async (X, options) => kmeansReference(X, options)],
+  ['kmeansReference (plain loops)', async (X, options) => kmeansReference(X, { splitMerge: true, ...options })],
 ];
 
 describe.each(implementations)('shared k-means suite: %s', (_name, fit) => {
@@ -78,13 +79,12 @@ describe.each(implementations)('shared k-means suite: %s', (_name, fit) => {
     expect(result.warnings).toContain('k=6: 3 of 3 restarts stopped at maxIter=1 without converging; raise maxIter or tol');
   });
 
-  it.each(['mall', 'synthetic2000'] as const)('inertia is as good as scikit-learn best-of-10 on %s (within 0.5 percent for k<=6, 2 percent above)', async (name) => {
+  it.each(['mall', 'synthetic2000'] as const)('inertia is as good as scikit-learn best-of-10 on %s (within 0.5 percent at every k)', async (name) => {
     const [fixture, X] = name === 'mall' ? [mall, mallX] : [synthetic, syntheticX];
     for (const [key, reference] of Object.entries(fixture.sweep)) {
       const k = Number(key);
       const result = await fit(X, { k, nInit: 10, seed: 0 });
-      const allowed = k <= 6 ? 1.005 : 1.02;
-      expect(result.inertia, `k=${k}`).toBeLessThanOrEqual(reference.inertia * allowed);
+      expect(result.inertia, `k=${k}`).toBeLessThanOrEqual(reference.inertia * 1.005);
       expect(result.inertia, `k=${k}`).toBeGreaterThan(reference.inertia * 0.98);
       expect(result.labels).toHaveLength(X.rows);
     }
@@ -101,11 +101,26 @@ describe.each(implementations)('shared k-means suite: %s', (_name, fit) => {
   });
 });
 
+describe('the k sweep\'s k-means on held-out tables against scikit-learn\'s best of 30 restarts', () => {
+  // Tables of other shapes than Mall that nothing is tuned on (heldout.json: 3 to 12 columns, skewed money, integer
+  // ties, 2,000 to 20,000 rows); before the split-merge moves, 10 restarts reached 1.011-1.015x at k = 7..9 on four of them.
+  it.each(Object.keys(heldoutFixture.tables))('%s: inertia at most 1.005x at every k = 2..10 (default options)', async (name) => {
+    const table = heldoutTable(name);
+    const ks = Object.keys(table.inertia).map(Number);
+    const fits = await kmeansEach(table.X, ks);
+    fits.forEach((fit, i) => {
+      const reference = table.inertia[String(ks[i])];
+      expect(fit.inertia / reference, `${name} k=${ks[i]}`).toBeLessThanOrEqual(1.005);
+      expect(fit.inertia / reference, `${name} k=${ks[i]}`).toBeGreaterThan(0.98);
+    });
+  }, 60_000);
+});
+
 describe('kmeans (tensors) against the plain-loop reference', () => {
-  it('finds the same inertia on the Mall data for k=2..10 (same seeds, float32 vs float64)', async () => {
+  it.each([false, true])('finds the same inertia on the Mall data for k=2..10 (same seeds, float32 vs float64; splitMerge %s)', async (splitMerge) => {
     for (let k = 2; k <= 10; k++) {
-      const tensor = await kmeans(mallX, { k, seed: 7 });
-      const reference = kmeansReference(mallX, { k, seed: 7 });
+      const tensor = await kmeans(mallX, { k, seed: 7, splitMerge });
+      const reference = kmeansReference(mallX, { k, seed: 7, splitMerge });
       expect(Math.abs(tensor.inertia - reference.inertia) / reference.inertia, `k=${k}`).toBeLessThan(1e-3);
     }
   });
@@ -135,11 +150,22 @@ describe('kmeans (tensors) against the plain-loop reference', () => {
     }
   });
 
+  it('a sweep with ks enough for one group per k (moves in the workers) gives the fits of each k alone in-process', async () => {
+    const list = [2, 4, 6, 8, 9].map((k) => checkKMeansOptions(syntheticX, { k, nInit: 4, seed: 5 }));
+    const together = await kmeansManyChecked(syntheticX, list, 2);
+    for (const [i, options] of list.entries()) {
+      const alone = await kmeansChecked(syntheticX, options, 0);
+      expect(together[i].inertia, `k=${options.k}`).toBe(alone.inertia);
+      expect(together[i].labels).toEqual(alone.labels);
+      expect(together[i].centroids).toEqual(alone.centroids);
+    }
+  });
+
   it('a worker and this thread share one queue of batches: each batch runs once, on either side, with the same result', async () => {
     await ensureBackend();
     const { centered } = centerColumns(syntheticX);
     const batches: RestartBatch[] = [3, 4, 5, 6].map((k) => ({
-      centered, rows: syntheticX.rows, cols: syntheticX.cols, k, maxIter: 300,
+      centered: { rows: syntheticX.rows, cols: syntheticX.cols, data: centered }, k, maxIter: 300,
       tolAbs: absoluteTolerance(centered, syntheticX.rows, syntheticX.cols, 1e-4), seed: 9, restarts: [0, 1],
     }));
     // The worker alone: it takes every batch number from the counter.
@@ -207,10 +233,10 @@ describe('restarts on a sample, the best refined on all rows (restartSample)', (
     const list = [4, 8].map((k) => checkKMeansOptions(X, { k, seed: 7 }));
     expect(list[0].restartSample).toBe(20_000);
     const inProcess = await kmeansManyChecked(X, list, 0);
-    // The work counter, across both threads: k for each k's sample restarts and k per refined restart (3).
+    // The work counter, across both threads: k for each k's sample restarts and k per refined restart (2).
     const work: number[][] = [];
     const threaded = await kmeansManyChecked(X, list, 2, undefined, (done, total) => work.push([done, total]));
-    expect(work[work.length - 1]).toEqual([(4 + 8) * 4, (4 + 8) * 4]);
+    expect(work[work.length - 1]).toEqual([(4 + 8) * 3, (4 + 8) * 3]);
     for (let i = 1; i < work.length; i++) expect(work[i][0]).toBeGreaterThanOrEqual(work[i - 1][0]);
     const again = await kmeansManyChecked(X, list, 2);
     for (let i = 0; i < list.length; i++) {

@@ -11,10 +11,10 @@ import { runPooled } from './workerPool';
 import { boundThreads } from './threads';
 import { createRng, sampleWithoutReplacement } from '../util/random';
 import { absoluteTolerance, centerColumns, checkKMeansOptions, finishFit, type CheckedKMeansOptions, type KMeansOptions } from './kmeansShared';
-import { batchWork, runQueuedBatches, runRestartBatch, type QueuedResult, type RestartBatch, type RestartBatchResult } from './kmeansKernel';
+import { batchWork, improveBest, runQueuedBatches, runRestartBatch, type QueuedResult, type RestartBatch, type RestartBatchResult } from './kmeansKernel';
 
 export type { KMeansOptions } from './kmeansShared';
-export { runQueuedBatches, runRestartBatch, type QueuedResult, type RestartBatch, type RestartBatchResult } from './kmeansKernel';
+export { improveBest, runQueuedBatches, runRestartBatch, type QueuedResult, type RestartBatch, type RestartBatchResult } from './kmeansKernel';
 
 /** Rows from which k-means splits the restarts over worker threads (wasm is single-threaded); below, one thread is faster. */
 export const KMEANS_WORKER_ROWS = 10_000;
@@ -44,25 +44,22 @@ export function kmeansThreads(rows: number, cols: number, optionsList: readonly 
   return threads < 2 ? 0 : threads;
 }
 
-/** A Float64Array copy in shared memory: posted to worker threads without a copy per task. */
-function shared(values: Float64Array): Float64Array {
-  const out = new Float64Array(new SharedArrayBuffer(values.byteLength));
-  out.set(values);
-  return out;
-}
-
 /**
  * Random stream of the restart sample (the restarts use streams 0..nInit-1, the silhouette sample stream 0): a
  * stream of its own, so the sample does not move when nInit changes.
  */
 const RESTART_SAMPLE_STREAM = 0x5a17;
 
-/** The rows of a seeded sample of `size` rows (ascending row order) of centred data [rows, cols]. */
-function sampleCentered(centered: Float64Array, rows: number, cols: number, size: number, seed: number): Float64Array {
+/**
+ * The rows of a seeded sample of `size` rows (ascending row order) of centred data; in shared memory (posted to
+ * worker threads without a copy per task) with `options.shared`.
+ */
+function sampleCentered(centered: Matrix, size: number, seed: number, options: { shared: boolean }): Matrix {
+  const { rows, cols, data } = centered;
   const ids = sampleWithoutReplacement(createRng(seed, RESTART_SAMPLE_STREAM), rows, size).sort();
-  const out = new Float64Array(size * cols);
-  ids.forEach((row, i) => out.set(centered.subarray(row * cols, (row + 1) * cols), i * cols));
-  return out;
+  const out = options.shared ? new Float64Array(new SharedArrayBuffer(size * cols * 8)) : new Float64Array(size * cols);
+  ids.forEach((row, i) => out.set(data.subarray(row * cols, (row + 1) * cols), i * cols));
+  return { rows: size, cols, data: out };
 }
 
 /** The best of a k's restart groups: lowest inertia, ties to the lower restart number. */
@@ -72,11 +69,13 @@ function bestRestart(results: readonly RestartBatchResult[]): RestartBatchResult
 
 /**
  * The checked core of {@link kmeans} for one or more k on the same data: assumes validated options and an
- * initialised backend. Each k's restarts run as batched tensor computations. With `workers` > 0 each k's
- * restarts are split into that many contiguous groups and `workers` threads (the main thread and workers - 1
- * pooled worker threads, each with its own backend) take groups from one queue, largest k first, so that no thread
- * idles at the end of one k while the other finishes its group. Every restart keeps its own random stream, so the
- * fits are the same as with one batch per k in-process.
+ * initialised backend. Each k's restarts run as batched tensor computations. With `workers` > 0 and fewer than
+ * 2 x `workers` ks (restarts on all rows), each k's restarts are split into `workers` contiguous groups; with more
+ * ks, or a restart sample, each k is one group. `workers` threads (the main thread and workers - 1 pooled worker
+ * threads, each with its own backend) take groups from one queue, largest k first, so that no thread idles at the
+ * end of one k while the other finishes its group. Every restart keeps its own random stream and the split-merge
+ * moves are deterministic (in the group when a k is one group, else on this thread once its groups are joined), so
+ * the fits are the same as with one batch per k in-process.
  *
  * @param onFit called once per k, in the order the ks finish, with the index into `optionsList`
  * @param onWork called on this thread as pieces of work end (a restart batch, a refined restart; see batchWork), with
@@ -93,14 +92,20 @@ export async function kmeansManyChecked(
   const { rows, cols } = X;
   // One copy, in shared memory when worker threads read it (at 10,000,000 rows a second copy is 240 MB more).
   const centeredLocal = centerColumns(X, { shared: workers > 0 });
-  const { mean, centered } = centeredLocal;
+  const { mean } = centeredLocal;
+  const centered: Matrix = { rows, cols, data: centeredLocal.centered };
   const results = optionsList.map((): RestartBatchResult[] => []);
   const groupsLeft = optionsList.map(() => 0);
   const fits: KMeansFit[] = new Array(optionsList.length);
   const tasks: { index: number; batch: RestartBatch }[] = [];
   const samples = new Map<string, RestartBatch['sample'] & object>();
-  optionsList.forEach(({ k, nInit, maxIter, tol, seed, restartSample, refineBest }, index) => {
-    const tolAbs = absoluteTolerance(centered, rows, cols, tol);
+  const tolerances = optionsList.map(({ tol }) => absoluteTolerance(centered.data, rows, cols, tol));
+  // Split-merge moves run in the batch when a k's restarts are one batch (in-process, or a sweep with ks enough to
+  // keep every thread busy), else on this thread once the k's batches are joined: the same fit either way.
+  const wholeKs = workers <= 0 || optionsList.length >= 2 * workers;
+  const splitAfter = optionsList.map(() => false);
+  optionsList.forEach(({ k, nInit, maxIter, seed, restartSample, refineBest, splitMerge }, index) => {
+    const tolAbs = tolerances[index];
     const restarts = Array.from({ length: nInit }, (_, r) => r);
     if (restartSample > 0) {
       // One group per k whatever the threads: the refined restarts are the best of all nInit, so the fit does not
@@ -108,18 +113,19 @@ export async function kmeansManyChecked(
       const key = `${seed}:${restartSample}:${refineBest}`;
       let sample = samples.get(key);
       if (sample === undefined) {
-        const sampled = sampleCentered(centeredLocal.centered, rows, cols, restartSample, seed);
-        sample = { centered: workers > 0 ? shared(sampled) : sampled, rows: restartSample, refine: refineBest };
+        sample = { centered: sampleCentered(centered, restartSample, seed, { shared: workers > 0 }), refine: refineBest };
         samples.set(key, sample);
       }
-      tasks.push({ index, batch: { centered, rows, cols, k, maxIter, tolAbs, seed, restarts, sample } });
+      tasks.push({ index, batch: { centered, k, maxIter, tolAbs, seed, restarts, sample, splitMerge } });
       groupsLeft[index]++;
       return;
     }
-    const groups = workers > 0 ? Math.min(workers, nInit) : 1;
+    const groups = wholeKs ? 1 : Math.min(workers, nInit);
     const per = Math.ceil(nInit / groups);
+    const inBatch = splitMerge && groups === 1;
+    splitAfter[index] = splitMerge && groups > 1;
     for (let g = 0; g * per < nInit; g++) {
-      tasks.push({ index, batch: { centered, rows, cols, k, maxIter, tolAbs, seed, restarts: restarts.slice(g * per, (g + 1) * per) } });
+      tasks.push({ index, batch: { centered, k, maxIter, tolAbs, seed, restarts: restarts.slice(g * per, (g + 1) * per), splitMerge: inBatch } });
       groupsLeft[index]++;
     }
   });
@@ -131,8 +137,9 @@ export async function kmeansManyChecked(
     results[index].push(result);
     if (--groupsLeft[index] > 0) return;
     const options = optionsList[index];
-    const best = bestRestart(results[index]);
-    const unconverged = results[index].reduce((total, r) => total + r.unconverged, 0);
+    const joined = bestRestart(results[index]);
+    const best = splitAfter[index] ? improveBest(centered, joined, { maxIter: options.maxIter, tolAbs: tolerances[index] }) : joined;
+    const unconverged = results[index].reduce((total, r) => total + r.unconverged, 0) + best.unconverged - joined.unconverged;
     fits[index] = finishFit(X, centeredLocal.centered, mean, options.k, best.labels, best.centers, best.nIter, unconverged, options);
     onFit?.(index, fits[index]);
   };

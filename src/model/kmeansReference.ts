@@ -18,6 +18,7 @@ import {
   type CheckedKMeansOptions,
   type KMeansOptions,
 } from './kmeansShared';
+import { splitMerge } from './kmeansSplitMerge';
 
 function squaredDistanceToRow(centered: Float64Array, cols: number, i: number, row: Float64Array | number[], rowOffset: number): number {
   let d = 0;
@@ -79,7 +80,7 @@ function assign(centered: Float64Array, rows: number, cols: number, k: number, c
 
 /**
  * One restart of Lloyd from `centers` (mutated), scikit-learn's rules: the yardstick for the tensor Lloyd and for
- * kmeansKernel's lloydBounded. `centered` shape [rows, cols], `centers` shape [k, cols].
+ * kmeansBounded's lloydBounded. `centered` shape [rows, cols], `centers` shape [k, cols].
  */
 export function lloydReference(centered: Float64Array, rows: number, cols: number, k: number, centers: Float64Array, maxIter: number, tolAbs: number) {
   const labels = new Int32Array(rows);
@@ -137,11 +138,17 @@ export function kmeansReferenceChecked(X: Matrix, options: CheckedKMeansOptions)
     if (best === null || inertia < best.inertia) best = { labels: run.labels, centers, nIter: run.nIter, inertia };
   }
   const chosen = best as NonNullable<typeof best>;
+  if (options.splitMerge) {
+    const improved = splitMerge({ rows, cols, data: centered }, chosen, { maxIter, tolAbs });
+    if (!improved.converged) unconverged++;
+    return finishFit(X, centered, mean, k, improved.labels, improved.centers, chosen.nIter, unconverged, options);
+  }
   return finishFit(X, centered, mean, k, chosen.labels, chosen.centers, chosen.nIter, unconverged, options);
 }
 
 /**
- * k-means in plain float64 loops (k-means++ seeding, `nInit` restarts one after another, Lloyd), for tests.
+ * k-means in plain float64 loops (k-means++ seeding, `nInit` restarts one after another, Lloyd), for tests and the
+ * stability refits. Split-merge moves on the best restart only with `splitMerge: true` (default false here).
  *
  * @param X data, shape [nSamples, nFeatures]
  * @returns the best restart (lowest inertia): centroids shape [k, nFeatures], labels length nSamples
@@ -149,5 +156,5 @@ export function kmeansReferenceChecked(X: Matrix, options: CheckedKMeansOptions)
  * @example kmeansReference(matrixFromRows([[0], [0.1], [5], [5.1]]), { k: 2 }).inertia // 0.01
  */
 export function kmeansReference(X: Matrix, options: KMeansOptions): KMeansFit {
-  return kmeansReferenceChecked(X, checkKMeansOptions(X, options));
+  return kmeansReferenceChecked(X, checkKMeansOptions(X, { splitMerge: false, ...options }));
 }

@@ -36,7 +36,7 @@ describe('sweepK on the Mall data', () => {
     }
     expect(sweep.reason).toMatch(/^k=6: highest silhouette \(0\.42\d\d\) over k=2\.\.10; its smallest segment holds 10\.5% of customers \(>= 2%\) and its stability is 0\.\d\d \(>= 0\.8\)$/);
     expect(sweep.selectionWarnings).toEqual([]);
-    expect(sweep.kmeansMethod).toBe('k-means++, 10 restarts per k on all 200 rows');
+    expect(sweep.kmeansMethod).toBe('k-means++, 10 restarts per k on all 200 rows, the best improved by split-merge moves');
     expect(sweep.timings.kmeans_s).toBeGreaterThan(0);
     expect(sweep.timings.silhouette_s).toBeGreaterThan(0);
     expect(events.filter((e) => e.phase === 'kmeans').map((e) => e.k)).toEqual(sweep.ks);
@@ -54,14 +54,16 @@ describe('sweepK on the Mall data', () => {
     expect(sweep.ks).toEqual([5]);
     expect(sweep.selected).toBe(5);
     expect(sweep.rule).toBe('fixed k=5 (--k)');
-    expect(sweep.kmeansMethod).toBe('k-means++, 3 restarts per k on all 200 rows');
+    expect(sweep.kmeansMethod).toBe('k-means++, 3 restarts per k on all 200 rows, the best improved by split-merge moves');
+    const plain = await sweepK(mallX, { k: 5, nInit: 3, splitMerge: false, silhouette: 'none' });
+    expect(plain.kmeansMethod).toBe('k-means++, 3 restarts per k on all 200 rows');
     expect(sweep.silhouette['5']).toBeGreaterThan(0.35);
   });
 
   it('states a restart sample in kmeansMethod, and passes restartSample and refineBest to k-means', async () => {
     const sweep = await sweepK(mallX, { k: 4, silhouette: 'none', restartSample: 100, refineBest: 2 });
-    expect(sweep.kmeansMethod).toBe('k-means++, 10 restarts per k on a seeded sample of 100 of 200 rows, the best 2 refined with Lloyd on all rows');
-    expect(describeKMeansMethod({ nInit: 10, restartSample: 20_000, refineBest: 3 }, 200_000)).toBe(
+    expect(sweep.kmeansMethod).toBe('k-means++, 10 restarts per k on a seeded sample of 100 of 200 rows, the best improved by split-merge moves, the best 2 refined with Lloyd on all rows');
+    expect(describeKMeansMethod({ nInit: 10, restartSample: 20_000, refineBest: 3, splitMerge: false }, 200_000)).toBe(
       'k-means++, 10 restarts per k on a seeded sample of 20000 of 200000 rows, the best 3 refined with Lloyd on all rows',
     );
     await expect(sweepK(mallX, { k: 4, silhouette: 'none', restartSample: 3 })).rejects.toThrow("restartSample=3 should be 'auto', 'all' or an integer >= k (4)");

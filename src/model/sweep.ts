@@ -58,8 +58,13 @@ export interface SweepOptions {
    * number of sampled rows. SweepResult.kmeansMethod says what was done.
    */
   restartSample?: 'auto' | 'all' | number;
-  /** With a restart sample: the best sample restarts refined on all rows per k (KMeansOptions.refineBest). Default 3. */
+  /** With a restart sample: the best sample restarts refined on all rows per k (KMeansOptions.refineBest). Default 2. */
   refineBest?: number;
+  /**
+   * Improve each k's best restart with split-merge moves (KMeansOptions.splitMerge; with a restart sample, on the
+   * sample). Default true.
+   */
+  splitMerge?: boolean;
   /**
    * Silhouette used to choose k: 'auto' (default: exact up to AUTO_EXACT_MAX_ROWS rows, above that a seeded sample
    * of AUTO_SAMPLE_SIZE rows), 'exact', { sample: N } (mean over N sampled rows scored against each other, as scikit-learn's sample_size)
@@ -116,7 +121,8 @@ export interface SweepResult extends KSweep {
   readonly timings: { kmeans_s: number; silhouette_s: number; criteria_s: number };
   /**
    * How each k was fitted, in words, e.g. "k-means++, 10 restarts per k on all 200 rows" or "k-means++, 10
-   * restarts per k on a seeded sample of 20000 of 200000 rows, the best 3 refined with Lloyd on all rows".
+   * restarts per k on a seeded sample of 20000 of 200000 rows, the best improved by split-merge moves, the best 2 refined
+   * with Lloyd on all rows".
    */
   readonly kmeansMethod: string;
   /** Per k: silhouette, Calinski-Harabasz, Davies-Bouldin, smallest segment share and stability (see KCriteria). */
@@ -128,11 +134,12 @@ export interface SweepResult extends KSweep {
 }
 
 /** {@link SweepResult.kmeansMethod} for checked options on `rows` rows. */
-export function describeKMeansMethod(options: Pick<CheckedKMeansOptions, 'nInit' | 'restartSample' | 'refineBest'>, rows: number): string {
+export function describeKMeansMethod(options: Pick<CheckedKMeansOptions, 'nInit' | 'restartSample' | 'refineBest' | 'splitMerge'>, rows: number): string {
   const restarts = `k-means++, ${options.nInit} restart${options.nInit === 1 ? '' : 's'} per k`;
-  if (options.restartSample === 0) return `${restarts} on all ${rows} rows`;
+  if (options.restartSample === 0) return `${restarts} on all ${rows} rows${options.splitMerge ? ', the best improved by split-merge moves' : ''}`;
   const refined = Math.min(options.refineBest, options.nInit);
-  return `${restarts} on a seeded sample of ${options.restartSample} of ${rows} rows, the best ${refined} refined with Lloyd on all rows`;
+  const moves = options.splitMerge ? ', the best improved by split-merge moves,' : ',';
+  return `${restarts} on a seeded sample of ${options.restartSample} of ${rows} rows${moves} the best ${refined} refined with Lloyd on all rows`;
 }
 
 /**
@@ -253,7 +260,8 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
     tol = 1e-4,
     seed = DEFAULT_SEED,
     restartSample = 'auto',
-    refineBest = 3,
+    refineBest = 2,
+    splitMerge = true,
     silhouette = 'auto',
     onProgress,
   } = options;
@@ -282,7 +290,7 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
         ? `highest mean silhouette over k=${kMin}..${top}${sampled}`
         : `highest mean silhouette among stable ks with every segment >= ${+(100 * kRule.minSegmentShare).toFixed(2)}% over k=${kMin}..${top}${sampled}`;
   }
-  const kmeansOptions = { nInit, maxIter, tol, seed, restartSample, refineBest, threads: options.threads };
+  const kmeansOptions = { nInit, maxIter, tol, seed, restartSample, refineBest, splitMerge, threads: options.threads };
   const checkedPerK = ks.map((kk) => checkKMeansOptions(X, { ...kmeansOptions, k: kk })); // all options checked before any work
   checkMemory(X, checkedPerK, options.memoryLimitBytes);
   const silhouetteOptions = checkSilhouetteOptions({ sampleSize: typeof sample === 'number' ? sample : null, seed, threads: options.threads });

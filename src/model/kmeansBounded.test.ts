@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lloydBounded } from './kmeansKernel';
+import { lloydBounded } from './kmeansBounded';
 import { lloydReference } from './kmeansReference';
 import { absoluteTolerance, centerColumns } from './kmeansShared';
 import { matrixFromRows } from '../util/matrix';
@@ -17,7 +17,7 @@ function blobs(rows: number, cols: number, k: number, seed: number) {
   const { centered } = centerColumns(X);
   const start = new Float64Array(k * cols);
   for (let c = 0; c < k; c++) start.set(centered.subarray(c * 37 * cols, (c * 37 + 1) * cols), c * cols);
-  return { centered, start, tolAbs: absoluteTolerance(centered, rows, cols, 1e-4) };
+  return { centered, matrix: { rows, cols, data: centered }, start, tolAbs: absoluteTolerance(centered, rows, cols, 1e-4) };
 }
 
 describe('lloydBounded (Hamerly bounds) against the plain Lloyd loop', () => {
@@ -26,11 +26,11 @@ describe('lloydBounded (Hamerly bounds) against the plain Lloyd loop', () => {
     [3000, 3, 9, 2],
     [2000, 5, 6, 3],
   ])('%i rows, %i features, k=%i: same labels, iterations and inertia from the same start', (rows, cols, k, seed) => {
-    const { centered, start, tolAbs } = blobs(rows, cols, k, seed);
+    const { centered, matrix, start, tolAbs } = blobs(rows, cols, k, seed);
     for (const tol of [tolAbs, 0]) {
       const reference = Float64Array.from(start);
       const plain = lloydReference(centered, rows, cols, k, reference, 300, tol);
-      const bounded = lloydBounded(centered, rows, cols, k, 300, tol, start);
+      const bounded = lloydBounded(matrix, start, { maxIter: 300, tolAbs: tol });
       expect(bounded.labels).toEqual(plain.labels);
       expect(bounded.nIter).toBe(plain.nIter);
       expect(bounded.converged).toBe(plain.converged);
@@ -39,9 +39,9 @@ describe('lloydBounded (Hamerly bounds) against the plain Lloyd loop', () => {
   });
 
   it('keeps its starting centres untouched and reports a restart stopped by maxIter', () => {
-    const { centered, start } = blobs(1000, 3, 5, 4);
+    const { matrix, start } = blobs(1000, 3, 5, 4);
     const copy = Float64Array.from(start);
-    const run = lloydBounded(centered, 1000, 3, 5, 1, 0, start);
+    const run = lloydBounded(matrix, start, { maxIter: 1, tolAbs: 0 });
     expect(start).toEqual(copy);
     expect(run.nIter).toBe(1);
     expect(run.converged).toBe(false);
@@ -53,7 +53,7 @@ describe('lloydBounded (Hamerly bounds) against the plain Lloyd loop', () => {
     const start = Float64Array.from([...centered.subarray(0, 2), 100, 100]); // the second centre attracts no row
     const reference = Float64Array.from(start);
     const plain = lloydReference(centered, 6, 2, 2, reference, 300, 0);
-    const bounded = lloydBounded(centered, 6, 2, 2, 300, 0, start);
+    const bounded = lloydBounded({ rows: 6, cols: 2, data: centered }, start, { maxIter: 300, tolAbs: 0 });
     expect(bounded.labels).toEqual(plain.labels);
     expect(new Set(bounded.labels).size).toBe(2);
   });

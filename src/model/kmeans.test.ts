@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DataError, OptionsError } from '../util/errors';
 import { matrixFromRows, type Matrix } from '../util/matrix';
 import type { KMeansFit } from './types';
@@ -117,6 +117,10 @@ describe('the k sweep\'s k-means on held-out tables against scikit-learn\'s best
 });
 
 describe('kmeans (tensors) against the plain-loop reference', () => {
+  // kmeansChecked runs in-process on the backend as it is: set it up here, so that each test also runs alone (-t)
+  beforeAll(async () => {
+    await ensureBackend();
+  });
   it.each([false, true])('finds the same inertia on the Mall data for k=2..10 (same seeds, float32 vs float64; splitMerge %s)', async (splitMerge) => {
     for (let k = 2; k <= 10; k++) {
       const tensor = await kmeans(mallX, { k, seed: 7, splitMerge });

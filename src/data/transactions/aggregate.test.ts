@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aggregateTransactions, customerFeaturesCsv, type Aggregation } from './aggregate';
+import { aggregateTransactions, customerFeaturesCsv, featuresFromDuckDB, featuresFromRows, type Aggregation } from './aggregate';
 import { transactionsTable } from './generate';
 import type { TransactionsSpec } from './sql';
 
@@ -146,6 +146,32 @@ describe('aggregateTransactions', () => {
     expect(customerFeaturesCsv(narrow.table)).toBe(customerFeaturesCsv(wide.table));
     await expect(aggregateTransactions({ spec, source: { file: big }, memoryLimit: '20MB', threads: 1 })).rejects.toThrow(/Out of Memory Error/);
   }, 60_000);
+
+  it('reads a DuckDB result column-wise, chunk by chunk, as the row objects read it (150,000 rows, integer, bigint, double, decimal, nulls)', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      const sql = `SELECT lpad(CAST(i AS VARCHAR), 7, '0') AS "id", CAST(i - 70000 AS INTEGER) AS a, CAST(i * 3 AS BIGINT) AS b,
+        i / 7.0 AS x, CAST(i / 3 AS DECIMAL(18, 3)) AS d, CASE WHEN i % 5 = 0 THEN NULL ELSE i END AS n FROM range(150000) t(i) ORDER BY i`;
+      const names = ['a', 'b', 'x', 'd', 'n'];
+      const byColumns = await featuresFromDuckDB(c)(sql, 'id', names);
+      const byRows = await featuresFromRows(async (q) => (await c.runAndReadAll(q)).getRowObjectsJS() as Record<string, unknown>[])(sql, 'id', names);
+      expect(byColumns.ids.length).toBe(150_000);
+      expect(byColumns.ids[149_999]).toBe('0149999');
+      expect(byColumns.ids).toEqual(byRows.ids);
+      for (const name of names) {
+        expect(byColumns.columns[name].length, name).toBe(150_000);
+        expect(Buffer.from(byColumns.columns[name].buffer).equals(Buffer.from(byRows.columns[name].buffer)), name).toBe(true);
+      }
+      expect(byColumns.columns.n[5]).toBe(0);
+      expect(byColumns.columns.a[0]).toBe(-70_000);
+      await expect(featuresFromDuckDB(c)(sql, 'customer', names)).rejects.toThrow(/returned id, a, b, x, d, n, not customer, a/);
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  });
 
   it('names a missing column with the columns found, and refuses a bad as-of date', async () => {
     const ragged = join(dir, 'ragged.csv');

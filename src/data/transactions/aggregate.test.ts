@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aggregateTransactions, customerFeaturesCsv, featuresFromDuckDB, featuresFromRows, type Aggregation } from './aggregate';
+import { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces, featuresFromDuckDB, featuresFromRows, type Aggregation } from './aggregate';
 import { transactionsTable } from './generate';
 import type { TransactionsSpec } from './sql';
 
@@ -144,6 +144,10 @@ describe('aggregateTransactions', () => {
     const narrow = await aggregateTransactions({ spec, source: { file: big }, memoryLimit: '64MB', threads: 1 });
     expect(wide.table.ids.length).toBeGreaterThan(24_000);
     expect(customerFeaturesCsv(narrow.table)).toBe(customerFeaturesCsv(wide.table));
+    const pieces = [...customerFeaturesCsvPieces(wide.table, { linesPerPiece: 10_000 })];
+    expect(pieces.length).toBe(1 + Math.ceil(wide.table.ids.length / 10_000));
+    expect(pieces[1].split('\n').length).toBe(10_001);
+    expect(pieces.join('')).toBe(customerFeaturesCsv(wide.table));
     await expect(aggregateTransactions({ spec, source: { file: big }, memoryLimit: '20MB', threads: 1 })).rejects.toThrow(/Out of Memory Error/);
   }, 60_000);
 

@@ -338,10 +338,31 @@ async function aggregateInPostgres(spec: TransactionsSpec, source: { postgres: s
  * = + - @ tab or CR with a leading ' (see csvCell), as the files the report writes for people.
  */
 export function customerFeaturesCsv(table: CustomerFeatureTable, csvGuard = false): string {
-  const cell = (s: string) => csvCell(s, csvGuard);
-  const parts = [[table.idColumn, ...table.names].map(cell).join(',') + '\n'];
-  const cols = table.names.map((n) => table.columns[n]);
-  for (let i = 0; i < table.ids.length; i++) parts.push([cell(table.ids[i]), ...cols.map((c) => String(c[i]))].join(',') + '\n');
-  return parts.join('');
+  return [...customerFeaturesCsvPieces(table, { csvGuard })].join('');
 }
 
+/** Options of {@link customerFeaturesCsvPieces}. */
+export interface CsvPiecesOptions {
+  /** As customerFeaturesCsv's `csvGuard`. Default false. */
+  csvGuard?: boolean;
+  /** Customers per piece. Default 65,536. */
+  linesPerPiece?: number;
+}
+
+/**
+ * {@link customerFeaturesCsv}'s text in pieces (the header first, then `linesPerPiece` customers each), to write
+ * millions of customers to a file without one string of them all (V8 strings stop at about 512 MB).
+ * @example for (const piece of customerFeaturesCsvPieces(table)) writeSync(fd, piece);
+ */
+export function* customerFeaturesCsvPieces(table: CustomerFeatureTable, options: CsvPiecesOptions = {}): Generator<string> {
+  const { csvGuard = false, linesPerPiece = 65_536 } = options;
+  if (!Number.isSafeInteger(linesPerPiece) || linesPerPiece < 1) throw new OptionsError(`linesPerPiece must be an integer >= 1 (got ${linesPerPiece})`, 'linesPerPiece');
+  const cell = (s: string) => csvCell(s, csvGuard);
+  yield [table.idColumn, ...table.names].map(cell).join(',') + '\n';
+  const cols = table.names.map((n) => table.columns[n]);
+  for (let from = 0; from < table.ids.length; from += linesPerPiece) {
+    const parts: string[] = [];
+    for (let i = from; i < Math.min(table.ids.length, from + linesPerPiece); i++) parts.push([cell(table.ids[i]), ...cols.map((c) => String(c[i]))].join(',') + '\n');
+    yield parts.join('');
+  }
+}

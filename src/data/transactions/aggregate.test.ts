@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces, featuresFromDuckDB, featuresFromRows, type Aggregation } from './aggregate';
+import { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces, featuresFromDuckDB, featuresFromRows, fileRelation, runAggregation, type Aggregation } from './aggregate';
+import { onePassAggregationSql } from './sql';
 import { transactionsTable } from './generate';
 import type { TransactionsSpec } from './sql';
 
@@ -171,6 +172,31 @@ describe('aggregateTransactions', () => {
       expect(byColumns.columns.n[5]).toBe(0);
       expect(byColumns.columns.a[0]).toBe(-70_000);
       await expect(featuresFromDuckDB(c)(sql, 'customer', names)).rejects.toThrow(/returned id, a, b, x, d, n, not customer, a/);
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  });
+
+  it('reads the orders once (onePassAggregationSql) into the two-pass queries\' features and checks, with and without as-of, order and quantity', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      const run = async (sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+      for (const spec of [
+        { customer: 'customer_id', date: 'order_date', amount: 'amount', order: 'order_id', quantity: 'quantity' },
+        { customer: 'customer_id', date: 'order_date', amount: 'amount', asOf: '2025-03-01' },
+      ]) {
+        const twoPass = await runAggregation(run, spec, fileRelation(file), 'duckdb');
+        const onePass = await aggregateTransactions({ spec, source: { file } });
+        expect(onePass.checks).toEqual(twoPass.checks);
+        expect(customerFeaturesCsv(onePass.table)).toBe(customerFeaturesCsv(twoPass.table));
+      }
+      // the dirty table has every reason, customers at or below 0 and repeated lines
+      const { checks } = await aggregateTransactions({ spec: { customer: 'customer_id', date: 'order_date', amount: 'amount' }, source: { file } });
+      expect(Object.keys(checks.droppedBy).length).toBe(3);
+      expect(() => onePassAggregationSql({ spec: { customer: 'c', date: 'd', amount: 'a' }, source: 'orders', dialect: 'sqlite' })).toThrow(/use aggregationSql for SQLite/);
     } finally {
       c.closeSync();
       db.closeSync();

@@ -8,7 +8,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { DataError, OptionsError } from '../../util/errors';
-import { aggregationSql, TRANSACTION_DROP_REASONS, type AggregationDialect, type TransactionsSpec } from './sql';
+import { aggregationSql, onePassAggregationSql, TRANSACTION_DROP_REASONS, type AggregationDialect, type TransactionsSpec } from './sql';
 
 /** Where the orders are. */
 export type OrdersSource =
@@ -193,10 +193,15 @@ export async function runAggregation(
   readFeatures: FeatureReader = featuresFromRows(run),
 ): Promise<Aggregation> {
   const sql = aggregationSql({ spec, source, dialect });
+  const features = await readFeatures(sql.features, spec.customer, sql.columns.slice(1));
+  const [checksRow] = await run(sql.checks);
+  return assemble(spec, source, sql.columns.slice(1), features, checksRow);
+}
+
+/** The aggregation's result from the features read and the checks query's one row. */
+function assemble(spec: TransactionsSpec, source: string, names: string[], features: FeatureColumns, c: Record<string, unknown>): Aggregation {
+  const { ids, columns } = features;
   const idColumn = spec.customer;
-  const names = sql.columns.slice(1);
-  const { ids, columns } = await readFeatures(sql.features, idColumn, names);
-  const [c] = await run(sql.checks);
   const num = toNumber;
   const droppedBy: Record<string, number> = {};
   let dropped = 0;
@@ -223,6 +228,23 @@ export async function runAggregation(
       source,
     );
   return { table: { idColumn, ids, names, columns }, checks, warnings: aggregationWarnings(checks) };
+}
+
+/**
+ * The aggregation in embedded DuckDB reading the orders once ({@link onePassAggregationSql}): the lines grouped by
+ * customer into a temporary table, then the features and the checks from it.
+ */
+async function runOnePassInDuckDB(connection: import('@duckdb/node-api').DuckDBConnection, spec: TransactionsSpec, source: string): Promise<Aggregation> {
+  const sql = onePassAggregationSql({ spec, source, dialect: 'duckdb' });
+  await connection.run(`CREATE OR REPLACE TEMP TABLE tx_customers AS ${sql.grouped}`);
+  try {
+    const names = sql.columns.slice(1);
+    const features = await featuresFromDuckDB(connection)(sql.features('tx_customers'), spec.customer, names);
+    const [checksRow] = (await connection.runAndReadAll(sql.checks('tx_customers'))).getRowObjectsJS() as Record<string, unknown>[];
+    return assemble(spec, source, names, features, checksRow);
+  } finally {
+    await connection.run('DROP TABLE IF EXISTS tx_customers');
+  }
 }
 
 /** The summary's sentences about an aggregation. */
@@ -272,7 +294,7 @@ export async function aggregateTransactions(options: AggregateOptions): Promise<
     }
     absentColumns(spec, header, where);
     try {
-      return await runAggregation(run, spec, relation, 'duckdb', featuresFromDuckDB(connection));
+      return await runOnePassInDuckDB(connection, spec, relation);
     } catch (error) {
       if (error instanceof DataError || error instanceof OptionsError) throw error;
       throw new DataError(`cannot aggregate the orders in ${where}: ${(error as Error).message.split('\n').slice(0, 2).join(' ')}`, where);

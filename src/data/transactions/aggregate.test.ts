@@ -170,6 +170,12 @@ describe('aggregateTransactions', () => {
         expect(Buffer.from(byColumns.columns[name].buffer).equals(Buffer.from(byRows.columns[name].buffer)), name).toBe(true);
       }
       expect(byColumns.columns.n[5]).toBe(0);
+      // sized up front (the row count known), or too small (grown on the way): the same arrays
+      for (const rows of [150_000, 10]) {
+        const sized = await featuresFromDuckDB(c)(sql, 'id', names, rows);
+        expect(sized.ids).toEqual(byRows.ids);
+        for (const name of names) expect(Buffer.from(sized.columns[name].buffer, sized.columns[name].byteOffset, sized.columns[name].byteLength).equals(Buffer.from(byRows.columns[name].buffer)), `${name}, ${rows} rows`).toBe(true);
+      }
       expect(byColumns.columns.a[0]).toBe(-70_000);
       await expect(featuresFromDuckDB(c)(sql, 'customer', names)).rejects.toThrow(/returned id, a, b, x, d, n, not customer, a/);
     } finally {

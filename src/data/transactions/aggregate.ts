@@ -91,9 +91,9 @@ export type FeatureColumns = Pick<CustomerFeatureTable, 'ids' | 'columns'>;
 
 /**
  * Reads the features query's result into {@link FeatureColumns}. `names` are the feature columns (the id column is
- * `idColumn`). Missing values read as 0.
+ * `idColumn`); `rows`, when known, the number of rows (the arrays are then allocated once). Missing values read as 0.
  */
-export type FeatureReader = (sql: string, idColumn: string, names: readonly string[]) => Promise<FeatureColumns>;
+export type FeatureReader = (sql: string, idColumn: string, names: readonly string[], rows?: number) => Promise<FeatureColumns>;
 
 function toNumber(v: unknown): number {
   return v === null || v === undefined ? 0 : Number(v);
@@ -120,7 +120,7 @@ class GrowingColumns {
   private data: Float64Array[];
 
   constructor(private readonly names: readonly string[], initial = 65_536) {
-    this.capacity = initial;
+    this.capacity = Math.max(1, initial);
     this.data = names.map(() => new Float64Array(initial));
   }
 
@@ -145,7 +145,7 @@ class GrowingColumns {
 
   finish(): FeatureColumns {
     const columns: Record<string, Float64Array> = {};
-    this.names.forEach((name, j) => (columns[name] = this.data[j].slice(0, this.length)));
+    this.names.forEach((name, j) => (columns[name] = this.length === this.capacity ? this.data[j] : this.data[j].slice(0, this.length)));
     return { ids: this.ids, columns };
   }
 }
@@ -157,7 +157,7 @@ class GrowingColumns {
  */
 export function featuresFromDuckDB(connection: import('@duckdb/node-api').DuckDBConnection): FeatureReader {
   const { JSDuckDBValueConverter } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
-  return async (sql, idColumn, names) => {
+  return async (sql, idColumn, names, rows) => {
     // materialized in DuckDB (a few dozen bytes a customer), read into JS chunk by chunk; a streamed result needs
     // more of DuckDB's memory for the sort and fails under small memory limits
     const result = await connection.run(sql);
@@ -165,7 +165,7 @@ export function featuresFromDuckDB(connection: import('@duckdb/node-api').DuckDB
     const idIndex = resultNames.indexOf(idColumn);
     const indexes = names.map((n) => resultNames.indexOf(n));
     if (idIndex < 0 || indexes.some((i) => i < 0)) throw new Error(`the features query returned ${resultNames.join(', ')}, not ${[idColumn, ...names].join(', ')}`);
-    const out = new GrowingColumns(names);
+    const out = new GrowingColumns(names, rows);
     for await (const chunk of result) {
       const n = chunk.rowCount;
       const at = out.reserve(n);
@@ -239,7 +239,8 @@ async function runOnePassInDuckDB(connection: import('@duckdb/node-api').DuckDBC
   await connection.run(`CREATE OR REPLACE TEMP TABLE tx_customers AS ${sql.grouped}`);
   try {
     const names = sql.columns.slice(1);
-    const features = await featuresFromDuckDB(connection)(sql.features('tx_customers'), spec.customer, names);
+    const [{ n }] = (await connection.runAndReadAll(sql.count('tx_customers'))).getRowObjectsJS() as { n: bigint }[];
+    const features = await featuresFromDuckDB(connection)(sql.features('tx_customers'), spec.customer, names, Number(n));
     const [checksRow] = (await connection.runAndReadAll(sql.checks('tx_customers'))).getRowObjectsJS() as Record<string, unknown>[];
     return assemble(spec, source, names, features, checksRow);
   } finally {

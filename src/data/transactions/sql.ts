@@ -156,6 +156,8 @@ export interface OnePassAggregationSql {
   features: (table: string) => string;
   /** {@link AggregationSql.checks} computed from the stored `grouped` table named `table`. */
   checks: (table: string) => string;
+  /** The number of rows `features(table)` returns (column `n`), to size arrays before reading them. */
+  count: (table: string) => string;
   /** Output columns of `features`, in order. */
   columns: string[];
 }
@@ -215,7 +217,8 @@ export function onePassAggregationSql(options: AggregationSqlOptions): OnePassAg
       `  (SELECT ${p.dateText('MAX(last_kept_day)')} FROM ${table}) AS last_date,`,
       `  (SELECT ${p.dateText(asOfExpr(table))}) AS as_of`,
     ].join('\n');
-  return { grouped, features, checks, columns: [spec.customer, ...TRANSACTION_FEATURES, ...(spec.quantity ? ['items'] : [])] };
+  const count = (table: string) => `SELECT COUNT(*) AS n FROM ${table} WHERE ${customer} AND frequency > 0`;
+  return { grouped, features, checks, count, columns: [spec.customer, ...TRANSACTION_FEATURES, ...(spec.quantity ? ['items'] : [])] };
 }
 
 /**

@@ -9,39 +9,68 @@
  * (cached in the system's temp folder). Prints, per run, both wall times, the ratio (ours / Python), both peak RSS
  * (the largest process of each command: for ours the Node process, Chromium excluded), the selected k of each and
  * our phases; appends one JSON line to bench/results/large.jsonl.
+ *
+ *   npm run bench:large -- --transactions [--customers C | --data ORDERS.csv] [--seed S] [--runs R] [--no-png] [--aggregate-only] [--keep-data]
+ *
+ * Orders: `npm run report -- --transactions` against bench/python/transactions_reference.py (pandas groupby RFM,
+ * log1p, StandardScaler, KMeans n_init=10 for k=2..10, sampled silhouette), on C customers' orders from
+ * `npm run gen-table -- --kind transactions` (about 6.8 lines a customer). --aggregate-only times our aggregation
+ * alone (scripts/bench-aggregate.ts: orders -> customer_features.csv), without Python.
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { isUserError, OptionsError, parseThreads } from '../src';
+import { benchTransactions } from './bench-transactions';
+import { ROOT, timed } from './bench-timed';
 import { cliMain, intOption, parseFlags } from './cli';
 
 const HELP = `Usage: npm run bench:large -- [--rows 1000000] [--seed 5] [--data FILE.csv] [--runs 1] [--no-png] [--threads N]
+       npm run bench:large -- --transactions [--customers 100000] [--seed 5] [--data ORDERS.csv] [--runs 1] [--no-png] [--aggregate-only] [--keep-data]
   Runs npm run report and bench/python/large_reference.py on the same table under GNU time; prints both wall times,
   the ratio and both peak RSS; appends to bench/results/large.jsonl. Without --data it generates --rows Mall-shaped
-  customers with bench/python/gen_customers.py (/usr/bin/python3). --threads is passed to npm run report.`;
+  customers with bench/python/gen_customers.py (/usr/bin/python3). --threads is passed to npm run report.
+  --transactions: an orders table (npm run gen-table -- --kind transactions --customers C, ~6.8 lines a customer)
+  through npm run report -- --transactions and bench/python/transactions_reference.py (pandas + scikit-learn);
+  --aggregate-only times our aggregation to customer_features.csv alone. The generated orders are deleted afterwards
+  unless --keep-data.`;
 
-const ROOT = path.resolve(__dirname, '..');
 const PYTHON_BENCH = path.join(ROOT, 'bench', 'python');
 const PYTHON = '/usr/bin/python3';
 
-/** Runs `command args` under GNU time; wall seconds and peak RSS (MB) of the command's largest process. */
-function timed(command: string, args: string[], who: string): { seconds: number; rssMb: number; stdout: string } {
-  const timeFile = path.join(tmpdir(), `bench-large-time-${process.pid}`);
-  const started = performance.now();
-  const child = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, command, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
-  const seconds = (performance.now() - started) / 1000;
-  if (child.error) throw new Error(`${who} could not start: ${child.error.message}`);
-  if (child.status !== 0) throw new Error(`${who} failed (exit ${child.status}): ${child.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  const rssKb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
-  rmSync(timeFile, { force: true });
-  return { seconds, rssMb: rssKb / 1024, stdout: child.stdout };
-}
-
 cliMain(async () => {
-  const values = parseFlags({ rows: { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, runs: { type: 'string' }, 'no-png': { type: 'boolean' }, threads: { type: 'string' } }, HELP);
+  const values = parseFlags(
+    {
+      rows: { type: 'string' },
+      data: { type: 'string' },
+      seed: { type: 'string' },
+      runs: { type: 'string' },
+      'no-png': { type: 'boolean' },
+      threads: { type: 'string' },
+      transactions: { type: 'boolean' },
+      customers: { type: 'string' },
+      'aggregate-only': { type: 'boolean' },
+      'keep-data': { type: 'boolean' },
+    },
+    HELP,
+  );
   if (values === null) return;
+  if (values.transactions) {
+    if (values.rows !== undefined) throw new OptionsError('--transactions takes --customers C (about 6.8 order lines each), not --rows', '--rows');
+    await benchTransactions({
+      customers: intOption(values.customers, '--customers') ?? 100_000,
+      seed: intOption(values.seed, '--seed') ?? 5,
+      runs: intOption(values.runs, '--runs') ?? 1,
+      data: values.data,
+      png: !values['no-png'],
+      threads: values.threads === undefined ? undefined : parseThreads(values.threads, '--threads'),
+      aggregateOnly: values['aggregate-only'] ?? false,
+      keepData: values['keep-data'] ?? false,
+    });
+    return;
+  }
+  for (const f of ['customers', 'aggregate-only', 'keep-data'] as const) if (values[f] !== undefined) throw new OptionsError(`--${f} is for --transactions`, `--${f}`);
   const threadArgs = values.threads === undefined ? [] : ['--threads', String(parseThreads(values.threads, '--threads'))];
   if (!existsSync('/usr/bin/time')) throw new OptionsError('GNU time is needed to measure peak memory: apt-get install time');
   const rows = intOption(values.rows, '--rows') ?? 1_000_000;

@@ -31,8 +31,8 @@ export { cleanCustomers } from './data/clean';
 export { rawTableToDataFrame, customersToDataFrame } from './data/frame';
 export { exampleTable, exampleTableCsv, type ExampleKind } from './data/examples';
 export { syntheticCustomersCsv } from './data/synthetic';
-export { aggregateTransactions, customerFeaturesCsv } from './data/transactions/aggregate';
-export { transactionsTable } from './data/transactions/generate';
+export { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces } from './data/transactions/aggregate';
+export { transactionsBlocks, transactionsTable } from './data/transactions/generate';
 export type { TransactionColumns, TransactionsSpec } from './data/transactions/spec';
 
 // Features: encoding, scaling, transforms.

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aggregateTransactions, customerFeaturesCsv, type Aggregation } from './aggregate';
+import { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces, featuresFromDuckDB, featuresFromRows, fileRelation, runAggregation, type Aggregation } from './aggregate';
+import { onePassAggregationSql } from './sql';
 import { transactionsTable } from './generate';
 import type { TransactionsSpec } from './sql';
 
@@ -144,8 +145,69 @@ describe('aggregateTransactions', () => {
     const narrow = await aggregateTransactions({ spec, source: { file: big }, memoryLimit: '64MB', threads: 1 });
     expect(wide.table.ids.length).toBeGreaterThan(24_000);
     expect(customerFeaturesCsv(narrow.table)).toBe(customerFeaturesCsv(wide.table));
+    const pieces = [...customerFeaturesCsvPieces(wide.table, { linesPerPiece: 10_000 })];
+    expect(pieces.length).toBe(1 + Math.ceil(wide.table.ids.length / 10_000));
+    expect(pieces[1].split('\n').length).toBe(10_001);
+    expect(pieces.join('')).toBe(customerFeaturesCsv(wide.table));
     await expect(aggregateTransactions({ spec, source: { file: big }, memoryLimit: '20MB', threads: 1 })).rejects.toThrow(/Out of Memory Error/);
   }, 60_000);
+
+  it('reads a DuckDB result column-wise, chunk by chunk, as the row objects read it (150,000 rows, integer, bigint, double, decimal, nulls)', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      const sql = `SELECT lpad(CAST(i AS VARCHAR), 7, '0') AS "id", CAST(i - 70000 AS INTEGER) AS a, CAST(i * 3 AS BIGINT) AS b,
+        i / 7.0 AS x, CAST(i / 3 AS DECIMAL(18, 3)) AS d, CASE WHEN i % 5 = 0 THEN NULL ELSE i END AS n FROM range(150000) t(i) ORDER BY i`;
+      const names = ['a', 'b', 'x', 'd', 'n'];
+      const byColumns = await featuresFromDuckDB(c)(sql, 'id', names);
+      const byRows = await featuresFromRows(async (q) => (await c.runAndReadAll(q)).getRowObjectsJS() as Record<string, unknown>[])(sql, 'id', names);
+      expect(byColumns.ids.length).toBe(150_000);
+      expect(byColumns.ids[149_999]).toBe('0149999');
+      expect(byColumns.ids).toEqual(byRows.ids);
+      for (const name of names) {
+        expect(byColumns.columns[name].length, name).toBe(150_000);
+        expect(Buffer.from(byColumns.columns[name].buffer).equals(Buffer.from(byRows.columns[name].buffer)), name).toBe(true);
+      }
+      expect(byColumns.columns.n[5]).toBe(0);
+      // sized up front (the row count known), or too small (grown on the way): the same arrays
+      for (const rows of [150_000, 10]) {
+        const sized = await featuresFromDuckDB(c)(sql, 'id', names, rows);
+        expect(sized.ids).toEqual(byRows.ids);
+        for (const name of names) expect(Buffer.from(sized.columns[name].buffer, sized.columns[name].byteOffset, sized.columns[name].byteLength).equals(Buffer.from(byRows.columns[name].buffer)), `${name}, ${rows} rows`).toBe(true);
+      }
+      expect(byColumns.columns.a[0]).toBe(-70_000);
+      await expect(featuresFromDuckDB(c)(sql, 'customer', names)).rejects.toThrow(/returned id, a, b, x, d, n, not customer, a/);
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  });
+
+  it('reads the orders once (onePassAggregationSql) into the two-pass queries\' features and checks, with and without as-of, order and quantity', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      const run = async (sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+      for (const spec of [
+        { customer: 'customer_id', date: 'order_date', amount: 'amount', order: 'order_id', quantity: 'quantity' },
+        { customer: 'customer_id', date: 'order_date', amount: 'amount', asOf: '2025-03-01' },
+      ]) {
+        const twoPass = await runAggregation(run, spec, fileRelation(file), 'duckdb');
+        const onePass = await aggregateTransactions({ spec, source: { file } });
+        expect(onePass.checks).toEqual(twoPass.checks);
+        expect(customerFeaturesCsv(onePass.table)).toBe(customerFeaturesCsv(twoPass.table));
+      }
+      // the dirty table has every reason, customers at or below 0 and repeated lines
+      const { checks } = await aggregateTransactions({ spec: { customer: 'customer_id', date: 'order_date', amount: 'amount' }, source: { file } });
+      expect(Object.keys(checks.droppedBy).length).toBe(3);
+      expect(() => onePassAggregationSql({ spec: { customer: 'c', date: 'd', amount: 'a' }, source: 'orders', dialect: 'sqlite' })).toThrow(/use aggregationSql for SQLite/);
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  });
 
   it('names a missing column with the columns found, and refuses a bad as-of date', async () => {
     const ragged = join(dir, 'ragged.csv');

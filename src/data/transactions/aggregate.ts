@@ -8,7 +8,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { DataError, OptionsError } from '../../util/errors';
-import { aggregationSql, TRANSACTION_DROP_REASONS, type AggregationDialect, type TransactionsSpec } from './sql';
+import { aggregationSql, onePassAggregationSql, TRANSACTION_DROP_REASONS, type AggregationDialect, type TransactionsSpec } from './sql';
 
 /** Where the orders are. */
 export type OrdersSource =
@@ -86,22 +86,123 @@ export function fileRelation(path: string): string {
   return `read_csv(${sqlString(path)}, all_varchar = true, header = true, delim = ${sqlString(delim)}, quote = '"', escape = '"', skip = 0) AS orders`;
 }
 
-/** Runs the features and checks queries of `spec` over `source` with a query runner (an engine's connection). */
+/** The per-customer table read column-wise: ids and one Float64Array per feature, in the query's row order. */
+export type FeatureColumns = Pick<CustomerFeatureTable, 'ids' | 'columns'>;
+
+/**
+ * Reads the features query's result into {@link FeatureColumns}. `names` are the feature columns (the id column is
+ * `idColumn`); `rows`, when known, the number of rows (the arrays are then allocated once). Missing values read as 0.
+ */
+export type FeatureReader = (sql: string, idColumn: string, names: readonly string[], rows?: number) => Promise<FeatureColumns>;
+
+function toNumber(v: unknown): number {
+  return v === null || v === undefined ? 0 : Number(v);
+}
+
+/** A {@link FeatureReader} over a runner that returns row objects (PostgreSQL's and SQLite's clients). */
+export function featuresFromRows(run: (sql: string) => Promise<Record<string, unknown>[]>): FeatureReader {
+  return async (sql, idColumn, names) => {
+    const rows = await run(sql);
+    const columns: Record<string, Float64Array> = {};
+    for (const name of names) columns[name] = Float64Array.from(rows, (r) => toNumber(r[name]));
+    return { ids: rows.map((r) => String(r[idColumn])), columns };
+  };
+}
+
+/**
+ * Columns that grow by doubling, filled chunk by chunk: the row count of a streamed result is known only at its end.
+ * `finish` trims to the rows written (one copy of each column, 8 bytes a customer).
+ */
+class GrowingColumns {
+  private length = 0;
+  private capacity: number;
+  readonly ids: string[] = [];
+  private data: Float64Array[];
+
+  constructor(private readonly names: readonly string[], initial = 65_536) {
+    this.capacity = Math.max(1, initial);
+    this.data = names.map(() => new Float64Array(initial));
+  }
+
+  /** Makes room for `n` more rows and returns the index of the first. */
+  reserve(n: number): number {
+    if (this.length + n > this.capacity) {
+      while (this.length + n > this.capacity) this.capacity *= 2;
+      this.data = this.data.map((old) => {
+        const grown = new Float64Array(this.capacity);
+        grown.set(old.subarray(0, this.length));
+        return grown;
+      });
+    }
+    const at = this.length;
+    this.length += n;
+    return at;
+  }
+
+  column(j: number): Float64Array {
+    return this.data[j];
+  }
+
+  finish(): FeatureColumns {
+    const columns: Record<string, Float64Array> = {};
+    this.names.forEach((name, j) => (columns[name] = this.length === this.capacity ? this.data[j] : this.data[j].slice(0, this.length)));
+    return { ids: this.ids, columns };
+  }
+}
+
+/**
+ * A {@link FeatureReader} over a DuckDB connection: copies the result chunk by chunk (2,048 rows) into
+ * the ids array and the Float64Arrays, so no JavaScript object per customer is made. Values are converted as
+ * `getRowObjectsJS` converts them (same numbers, same id text).
+ */
+export function featuresFromDuckDB(connection: import('@duckdb/node-api').DuckDBConnection): FeatureReader {
+  const { JSDuckDBValueConverter } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
+  return async (sql, idColumn, names, rows) => {
+    // materialized in DuckDB (a few dozen bytes a customer), read into JS chunk by chunk; a streamed result needs
+    // more of DuckDB's memory for the sort and fails under small memory limits
+    const result = await connection.run(sql);
+    const resultNames = result.columnNames();
+    const idIndex = resultNames.indexOf(idColumn);
+    const indexes = names.map((n) => resultNames.indexOf(n));
+    if (idIndex < 0 || indexes.some((i) => i < 0)) throw new Error(`the features query returned ${resultNames.join(', ')}, not ${[idColumn, ...names].join(', ')}`);
+    const out = new GrowingColumns(names, rows);
+    for await (const chunk of result) {
+      const n = chunk.rowCount;
+      const at = out.reserve(n);
+      const ids = chunk.convertColumnValues(idIndex, JSDuckDBValueConverter);
+      for (let i = 0; i < n; i++) out.ids.push(String(ids[i]));
+      indexes.forEach((c, j) => {
+        const values = chunk.convertColumnValues(c, JSDuckDBValueConverter);
+        const column = out.column(j);
+        for (let i = 0; i < n; i++) column[at + i] = toNumber(values[i]);
+      });
+    }
+    return out.finish();
+  };
+}
+
+/**
+ * Runs the features and checks queries of `spec` over `source` with a query runner (an engine's connection).
+ * `readFeatures` reads the one-row-per-customer result (default: from `run`'s row objects).
+ */
 export async function runAggregation(
   run: (sql: string) => Promise<Record<string, unknown>[]>,
   spec: TransactionsSpec,
   source: string,
   dialect: AggregationDialect,
+  readFeatures: FeatureReader = featuresFromRows(run),
 ): Promise<Aggregation> {
   const sql = aggregationSql({ spec, source, dialect });
-  const rows = await run(sql.features);
-  const [c] = await run(sql.checks);
-  const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+  const features = await readFeatures(sql.features, spec.customer, sql.columns.slice(1));
+  const [checksRow] = await run(sql.checks);
+  return assemble(spec, source, sql.columns.slice(1), features, checksRow);
+}
+
+/** The aggregation's result from the features read and the checks query's one row. */
+function assemble(spec: TransactionsSpec, source: string, names: string[], features: FeatureColumns, c: Record<string, unknown>): Aggregation {
+  const { ids, columns } = features;
   const idColumn = spec.customer;
-  const names = sql.columns.slice(1);
-  const columns: Record<string, Float64Array> = {};
-  for (const name of names) columns[name] = Float64Array.from(rows, (r) => num(r[name]));
-  const ids = rows.map((r) => String(r[idColumn]));
+  const num = toNumber;
   const droppedBy: Record<string, number> = {};
   let dropped = 0;
   for (const [key, reason] of Object.entries(TRANSACTION_DROP_REASONS)) {
@@ -121,12 +222,30 @@ export async function runAggregation(
     asOf: String(c.as_of ?? ''),
     asOfDefault: spec.asOf === undefined,
   };
-  if (rows.length === 0)
+  if (ids.length === 0)
     throw new DataError(
       `no customer with a purchase in ${source}: ${linesRead} lines read, ${dropped} dropped (${Object.entries(droppedBy).map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}); check --customer, --date and --amount`,
       source,
     );
   return { table: { idColumn, ids, names, columns }, checks, warnings: aggregationWarnings(checks) };
+}
+
+/**
+ * The aggregation in embedded DuckDB reading the orders once ({@link onePassAggregationSql}): the lines grouped by
+ * customer into a temporary table, then the features and the checks from it.
+ */
+async function runOnePassInDuckDB(connection: import('@duckdb/node-api').DuckDBConnection, spec: TransactionsSpec, source: string): Promise<Aggregation> {
+  const sql = onePassAggregationSql({ spec, source, dialect: 'duckdb' });
+  await connection.run(`CREATE OR REPLACE TEMP TABLE tx_customers AS ${sql.grouped}`);
+  try {
+    const names = sql.columns.slice(1);
+    const [{ n }] = (await connection.runAndReadAll(sql.count('tx_customers'))).getRowObjectsJS() as { n: bigint }[];
+    const features = await featuresFromDuckDB(connection)(sql.features('tx_customers'), spec.customer, names, Number(n));
+    const [checksRow] = (await connection.runAndReadAll(sql.checks('tx_customers'))).getRowObjectsJS() as Record<string, unknown>[];
+    return assemble(spec, source, names, features, checksRow);
+  } finally {
+    await connection.run('DROP TABLE IF EXISTS tx_customers');
+  }
 }
 
 /** The summary's sentences about an aggregation. */
@@ -176,7 +295,7 @@ export async function aggregateTransactions(options: AggregateOptions): Promise<
     }
     absentColumns(spec, header, where);
     try {
-      return await runAggregation(run, spec, relation, 'duckdb');
+      return await runOnePassInDuckDB(connection, spec, relation);
     } catch (error) {
       if (error instanceof DataError || error instanceof OptionsError) throw error;
       throw new DataError(`cannot aggregate the orders in ${where}: ${(error as Error).message.split('\n').slice(0, 2).join(' ')}`, where);
@@ -242,10 +361,31 @@ async function aggregateInPostgres(spec: TransactionsSpec, source: { postgres: s
  * = + - @ tab or CR with a leading ' (see csvCell), as the files the report writes for people.
  */
 export function customerFeaturesCsv(table: CustomerFeatureTable, csvGuard = false): string {
-  const cell = (s: string) => csvCell(s, csvGuard);
-  const parts = [[table.idColumn, ...table.names].map(cell).join(',') + '\n'];
-  const cols = table.names.map((n) => table.columns[n]);
-  for (let i = 0; i < table.ids.length; i++) parts.push([cell(table.ids[i]), ...cols.map((c) => String(c[i]))].join(',') + '\n');
-  return parts.join('');
+  return [...customerFeaturesCsvPieces(table, { csvGuard })].join('');
 }
 
+/** Options of {@link customerFeaturesCsvPieces}. */
+export interface CsvPiecesOptions {
+  /** As customerFeaturesCsv's `csvGuard`. Default false. */
+  csvGuard?: boolean;
+  /** Customers per piece. Default 65,536. */
+  linesPerPiece?: number;
+}
+
+/**
+ * {@link customerFeaturesCsv}'s text in pieces (the header first, then `linesPerPiece` customers each), to write
+ * millions of customers to a file without one string of them all (V8 strings stop at about 512 MB).
+ * @example for (const piece of customerFeaturesCsvPieces(table)) writeSync(fd, piece);
+ */
+export function* customerFeaturesCsvPieces(table: CustomerFeatureTable, options: CsvPiecesOptions = {}): Generator<string> {
+  const { csvGuard = false, linesPerPiece = 65_536 } = options;
+  if (!Number.isSafeInteger(linesPerPiece) || linesPerPiece < 1) throw new OptionsError(`linesPerPiece must be an integer >= 1 (got ${linesPerPiece})`, 'linesPerPiece');
+  const cell = (s: string) => csvCell(s, csvGuard);
+  yield [table.idColumn, ...table.names].map(cell).join(',') + '\n';
+  const cols = table.names.map((n) => table.columns[n]);
+  for (let from = 0; from < table.ids.length; from += linesPerPiece) {
+    const parts: string[] = [];
+    for (let i = from; i < Math.min(table.ids.length, from + linesPerPiece); i++) parts.push([cell(table.ids[i]), ...cols.map((c) => String(c[i]))].join(',') + '\n');
+    yield parts.join('');
+  }
+}

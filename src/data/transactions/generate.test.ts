@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { transactionsTable, TRANSACTION_COLUMNS } from './generate';
+import { transactionsBlocks, transactionsTable, TRANSACTION_COLUMNS } from './generate';
 
 describe('transactionsTable', () => {
   it('is seeded, has several lines per order, returns, date-times and zero-padded ids', () => {
@@ -38,5 +38,24 @@ describe('transactionsTable', () => {
     expect(rows.filter((r) => r[0] === '').length).toBeGreaterThan(0);
     expect(rows.filter((r) => !/^\d{4}-/.test(r[2])).length).toBeGreaterThan(0);
     expect(() => transactionsTable({ customers: 0 })).toThrow(/customers must be an integer >= 1/);
+  });
+
+  it('in blocks: the same lines (the header once, each block sorted by time), dirty spoiling per block', () => {
+    const whole = transactionsTable({ customers: 250, seed: 5 });
+    const blocks = [...transactionsBlocks({ customers: 250, seed: 5, blockCustomers: 100 })];
+    expect(blocks.length).toBe(3);
+    expect(blocks.reduce((s, b) => s + b.rows, 0)).toBe(whole.rows);
+    const text = blocks.map((b) => b.csv).join('');
+    expect(text).not.toBe(whole.csv);
+    expect(text.split('\n').filter((l) => l.startsWith('customer_id')).length).toBe(1);
+    expect(text.trim().split('\n').sort()).toEqual(whole.csv.trim().split('\n').sort());
+    for (const b of blocks) {
+      const times = b.csv.trim().split('\n').filter((l) => !l.startsWith('customer_id')).map((l) => l.split(',')[2]);
+      expect(times).toEqual([...times].sort());
+    }
+    expect([...transactionsBlocks({ customers: 250, seed: 5, blockCustomers: 250 })][0].csv).toBe(whole.csv);
+    const dirty = [...transactionsBlocks({ customers: 250, seed: 5, blockCustomers: 100, dirty: true })];
+    dirty.forEach((b, i) => expect(Object.values(b.dirty).reduce((s, v) => s + v, 0), `block ${i}`).toBe(Math.max(4, Math.round(blocks[i].rows * 0.01))));
+    expect(() => transactionsBlocks({ blockCustomers: 0 }).next()).toThrow(/blockCustomers must be an integer >= 1/);
   });
 });

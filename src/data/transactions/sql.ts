@@ -121,20 +121,8 @@ export function checkAsOf(asOf: string): string {
   return asOf;
 }
 
-/**
- * The aggregation, by these rules (docs/transactions.md):
- * - each line's cells are read as text and trimmed; an empty id or a missing token ("NA", "null", ...) is missing;
- * - a line is dropped, counted under its first reason, for a missing customer, an unreadable date, a missing or
- *   non-numeric amount, and (when given) a missing order id or quantity; identical lines are all kept;
- * - a purchase is a line with amount > 0; `recency_days` = as-of minus the last purchase day, `tenure_days` = as-of
- *   minus the first purchase day, `frequency` = distinct orders (or days) with a purchase, `monetary` = the sum of
- *   all amounts (returns subtract), `avg_order_value` = monetary / frequency, `items` = the sum of quantities;
- * - a customer with no purchase (only returns or zero amounts) has no row, and is counted in `checks`;
- * - the as-of date is `spec.asOf`, else the day after the last date of a kept line.
- * @example aggregationSql({ spec: { customer: 'customer_id', date: 'day', amount: 'amount' }, source: 'orders' }).features
- */
-export function aggregationSql(options: AggregationSqlOptions): AggregationSql {
-  const { spec, source, dialect = 'duckdb' } = options;
+/** The per-line typing shared by {@link aggregationSql} and {@link onePassAggregationSql}, after checking the options. */
+function typedLines(spec: TransactionsSpec, source: string, dialect: AggregationDialect) {
   if (typeof source !== 'string' || source.trim() === '') throw new OptionsError('the orders source is required (--table NAME, --sql QUERY or --data FILE)', 'source');
   for (const key of ['customer', 'date', 'amount'] as const)
     if (typeof spec[key] !== 'string' || spec[key].trim() === '') throw new OptionsError(`--${key} COLUMN is required with --transactions`, key);
@@ -154,7 +142,100 @@ export function aggregationSql(options: AggregationSqlOptions): AggregationSql {
   ];
   const required = ['c_id', 'c_day', 'c_amount', ...(orderExpr ? ['c_order'] : []), ...(spec.quantity ? ['c_qty'] : [])];
   const purchaseKey = orderExpr ? 'c_order' : 'c_day';
-  const idOut = quoteIdent(spec.customer);
+  return { p, typed, required, purchaseKey, idOut: quoteIdent(spec.customer), asOf };
+}
+
+/** The queries of {@link onePassAggregationSql}. */
+export interface OnePassAggregationSql {
+  /**
+   * One row per customer id, and one for the lines without an id (`c_id` NULL): the lines read, dropped by reason,
+   * kept, and the customer's aggregates over the kept lines. To be stored as a table (`CREATE TEMP TABLE g AS ...`).
+   */
+  grouped: string;
+  /** {@link AggregationSql.features} computed from the stored `grouped` table named `table`. */
+  features: (table: string) => string;
+  /** {@link AggregationSql.checks} computed from the stored `grouped` table named `table`. */
+  checks: (table: string) => string;
+  /** The number of rows `features(table)` returns (column `n`), to size arrays before reading them. */
+  count: (table: string) => string;
+  /** Output columns of `features`, in order. */
+  columns: string[];
+}
+
+/**
+ * The same aggregation as {@link aggregationSql}, the same rules and results, reading the orders once: the lines are
+ * grouped by customer with their drop reasons counted in the same pass, and the features and the checks are both
+ * computed from that one-row-per-customer table. For engines with `FILTER` on aggregates (DuckDB, PostgreSQL).
+ * @example const q = onePassAggregationSql({ spec, source: 'orders' }); run(`CREATE TEMP TABLE g AS ${q.grouped}`); run(q.features('g'));
+ */
+export function onePassAggregationSql(options: AggregationSqlOptions): OnePassAggregationSql {
+  const { spec, source, dialect = 'duckdb' } = options;
+  if (dialect === 'sqlite') throw new OptionsError('the one-pass aggregation is written for DuckDB and PostgreSQL; use aggregationSql for SQLite', 'dialect');
+  const { p, typed, required, purchaseKey, idOut, asOf } = typedLines(spec, source, dialect);
+  const valid = required.map((c) => `${c} IS NOT NULL`).join(' AND ');
+  const reasons = required.map((c, i) => `    SUM(CASE WHEN ${required.slice(0, i).map((b) => `${b} IS NOT NULL AND `).join('')}${c} IS NULL THEN 1 ELSE 0 END) AS dropped_${c.slice(2)},`);
+  const grouped = [
+    'WITH typed AS (',
+    `  SELECT ${typed.join(',\n    ')}`,
+    `  FROM ${source}`,
+    ')',
+    'SELECT c_id,',
+    '    COUNT(*) AS lines_read,',
+    ...reasons,
+    `    COUNT(*) FILTER (WHERE ${valid}) AS lines_kept,`,
+    `    MIN(c_day) FILTER (WHERE ${valid}) AS first_kept_day,`,
+    `    MAX(c_day) FILTER (WHERE ${valid}) AS last_kept_day,`,
+    `    MAX(c_day) FILTER (WHERE ${valid} AND c_amount > 0) AS last_day,`,
+    `    MIN(c_day) FILTER (WHERE ${valid} AND c_amount > 0) AS first_day,`,
+    `    COUNT(DISTINCT ${purchaseKey}) FILTER (WHERE ${valid} AND c_amount > 0) AS frequency,`,
+    `    ${p.exactSum(`CASE WHEN ${valid} THEN c_amount END`)} AS monetary${spec.quantity ? `,\n    ${p.exactSum(`CASE WHEN ${valid} THEN c_qty END`)} AS items` : ''}`,
+    'FROM typed GROUP BY c_id',
+  ].join('\n');
+  const asOfExpr = (table: string) => (asOf ? p.dateLiteral(asOf) : `(SELECT ${p.dayAfter('MAX(last_kept_day)')} FROM ${table})`);
+  // a customer of the two-pass query: an id with a kept line (per_customer), and a purchase among them (features)
+  const customer = 'c_id IS NOT NULL AND lines_kept > 0';
+  const features = (table: string) =>
+    [
+      `SELECT c_id AS ${idOut},`,
+      `    ${p.days('as_of', 'last_day')} AS recency_days,`,
+      '    frequency,',
+      '    monetary,',
+      '    monetary / frequency AS avg_order_value,',
+      `    ${p.days('as_of', 'first_day')} AS tenure_days${spec.quantity ? ',\n    items' : ''}`,
+      `FROM ${table} CROSS JOIN (SELECT ${asOfExpr(table)} AS as_of) AS a`,
+      `WHERE ${customer} AND frequency > 0`,
+      `ORDER BY ${idOut}`,
+    ].join('\n');
+  const checks = (table: string) =>
+    [
+      'SELECT',
+      `  (SELECT SUM(lines_read) FROM ${table}) AS lines_read,`,
+      ...required.map((c) => `  (SELECT SUM(dropped_${c.slice(2)}) FROM ${table}) AS dropped_${c.slice(2)},`),
+      `  (SELECT COUNT(*) FROM ${table} WHERE ${customer} AND frequency = 0) AS customers_without_purchase,`,
+      `  (SELECT COUNT(*) FROM ${table} WHERE ${customer} AND frequency > 0 AND monetary <= 0) AS customers_at_or_below_zero,`,
+      `  (SELECT ${p.dateText('MIN(first_kept_day)')} FROM ${table}) AS first_date,`,
+      `  (SELECT ${p.dateText('MAX(last_kept_day)')} FROM ${table}) AS last_date,`,
+      `  (SELECT ${p.dateText(asOfExpr(table))}) AS as_of`,
+    ].join('\n');
+  const count = (table: string) => `SELECT COUNT(*) AS n FROM ${table} WHERE ${customer} AND frequency > 0`;
+  return { grouped, features, checks, count, columns: [spec.customer, ...TRANSACTION_FEATURES, ...(spec.quantity ? ['items'] : [])] };
+}
+
+/**
+ * The aggregation, by these rules (docs/transactions.md):
+ * - each line's cells are read as text and trimmed; an empty id or a missing token ("NA", "null", ...) is missing;
+ * - a line is dropped, counted under its first reason, for a missing customer, an unreadable date, a missing or
+ *   non-numeric amount, and (when given) a missing order id or quantity; identical lines are all kept;
+ * - a purchase is a line with amount > 0; `recency_days` = as-of minus the last purchase day, `tenure_days` = as-of
+ *   minus the first purchase day, `frequency` = distinct orders (or days) with a purchase, `monetary` = the sum of
+ *   all amounts (returns subtract), `avg_order_value` = monetary / frequency, `items` = the sum of quantities;
+ * - a customer with no purchase (only returns or zero amounts) has no row, and is counted in `checks`;
+ * - the as-of date is `spec.asOf`, else the day after the last date of a kept line.
+ * @example aggregationSql({ spec: { customer: 'customer_id', date: 'day', amount: 'amount' }, source: 'orders' }).features
+ */
+export function aggregationSql(options: AggregationSqlOptions): AggregationSql {
+  const { spec, source, dialect = 'duckdb' } = options;
+  const { p, typed, required, purchaseKey, idOut, asOf } = typedLines(spec, source, dialect);
   const asOfExpr = asOf ? p.dateLiteral(asOf) : `(SELECT ${p.dayAfter('MAX(c_day)')} FROM valid)`;
   const ctes = [
     'WITH typed AS (',

@@ -23,7 +23,7 @@ import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { isUserError, OptionsError, parseThreads } from '../src';
 import { benchTransactions } from './bench-transactions';
-import { ROOT, timed } from './bench-timed';
+import { ROOT, sideBySide, timed } from './bench-timed';
 import { cliMain, intOption, parseFlags } from './cli';
 
 const HELP = `Usage: npm run bench:large -- [--rows 1000000] [--seed 5] [--data FILE.csv] [--runs 1] [--no-png] [--threads N]
@@ -95,16 +95,7 @@ cliMain(async () => {
     const pyJson = JSON.parse(py.stdout.trim().split('\n').pop() as string);
     const row = {
       rows: summary.rows.used,
-      ours_s: Number(ours.seconds.toFixed(2)),
-      python_s: Number(py.seconds.toFixed(2)),
-      ratio: Number((ours.seconds / py.seconds).toFixed(3)),
-      ours_rss_mb: Math.round(ours.rssMb),
-      python_rss_mb: Math.round(py.rssMb),
-      ours_k: summary.k.selected,
-      python_k: pyJson.best_k,
-      inertia_ratio: Object.fromEntries(Object.entries(pyJson.inertia as Record<string, number>).map(([k, v]) => [k, Number((summary.inertia[k] / v).toFixed(5))])),
-      phases: summary.timings,
-      backend: summary.backend.name,
+      ...sideBySide(ours, py, summary, pyJson),
       load: Number(loadavg()[0].toFixed(2)),
     };
     results.push(row);

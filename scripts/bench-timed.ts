@@ -32,3 +32,35 @@ export function runFacts(): { machine: string; commit: string; load: number[] } 
   }
   return { machine: `${cpus().length}-core ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`, commit, load: loadavg().map((l) => Number(l.toFixed(2))) };
 }
+
+/** A report's summary.json fields a side-by-side row reads (k chosen, inertia per k, phase timings, backend). */
+interface ReportSummary {
+  k: { selected: number };
+  inertia: Record<string, number>;
+  timings: unknown;
+  backend: { name: string };
+}
+
+/**
+ * The fields every side-by-side result line has: both sides' seconds and peak RSS, their ratio, the k each chose and
+ * the inertia ratio ours / Python's per k, our phase timings and backend.
+ */
+export function sideBySide(
+  ours: { seconds: number; rssMb: number },
+  python: { seconds: number; rssMb: number },
+  summary: ReportSummary,
+  pyJson: { best_k: number; inertia: Record<string, number> },
+) {
+  return {
+    ours_s: Number(ours.seconds.toFixed(2)),
+    python_s: Number(python.seconds.toFixed(2)),
+    ratio: Number((ours.seconds / python.seconds).toFixed(3)),
+    ours_rss_mb: Math.round(ours.rssMb),
+    python_rss_mb: Math.round(python.rssMb),
+    ours_k: summary.k.selected,
+    python_k: pyJson.best_k,
+    inertia_ratio: Object.fromEntries(Object.entries(pyJson.inertia).map(([k, v]) => [k, Number((summary.inertia[k] / v).toFixed(5))])),
+    phases: summary.timings,
+    backend: summary.backend.name,
+  };
+}

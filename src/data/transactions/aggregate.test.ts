@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces, featuresFromDuckDB, featuresFromRows, fileRelation, runAggregation, type Aggregation } from './aggregate';
+import { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces, featuresFromDuckDB, featuresFromRows, fileRelation, runAggregation, sizeBytes, type Aggregation } from './aggregate';
 import { onePassAggregationSql } from './sql';
 import { transactionsTable } from './generate';
 import type { TransactionsSpec } from './sql';
@@ -219,5 +219,17 @@ describe('aggregateTransactions', () => {
     await expect(aggregateTransactions({ spec: { customer: 'customer_id', date: 'order_date', amount: 'amount', asOf: '2024-02-30' }, source: { file } })).rejects.toThrow(
       /--as-of must be a date YYYY-MM-DD \(got "2024-02-30"\)/,
     );
+  });
+});
+
+describe('sizeBytes', () => {
+  it('reads DuckDB\'s size texts in decimal and binary units, NaN otherwise', () => {
+    expect(sizeBytes('953.6 MiB')).toBeCloseTo(953.6 * 2 ** 20, 0);
+    expect(sizeBytes('1GB')).toBe(1e9);
+    expect(sizeBytes('64 mb')).toBe(64e6);
+    expect(sizeBytes('512KiB')).toBe(524_288);
+    expect(sizeBytes('4096')).toBe(4096);
+    expect(sizeBytes('lots')).toBeNaN();
+    expect(sizeBytes('1.5 XB')).toBeNaN();
   });
 });

@@ -158,9 +158,9 @@ class GrowingColumns {
 export function featuresFromDuckDB(connection: import('@duckdb/node-api').DuckDBConnection): FeatureReader {
   const { JSDuckDBValueConverter } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
   return async (sql, idColumn, names, rows) => {
-    // materialized in DuckDB (a few dozen bytes a customer), read into JS chunk by chunk; a streamed result needs
-    // more of DuckDB's memory for the sort and fails under small memory limits
-    const result = await connection.run(sql);
+    // streamed: the sorted rows come from DuckDB (spilling above its memory limit) chunk by chunk, never all
+    // materialized in DuckDB beside their copy in JavaScript
+    const result = await connection.stream(sql);
     const resultNames = result.columnNames();
     const idIndex = resultNames.indexOf(idColumn);
     const indexes = names.map((n) => resultNames.indexOf(n));
@@ -238,6 +238,9 @@ async function runOnePassInDuckDB(connection: import('@duckdb/node-api').DuckDBC
   const sql = onePassAggregationSql({ spec, source, dialect: 'duckdb' });
   await connection.run(`CREATE OR REPLACE TEMP TABLE tx_customers AS ${sql.grouped}`);
   try {
+    // the grouping is done: DuckDB gives back half of its memory (its cached blocks go to the temporary folder), room
+    // for the JavaScript columns (about 50 bytes a customer), while the sort by id streams into them
+    await shrinkMemoryLimit(connection, 0.5);
     const names = sql.columns.slice(1);
     const [{ n }] = (await connection.runAndReadAll(sql.count('tx_customers'))).getRowObjectsJS() as { n: bigint }[];
     const features = await featuresFromDuckDB(connection)(sql.features('tx_customers'), spec.customer, names, Number(n));
@@ -246,6 +249,21 @@ async function runOnePassInDuckDB(connection: import('@duckdb/node-api').DuckDBC
   } finally {
     await connection.run('DROP TABLE IF EXISTS tx_customers');
   }
+}
+
+const UNIT: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };
+
+/** Bytes of a DuckDB size text ('953.6 MiB', '1GB', '64 MB'); NaN when not one. */
+export function sizeBytes(text: string): number {
+  const m = /^\s*([0-9]+(?:[.][0-9]+)?)\s*([KMGT]i?B|B)?\s*$/i.exec(text);
+  return m ? Number(m[1]) * UNIT[(m[2] ?? 'B').toUpperCase()] : Number.NaN;
+}
+
+/** Lowers DuckDB's memory limit to `fraction` of its current value (DuckDB evicts its cached blocks to disk). */
+async function shrinkMemoryLimit(connection: import('@duckdb/node-api').DuckDBConnection, fraction: number): Promise<void> {
+  const [{ limit }] = (await connection.runAndReadAll("SELECT current_setting('memory_limit') AS limit")).getRowObjectsJS() as { limit: string }[];
+  const bytes = sizeBytes(String(limit));
+  if (Number.isFinite(bytes) && bytes > 0) await connection.run(`SET memory_limit = '${Math.floor((bytes * fraction) / 1024)}KiB'`);
 }
 
 /** The summary's sentences about an aggregation. */

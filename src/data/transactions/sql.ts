@@ -155,6 +155,11 @@ export interface OnePassAggregationSql {
    * kept, and the customer's aggregates over the kept lines. To be stored as a table (`CREATE TEMP TABLE g AS ...`).
    */
   grouped: string;
+  /**
+   * `grouped` for one of `count` parts of the customers (by a hash of the id; DuckDB only): the parts' rows together
+   * are `grouped`'s rows, each customer in one part, so a table can be filled part by part in less memory.
+   */
+  groupedPart: (count: number, index: number) => string;
   /** {@link AggregationSql.features} computed from the stored `grouped` table named `table`. */
   features: (table: string) => string;
   /** {@link AggregationSql.checks} computed from the stored `grouped` table named `table`. */
@@ -182,7 +187,7 @@ export function onePassAggregationSql(options: AggregationSqlOptions): OnePassAg
   // NULL for lines that are no purchase), the second counts a customer's purchase groups. Money is summed in DECIMAL
   // in both (exact), so the result is the same double as one sum over the lines.
   const sum = (x: string) => `SUM(CAST(${x} AS DECIMAL(38, 8)))`;
-  const grouped = [
+  const groupedText = (where: string) => [
     'WITH typed AS (',
     `  SELECT ${typed.join(',\n    ')}`,
     `  FROM ${source}`,
@@ -194,7 +199,7 @@ export function onePassAggregationSql(options: AggregationSqlOptions): OnePassAg
     `    MIN(c_day) FILTER (WHERE ${valid}) AS first_kept_day,`,
     `    MAX(c_day) FILTER (WHERE ${valid}) AS last_kept_day,`,
     `    ${sum(`CASE WHEN ${valid} THEN c_amount END`)} AS monetary${spec.quantity ? `,\n    ${sum(`CASE WHEN ${valid} THEN c_qty END`)} AS items` : ''}`,
-    '  FROM typed GROUP BY c_id, purchase',
+    `  FROM typed${where} GROUP BY c_id, purchase`,
     ')',
     'SELECT c_id,',
     '    SUM(lines_read) AS lines_read,',
@@ -209,6 +214,13 @@ export function onePassAggregationSql(options: AggregationSqlOptions): OnePassAg
     `    CAST(SUM(monetary) AS DOUBLE PRECISION) AS monetary${spec.quantity ? ',\n    CAST(SUM(items) AS DOUBLE PRECISION) AS items' : ''}`,
     'FROM per_purchase GROUP BY c_id',
   ].join('\n');
+  const grouped = groupedText('');
+  const groupedPart = (count: number, index: number) => {
+    if (dialect !== 'duckdb') throw new OptionsError('the aggregation in parts is written for DuckDB', 'dialect');
+    if (!Number.isSafeInteger(count) || count < 1 || !Number.isSafeInteger(index) || index < 0 || index >= count)
+      throw new OptionsError(`a part is an index 0..count-1 of count >= 1 parts (got ${index} of ${count})`, 'part');
+    return count === 1 ? grouped : groupedText(` WHERE hash(c_id) % ${count} = ${index}`);
+  };
   const asOfExpr = (table: string) => (asOf ? p.dateLiteral(asOf) : `(SELECT ${p.dayAfter('MAX(last_kept_day)')} FROM ${table})`);
   // a customer of the two-pass query: an id with a kept line (per_customer), and a purchase among them (features)
   const customer = 'c_id IS NOT NULL AND lines_kept > 0';
@@ -236,7 +248,7 @@ export function onePassAggregationSql(options: AggregationSqlOptions): OnePassAg
       `  (SELECT ${p.dateText(asOfExpr(table))}) AS as_of`,
     ].join('\n');
   const count = (table: string) => `SELECT COUNT(*) AS n FROM ${table} WHERE ${customer} AND frequency > 0`;
-  return { grouped, features, checks, count, columns: [spec.customer, ...TRANSACTION_FEATURES, ...(spec.quantity ? ['items'] : [])] };
+  return { grouped, groupedPart, features, checks, count, columns: [spec.customer, ...TRANSACTION_FEATURES, ...(spec.quantity ? ['items'] : [])] };
 }
 
 /**

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces, featuresFromDuckDB, featuresFromRows, fileRelation, runAggregation, type Aggregation } from './aggregate';
+import { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces, featuresFromDuckDB, featuresFromRows, fileRelation, partsFor, runAggregation, sizeBytes, type Aggregation } from './aggregate';
 import { onePassAggregationSql } from './sql';
 import { transactionsTable } from './generate';
 import type { TransactionsSpec } from './sql';
@@ -145,6 +145,10 @@ describe('aggregateTransactions', () => {
     const narrow = await aggregateTransactions({ spec, source: { file: big }, memoryLimit: '64MB', threads: 1 });
     expect(wide.table.ids.length).toBeGreaterThan(24_000);
     expect(customerFeaturesCsv(narrow.table)).toBe(customerFeaturesCsv(wide.table));
+    // grouped in three parts of the customers, one reading each: the same rows and counts
+    const parted = await aggregateTransactions({ spec, source: { file: big }, memoryLimit: '64MB', threads: 1, parts: 3 });
+    expect(customerFeaturesCsv(parted.table)).toBe(customerFeaturesCsv(wide.table));
+    expect(parted.checks).toEqual(wide.checks);
     const pieces = [...customerFeaturesCsvPieces(wide.table, { linesPerPiece: 10_000 })];
     expect(pieces.length).toBe(1 + Math.ceil(wide.table.ids.length / 10_000));
     expect(pieces[1].split('\n').length).toBe(10_001);
@@ -219,5 +223,29 @@ describe('aggregateTransactions', () => {
     await expect(aggregateTransactions({ spec: { customer: 'customer_id', date: 'order_date', amount: 'amount', asOf: '2024-02-30' }, source: { file } })).rejects.toThrow(
       /--as-of must be a date YYYY-MM-DD \(got "2024-02-30"\)/,
     );
+  });
+});
+
+describe('sizeBytes', () => {
+  it('reads DuckDB\'s size texts in decimal and binary units, NaN otherwise', () => {
+    expect(sizeBytes('953.6 MiB')).toBeCloseTo(953.6 * 2 ** 20, 0);
+    expect(sizeBytes('1GB')).toBe(1e9);
+    expect(sizeBytes('64 mb')).toBe(64e6);
+    expect(sizeBytes('512KiB')).toBe(524_288);
+    expect(sizeBytes('4096')).toBe(4096);
+    expect(sizeBytes('lots')).toBeNaN();
+    expect(sizeBytes('1.5 XB')).toBeNaN();
+  });
+});
+
+describe('partsFor', () => {
+  it('takes one part up to 20 million lines per GB of memory limit, one more per 20 million beyond', () => {
+    expect(partsFor(10_053_199, 1e9)).toBe(1);
+    expect(partsFor(20_000_000, 1e9)).toBe(1);
+    expect(partsFor(20_000_001, 1e9)).toBe(2);
+    expect(partsFor(100_000_000, 1e9)).toBe(5);
+    expect(partsFor(10_000_000, 256e6)).toBe(2);
+    expect(partsFor(170_000, 64e6)).toBe(1);
+    expect(partsFor(Number.NaN, 1e9)).toBe(1);
   });
 });

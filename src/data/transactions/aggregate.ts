@@ -4,7 +4,7 @@
  * folder above `memoryLimit`). Only one row per customer comes back to JavaScript.
  */
 import { csvCell } from '../../util/csv';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { DataError, OptionsError } from '../../util/errors';
@@ -27,6 +27,11 @@ export interface AggregateOptions {
   memoryLimit?: string;
   /** DuckDB threads. Default 2. */
   threads?: number;
+  /**
+   * Parts the customers are grouped in, one reading of the orders each (more parts: less memory, more time).
+   * Default: from the number of lines and the memory limit ({@link partsFor}), 1 up to 20 million lines per GB.
+   */
+  parts?: number;
 }
 
 /** What the aggregation counted and chose: the summary's "orders" facts. */
@@ -158,9 +163,9 @@ class GrowingColumns {
 export function featuresFromDuckDB(connection: import('@duckdb/node-api').DuckDBConnection): FeatureReader {
   const { JSDuckDBValueConverter } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
   return async (sql, idColumn, names, rows) => {
-    // materialized in DuckDB (a few dozen bytes a customer), read into JS chunk by chunk; a streamed result needs
-    // more of DuckDB's memory for the sort and fails under small memory limits
-    const result = await connection.run(sql);
+    // streamed: the sorted rows come from DuckDB (spilling above its memory limit) chunk by chunk, never all
+    // materialized in DuckDB beside their copy in JavaScript
+    const result = await connection.stream(sql);
     const resultNames = result.columnNames();
     const idIndex = resultNames.indexOf(idColumn);
     const indexes = names.map((n) => resultNames.indexOf(n));
@@ -231,21 +236,67 @@ function assemble(spec: TransactionsSpec, source: string, names: string[], featu
 }
 
 /**
- * The aggregation in embedded DuckDB reading the orders once ({@link onePassAggregationSql}): the lines grouped by
- * customer into a temporary table, then the features and the checks from it.
+ * The aggregation in embedded DuckDB reading the orders once ({@link onePassAggregationSql}) per part of the
+ * customers: the lines grouped by customer into a table (`table`; a temporary one unless qualified), then the
+ * features and the checks from it.
  */
-async function runOnePassInDuckDB(connection: import('@duckdb/node-api').DuckDBConnection, spec: TransactionsSpec, source: string): Promise<Aggregation> {
+async function runOnePassInDuckDB(connection: import('@duckdb/node-api').DuckDBConnection, spec: TransactionsSpec, source: string, parts: number, table: string): Promise<Aggregation> {
   const sql = onePassAggregationSql({ spec, source, dialect: 'duckdb' });
-  await connection.run(`CREATE OR REPLACE TEMP TABLE tx_customers AS ${sql.grouped}`);
+  const temp = table.includes('.') ? '' : 'TEMP ';
+  await connection.run(`CREATE OR REPLACE ${temp}TABLE ${table} AS ${sql.groupedPart(parts, 0)}`);
   try {
+    for (let part = 1; part < parts; part++) await connection.run(`INSERT INTO ${table} ${sql.groupedPart(parts, part)}`);
+    // the grouping is done: DuckDB gives back half of its memory (its cached blocks go to the temporary folder), room
+    // for the JavaScript columns (about 50 bytes a customer), while the sort by id streams into them
+    await shrinkMemoryLimit(connection, 0.5);
     const names = sql.columns.slice(1);
-    const [{ n }] = (await connection.runAndReadAll(sql.count('tx_customers'))).getRowObjectsJS() as { n: bigint }[];
-    const features = await featuresFromDuckDB(connection)(sql.features('tx_customers'), spec.customer, names, Number(n));
-    const [checksRow] = (await connection.runAndReadAll(sql.checks('tx_customers'))).getRowObjectsJS() as Record<string, unknown>[];
+    const [{ n }] = (await connection.runAndReadAll(sql.count(table))).getRowObjectsJS() as { n: bigint }[];
+    const features = await featuresFromDuckDB(connection)(sql.features(table), spec.customer, names, Number(n));
+    const [checksRow] = (await connection.runAndReadAll(sql.checks(table))).getRowObjectsJS() as Record<string, unknown>[];
     return assemble(spec, source, names, features, checksRow);
   } finally {
-    await connection.run('DROP TABLE IF EXISTS tx_customers');
+    await connection.run(`DROP TABLE IF EXISTS ${table}`);
   }
+}
+
+/**
+ * Order lines one part of the grouping takes per GB of DuckDB's memory limit: 10 million lines (1.5 million customers)
+ * group within 200 MB, 100 million (14.8 million customers) do not within 1 GB (docs/performance.md).
+ */
+export const LINES_PER_PART_PER_GB = 20_000_000;
+
+/** The number of parts for about `lines` order lines under a memory limit of `memoryBytes`. */
+export function partsFor(lines: number, memoryBytes: number): number {
+  if (!Number.isFinite(lines) || !Number.isFinite(memoryBytes) || memoryBytes <= 0) return 1;
+  return Math.max(1, Math.ceil(lines / ((LINES_PER_PART_PER_GB * memoryBytes) / 1e9)));
+}
+
+/** About how many lines a CSV file has: its size over the mean length of its first lines. */
+function csvLinesEstimate(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(65_536);
+    const n = readSync(fd, buffer, 0, buffer.length, 0);
+    const lines = buffer.subarray(0, n).toString('utf8').split('\n').length - 1;
+    return lines <= 1 ? 1 : Math.ceil((fstatSync(fd).size / n) * lines);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const UNIT: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };
+
+/** Bytes of a DuckDB size text ('953.6 MiB', '1GB', '64 MB'); NaN when not one. */
+export function sizeBytes(text: string): number {
+  const m = /^\s*([0-9]+(?:[.][0-9]+)?)\s*([KMGT]i?B|B)?\s*$/i.exec(text);
+  return m ? Number(m[1]) * UNIT[(m[2] ?? 'B').toUpperCase()] : Number.NaN;
+}
+
+/** Lowers DuckDB's memory limit to `fraction` of its current value (DuckDB evicts its cached blocks to disk). */
+async function shrinkMemoryLimit(connection: import('@duckdb/node-api').DuckDBConnection, fraction: number): Promise<void> {
+  const [{ limit }] = (await connection.runAndReadAll("SELECT current_setting('memory_limit') AS limit")).getRowObjectsJS() as { limit: string }[];
+  const bytes = sizeBytes(String(limit));
+  if (Number.isFinite(bytes) && bytes > 0) await connection.run(`SET memory_limit = '${Math.floor((bytes * fraction) / 1024)}KiB'`);
 }
 
 /** The summary's sentences about an aggregation. */
@@ -294,8 +345,12 @@ export async function aggregateTransactions(options: AggregateOptions): Promise<
       throw new DataError(`cannot read the orders from ${where}: ${message}${hint}`, where);
     }
     absentColumns(spec, header, where);
+    if (options.parts !== undefined && (!Number.isSafeInteger(options.parts) || options.parts < 1)) throw new OptionsError(`parts must be an integer >= 1 (got ${options.parts})`, 'parts');
     try {
-      return await runOnePassInDuckDB(connection, spec, relation);
+      const parts = options.parts ?? (await estimatedParts(run, source, relation));
+      // a file's customers go to a database file in the temporary folder, whose blocks DuckDB writes out under its limit
+      if (isFile) await run(`ATTACH ${sqlString(join(spill, 'work.duckdb'))} AS tx_work`);
+      return await runOnePassInDuckDB(connection, spec, relation, parts, isFile ? 'tx_work.tx_customers' : 'tx_customers');
     } catch (error) {
       if (error instanceof DataError || error instanceof OptionsError) throw error;
       throw new DataError(`cannot aggregate the orders in ${where}: ${(error as Error).message.split('\n').slice(0, 2).join(' ')}`, where);
@@ -305,6 +360,14 @@ export async function aggregateTransactions(options: AggregateOptions): Promise<
     instance.closeSync();
     rmSync(spill, { recursive: true, force: true });
   }
+}
+
+/** {@link partsFor} the source's lines (a CSV's estimated from its size, Parquet's and a database's counted). */
+async function estimatedParts(run: (sql: string) => Promise<Record<string, unknown>[]>, source: { file: string } | { duckdb: string }, relation: string): Promise<number> {
+  const [{ limit }] = await run("SELECT current_setting('memory_limit') AS limit");
+  const isCsv = 'file' in source && !/^read_parquet/.test(relation);
+  const lines = isCsv ? csvLinesEstimate(source.file) : Number((await run(`SELECT COUNT(*) AS n FROM ${relation}`))[0].n);
+  return partsFor(lines, sizeBytes(String(limit)));
 }
 
 /** The relation of a database source: the query in parentheses, else the table. */

@@ -129,10 +129,13 @@ function typedLines(spec: TransactionsSpec, source: string, dialect: Aggregation
   const asOf = spec.asOf === undefined ? undefined : checkAsOf(spec.asOf);
   const p = dialectParts(dialect);
   const cell = (col: string) => `TRIM(CAST(${quoteIdent(col)} AS ${p.text}))`;
-  const missing = `(${MISSING_TOKENS.map(str).join(', ')})`;
-  const idExpr = `CASE WHEN ${cell(spec.customer)} = '' OR LOWER(${cell(spec.customer)}) IN ${missing} THEN NULL ELSE ${cell(spec.customer)} END`;
+  // DuckDB plans an IN list of this length as a hash join against the list, one per column, each with its own
+  // memory; list_contains is a plain function of the line
+  const isMissing = (t: string) =>
+    dialect === 'duckdb' ? `list_contains([${MISSING_TOKENS.map(str).join(', ')}], LOWER(${t}))` : `LOWER(${t}) IN (${MISSING_TOKENS.map(str).join(', ')})`;
+  const idExpr = `CASE WHEN ${cell(spec.customer)} = '' OR ${isMissing(cell(spec.customer))} THEN NULL ELSE ${cell(spec.customer)} END`;
   const orderExpr =
-    spec.order === undefined ? null : `CASE WHEN ${cell(spec.order)} = '' OR LOWER(${cell(spec.order)}) IN ${missing} THEN NULL ELSE ${cell(spec.order)} END`;
+    spec.order === undefined ? null : `CASE WHEN ${cell(spec.order)} = '' OR ${isMissing(cell(spec.order))} THEN NULL ELSE ${cell(spec.order)} END`;
   const typed = [
     `${idExpr} AS c_id`,
     `${p.day(cell(spec.date), spec.dateFormat)} AS c_day`,
@@ -152,6 +155,11 @@ export interface OnePassAggregationSql {
    * kept, and the customer's aggregates over the kept lines. To be stored as a table (`CREATE TEMP TABLE g AS ...`).
    */
   grouped: string;
+  /**
+   * `grouped` for one of `count` parts of the customers (by a hash of the id; DuckDB only): the parts' rows together
+   * are `grouped`'s rows, each customer in one part, so a table can be filled part by part in less memory.
+   */
+  groupedPart: (count: number, index: number) => string;
   /** {@link AggregationSql.features} computed from the stored `grouped` table named `table`. */
   features: (table: string) => string;
   /** {@link AggregationSql.checks} computed from the stored `grouped` table named `table`. */
@@ -174,23 +182,45 @@ export function onePassAggregationSql(options: AggregationSqlOptions): OnePassAg
   const { p, typed, required, purchaseKey, idOut, asOf } = typedLines(spec, source, dialect);
   const valid = required.map((c) => `${c} IS NOT NULL`).join(' AND ');
   const reasons = required.map((c, i) => `    SUM(CASE WHEN ${required.slice(0, i).map((b) => `${b} IS NOT NULL AND `).join('')}${c} IS NULL THEN 1 ELSE 0 END) AS dropped_${c.slice(2)},`);
-  const grouped = [
+  // Two GROUP BYs instead of COUNT(DISTINCT): DuckDB's grouped distinct aggregates keep their input in memory and do
+  // not spill, where a plain hash aggregation does. The first groups the lines by customer and purchase key (the key
+  // NULL for lines that are no purchase), the second counts a customer's purchase groups. Money is summed in DECIMAL
+  // in both (exact), so the result is the same double as one sum over the lines.
+  const sum = (x: string) => `SUM(CAST(${x} AS DECIMAL(38, 8)))`;
+  const groupedText = (where: string) => [
     'WITH typed AS (',
     `  SELECT ${typed.join(',\n    ')}`,
     `  FROM ${source}`,
-    ')',
-    'SELECT c_id,',
+    '), per_purchase AS (',
+    `  SELECT c_id, CASE WHEN ${valid} AND c_amount > 0 THEN ${purchaseKey} END AS purchase,`,
     '    COUNT(*) AS lines_read,',
-    ...reasons,
+    ...reasons.map((r) => `  ${r}`),
     `    COUNT(*) FILTER (WHERE ${valid}) AS lines_kept,`,
     `    MIN(c_day) FILTER (WHERE ${valid}) AS first_kept_day,`,
     `    MAX(c_day) FILTER (WHERE ${valid}) AS last_kept_day,`,
-    `    MAX(c_day) FILTER (WHERE ${valid} AND c_amount > 0) AS last_day,`,
-    `    MIN(c_day) FILTER (WHERE ${valid} AND c_amount > 0) AS first_day,`,
-    `    COUNT(DISTINCT ${purchaseKey}) FILTER (WHERE ${valid} AND c_amount > 0) AS frequency,`,
-    `    ${p.exactSum(`CASE WHEN ${valid} THEN c_amount END`)} AS monetary${spec.quantity ? `,\n    ${p.exactSum(`CASE WHEN ${valid} THEN c_qty END`)} AS items` : ''}`,
-    'FROM typed GROUP BY c_id',
+    `    ${sum(`CASE WHEN ${valid} THEN c_amount END`)} AS monetary${spec.quantity ? `,\n    ${sum(`CASE WHEN ${valid} THEN c_qty END`)} AS items` : ''}`,
+    `  FROM typed${where} GROUP BY c_id, purchase`,
+    ')',
+    'SELECT c_id,',
+    '    SUM(lines_read) AS lines_read,',
+    ...required.map((c) => `    SUM(dropped_${c.slice(2)}) AS dropped_${c.slice(2)},`),
+    '    SUM(lines_kept) AS lines_kept,',
+    '    MIN(first_kept_day) AS first_kept_day,',
+    '    MAX(last_kept_day) AS last_kept_day,',
+    // a purchase group's days are its purchase lines' days (all kept, amount > 0)
+    '    MAX(last_kept_day) FILTER (WHERE purchase IS NOT NULL) AS last_day,',
+    '    MIN(first_kept_day) FILTER (WHERE purchase IS NOT NULL) AS first_day,',
+    '    COUNT(purchase) AS frequency,',
+    `    CAST(SUM(monetary) AS DOUBLE PRECISION) AS monetary${spec.quantity ? ',\n    CAST(SUM(items) AS DOUBLE PRECISION) AS items' : ''}`,
+    'FROM per_purchase GROUP BY c_id',
   ].join('\n');
+  const grouped = groupedText('');
+  const groupedPart = (count: number, index: number) => {
+    if (dialect !== 'duckdb') throw new OptionsError('the aggregation in parts is written for DuckDB', 'dialect');
+    if (!Number.isSafeInteger(count) || count < 1 || !Number.isSafeInteger(index) || index < 0 || index >= count)
+      throw new OptionsError(`a part is an index 0..count-1 of count >= 1 parts (got ${index} of ${count})`, 'part');
+    return count === 1 ? grouped : groupedText(` WHERE hash(c_id) % ${count} = ${index}`);
+  };
   const asOfExpr = (table: string) => (asOf ? p.dateLiteral(asOf) : `(SELECT ${p.dayAfter('MAX(last_kept_day)')} FROM ${table})`);
   // a customer of the two-pass query: an id with a kept line (per_customer), and a purchase among them (features)
   const customer = 'c_id IS NOT NULL AND lines_kept > 0';
@@ -218,7 +248,7 @@ export function onePassAggregationSql(options: AggregationSqlOptions): OnePassAg
       `  (SELECT ${p.dateText(asOfExpr(table))}) AS as_of`,
     ].join('\n');
   const count = (table: string) => `SELECT COUNT(*) AS n FROM ${table} WHERE ${customer} AND frequency > 0`;
-  return { grouped, features, checks, count, columns: [spec.customer, ...TRANSACTION_FEATURES, ...(spec.quantity ? ['items'] : [])] };
+  return { grouped, groupedPart, features, checks, count, columns: [spec.customer, ...TRANSACTION_FEATURES, ...(spec.quantity ? ['items'] : [])] };
 }
 
 /**

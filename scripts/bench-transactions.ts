@@ -8,7 +8,7 @@ import { appendFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DataError } from '../src';
-import { ROOT, runFacts, timed } from './bench-timed';
+import { ROOT, runFacts, sideBySide, timed } from './bench-timed';
 
 const PYTHON = '/usr/bin/python3';
 const COLUMNS = ['--customer', 'customer_id', '--date', 'order_date', '--amount', 'amount', '--order', 'order_id'];
@@ -86,18 +86,9 @@ export async function benchTransactions(options: BenchTransactionsOptions): Prom
         lines: summary.transactions?.checks?.linesRead ?? pyJson.lines,
         customers: summary.rows.used,
         file_mb: megabytes,
-        ours_s: Number(ours.seconds.toFixed(2)),
-        python_s: Number(py.seconds.toFixed(2)),
-        ratio: Number((ours.seconds / py.seconds).toFixed(3)),
-        ours_rss_mb: Math.round(ours.rssMb),
-        python_rss_mb: Math.round(py.rssMb),
-        ours_k: summary.k.selected,
-        python_k: pyJson.best_k,
+        ...sideBySide(ours, py, summary, pyJson),
         python_customers: pyJson.n,
-        inertia_ratio: Object.fromEntries(Object.entries(pyJson.inertia as Record<string, number>).map(([k, v]) => [k, Number((summary.inertia[k] / v).toFixed(5))])),
-        phases: summary.timings,
         python_phases: { aggregate: pyJson.aggregate_s, model: pyJson.model_s },
-        backend: summary.backend.name,
         png,
         load_before: before.load,
         load_after: runFacts().load,

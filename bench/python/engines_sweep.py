@@ -29,16 +29,14 @@ versions = {"numpy": np.__version__, "scikit-learn": sklearn.__version__}
 
 
 def inertia(centers):
-    d = ((X[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2) if len(X) * len(centers) <= 5e7 else None
-    if d is None:  # blocks, for large n
-        labels = np.empty(len(X), dtype=np.int64)
-        best = np.empty(len(X))
-        for s in range(0, len(X), 100000):
-            b = ((X[s : s + 100000, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
-            labels[s : s + 100000] = b.argmin(axis=1)
-            best[s : s + 100000] = b.min(axis=1)
-        return labels, float(best.sum())
-    return d.argmin(axis=1), float(d.min(axis=1).sum())
+    """Labels and inertia in float64, in blocks of 100,000 rows (bounded memory at any n)."""
+    labels = np.empty(len(X), dtype=np.int64)
+    best = np.empty(len(X))
+    for s in range(0, len(X), 100000):
+        b = ((X[s : s + 100000, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+        labels[s : s + 100000] = b.argmin(axis=1)
+        best[s : s + 100000] = b.min(axis=1)
+    return labels, float(best.sum())
 
 
 if engine == "faiss":

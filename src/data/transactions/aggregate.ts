@@ -126,7 +126,7 @@ class GrowingColumns {
 
   constructor(private readonly names: readonly string[], initial = 65_536) {
     this.capacity = Math.max(1, initial);
-    this.data = names.map(() => new Float64Array(initial));
+    this.data = names.map(() => new Float64Array(this.capacity));
   }
 
   /** Makes room for `n` more rows and returns the index of the first. */

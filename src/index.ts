@@ -31,7 +31,7 @@ export { cleanCustomers } from './data/clean';
 export { rawTableToDataFrame, customersToDataFrame } from './data/frame';
 export { exampleTable, exampleTableCsv, type ExampleKind } from './data/examples';
 export { syntheticCustomersCsv } from './data/synthetic';
-export { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces } from './data/transactions/aggregate';
+export { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces, writeCustomerFeatures } from './data/transactions/aggregate';
 export { transactionsBlocks, transactionsTable } from './data/transactions/generate';
 export type { TransactionColumns, TransactionsSpec } from './data/transactions/spec';
 

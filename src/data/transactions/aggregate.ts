@@ -3,12 +3,14 @@
  * Parquet file or reading a table of a DuckDB database file, in bounded memory (DuckDB spills to a temporary
  * folder above `memoryLimit`). Only one row per customer comes back to JavaScript.
  */
-import { csvCell } from '../../util/csv';
 import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { DataError, OptionsError } from '../../util/errors';
+import { FeaturesCsvFile, type CustomerFeatureTable } from './featuresCsv';
 import { aggregationSql, onePassAggregationSql, TRANSACTION_DROP_REASONS, type AggregationDialect, type TransactionsSpec } from './sql';
+
+export { customerFeaturesCsv, customerFeaturesCsvPieces, featuresCsvRow, type CsvPiecesOptions, type CustomerFeatureTable } from './featuresCsv';
 
 /** Where the orders are. */
 export type OrdersSource =
@@ -49,16 +51,6 @@ export interface AggregationChecks {
   /** The as-of date used, and whether it was given or the default (the day after the last date). */
   asOf: string;
   asOfDefault: boolean;
-}
-
-/** One row per customer, column-wise, ordered by id (text order). */
-export interface CustomerFeatureTable {
-  /** The id column's name (the orders' customer column). */
-  idColumn: string;
-  ids: string[];
-  /** Feature column names, in order: recency_days, frequency, monetary, avg_order_value, tenure_days[, items]. */
-  names: string[];
-  columns: Record<string, Float64Array>;
 }
 
 /** The result of {@link aggregateTransactions}. */
@@ -130,7 +122,7 @@ class GrowingColumns {
   }
 
   /** Makes room for `n` more rows and returns the index of the first. */
-  reserve(n: number): number {
+  private reserve(n: number): number {
     if (this.length + n > this.capacity) {
       while (this.length + n > this.capacity) this.capacity *= 2;
       this.data = this.data.map((old) => {
@@ -144,8 +136,11 @@ class GrowingColumns {
     return at;
   }
 
-  column(j: number): Float64Array {
-    return this.data[j];
+  /** Copies rows `0..n-1` of one chunk (`ids`, one array per feature) to the end. */
+  append(n: number, ids: readonly string[], values: readonly Float64Array[]): void {
+    const at = this.reserve(n);
+    for (let i = 0; i < n; i++) this.ids.push(ids[i]);
+    values.forEach((v, j) => this.data[j].set(v.subarray(0, n), at));
   }
 
   finish(): FeatureColumns {
@@ -156,32 +151,54 @@ class GrowingColumns {
 }
 
 /**
- * A {@link FeatureReader} over a DuckDB connection: copies the result chunk by chunk (2,048 rows) into
- * the ids array and the Float64Arrays, so no JavaScript object per customer is made. Values are converted as
- * `getRowObjectsJS` converts them (same numbers, same id text).
+ * Takes one chunk of a features result: rows `0..n-1` of `ids` and of `values` (one array per feature, in the order
+ * asked). The arrays are reused for the next chunk: copy what is kept.
+ */
+export type FeatureChunkVisitor = (n: number, ids: readonly string[], values: readonly Float64Array[]) => void;
+
+/**
+ * Streams the features query's result from DuckDB chunk by chunk (2,048 rows; the sorted rows spill above DuckDB's
+ * memory limit, never all materialized) to `visit`, converted as `getRowObjectsJS` converts them (same numbers, same
+ * id text; missing values read as 0). Holds one chunk at a time: no JavaScript object per customer, nothing kept.
+ */
+export async function visitFeaturesFromDuckDB(
+  connection: import('@duckdb/node-api').DuckDBConnection,
+  sql: string,
+  idColumn: string,
+  names: readonly string[],
+  visit: FeatureChunkVisitor,
+): Promise<void> {
+  const { JSDuckDBValueConverter } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
+  const result = await connection.stream(sql);
+  const resultNames = result.columnNames();
+  const idIndex = resultNames.indexOf(idColumn);
+  const indexes = names.map((n) => resultNames.indexOf(n));
+  if (idIndex < 0 || indexes.some((i) => i < 0)) throw new Error(`the features query returned ${resultNames.join(', ')}, not ${[idColumn, ...names].join(', ')}`);
+  const ids: string[] = [];
+  let values = names.map(() => new Float64Array(2_048));
+  for await (const chunk of result) {
+    const n = chunk.rowCount;
+    if (values.length > 0 && n > values[0].length) values = names.map(() => new Float64Array(n));
+    const rawIds = chunk.convertColumnValues(idIndex, JSDuckDBValueConverter);
+    ids.length = n;
+    for (let i = 0; i < n; i++) ids[i] = String(rawIds[i]);
+    indexes.forEach((c, j) => {
+      const raw = chunk.convertColumnValues(c, JSDuckDBValueConverter);
+      const column = values[j];
+      for (let i = 0; i < n; i++) column[i] = toNumber(raw[i]);
+    });
+    visit(n, ids, values);
+  }
+}
+
+/**
+ * A {@link FeatureReader} over a DuckDB connection: {@link visitFeaturesFromDuckDB}'s chunks copied into the ids
+ * array and one Float64Array per feature (no JavaScript object per customer; the whole table in the V8 heap).
  */
 export function featuresFromDuckDB(connection: import('@duckdb/node-api').DuckDBConnection): FeatureReader {
-  const { JSDuckDBValueConverter } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
   return async (sql, idColumn, names, rows) => {
-    // streamed: the sorted rows come from DuckDB (spilling above its memory limit) chunk by chunk, never all
-    // materialized in DuckDB beside their copy in JavaScript
-    const result = await connection.stream(sql);
-    const resultNames = result.columnNames();
-    const idIndex = resultNames.indexOf(idColumn);
-    const indexes = names.map((n) => resultNames.indexOf(n));
-    if (idIndex < 0 || indexes.some((i) => i < 0)) throw new Error(`the features query returned ${resultNames.join(', ')}, not ${[idColumn, ...names].join(', ')}`);
     const out = new GrowingColumns(names, rows);
-    for await (const chunk of result) {
-      const n = chunk.rowCount;
-      const at = out.reserve(n);
-      const ids = chunk.convertColumnValues(idIndex, JSDuckDBValueConverter);
-      for (let i = 0; i < n; i++) out.ids.push(String(ids[i]));
-      indexes.forEach((c, j) => {
-        const values = chunk.convertColumnValues(c, JSDuckDBValueConverter);
-        const column = out.column(j);
-        for (let i = 0; i < n; i++) column[at + i] = toNumber(values[i]);
-      });
-    }
+    await visitFeaturesFromDuckDB(connection, sql, idColumn, names, (n, ids, values) => out.append(n, ids, values));
     return out.finish();
   };
 }
@@ -205,8 +222,13 @@ export async function runAggregation(
 
 /** The aggregation's result from the features read and the checks query's one row. */
 function assemble(spec: TransactionsSpec, source: string, names: string[], features: FeatureColumns, c: Record<string, unknown>): Aggregation {
-  const { ids, columns } = features;
-  const idColumn = spec.customer;
+  const checks = checksFrom(spec, c);
+  if (features.ids.length === 0) throw noCustomerError(source, checks);
+  return { table: { idColumn: spec.customer, ids: features.ids, names, columns: features.columns }, checks, warnings: aggregationWarnings(checks) };
+}
+
+/** {@link AggregationChecks} from the checks query's one row. */
+function checksFrom(spec: TransactionsSpec, c: Record<string, unknown>): AggregationChecks {
   const num = toNumber;
   const droppedBy: Record<string, number> = {};
   let dropped = 0;
@@ -216,7 +238,7 @@ function assemble(spec: TransactionsSpec, source: string, names: string[], featu
     dropped += n;
   }
   const linesRead = num(c.lines_read);
-  const checks: AggregationChecks = {
+  return {
     linesRead,
     droppedBy,
     linesUsed: linesRead - dropped,
@@ -227,33 +249,56 @@ function assemble(spec: TransactionsSpec, source: string, names: string[], featu
     asOf: String(c.as_of ?? ''),
     asOfDefault: spec.asOf === undefined,
   };
-  if (ids.length === 0)
-    throw new DataError(
-      `no customer with a purchase in ${source}: ${linesRead} lines read, ${dropped} dropped (${Object.entries(droppedBy).map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}); check --customer, --date and --amount`,
-      source,
-    );
-  return { table: { idColumn, ids, names, columns }, checks, warnings: aggregationWarnings(checks) };
+}
+
+function noCustomerError(source: string, checks: AggregationChecks): DataError {
+  const { linesRead, linesUsed, droppedBy } = checks;
+  return new DataError(
+    `no customer with a purchase in ${source}: ${linesRead} lines read, ${linesRead - linesUsed} dropped (${Object.entries(droppedBy).map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}); check --customer, --date and --amount`,
+    source,
+  );
+}
+
+/**
+ * Takes the sorted customers from DuckDB once the grouping is done: `sql` is the features query, `names` the feature
+ * columns, `count()` runs a query for the number of customers.
+ */
+type FeaturesConsumer<T> = (connection: import('@duckdb/node-api').DuckDBConnection, sql: string, names: string[], count: () => Promise<number>) => Promise<T>;
+
+/** What a run in DuckDB gives: what the consumer made of the customers, the checks query's row, the relation read. */
+interface DuckDBRun<T> {
+  features: T;
+  names: string[];
+  checksRow: Record<string, unknown>;
+  relation: string;
 }
 
 /**
  * The aggregation in embedded DuckDB reading the orders once ({@link onePassAggregationSql}) per part of the
  * customers: the lines grouped by customer into a table (`table`; a temporary one unless qualified), then the
- * features and the checks from it.
+ * features (to `consume`) and the checks from it.
  */
-async function runOnePassInDuckDB(connection: import('@duckdb/node-api').DuckDBConnection, spec: TransactionsSpec, source: string, parts: number, table: string): Promise<Aggregation> {
+async function runOnePassInDuckDB<T>(
+  connection: import('@duckdb/node-api').DuckDBConnection,
+  spec: TransactionsSpec,
+  source: string,
+  parts: number,
+  table: string,
+  consume: FeaturesConsumer<T>,
+): Promise<DuckDBRun<T>> {
   const sql = onePassAggregationSql({ spec, source, dialect: 'duckdb' });
   const temp = table.includes('.') ? '' : 'TEMP ';
   await connection.run(`CREATE OR REPLACE ${temp}TABLE ${table} AS ${sql.groupedPart(parts, 0)}`);
   try {
     for (let part = 1; part < parts; part++) await connection.run(`INSERT INTO ${table} ${sql.groupedPart(parts, part)}`);
     // the grouping is done: DuckDB gives back half of its memory (its cached blocks go to the temporary folder), room
-    // for the JavaScript columns (about 50 bytes a customer), while the sort by id streams into them
+    // for what JavaScript makes of the customers while the sort by id streams into it
     await shrinkMemoryLimit(connection, 0.5);
     const names = sql.columns.slice(1);
-    const [{ n }] = (await connection.runAndReadAll(sql.count(table))).getRowObjectsJS() as { n: bigint }[];
-    const features = await featuresFromDuckDB(connection)(sql.features(table), spec.customer, names, Number(n));
+    const count = async () => Number(((await connection.runAndReadAll(sql.count(table))).getRowObjectsJS() as { n: bigint }[])[0].n);
+    const features = await consume(connection, sql.features(table), names, count);
     const [checksRow] = (await connection.runAndReadAll(sql.checks(table))).getRowObjectsJS() as Record<string, unknown>[];
-    return assemble(spec, source, names, features, checksRow);
+    return { features, names, checksRow, relation: source };
   } finally {
     await connection.run(`DROP TABLE IF EXISTS ${table}`);
   }
@@ -319,8 +364,70 @@ export function aggregationWarnings(checks: AggregationChecks): string[] {
  * @example const { table, checks } = await aggregateTransactions({ spec: { customer: 'customer_id', date: 'order_date', amount: 'amount' }, source: { file: 'orders.csv' } });
  */
 export async function aggregateTransactions(options: AggregateOptions): Promise<Aggregation> {
-  const { spec, source, memoryLimit = '1GB', threads = 2 } = options;
+  const { spec, source } = options;
   if ('postgres' in source) return aggregateInPostgres(spec, source);
+  const run = await aggregateInDuckDB(options, async (connection, sql, names, count) => featuresFromDuckDB(connection)(sql, spec.customer, names, await count()));
+  return assemble(spec, run.relation, run.names, run.features, run.checksRow);
+}
+
+/** Options of {@link writeCustomerFeatures}: the aggregation's, and the file. */
+export interface WriteFeaturesOptions extends AggregateOptions {
+  /** The CSV file to write (customer_features.csv); written beside as `out`.partial, then renamed. */
+  out: string;
+  /** Formula-like id cells get a leading ' (see customerFeaturesCsv). Default false. */
+  csvGuard?: boolean;
+}
+
+/** The result of {@link writeCustomerFeatures}. */
+export interface WrittenFeatures {
+  /** Customers written (data lines of the file). */
+  customers: number;
+  checks: AggregationChecks;
+  warnings: string[];
+  /** Digest of the bytes written, "sha256:<hex>". */
+  sha256: string;
+}
+
+/**
+ * {@link aggregateTransactions} straight to a file: the customers stream from DuckDB, sorted by id, into the CSV
+ * in writes of about 1 MB, and no per-customer table is held in JavaScript (100 million order lines, 14.8 million
+ * customers, within DuckDB's memory limit and a few hundred MB more). The file's bytes are
+ * `customerFeaturesCsv(aggregateTransactions(options).table, csvGuard)`'s; a PostgreSQL source is aggregated in the
+ * server and its rows written the same way. On an error no file is left under `out`.
+ * @throws as aggregateTransactions; DataError naming the file when it cannot be written.
+ * @example const { customers, sha256 } = await writeCustomerFeatures({ spec, source: { file: 'orders.csv' }, out: 'data/processed/customer_features.csv' });
+ */
+export async function writeCustomerFeatures(options: WriteFeaturesOptions): Promise<WrittenFeatures> {
+  const { spec, source, out, csvGuard = false } = options;
+  if (typeof out !== 'string' || out === '') throw new OptionsError('out must be the path of the CSV file to write', 'out');
+  if ('postgres' in source) {
+    const { table, checks, warnings } = await aggregateInPostgres(spec, source);
+    const file = new FeaturesCsvFile(out, table.idColumn, table.names, csvGuard);
+    file.add(table.ids.length, table.ids, table.names.map((n) => table.columns[n]));
+    return { customers: file.rows, checks, warnings, sha256: file.finish() };
+  }
+  let file: FeaturesCsvFile | undefined;
+  try {
+    const run = await aggregateInDuckDB(options, async (connection, sql, names) => {
+      file = new FeaturesCsvFile(out, spec.customer, names, csvGuard);
+      const into = file;
+      await visitFeaturesFromDuckDB(connection, sql, spec.customer, names, (n, ids, values) => into.add(n, ids, values));
+      return into;
+    });
+    const checks = checksFrom(spec, run.checksRow);
+    if (run.features.rows === 0) throw noCustomerError(run.relation, checks);
+    const customers = run.features.rows;
+    return { customers, checks, warnings: aggregationWarnings(checks), sha256: run.features.finish() };
+  } catch (error) {
+    file?.abort();
+    throw error;
+  }
+}
+
+/** The DuckDB instance and connection of a file or DuckDB source, its checks, the grouping and `consume`'s read. */
+async function aggregateInDuckDB<T>(options: AggregateOptions, consume: FeaturesConsumer<T>): Promise<DuckDBRun<T>> {
+  const { spec, source, memoryLimit = '1GB', threads = 2 } = options;
+  if ('postgres' in source) throw new Error('aggregateInDuckDB: a PostgreSQL source runs in the server');
   const { DuckDBInstance } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
   const isFile = 'file' in source;
   const where = isFile ? source.file : source.duckdb;
@@ -350,7 +457,7 @@ export async function aggregateTransactions(options: AggregateOptions): Promise<
       const parts = options.parts ?? (await estimatedParts(run, source, relation));
       // a file's customers go to a database file in the temporary folder, whose blocks DuckDB writes out under its limit
       if (isFile) await run(`ATTACH ${sqlString(join(spill, 'work.duckdb'))} AS tx_work`);
-      return await runOnePassInDuckDB(connection, spec, relation, parts, isFile ? 'tx_work.tx_customers' : 'tx_customers');
+      return await runOnePassInDuckDB(connection, spec, relation, parts, isFile ? 'tx_work.tx_customers' : 'tx_customers', consume);
     } catch (error) {
       if (error instanceof DataError || error instanceof OptionsError) throw error;
       throw new DataError(`cannot aggregate the orders in ${where}: ${(error as Error).message.split('\n').slice(0, 2).join(' ')}`, where);
@@ -415,40 +522,5 @@ async function aggregateInPostgres(spec: TransactionsSpec, source: { postgres: s
     return await runAggregation(async (sql) => (await client.query(sql)).rows as Record<string, unknown>[], spec, relation, 'postgres');
   } finally {
     await client.end();
-  }
-}
-
-/**
- * data/processed/customer_features.csv: the id column and the features, one customer a line (numbers in JS's shortest
- * form). `csvGuard` (default false: the text is also read back by the cleaning) writes text cells starting with
- * = + - @ tab or CR with a leading ' (see csvCell), as the files the report writes for people.
- */
-export function customerFeaturesCsv(table: CustomerFeatureTable, csvGuard = false): string {
-  return [...customerFeaturesCsvPieces(table, { csvGuard })].join('');
-}
-
-/** Options of {@link customerFeaturesCsvPieces}. */
-export interface CsvPiecesOptions {
-  /** As customerFeaturesCsv's `csvGuard`. Default false. */
-  csvGuard?: boolean;
-  /** Customers per piece. Default 65,536. */
-  linesPerPiece?: number;
-}
-
-/**
- * {@link customerFeaturesCsv}'s text in pieces (the header first, then `linesPerPiece` customers each), to write
- * millions of customers to a file without one string of them all (V8 strings stop at about 512 MB).
- * @example for (const piece of customerFeaturesCsvPieces(table)) writeSync(fd, piece);
- */
-export function* customerFeaturesCsvPieces(table: CustomerFeatureTable, options: CsvPiecesOptions = {}): Generator<string> {
-  const { csvGuard = false, linesPerPiece = 65_536 } = options;
-  if (!Number.isSafeInteger(linesPerPiece) || linesPerPiece < 1) throw new OptionsError(`linesPerPiece must be an integer >= 1 (got ${linesPerPiece})`, 'linesPerPiece');
-  const cell = (s: string) => csvCell(s, csvGuard);
-  yield [table.idColumn, ...table.names].map(cell).join(',') + '\n';
-  const cols = table.names.map((n) => table.columns[n]);
-  for (let from = 0; from < table.ids.length; from += linesPerPiece) {
-    const parts: string[] = [];
-    for (let i = from; i < Math.min(table.ids.length, from + linesPerPiece); i++) parts.push([cell(table.ids[i]), ...cols.map((c) => String(c[i]))].join(',') + '\n');
-    yield parts.join('');
   }
 }

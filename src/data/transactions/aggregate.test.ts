@@ -4,11 +4,12 @@
  * missing amounts and repeated lines; and small tables worked out by hand for the date forms and reasons.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces, featuresFromDuckDB, featuresFromRows, fileRelation, partsFor, runAggregation, sizeBytes, type Aggregation } from './aggregate';
+import { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces, featuresFromDuckDB, featuresFromRows, fileRelation, partsFor, runAggregation, sizeBytes, writeCustomerFeatures, type Aggregation } from './aggregate';
 import { onePassAggregationSql } from './sql';
 import { transactionsTable } from './generate';
 import type { TransactionsSpec } from './sql';
@@ -223,6 +224,84 @@ describe('aggregateTransactions', () => {
     await expect(aggregateTransactions({ spec: { customer: 'customer_id', date: 'order_date', amount: 'amount', asOf: '2024-02-30' }, source: { file } })).rejects.toThrow(
       /--as-of must be a date YYYY-MM-DD \(got "2024-02-30"\)/,
     );
+  });
+});
+
+describe('writeCustomerFeatures', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tx-write-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // generated orders and customers whose ids a CSV or a spreadsheet would trip on
+  const HOSTILE = ['a,b', 'say "hi"', 'two\nlines', '000123', '=1+1', '-5x', '@SUM(A1)', '+44 20', ' padded'];
+  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const orders = transactionsTable({ customers: 3_000, seed: 23 });
+  const extra = HOSTILE.flatMap((id, k) => [
+    `${quote(id)},H${k},2024-06-0${1 + (k % 9)} 10:00:00,P1,1,${10 + k}.25`,
+    `${quote(id)},H${k}b,2024-07-1${k % 10},P2,2,${k}.5`,
+  ]);
+  const file = join(dir, 'orders.csv');
+  writeFileSync(file, orders.csv + extra.join('\n') + '\n');
+  const spec = { customer: 'customer_id', date: 'order_date', amount: 'amount', order: 'order_id', quantity: 'quantity' };
+  const sha = (text: string | Buffer) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+
+  it('writes the bytes customerFeaturesCsv makes of the in-memory table, with and without csvGuard, hostile ids included; same checks and warnings', async () => {
+    const inMemory = await aggregateTransactions({ spec, source: { file } });
+    expect(inMemory.table.ids).toEqual(expect.arrayContaining(HOSTILE.map((id) => id.trim())));
+    for (const csvGuard of [false, true]) {
+      const out = join(dir, `features-${csvGuard}.csv`);
+      const written = await writeCustomerFeatures({ spec, source: { file }, out, csvGuard });
+      const bytes = readFileSync(out);
+      const expected = customerFeaturesCsv(inMemory.table, csvGuard);
+      expect(bytes.toString('utf8')).toBe(expected);
+      expect(written.sha256).toBe(sha(bytes));
+      expect(written.customers).toBe(inMemory.table.ids.length);
+      expect(written.checks).toEqual(inMemory.checks);
+      expect(written.warnings).toEqual(inMemory.warnings);
+      const text = bytes.toString('utf8');
+      expect(text).toContain('\n"a,b",');
+      expect(text).toContain('\n"say ""hi""",');
+      expect(text).toContain('\n"two\nlines",');
+      expect(text).toContain('\n000123,');
+      expect(text).toContain(csvGuard ? "\n'=1+1," : '\n=1+1,');
+      expect(text).toContain(csvGuard ? "\n'@SUM(A1)," : '\n@SUM(A1),');
+    }
+    // the two files differ only in the guarded cells
+    expect(readFileSync(join(dir, 'features-true.csv'), 'utf8')).not.toBe(readFileSync(join(dir, 'features-false.csv'), 'utf8'));
+    expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  }, 60_000);
+
+  it('gives the same file under a 64 MB memory limit in 3 parts, one thread', async () => {
+    const wide = join(dir, 'wide.csv');
+    const narrow = join(dir, 'narrow.csv');
+    const a = await writeCustomerFeatures({ spec, source: { file }, out: wide });
+    const b = await writeCustomerFeatures({ spec, source: { file }, out: narrow, memoryLimit: '64MB', threads: 1, parts: 3 });
+    expect(b.sha256).toBe(a.sha256);
+    expect(b.checks).toEqual(a.checks);
+    expect(readFileSync(narrow).equals(readFileSync(wide))).toBe(true);
+    // a line per customer, the header, the end; one id holds a line break
+    expect(readFileSync(wide, 'utf8').split('\n').length).toBe(a.customers + 3);
+  }, 60_000);
+
+  it('refuses orders without a purchase as aggregateTransactions does, and leaves no file', async () => {
+    const returns = join(dir, 'returns.csv');
+    writeFileSync(returns, 'c,d,a\n1,2024-01-01,-2\n2,2024-01-02,0\n,2024-01-03,5\n');
+    const source = { file: returns };
+    const s = { customer: 'c', date: 'd', amount: 'a' };
+    const message = await aggregateTransactions({ spec: s, source }).then(
+      () => '',
+      (e: Error) => e.message,
+    );
+    expect(message).toMatch(/^no customer with a purchase in .*returns\.csv.*: 3 lines read, 1 dropped \(missing customer 1\); check --customer/);
+    const out = join(dir, 'none.csv');
+    await expect(writeCustomerFeatures({ spec: s, source, out })).rejects.toThrow(message);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+    await expect(writeCustomerFeatures({ spec: s, source, out: '' })).rejects.toThrow(/out must be the path/);
+  });
+
+  it('names the file it cannot write, and keeps no part of it', async () => {
+    const out = join(dir, 'no-such-folder', 'features.csv');
+    await expect(writeCustomerFeatures({ spec, source: { file }, out })).rejects.toThrow(/cannot open .*no-such-folder\/features\.csv\.partial: ENOENT.*check that the folder exists/);
+    expect(existsSync(join(dir, 'no-such-folder'))).toBe(false);
   });
 });
 

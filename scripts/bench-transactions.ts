@@ -65,7 +65,7 @@ export async function benchTransactions(options: BenchTransactionsOptions): Prom
         const out = path.join(work, `customer_features-${r}.csv`);
         const ours = timed(process.execPath, ['--require', 'tsx/cjs', 'scripts/bench-aggregate.ts', '--data', data, '--out', out], 'bench-aggregate.ts');
         const facts = JSON.parse(ours.stdout.trim().split('\n').pop() as string);
-        const row = { mode: 'transactions-aggregate', lines: facts.lines, customers: facts.customers, file_mb: megabytes, ours_s: Number(ours.seconds.toFixed(2)), ours_rss_mb: Math.round(ours.rssMb), aggregate_s: facts.aggregate_s, write_s: facts.write_s, load_before: before.load, load_after: runFacts().load };
+        const row = { mode: 'transactions-aggregate', lines: facts.lines, customers: facts.customers, file_mb: megabytes, ours_s: Number(ours.seconds.toFixed(2)), ours_rss_mb: Math.round(ours.rssMb), aggregate_s: facts.aggregate_s, write_s: facts.write_s, features_sha256: facts.sha256, load_before: before.load, load_after: runFacts().load };
         results.push(row);
         console.log(`run ${r + 1}: aggregation of ${row.lines} lines to ${row.customers} customers: ${row.ours_s} s, peak RSS ${row.ours_rss_mb} MB (load ${before.load.join(' ')})`);
         rmSync(out, { force: true });

@@ -9,7 +9,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces, featuresFromDuckDB, featuresFromRows, fileRelation, partsFor, runAggregation, sizeBytes, writeCustomerFeatures, type Aggregation } from './aggregate';
+import { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces, featuresFromDuckDB, featuresFromRows, runAggregation, writeCustomerFeatures, type Aggregation } from './aggregate';
+import { fileRelation } from './source';
 import { onePassAggregationSql } from './sql';
 import { transactionsTable } from './generate';
 import type { TransactionsSpec } from './sql';
@@ -302,29 +303,5 @@ describe('writeCustomerFeatures', () => {
     const out = join(dir, 'no-such-folder', 'features.csv');
     await expect(writeCustomerFeatures({ spec, source: { file }, out })).rejects.toThrow(/cannot open .*no-such-folder\/features\.csv\.partial: ENOENT.*check that the folder exists/);
     expect(existsSync(join(dir, 'no-such-folder'))).toBe(false);
-  });
-});
-
-describe('sizeBytes', () => {
-  it('reads DuckDB\'s size texts in decimal and binary units, NaN otherwise', () => {
-    expect(sizeBytes('953.6 MiB')).toBeCloseTo(953.6 * 2 ** 20, 0);
-    expect(sizeBytes('1GB')).toBe(1e9);
-    expect(sizeBytes('64 mb')).toBe(64e6);
-    expect(sizeBytes('512KiB')).toBe(524_288);
-    expect(sizeBytes('4096')).toBe(4096);
-    expect(sizeBytes('lots')).toBeNaN();
-    expect(sizeBytes('1.5 XB')).toBeNaN();
-  });
-});
-
-describe('partsFor', () => {
-  it('takes one part up to 20 million lines per GB of memory limit, one more per 20 million beyond', () => {
-    expect(partsFor(10_053_199, 1e9)).toBe(1);
-    expect(partsFor(20_000_000, 1e9)).toBe(1);
-    expect(partsFor(20_000_001, 1e9)).toBe(2);
-    expect(partsFor(100_000_000, 1e9)).toBe(5);
-    expect(partsFor(10_000_000, 256e6)).toBe(2);
-    expect(partsFor(170_000, 64e6)).toBe(1);
-    expect(partsFor(Number.NaN, 1e9)).toBe(1);
   });
 });

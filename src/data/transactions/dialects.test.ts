@@ -3,13 +3,13 @@
  * returns, typed columns): PostgreSQL (a throwaway server, through `pg`) and SQLite (the sqlite3 shell) give the
  * DuckDB run's customers, features and drop counts.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresSkipReason, startPostgres } from '../../../test/support/postgres';
 import { sqlite, sqliteSkipReason } from '../../../test/support/sqlite';
-import { aggregateTransactions, runAggregation, type Aggregation } from './aggregate';
+import { aggregateTransactions, runAggregation, writeCustomerFeatures, type Aggregation } from './aggregate';
 
 const LINES = [
   ['007', '2024-01-10', '10.00', 'A'],
@@ -63,6 +63,11 @@ describe('aggregation in PostgreSQL and SQLite equals DuckDB', () => {
       await pg.psql('CREATE TABLE orders (cust TEXT, day TEXT, amt TEXT, ord TEXT)');
       await pg.psql(`\\copy orders FROM '${file}' WITH (FORMAT csv, HEADER true)`);
       expect(plain(await aggregateTransactions({ spec: SPEC, source: { postgres: pg.url, table: 'orders' } }))).toEqual(duck);
+      // written to customer_features.csv: the file of the CSV run, byte for byte
+      const fromFile = await writeCustomerFeatures({ spec: SPEC, source: { file }, out: join(dir, 'duck.csv') });
+      const fromPg = await writeCustomerFeatures({ spec: SPEC, source: { postgres: pg.url, table: 'orders' }, out: join(dir, 'pg.csv') });
+      expect(fromPg).toEqual(fromFile);
+      expect(readFileSync(join(dir, 'pg.csv'), 'utf8')).toBe(readFileSync(join(dir, 'duck.csv'), 'utf8'));
       // typed columns: a DATE, a NUMERIC amount
       await pg.psql("CREATE TABLE typed AS SELECT cust, CAST(day AS DATE) AS day, CAST(amt AS NUMERIC) AS amt, ord FROM orders WHERE cust IN ('007', '11') AND day SIMILAR TO '[0-9]{4}-[0-9]{2}-[0-9]{2}%'");
       const typed = await aggregateTransactions({ spec: SPEC, source: { postgres: pg.url, table: 'typed' } });

@@ -1,7 +1,8 @@
 /**
  * Runs the orders -> customers aggregation ({@link aggregationSql}) in embedded DuckDB, streaming from a CSV or
  * Parquet file or reading a table of a DuckDB database file, in bounded memory (DuckDB spills to a temporary
- * folder above `memoryLimit`). Only one row per customer comes back to JavaScript.
+ * folder above `memoryLimit`). Only one row per customer comes back to JavaScript: into columns
+ * ({@link aggregateTransactions}), or straight into customer_features.csv, nothing kept ({@link writeCustomerFeatures}).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

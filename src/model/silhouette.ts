@@ -38,8 +38,9 @@ export interface SilhouetteOptions {
    */
   threads?: number;
   /**
-   * Worker threads exactly (0 = in-process), overriding `threads`, for tuning. Default: from `threads` (see above).
-   * Ignored (0) on the native backend, which is multi-threaded.
+   * Threads exactly, this one included (0 or 1 = in-process; N = this thread and N - 1 pooled workers), overriding
+   * `threads`, for tuning. Default: from `threads` (see above). Ignored (0) on the native backend, which is
+   * multi-threaded.
    */
   workers?: number;
 }
@@ -117,7 +118,7 @@ export function silhouetteThreadBytes(rows: number, cols: number, ks: readonly n
 }
 
 /**
- * Worker threads the silhouette uses by default for `queryRows` rows scored against `rows` rows (0 = in-process): none
+ * Threads (this one and pooled workers) the silhouette uses by default for `queryRows` rows scored against `rows` rows (0 = in-process): none
  * below 25M distances or with `threads` 1, else at most `threads`, the number of chunks `pieces` and what
  * THREAD_MEMORY_SHARE of the memory holds (`bytesPerThread` each, see silhouetteThreadBytes).
  */
@@ -152,20 +153,26 @@ export async function silhouetteValuesChecked(
   const wanted = backend === 'native' ? 0 : options.workers ?? defaultWorkerCount(total, X.rows, options.threads, chunks, silhouetteThreadBytes(X.rows, X.cols, input.ks));
   const workers = Math.min(wanted, chunks);
   const report = options.onRows;
-  if (workers <= 0) return silhouetteRows(input, queryRows, chunkSize, report && ((done) => report(done, total)));
+  if (workers <= 1) return silhouetteRows(input, queryRows, chunkSize, report && ((done) => report(done, total)));
 
-  const parts: Int32Array[] = [];
+  // `workers` threads in all: this thread scores the first part while workers - 1 pooled workers score the others
+  // (the main thread would otherwise idle, and each pooled worker holds its own isolate, tfjs and wasm heap).
   const per = Math.ceil(total / workers);
-  for (let w = 0; w < workers; w++) parts.push(queryRows.slice(w * per, Math.min(total, (w + 1) * per)));
+  const parts: Int32Array[] = [];
+  for (let w = 0; w < workers; w++) parts.push(queryRows.subarray(w * per, Math.min(total, (w + 1) * per)));
   const done = new Array<number>(workers).fill(0);
-  const results = (await Promise.all(
-    parts.map((rowIds, w) =>
-      runPooled(backend, { kind: 'silhouette', input, rowIds, chunkSize }, w, (rowsDone) => {
-        done[w] = rowsDone;
-        report?.(done.reduce((a, b) => a + b, 0), total);
-      }),
-    ),
-  )) as Float64Array[];
+  const progress = (w: number, rowsDone: number) => {
+    done[w] = rowsDone;
+    report?.(done.reduce((a, b) => a + b, 0), total);
+  };
+  // posted first: the workers start while this thread works on its own part
+  const pooled = parts.slice(1).map((rowIds, w) =>
+    runPooled(backend, { kind: 'silhouette', input, rowIds: rowIds.slice(), chunkSize }, w, (rowsDone) => progress(w + 1, rowsDone)),
+  );
+  const all = Promise.all(pooled);
+  all.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection first
+  const own = silhouetteRows(input, parts[0], chunkSize, (rowsDone) => progress(0, rowsDone));
+  const results = [own, ...((await all) as Float64Array[])];
   const out = new Float64Array(total * labelings.length);
   let offset = 0;
   for (const values of results) {

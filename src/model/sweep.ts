@@ -169,8 +169,8 @@ export function silhouetteSampleSize(value: unknown, rows: number): number | nul
 
 /**
  * Pooled worker threads a sweep of `rows` x `cols` rows uses on `backend` with these k-means options (one per k):
- * the k-means threads beside the main thread (see kmeansThreads) or the silhouette's workers (see
- * defaultWorkerCount), whichever is more. Starting them early (prewarmWorkers) takes their start-up off the sweep's path.
+ * the k-means threads or the silhouette's threads (see defaultWorkerCount), whichever are more, beside the main
+ * thread (which runs a share of both). Starting them early (prewarmWorkers) takes their start-up off the sweep's path.
  */
 export function sweepWorkerCount(rows: number, cols: number, kmeansOptions: readonly CheckedKMeansOptions[], silhouette: SilhouetteChoice, backend: BackendName): number {
   if (backend === 'native' || kmeansOptions.length === 0) return 0;
@@ -180,7 +180,8 @@ export function sweepWorkerCount(rows: number, cols: number, kmeansOptions: read
   const threads = kmeansOptions[0].threads;
   const ks = kmeansOptions.map((o) => o.k);
   const silhouetteWorkers = queries === 0 ? 0 : defaultWorkerCount(queries, scored, threads, queries, silhouetteThreadBytes(scored, cols, ks));
-  return Math.max(kmeansThreads(rows, cols, kmeansOptions, backend) - 1, silhouetteWorkers);
+  // both count this thread: it runs a k-means queue and a part of the silhouette rows itself
+  return Math.max(0, kmeansThreads(rows, cols, kmeansOptions, backend) - 1, silhouetteWorkers - 1);
 }
 
 /** Standard error of the mean of `values` (a sample without replacement of `of` rows); 0 when all rows. */

@@ -112,3 +112,19 @@ export function prewarmWorkers(count: number, backend: BackendName): Promise<voi
 export async function shutdownWorkers(): Promise<void> {
   await Promise.all(pool.splice(0, pool.length).map((entry) => entry.worker.terminate()));
 }
+
+/**
+ * Stops the pooled workers that run no task (a task in flight keeps its worker), returning their memory: a worker's
+ * isolate, tfjs, its wasm heap (which never shrinks) and the data its last task left for its garbage collector. They
+ * are restarted on demand. For a caller done with the threads, e.g. the report after its k sweep.
+ */
+export async function stopIdleWorkers(): Promise<void> {
+  const idle = pool.filter((entry) => entry.tasks.size === 0);
+  for (const entry of idle) pool.splice(pool.indexOf(entry), 1);
+  await Promise.all(idle.map((entry) => entry.worker.terminate()));
+}
+
+/** Workers in the pool (started or starting). */
+export function pooledWorkerCount(): number {
+  return pool.length;
+}

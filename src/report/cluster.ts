@@ -2,6 +2,7 @@
 // the chosen k, profiles), with the progress of each step.
 import type { CleanResult } from '../data/clean';
 import { applyTransforms } from '../features/transform';
+import { stopIdleWorkers } from '../model/workerPool';
 import { fitSegments, prepareFeatures, type Preprocessed, type Segmentation } from '../segmentation/pipeline';
 import type { ReportSettings } from './options';
 
@@ -21,22 +22,28 @@ export async function reportSegments(prep: Preprocessed, hash: string, settings:
   let work = { done: 0, total: 1 };
   let fitted = '';
   onProgress({ phase: 'k-means', done: 0, total: 1, unit: 'work units', rows: prep.data.n });
-  return fitSegments(prep, hash, {
-    k: settings.k,
-    kMin: settings.kMin,
-    kMax: settings.kMax,
-    seed: settings.seed,
-    kRule: settings.kRule,
-    minSegmentShare: settings.minSegmentShare,
-    threads: settings.threads,
-    onProgress: (e) => {
-      if (e.phase === 'silhouette') return onProgress({ phase: 'silhouette', done: e.done, total: e.total, unit: 'rows' });
-      if (e.phase === 'profile') return onProgress({ phase: 'profiling', done: e.done, total: e.total, unit: 'steps', rows: prep.data.n });
-      if (e.phase === 'kmeans-work') work = { done: e.done, total: e.total };
-      else fitted = `${e.done}/${e.total} ks fitted`;
-      onProgress({ phase: 'k-means', done: work.done, total: work.total, unit: 'work units', rows: prep.data.n, note: fitted || undefined });
-    },
-  });
+  try {
+    return await fitSegments(prep, hash, {
+      k: settings.k,
+      kMin: settings.kMin,
+      kMax: settings.kMax,
+      seed: settings.seed,
+      kRule: settings.kRule,
+      minSegmentShare: settings.minSegmentShare,
+      threads: settings.threads,
+      onProgress: (e) => {
+        if (e.phase === 'silhouette') return onProgress({ phase: 'silhouette', done: e.done, total: e.total, unit: 'rows' });
+        if (e.phase === 'profile') return onProgress({ phase: 'profiling', done: e.done, total: e.total, unit: 'steps', rows: prep.data.n });
+        if (e.phase === 'kmeans-work') work = { done: e.done, total: e.total };
+        else fitted = `${e.done}/${e.total} ks fitted`;
+        onProgress({ phase: 'k-means', done: work.done, total: work.total, unit: 'work units', rows: prep.data.n, note: fitted || undefined });
+      },
+    });
+  } finally {
+    // The report needs no more threads: each pooled worker holds its own isolate, tfjs, a wasm heap that never
+    // shrinks and its last task's data (the shared k-means copy of the features) until it is stopped.
+    await stopIdleWorkers();
+  }
 }
 
 /** The fit's own timings (seconds), under the names the summary lists. */

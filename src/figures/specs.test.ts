@@ -360,7 +360,7 @@ describe('segments2DFigure and segments3DFigure on a large table', () => {
     it(`${dim}: draws, in each segment, its rows at the positions the segment's own random stream picks`, () => {
       for (const seed of [0, 5]) {
         for (const [s, t] of segmentTraces(figure(big, { seed, maxPoints: 3_000 })).entries()) {
-          const rows = Array.from(big.labels.keys()).filter((i) => big.labels[i] === s);
+          const rows = Array.from({ length: big.labels.length }, (_, i) => i).filter((i) => big.labels[i] === s);
           const positions = sampleWithoutReplacement(createRng(seed, s), rows.length, t.x.length).sort();
           expect(t.customdata.map((d: unknown[]) => d[0])).toEqual(Array.from(positions, (p) => rows[p]! + 1));
         }

@@ -3,7 +3,7 @@ import { cleanCustomers, type CleanOptions, type CleanResult, type Customers } f
 import { numericColumns } from '../data/schema';
 import { DataError } from '../util/errors';
 import { featureColumns, type FeatureColumn } from '../features/encode';
-import { featureMatrix, fitScaler, scaleMatrix, toRawUnits, type Scaler } from '../features/scale';
+import { featureMatrix, fitScaler, scaleMatrixInPlace, toRawUnits, type Scaler } from '../features/scale';
 import { assignNearest, buildModel, type SegmentModel } from './artifact';
 import type { Matrix } from '../util/matrix';
 import { profileSegments } from './profile';
@@ -50,7 +50,8 @@ export function prepareFeatures(cleaning: CleanResult): Preprocessed {
   const raw = featureMatrix(data, encoding);
   const scaler = fitScaler(raw, encoding);
   checkArithmetic(data, raw, encoding, scaler);
-  const scaled = scaleMatrix(raw, scaler);
+  // standardized in the raw matrix's buffer: one matrix of the features, not two
+  const scaled = scaleMatrixInPlace(raw, scaler);
   return { cleaning, data, encoding, features: scaler.features, scaler, scaled };
 }
 

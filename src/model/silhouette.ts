@@ -12,12 +12,13 @@ import { createRng, DEFAULT_SEED, sampleWithoutReplacement } from '../util/rando
 import { DEFAULT_BLOCK_ELEMENTS, defaultChunkSize, silhouetteRows, type KernelInput } from './silhouetteKernel';
 import { boundThreads, resolveThreads } from './threads';
 import { runPooled } from './workerPool';
+import type { CompactLabels } from './types';
 
 /** Options of silhouetteScores / silhouetteSamples. */
 export interface SilhouetteOptions {
   /**
-   * Rows per chunk. Default: chosen so that a chunk's distance block [chunk, nSamples] holds ~2M float32
-   * values (8 MB); on wasm, blocks of a few MB ran faster than 64 MB ones (bench/README.md).
+   * Rows per chunk. Default: chosen so that a chunk's distance block [chunk, nSamples] holds ~1M float32
+   * values (4 MB, DEFAULT_BLOCK_ELEMENTS); on wasm, blocks of a few MB ran faster than 64 MB ones (bench/README.md).
    */
   chunkSize?: number;
   /**
@@ -47,8 +48,8 @@ export interface SilhouetteOptions {
 
 /** Cluster labels of the rows, values 0..k-1. */
 export interface Labeling {
-  /** Length nSamples. */
-  labels: Int32Array;
+  /** Length nSamples (an Int32Array, or a compact Uint8Array / Uint16Array as a sweep's fits hold them). */
+  labels: CompactLabels;
   /** Number of clusters (labels may leave some clusters empty). */
   k: number;
 }
@@ -79,8 +80,9 @@ export function silhouetteUndefinedReason(labeling: Labeling, rows: number): str
 
 function checkLabeling(labeling: Labeling, index: number, rows: number): void {
   const where = `labelings[${index}]`;
-  if (labeling === null || typeof labeling !== 'object' || !(labeling.labels instanceof Int32Array)) {
-    throw new OptionsError(`${where} should be { labels: Int32Array, k: number }`, 'labelings');
+  const typed = labeling?.labels instanceof Int32Array || labeling?.labels instanceof Uint16Array || labeling?.labels instanceof Uint8Array;
+  if (labeling === null || typeof labeling !== 'object' || !typed) {
+    throw new OptionsError(`${where} should be { labels: Int32Array (or Uint16Array, Uint8Array), k: number }`, 'labelings');
   }
   checkInteger(`${where}.k`, labeling.k, 1);
   if (labeling.labels.length !== rows) {

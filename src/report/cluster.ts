@@ -2,6 +2,7 @@
 // the chosen k, profiles), with the progress of each step.
 import type { CleanResult } from '../data/clean';
 import { applyTransforms } from '../features/transform';
+import { spillColumns } from '../io/spill';
 import { stopIdleWorkers } from '../model/workerPool';
 import { fitSegments, prepareFeatures, type Preprocessed, type Segmentation } from '../segmentation/pipeline';
 import type { ReportSettings } from './options';
@@ -14,6 +15,9 @@ export function reportFeatures(cleaning: CleanResult, settings: ReportSettings):
   for (const w of transformed.warnings) settings.onMessage(`NOTE: ${w}`);
   return prepareFeatures(transformed.cleaning);
 }
+
+/** Rows from which the report moves the table's columns to a temporary file during the k sweep (see spillColumns). */
+export const SPILL_FROM_ROWS = 100_000;
 
 /** Fits the segments with the run's k options, reporting k-means, silhouette and profiling progress. */
 export async function reportSegments(prep: Preprocessed, hash: string, settings: ReportSettings): Promise<Segmentation> {
@@ -31,6 +35,19 @@ export async function reportSegments(prep: Preprocessed, hash: string, settings:
       kRule: settings.kRule,
       minSegmentShare: settings.minSegmentShare,
       threads: settings.threads,
+      // The sweep reads the standardized matrix only: the table's columns wait on disk meanwhile (not for a small
+      // table, where they weigh nothing).
+      aroundSweep: async (sweep) => {
+        if (prep.data.n < SPILL_FROM_ROWS) return sweep();
+        const spilled = await spillColumns(prep.data);
+        try {
+          return await sweep();
+        } finally {
+          // the threads' memory goes before the columns come back (a worker restarts if the finish needs one)
+          await stopIdleWorkers();
+          await spilled.restore();
+        }
+      },
       onProgress: (e) => {
         if (e.phase === 'silhouette') return onProgress({ phase: 'silhouette', done: e.done, total: e.total, unit: 'rows' });
         if (e.phase === 'profile') return onProgress({ phase: 'profiling', done: e.done, total: e.total, unit: 'steps', rows: prep.data.n });

@@ -75,8 +75,14 @@ function checkArithmetic(data: Customers, raw: Matrix, encoding: readonly Featur
   });
 }
 
-/** Options of {@link fitSegments}: the k sweep's options (kMin 2, kMax 10, k, nInit 10, seed 42, silhouette exact). */
-export type FitOptions = SweepOptions;
+/** Options of {@link fitSegments}: the k sweep's options (kMin 2, kMax 10, k, nInit 10, seed 42, silhouette exact), and: */
+export interface FitOptions extends SweepOptions {
+  /**
+   * Runs the k sweep, which reads only `prep.scaled`: a caller may free the customer columns meanwhile (the report
+   * moves them to a temporary file, see spillColumns) and must give them back before it resolves. Default: runs it.
+   */
+  aroundSweep?: (sweep: () => Promise<SweepResult>) => Promise<SweepResult>;
+}
 
 /** Everything one segmentation run produces, as plain data. */
 export interface Segmentation {
@@ -106,8 +112,9 @@ export interface Segmentation {
  * builds the model artifact. Needs a TensorFlow.js backend to be set (see initBackend).
  */
 export async function fitSegments(prep: Preprocessed, dataHash: string, options: FitOptions = {}): Promise<Segmentation> {
+  const { aroundSweep = (run) => run(), ...sweepOptions } = options;
   const seed = options.seed ?? DEFAULT_SEED;
-  const sweep = await sweepK(prep.scaled, { ...options, seed });
+  const sweep = await aroundSweep(() => sweepK(prep.scaled, { ...sweepOptions, seed }));
   const t0 = performance.now();
   // The finish after the sweep, in 4 steps: float64 assignment, silhouette, profiles, model.
   const step = (done: number) => options.onProgress?.({ phase: 'profile', done, total: 4 });

@@ -92,7 +92,12 @@ function stratifiedSample(labels: ArrayLike<number>, sizes: ReadonlyMap<number, 
   const ids = [...sizes.keys()].sort((a, b) => a - b);
   const counts = stratumCounts(ids.map((id) => sizes.get(id)!), maxPoints);
   // per segment: the picked positions within the segment (ascending), the next one to find, and the rows found
-  const picks = new Map(ids.map((id, s) => [id, { positions: sampleWithoutReplacement(createRng(seed, id), sizes.get(id)!, counts[s]!).sort(), next: 0, seen: 0, rows: [] as number[] }]));
+  const picks = new Map(
+    ids.map((id, s) => {
+      const positions = sampleWithoutReplacement(createRng(seed, id), sizes.get(id)!, counts[s]!).sort();
+      return [id, { positions, next: 0, seen: 0, rows: [] as number[] }];
+    }),
+  );
   for (let i = 0; i < labels.length; i++) {
     const pick = picks.get(labels[i]!)!;
     if (pick.next < pick.positions.length && pick.positions[pick.next] === pick.seen) {

@@ -120,9 +120,9 @@ export function silhouetteThreadBytes(rows: number, cols: number, ks: readonly n
 }
 
 /**
- * Threads (this one and pooled workers) the silhouette uses by default for `queryRows` rows scored against `rows` rows (0 = in-process): none
- * below 25M distances or with `threads` 1, else at most `threads`, the number of chunks `pieces` and what
- * THREAD_MEMORY_SHARE of the memory holds (`bytesPerThread` each, see silhouetteThreadBytes).
+ * Threads (this one and pooled workers) the silhouette uses by default for `queryRows` rows scored against `rows`
+ * rows (0 = in-process): none below 25M distances or with `threads` 1, else at most `threads`, the number of chunks
+ * `pieces` and what THREAD_MEMORY_SHARE of the memory holds (`bytesPerThread` each, see silhouetteThreadBytes).
  */
 export function defaultWorkerCount(queryRows: number, rows: number, threads: number, pieces = queryRows, bytesPerThread = 0): number {
   if (threads < 2 || queryRows * rows < WORKER_THRESHOLD) return 0;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,9 +39,11 @@ describe('spillColumns', () => {
   it('empties the columns while spilled and puts the very values back, then removes its folder', async () => {
     const data = table(Array.from({ length: 1000 }, (_, i) => 10_000 + i * 3));
     const before = columns(data);
-    const spilled = await spillColumns(data, { dir: scratch });
+    const spilled = await spillColumns(data, { dir: scratch, prefix: '.staging-columns-' });
     expect(spilled.bytes).toBe(1000 * (3 * 8 + 4 + 4 + 8));
-    expect(readdirSync(scratch)).toHaveLength(1);
+    const [folder] = readdirSync(scratch);
+    expect(folder).toMatch(/^\.staging-columns-/);
+    expect(readFileSync(join(scratch, folder, '.owner'), 'utf8')).toBe(`${process.pid}\n`);
     expect(data.ids).toHaveLength(0);
     expect(data.lines).toHaveLength(0);
     expect(data.numeric.Age).toHaveLength(0);

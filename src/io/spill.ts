@@ -3,15 +3,24 @@
  * sweep works on the standardized matrix alone), so the table's memory is not held beside the sweep's. At 10,000,000
  * Mall-shaped rows that is about 440 MB (three numeric columns, the file lines, the integer ids, one categorical column).
  */
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Customers } from '../data/clean';
 
 /** Options of {@link spillColumns}. */
 export interface SpillOptions {
-  /** Folder in which the temporary folder is made. Default: the system's (os.tmpdir()). */
+  /**
+   * Folder in which the temporary folder is made: on a disk (a tmpfs /tmp would keep the columns in memory). Default:
+   * the system's (os.tmpdir()).
+   */
   dir?: string;
+  /**
+   * Name prefix of the temporary folder. It holds a `.owner` file with this process's id, so that a folder named as
+   * StagedOutput's staging folders (STAGING_PREFIX) and left by a killed run is removed by the next run. Default
+   * 'segmentation-columns-'.
+   */
+  prefix?: string;
 }
 
 /** Columns moved out by {@link spillColumns}. */
@@ -79,10 +88,11 @@ function encodeStrings(values: readonly string[]): { codes: Uint32Array; diction
 export async function spillColumns(data: Customers, options: SpillOptions = {}): Promise<SpilledColumns> {
   const target = data as Mutable;
   const n = data.n;
-  const dir = await mkdtemp(join(options.dir ?? tmpdir(), 'segmentation-columns-'));
+  const dir = await mkdtemp(join(options.dir ?? tmpdir(), options.prefix ?? 'segmentation-columns-'));
   const restores: (() => Promise<void>)[] = [];
   let bytes = 0;
   try {
+    await writeFile(join(dir, '.owner'), `${process.pid}\n`);
     let file = 0;
     const path = () => join(dir, `${file++}.bin`);
     for (const name of Object.keys(data.numeric)) {

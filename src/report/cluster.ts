@@ -2,6 +2,8 @@
 // the chosen k, profiles), with the progress of each step.
 import type { CleanResult } from '../data/clean';
 import { applyTransforms } from '../features/transform';
+import { mkdir } from 'node:fs/promises';
+import { STAGING_PREFIX } from '../io/atomic';
 import { spillColumns } from '../io/spill';
 import { stopIdleWorkers } from '../model/workerPool';
 import { fitSegments, prepareFeatures, type Preprocessed, type Segmentation } from '../segmentation/pipeline';
@@ -39,7 +41,10 @@ export async function reportSegments(prep: Preprocessed, hash: string, settings:
       // table, where they weigh nothing).
       aroundSweep: async (sweep) => {
         if (prep.data.n < SPILL_FROM_ROWS) return sweep();
-        const spilled = await spillColumns(prep.data);
+        // in the output folder (a disk the user chose; /tmp may be memory), named as a staging folder with its owner:
+        // left by a killed run, the next run removes it
+        await mkdir(settings.out, { recursive: true });
+        const spilled = await spillColumns(prep.data, { dir: settings.out, prefix: `${STAGING_PREFIX}columns-` });
         try {
           return await sweep();
         } finally {

@@ -90,17 +90,24 @@ cliMain(async () => {
     const oursOut = path.join(work, `ours-${r}`);
     const pyOut = path.join(work, `python-${r}`);
     const py = timed(PYTHON, [path.join(PYTHON_BENCH, 'large_reference.py'), data, pyOut], 'large_reference.py');
-    const ours = timed(process.execPath, ['--require', 'tsx/cjs', 'scripts/report.ts', '--data', data, '--out', oursOut, ...(values['no-png'] ? ['--no-png'] : []), ...threadArgs], 'npm run report');
+    // the Node process's own peak (Chromium's processes not counted), written at exit by scripts/bench-peak-rss.cjs
+    const peakFile = path.join(work, `peak-rss-${r}`);
+    process.env.BENCH_PEAK_RSS_FILE = peakFile;
+    const ours = timed(process.execPath, ['--require', './scripts/bench-peak-rss.cjs', '--require', 'tsx/cjs', 'scripts/report.ts', '--data', data, '--out', oursOut, ...(values['no-png'] ? ['--no-png'] : []), ...threadArgs], 'npm run report');
+    delete process.env.BENCH_PEAK_RSS_FILE;
+    const ownPeakMb = Number(readFileSync(peakFile, 'utf8')) / 1024;
     const summary = JSON.parse(readFileSync(path.join(oursOut, 'reports', 'summary.json'), 'utf8'));
     const pyJson = JSON.parse(py.stdout.trim().split('\n').pop() as string);
     const row = {
       rows: summary.rows.used,
-      ...sideBySide(ours, py, summary, pyJson),
+      ...sideBySide({ seconds: ours.seconds, rssMb: ownPeakMb }, py, summary, pyJson),
+      // GNU time's: the largest process of the command, Chromium's included when the report waits for it
+      ours_command_rss_mb: Math.round(ours.rssMb),
       load: Number(loadavg()[0].toFixed(2)),
     };
     results.push(row);
     console.log(
-      `run ${r + 1}: ours ${row.ours_s} s / ${row.ours_rss_mb} MB, python ${row.python_s} s / ${row.python_rss_mb} MB, ratio ${row.ratio}, k ${row.ours_k} vs ${row.python_k}`,
+      `run ${r + 1}: ours ${row.ours_s} s / ${row.ours_rss_mb} MB (the command's largest process, Chromium included: ${row.ours_command_rss_mb} MB), python ${row.python_s} s / ${row.python_rss_mb} MB, ratio ${row.ratio}, k ${row.ours_k} vs ${row.python_k}`,
     );
     rmSync(oursOut, { recursive: true, force: true });
     rmSync(pyOut, { recursive: true, force: true });

@@ -50,7 +50,7 @@ export { silhouetteScores, silhouetteSamples, type SilhouetteOptions } from './m
 export { sweepK, sweepWorkerCount } from './model/sweep';
 export { calinskiHarabasz, daviesBouldin, adjustedRandIndex, stability } from './model/criteria';
 export { chooseK, K_RULES, type KRule } from './model/selectK';
-export type { KMeansFit } from './model/types';
+export type { CompactLabels, KMeansFit, SweepFit } from './model/types';
 
 // Segmentation: the pipeline, the saved model and predict, profiles and labels, RFM, SQL export.
 export { preprocess, prepareFeatures, fitSegments } from './segmentation/pipeline';

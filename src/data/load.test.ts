@@ -149,4 +149,36 @@ describe('csvFileBatches', () => {
     // The first chunk's lines (ids of 1-4 digits) are shorter than the average: a first guess within 25%
     expect(Math.abs(batches[0].estimatedRows - 20_000) / 20_000).toBeLessThan(0.25);
   });
+
+  it('with onRecord, hands each record over as parsed (the same records, with the estimate) and yields none', async () => {
+    const path = join(scratch, 'records.csv');
+    const lines = ['id,name'];
+    for (let i = 1; i <= 20_000; i++) lines.push(`${i},"name, ${i}"`);
+    writeFileSync(path, lines.join('\n') + '\n');
+    const expected = [];
+    for await (const batch of csvFileBatches(path)) expected.push(...batch.records);
+    const seen: { line: number; cells: string[] }[] = [];
+    const estimates = new Set<number>();
+    let yielded = 0;
+    let batches = 0;
+    for await (const batch of csvFileBatches(path, { onRecord: (line, cells, estimatedRows) => (seen.push({ line, cells }), estimates.add(estimatedRows)) })) {
+      yielded += batch.records.length;
+      batches++;
+    }
+    expect(seen).toEqual(expected);
+    expect(yielded).toBe(0);
+    expect(batches).toBeGreaterThan(3);
+    expect(estimates.size).toBe(1);
+  });
+
+  it("passes an onRecord error through as it is, not as a read error", async () => {
+    const path = join(scratch, 'records-error.csv');
+    writeFileSync(path, 'id,name\n1,a\n2,b\n');
+    const fail = () => {
+      throw new RangeError('refused by the caller');
+    };
+    await expect(async () => {
+      for await (const batch of csvFileBatches(path, { onRecord: fail })) void batch;
+    }).rejects.toThrow(new RangeError('refused by the caller'));
+  });
 });

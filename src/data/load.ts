@@ -120,18 +120,19 @@ export async function loadCleanCustomers(path: string, options: LoadCleanOptions
   const cells: string[] = [];
   const otherCells: string[] = [];
   const hash = createHash('sha256');
-  const addAll = (batch: CsvBatch, estimatedRows: number) => {
-    for (const { line, cells: record } of batch.records) {
-      if (opened === null) {
-        opened = open(record, estimatedRows);
-        continue;
-      }
-      const o: { index: number[]; others: number[]; cleaner: CustomerCleaner } = opened;
-      for (let c = 0; c < o.index.length; c++) cells[c] = o.index[c] < 0 ? '' : (record[o.index[c]] ?? '');
-      otherCells.length = o.others.length;
-      for (let c = 0; c < o.others.length; c++) otherCells[c] = record[o.others[c]] ?? '';
-      o.cleaner.add(line, cells, otherCells);
+  const addRecord = (line: number, record: string[], estimatedRows: number) => {
+    if (opened === null) {
+      opened = open(record, estimatedRows);
+      return;
     }
+    const o: { index: number[]; others: number[]; cleaner: CustomerCleaner } = opened;
+    for (let c = 0; c < o.index.length; c++) cells[c] = o.index[c] < 0 ? '' : (record[o.index[c]] ?? '');
+    otherCells.length = o.others.length;
+    for (let c = 0; c < o.others.length; c++) otherCells[c] = record[o.others[c]] ?? '';
+    o.cleaner.add(line, cells, otherCells);
+  };
+  const addAll = (batch: CsvBatch, estimatedRows: number) => {
+    for (const { line, cells: record } of batch.records) addRecord(line, record, estimatedRows);
     if (opened === null) return;
     const { cleaner } = opened as { cleaner: CustomerCleaner };
     // Near full, the buffers grow to the rows projected from the share read so far (not by a fixed factor).
@@ -150,7 +151,8 @@ export async function loadCleanCustomers(path: string, options: LoadCleanOptions
       addAll({ records: batch.records, done, total, unit: 'rows' }, total);
     }
   } else {
-    for await (const batch of csvFileBatches(path, { source, expected, onBuffer: (b) => hash.update(b) })) addAll(batch, batch.estimatedRows);
+    // each record is cleaned as it is parsed: no batch of text records is held
+    for await (const batch of csvFileBatches(path, { source, expected, onBuffer: (b) => hash.update(b), onRecord: addRecord })) addAll(batch, batch.estimatedRows);
   }
   const result = opened as { header: string[]; schema: TableSchema; cleaner: CustomerCleaner } | null;
   if (result === null || result.cleaner.rowsRead === 0) {
@@ -178,6 +180,13 @@ export interface CsvFileOptions {
   expected?: string;
   /** Called with each chunk of bytes as read (e.g. to hash the file). Default: none. */
   onBuffer?: (buffer: Buffer) => void;
+  /**
+   * Called with each record as it is parsed, with the file's estimated data rows (see csvFileBatches); the batches
+   * then come with no records. For a reader that uses each record at once: a batch of records (~3,000 rows per
+   * 64 KiB) outlives the young generation's collections and is copied into the old one; one record at a time is not.
+   * Default: none (records in the batches).
+   */
+  onRecord?: (line: number, cells: string[], estimatedRows: number) => void;
 }
 
 /**
@@ -187,18 +196,26 @@ export interface CsvFileOptions {
  * @throws DataError naming the source.
  */
 export async function* csvFileBatches(path: string, options: CsvFileOptions = {}): AsyncGenerator<CsvBatch & { estimatedRows: number }> {
-  const { source = path, expected = 'a header row and one customer per line', onBuffer } = options;
+  const { source = path, expected = 'a header row and one customer per line', onBuffer, onRecord } = options;
   const size = await statFile(path, source);
   const decoder = new StringDecoder('utf8');
   let pending: { line: number; cells: string[] }[] = [];
   let any = false;
+  let estimatedRows = 1024;
+  // an error of the caller's onRecord passes through as it is (not as a read error)
+  let recordError: unknown = null;
   const records = new CsvRecords(source, (line, cells) => {
-    pending.push({ line, cells });
     any = true;
+    if (!onRecord) return void pending.push({ line, cells });
+    try {
+      onRecord(line, cells, estimatedRows);
+    } catch (error) {
+      recordError = error;
+      throw error;
+    }
   });
   let bytes = 0;
   let sample = '';
-  let estimatedRows = 1024;
   const stream = createReadStream(path, { highWaterMark: 1 << 16 });
   try {
     for await (const chunk of stream) {
@@ -219,7 +236,7 @@ export async function* csvFileBatches(path: string, options: CsvFileOptions = {}
     records.end();
   } catch (error) {
     stream.destroy();
-    if (error instanceof DataError || error instanceof OptionsError) throw error;
+    if (error === recordError || error instanceof DataError || error instanceof OptionsError) throw error;
     throw missingFile(path, source, error);
   }
   if (!any) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { customersFromCsv, mallCustomers } from '../data/__fixtures__/customers';
 import { categoryCodes, featureColumns } from './encode';
-import { featureMatrix, fitScaler, scaleMatrix, toRawUnits, unscaleRow } from './scale';
+import { featureMatrix, fitScaler, scaleMatrix, scaleMatrixInPlace, toRawUnits, unscaleRow } from './scale';
 
 const customers = mallCustomers([
   { id: 1, gender: 'Male', age: 20, income: 10, spending: 50 },
@@ -33,6 +33,18 @@ describe('fitScaler', () => {
       expect(col.reduce((a, b) => a + b * b, 0) / 3).toBeCloseTo(1, 12);
     }
     expect(unscaleRow(z.data.subarray(3, 6), s)).toEqual([30, 20, 50].map((v) => expect.closeTo(v, 10)));
+  });
+
+  it('scales in place to the very values of a scaled copy, in the raw buffer', () => {
+    const columns = featureColumns(customers);
+    const raw = featureMatrix(customers, columns);
+    const s = fitScaler(raw, columns);
+    const copy = scaleMatrix(raw, s);
+    const buffer = raw.data;
+    const inPlace = scaleMatrixInPlace(raw, s);
+    expect(inPlace.data).toBe(buffer);
+    expect(Array.from(inPlace.data)).toEqual(Array.from(copy.data));
+    expect(Array.from(inPlace.data)).not.toEqual(Array.from(featureMatrix(customers, columns).data));
   });
 });
 

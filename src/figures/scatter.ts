@@ -84,18 +84,36 @@ function stratumCounts(sizes: readonly number[], maxPoints: number): number[] {
 
 /**
  * A seeded random sample of exactly `maxPoints` rows, stratified by segment (see stratumCounts); each segment's rows
- * come from its own stream (the segment id) and stay in ascending row order. Assumes groups.size <= maxPoints < rows.
+ * come from its own stream (the segment id) and stay in ascending row order. `sizes`: rows per segment id. Assumes
+ * sizes.size <= maxPoints < rows. Holds the picked rows only (one pass over the labels maps each segment's picked
+ * positions to rows), not every row's index: at 10,000,000 customers that is 10,000 numbers, not 10,000,000.
  */
-function stratifiedSample(groups: ReadonlyMap<number, number[]>, maxPoints: number, seed: number): Map<number, number[]> {
-  const ids = [...groups.keys()].sort((a, b) => a - b);
-  const counts = stratumCounts(ids.map((id) => groups.get(id)!.length), maxPoints);
-  return new Map(
+function stratifiedSample(labels: ArrayLike<number>, sizes: ReadonlyMap<number, number>, maxPoints: number, seed: number): Map<number, number[]> {
+  const ids = [...sizes.keys()].sort((a, b) => a - b);
+  const counts = stratumCounts(ids.map((id) => sizes.get(id)!), maxPoints);
+  // per segment: the picked positions within the segment (ascending), the next one to find, and the rows found
+  const picks = new Map(
     ids.map((id, s) => {
-      const rows = groups.get(id)!;
-      const picked = sampleWithoutReplacement(createRng(seed, id), rows.length, counts[s]!).sort();
-      return [id, Array.from(picked, (j) => rows[j]!)];
+      const positions = sampleWithoutReplacement(createRng(seed, id), sizes.get(id)!, counts[s]!).sort();
+      return [id, { positions, next: 0, seen: 0, rows: [] as number[] }];
     }),
   );
+  for (let i = 0; i < labels.length; i++) {
+    const pick = picks.get(labels[i]!)!;
+    if (pick.next < pick.positions.length && pick.positions[pick.next] === pick.seen) {
+      pick.rows.push(i);
+      pick.next++;
+    }
+    pick.seen++;
+  }
+  return new Map(ids.map((id) => [id, picks.get(id)!.rows]));
+}
+
+/** Customers per segment id, in order of first appearance. */
+function segmentSizes(labels: ArrayLike<number>): Map<number, number> {
+  const sizes = new Map<number, number>();
+  for (let i = 0; i < labels.length; i++) sizes.set(labels[i]!, (sizes.get(labels[i]!) ?? 0) + 1);
+  return sizes;
 }
 
 /** What a scatter figure draws: profiles in id order, the rows of each segment id, and the subtitle's count. */
@@ -111,18 +129,18 @@ export function scatterRows(fn: string, points: SegmentPoints, options: ScatterO
   checkLabels(fn, points.labels, points.data.n, 'customers', byId);
   const { maxPoints, seed } = checkScatterOptions(fn, options);
   const total = points.data.n;
-  const groups = indicesBySegment(points.labels);
   const profiles = sortedProfiles(points.profiles);
-  if (total <= maxPoints) return { profiles, rows: groups, customersText: `${total} customers` };
-  if (groups.size > maxPoints) {
+  if (total <= maxPoints) return { profiles, rows: indicesBySegment(points.labels), customersText: `${total} customers` };
+  const sizes = segmentSizes(points.labels);
+  if (sizes.size > maxPoints) {
     throw new OptionsError(
-      `${fn}: options.maxPoints = ${maxPoints} is less than the ${groups.size} segments with customers; pass maxPoints >= ${groups.size} so every segment keeps a point`,
+      `${fn}: options.maxPoints = ${maxPoints} is less than the ${sizes.size} segments with customers; pass maxPoints >= ${sizes.size} so every segment keeps a point`,
       'maxPoints',
     );
   }
   return {
     profiles,
-    rows: stratifiedSample(groups, maxPoints, seed),
+    rows: stratifiedSample(points.labels, sizes, maxPoints, seed),
     customersText: `${formatCount(total)} customers (a random ${formatCount(maxPoints)} shown)`,
   };
 }

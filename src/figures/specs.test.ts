@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Customers } from '../data/clean';
 import { MALL_SCHEMA } from '../data/schema';
 import { OptionsError } from '../util/errors';
+import { createRng, sampleWithoutReplacement } from '../util/random';
 import { SEGMENT_PALETTE, segmentColor } from './colors';
 import * as small from './__fixtures__/small';
 import {
@@ -353,6 +354,16 @@ describe('segments2DFigure and segments3DFigure on a large table', () => {
         expect(ids).toEqual([...ids].sort((a, b) => a - b));
         expect(new Set(ids).size).toBe(ids.length);
         expect(ids.every((id) => big.labels[id - 1] === s)).toBe(true);
+      }
+    });
+
+    it(`${dim}: draws, in each segment, its rows at the positions the segment's own random stream picks`, () => {
+      for (const seed of [0, 5]) {
+        for (const [s, t] of segmentTraces(figure(big, { seed, maxPoints: 3_000 })).entries()) {
+          const rows = Array.from({ length: big.labels.length }, (_, i) => i).filter((i) => big.labels[i] === s);
+          const positions = sampleWithoutReplacement(createRng(seed, s), rows.length, t.x.length).sort();
+          expect(t.customdata.map((d: unknown[]) => d[0])).toEqual(Array.from(positions, (p) => rows[p]! + 1));
+        }
       }
     });
 

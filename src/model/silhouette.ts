@@ -12,12 +12,13 @@ import { createRng, DEFAULT_SEED, sampleWithoutReplacement } from '../util/rando
 import { DEFAULT_BLOCK_ELEMENTS, defaultChunkSize, silhouetteRows, type KernelInput } from './silhouetteKernel';
 import { boundThreads, resolveThreads } from './threads';
 import { runPooled } from './workerPool';
+import type { CompactLabels } from './types';
 
 /** Options of silhouetteScores / silhouetteSamples. */
 export interface SilhouetteOptions {
   /**
-   * Rows per chunk. Default: chosen so that a chunk's distance block [chunk, nSamples] holds ~2M float32
-   * values (8 MB); on wasm, blocks of a few MB ran faster than 64 MB ones (bench/README.md).
+   * Rows per chunk. Default: chosen so that a chunk's distance block [chunk, nSamples] holds ~1M float32
+   * values (4 MB, DEFAULT_BLOCK_ELEMENTS); on wasm, blocks of a few MB ran faster than 64 MB ones (bench/README.md).
    */
   chunkSize?: number;
   /**
@@ -38,16 +39,17 @@ export interface SilhouetteOptions {
    */
   threads?: number;
   /**
-   * Worker threads exactly (0 = in-process), overriding `threads`, for tuning. Default: from `threads` (see above).
-   * Ignored (0) on the native backend, which is multi-threaded.
+   * Threads exactly, this one included (0 or 1 = in-process; N = this thread and N - 1 pooled workers), overriding
+   * `threads`, for tuning. Default: from `threads` (see above). Ignored (0) on the native backend, which is
+   * multi-threaded.
    */
   workers?: number;
 }
 
 /** Cluster labels of the rows, values 0..k-1. */
 export interface Labeling {
-  /** Length nSamples. */
-  labels: Int32Array;
+  /** Length nSamples (an Int32Array, or a compact Uint8Array / Uint16Array as a sweep's fits hold them). */
+  labels: CompactLabels;
   /** Number of clusters (labels may leave some clusters empty). */
   k: number;
 }
@@ -78,8 +80,9 @@ export function silhouetteUndefinedReason(labeling: Labeling, rows: number): str
 
 function checkLabeling(labeling: Labeling, index: number, rows: number): void {
   const where = `labelings[${index}]`;
-  if (labeling === null || typeof labeling !== 'object' || !(labeling.labels instanceof Int32Array)) {
-    throw new OptionsError(`${where} should be { labels: Int32Array, k: number }`, 'labelings');
+  const typed = labeling?.labels instanceof Int32Array || labeling?.labels instanceof Uint16Array || labeling?.labels instanceof Uint8Array;
+  if (labeling === null || typeof labeling !== 'object' || !typed) {
+    throw new OptionsError(`${where} should be { labels: Int32Array (or Uint16Array, Uint8Array), k: number }`, 'labelings');
   }
   checkInteger(`${where}.k`, labeling.k, 1);
   if (labeling.labels.length !== rows) {
@@ -117,9 +120,9 @@ export function silhouetteThreadBytes(rows: number, cols: number, ks: readonly n
 }
 
 /**
- * Worker threads the silhouette uses by default for `queryRows` rows scored against `rows` rows (0 = in-process): none
- * below 25M distances or with `threads` 1, else at most `threads`, the number of chunks `pieces` and what
- * THREAD_MEMORY_SHARE of the memory holds (`bytesPerThread` each, see silhouetteThreadBytes).
+ * Threads (this one and pooled workers) the silhouette uses by default for `queryRows` rows scored against `rows`
+ * rows (0 = in-process): none below 25M distances or with `threads` 1, else at most `threads`, the number of chunks
+ * `pieces` and what THREAD_MEMORY_SHARE of the memory holds (`bytesPerThread` each, see silhouetteThreadBytes).
  */
 export function defaultWorkerCount(queryRows: number, rows: number, threads: number, pieces = queryRows, bytesPerThread = 0): number {
   if (threads < 2 || queryRows * rows < WORKER_THRESHOLD) return 0;
@@ -152,20 +155,26 @@ export async function silhouetteValuesChecked(
   const wanted = backend === 'native' ? 0 : options.workers ?? defaultWorkerCount(total, X.rows, options.threads, chunks, silhouetteThreadBytes(X.rows, X.cols, input.ks));
   const workers = Math.min(wanted, chunks);
   const report = options.onRows;
-  if (workers <= 0) return silhouetteRows(input, queryRows, chunkSize, report && ((done) => report(done, total)));
+  if (workers <= 1) return silhouetteRows(input, queryRows, chunkSize, report && ((done) => report(done, total)));
 
-  const parts: Int32Array[] = [];
+  // `workers` threads in all: this thread scores the first part while workers - 1 pooled workers score the others
+  // (the main thread would otherwise idle, and each pooled worker holds its own isolate, tfjs and wasm heap).
   const per = Math.ceil(total / workers);
-  for (let w = 0; w < workers; w++) parts.push(queryRows.slice(w * per, Math.min(total, (w + 1) * per)));
+  const parts: Int32Array[] = [];
+  for (let w = 0; w < workers; w++) parts.push(queryRows.subarray(w * per, Math.min(total, (w + 1) * per)));
   const done = new Array<number>(workers).fill(0);
-  const results = (await Promise.all(
-    parts.map((rowIds, w) =>
-      runPooled(backend, { kind: 'silhouette', input, rowIds, chunkSize }, w, (rowsDone) => {
-        done[w] = rowsDone;
-        report?.(done.reduce((a, b) => a + b, 0), total);
-      }),
-    ),
-  )) as Float64Array[];
+  const progress = (w: number, rowsDone: number) => {
+    done[w] = rowsDone;
+    report?.(done.reduce((a, b) => a + b, 0), total);
+  };
+  // posted first: the workers start while this thread works on its own part
+  const pooled = parts.slice(1).map((rowIds, w) =>
+    runPooled(backend, { kind: 'silhouette', input, rowIds: rowIds.slice(), chunkSize }, w, (rowsDone) => progress(w + 1, rowsDone)),
+  );
+  const all = Promise.all(pooled);
+  all.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection first
+  const own = silhouetteRows(input, parts[0], chunkSize, (rowsDone) => progress(0, rowsDone));
+  const results = [own, ...((await all) as Float64Array[])];
   const out = new Float64Array(total * labelings.length);
   let offset = 0;
   for (const values of results) {

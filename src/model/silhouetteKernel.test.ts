@@ -19,8 +19,9 @@ describe('silhouette kernel', () => {
     ]);
   });
 
-  it('keeps a chunk at ~2M distances', () => {
-    expect(defaultChunkSize(20_000)).toBe(104);
+  it('keeps a chunk at ~1M distances (4 MB of float32)', () => {
+    expect(defaultChunkSize(20_000)).toBe(52);
+    expect(defaultChunkSize(10_000)).toBe(104);
     expect(defaultChunkSize(100)).toBe(100);
     expect(defaultChunkSize(5_000_000)).toBe(1);
   });

@@ -6,6 +6,7 @@
  * [rows, sum(k)] (wasm has no UnsortedSegmentSum). The a/b/s arithmetic runs in float64 on the host.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { CompactLabels } from './types';
 
 /** What the kernel needs; plain arrays only, so it can be posted to a worker. */
 export interface KernelInput {
@@ -14,13 +15,17 @@ export interface KernelInput {
   /** Column-centred data as float32, shape [rows, cols] row-major. */
   readonly centered: Float32Array;
   /** Labels of each labeling, each length rows, values 0..k-1. */
-  readonly labels: Int32Array[];
+  readonly labels: CompactLabels[];
   /** k of each labeling. */
   readonly ks: number[];
 }
 
-/** Elements of one distance block when no chunk size is given: ~8 MB of float32, the fastest size measured on wasm. */
-export const DEFAULT_BLOCK_ELEMENTS = 1 << 21;
+/**
+ * Elements of one distance block when no chunk size is given: ~4 MB of float32. The kernel holds a few blocks at once
+ * on the backend, and a wasm heap never shrinks: 8 MB blocks grew each thread's heap to ~60-80 MB, 4 MB ones to ~35-40,
+ * at the same speed (10,000 and 20,000 rows, k = 2..10, in-process on wasm).
+ */
+export const DEFAULT_BLOCK_ELEMENTS = 1 << 20;
 
 /** Rows per chunk for `rows` columns of distances. */
 export function defaultChunkSize(rows: number): number {

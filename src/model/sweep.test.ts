@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../util/errors';
 import { matrixFromRows } from '../util/matrix';
 import { silhouetteSamples } from './silhouette';
-import { AUTO_EXACT_MAX_ROWS, AUTO_SAMPLE_SIZE, describeKMeansMethod, selectBySilhouette, silhouetteSampleSize, sweepK, type SweepProgress } from './sweep';
+import { kmeansEach } from './kmeans';
+import { AUTO_EXACT_MAX_ROWS, AUTO_SAMPLE_SIZE, compactLabels, describeKMeansMethod, selectBySilhouette, silhouetteSampleSize, sweepK, type SweepProgress } from './sweep';
 import { loadFixture, standardized } from './__fixtures__/load';
 
 const mall = loadFixture('mall');
@@ -149,5 +150,31 @@ describe('selectBySilhouette', () => {
     expect(selectBySilhouette([4, 3, 2], { '2': 0.5, '3': 0.6, '4': 0.6 })).toBe(3);
     expect(selectBySilhouette([2, 3], { '2': null, '3': 0.1 })).toBe(3);
     expect(selectBySilhouette([2], { '2': null })).toBeNull();
+  });
+});
+
+describe('compact labels', () => {
+  it('holds labels in the smallest unsigned array for k, with the same values', () => {
+    const labels = Int32Array.from({ length: 1000 }, (_, i) => (i * 7919) % 70_000);
+    const small = compactLabels(labels.map((v) => v % 256), 256);
+    expect(small).toBeInstanceOf(Uint8Array);
+    expect(Array.from(small)).toEqual(Array.from(labels, (v) => v % 256));
+    const middle = compactLabels(labels.map((v) => v % 257), 257);
+    expect(middle).toBeInstanceOf(Uint16Array);
+    expect(Array.from(middle)).toEqual(Array.from(labels, (v) => v % 257));
+    const large = compactLabels(labels, 70_000);
+    expect(large).toBeInstanceOf(Int32Array);
+    expect(Array.from(large)).toEqual(Array.from(labels));
+  });
+
+  it("keeps each k's fit with one byte a label, the values k-means gave", async () => {
+    const sweep = await sweepK(mallX, { kMin: 2, kMax: 4 });
+    const fits = await kmeansEach(mallX, [2, 3, 4], { seed: 42 });
+    fits.forEach((fit, i) => {
+      const kept = sweep.fits[String(fit.k)];
+      expect(kept.labels).toBeInstanceOf(Uint8Array);
+      expect(Array.from(kept.labels), `k=${fit.k}`).toEqual(Array.from(fit.labels));
+      expect(kept.inertia).toBe(fits[i].inertia);
+    });
   });
 });

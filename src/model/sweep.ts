@@ -4,7 +4,7 @@
 import { totalmem } from 'node:os';
 import { DataError, OptionsError } from '../util/errors';
 import type { Matrix } from '../util/matrix';
-import type { KMeansFit, KSweep } from './types';
+import type { CompactLabels, KSweep, SweepFit } from './types';
 import { calinskiHarabasz, daviesBouldin, smallestShare, stability, type KCriteria, type StabilityOptions } from './criteria';
 import { checkKRuleOptions, chooseK, type KRule } from './selectK';
 import { ensureBackend, type BackendName } from './backend';
@@ -169,8 +169,8 @@ export function silhouetteSampleSize(value: unknown, rows: number): number | nul
 
 /**
  * Pooled worker threads a sweep of `rows` x `cols` rows uses on `backend` with these k-means options (one per k):
- * the k-means threads beside the main thread (see kmeansThreads) or the silhouette's workers (see
- * defaultWorkerCount), whichever is more. Starting them early (prewarmWorkers) takes their start-up off the sweep's path.
+ * the k-means threads or the silhouette's threads (see defaultWorkerCount), whichever are more, beside the main
+ * thread (which runs a share of both). Starting them early (prewarmWorkers) takes their start-up off the sweep's path.
  */
 export function sweepWorkerCount(rows: number, cols: number, kmeansOptions: readonly CheckedKMeansOptions[], silhouette: SilhouetteChoice, backend: BackendName): number {
   if (backend === 'native' || kmeansOptions.length === 0) return 0;
@@ -180,7 +180,18 @@ export function sweepWorkerCount(rows: number, cols: number, kmeansOptions: read
   const threads = kmeansOptions[0].threads;
   const ks = kmeansOptions.map((o) => o.k);
   const silhouetteWorkers = queries === 0 ? 0 : defaultWorkerCount(queries, scored, threads, queries, silhouetteThreadBytes(scored, cols, ks));
-  return Math.max(kmeansThreads(rows, cols, kmeansOptions, backend) - 1, silhouetteWorkers);
+  // both count this thread: it runs a k-means queue and a part of the silhouette rows itself
+  return Math.max(0, kmeansThreads(rows, cols, kmeansOptions, backend) - 1, silhouetteWorkers - 1);
+}
+
+/**
+ * `labels` (values 0..k-1) in the smallest unsigned array that holds them: Uint8Array for k <= 256, Uint16Array for
+ * k <= 65,536, else Int32Array (see CompactLabels). A sweep of k = 2..10 keeps 9 labels a row: 9 bytes, not 36.
+ */
+export function compactLabels(labels: ArrayLike<number>, k: number): CompactLabels {
+  if (k <= 256) return Uint8Array.from(labels);
+  if (k <= 65_536) return Uint16Array.from(labels);
+  return Int32Array.from(labels);
 }
 
 /** Standard error of the mean of `values` (a sample without replacement of `of` rows); 0 when all rows. */
@@ -299,7 +310,7 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
   prewarmWorkers(sweepWorkerCount(X.rows, X.cols, checkedPerK, silhouette, backend.name), backend.name).catch(() => undefined); // a failure surfaces when used
 
   const started = performance.now();
-  const fits: Record<string, KMeansFit> = {};
+  const fits: Record<string, SweepFit> = {};
   let fitted = 0;
   // All ks at once: with worker threads the ks' restart groups share one queue (see kmeansManyChecked).
   await kmeansEach(
@@ -307,7 +318,8 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
     ks,
     kmeansOptions,
     (i, fit) => {
-      fits[String(ks[i])] = fit;
+      // compact at once: the fit's own Int32Array (4 bytes a row) is dropped as each k finishes
+      fits[String(ks[i])] = { ...fit, labels: compactLabels(fit.labels, ks[i]) };
       onProgress?.({ phase: 'kmeans', done: ++fitted, total: ks.length, k: ks[i] });
     },
     onProgress ? (done, total) => onProgress({ phase: 'kmeans-work', done, total }) : undefined,

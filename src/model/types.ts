@@ -13,6 +13,18 @@ export interface KMeansFit {
   readonly warnings: string[];
 }
 
+/**
+ * Cluster index of each row in the smallest unsigned array that holds 0..k-1: Uint8Array up to k = 256, Uint16Array
+ * up to k = 65,536, else Int32Array (see compactLabels). A sweep keeps one per k: 1 byte a row each, not 4.
+ */
+export type CompactLabels = Uint8Array | Uint16Array | Int32Array;
+
+/** A k sweep's fit of one k: a {@link KMeansFit} whose labels are held compactly (see CompactLabels). */
+export interface SweepFit extends Omit<KMeansFit, 'labels'> {
+  /** Cluster index 0..k-1 of each input row, length nSamples: the fit's labels, the same values. */
+  readonly labels: CompactLabels;
+}
+
 /** One segment's description, in the raw (unscaled) units of the data. Records are keyed by column name. */
 export interface SegmentProfile {
   /** Cluster index, 0..k-1. */
@@ -54,6 +66,6 @@ export interface KSweep {
   readonly selected: number;
   /** The rule, in words, e.g. "highest mean silhouette over k=2..10". */
   readonly rule: string;
-  /** Fitted k-means per k. */
-  readonly fits: Record<string, KMeansFit>;
+  /** Fitted k-means per k (labels compact: see SweepFit). */
+  readonly fits: Record<string, SweepFit>;
 }

@@ -29,3 +29,32 @@ describe('fitSegments silhouettes for the diagram', () => {
     for (let i = 0; i < 40; i++) expect(seg.silhouetteSamples[i]).toBeCloseTo(direct[i], 9);
   });
 });
+
+describe('fitSegments aroundSweep', () => {
+  it('runs the sweep inside the caller\'s wrapper (a column taken away meanwhile) with the same result', async () => {
+    const plain = await fitSegments(prep, 'hash', { kMin: 3, kMax: 4, nInit: 2 });
+    const seen: number[] = [];
+    const wrapped = await fitSegments(prep, 'hash', {
+      kMin: 3,
+      kMax: 4,
+      nInit: 2,
+      aroundSweep: async (sweep) => {
+        // as the report frees the table's columns: the sweep must not need them
+        const ages = prep.data.numeric.Age;
+        prep.data.numeric.Age = new Float64Array(0);
+        try {
+          seen.push(prep.data.numeric.Age.length);
+          return await sweep();
+        } finally {
+          prep.data.numeric.Age = ages;
+        }
+      },
+    });
+    expect(seen).toEqual([0]);
+    expect(prep.data.numeric.Age).toHaveLength(300);
+    expect(wrapped.labels).toEqual(plain.labels);
+    expect(wrapped.sweep.inertia).toEqual(plain.sweep.inertia);
+    expect(wrapped.profiles).toEqual(plain.profiles);
+    expect(wrapped.population).toEqual(plain.population);
+  });
+});

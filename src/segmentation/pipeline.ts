@@ -3,7 +3,7 @@ import { cleanCustomers, type CleanOptions, type CleanResult, type Customers } f
 import { numericColumns } from '../data/schema';
 import { DataError } from '../util/errors';
 import { featureColumns, type FeatureColumn } from '../features/encode';
-import { featureMatrix, fitScaler, scaleMatrix, toRawUnits, type Scaler } from '../features/scale';
+import { featureMatrix, fitScaler, scaleMatrixInPlace, toRawUnits, type Scaler } from '../features/scale';
 import { assignNearest, buildModel, type SegmentModel } from './artifact';
 import type { Matrix } from '../util/matrix';
 import { profileSegments } from './profile';
@@ -50,7 +50,8 @@ export function prepareFeatures(cleaning: CleanResult): Preprocessed {
   const raw = featureMatrix(data, encoding);
   const scaler = fitScaler(raw, encoding);
   checkArithmetic(data, raw, encoding, scaler);
-  const scaled = scaleMatrix(raw, scaler);
+  // standardized in the raw matrix's buffer: one matrix of the features, not two
+  const scaled = scaleMatrixInPlace(raw, scaler);
   return { cleaning, data, encoding, features: scaler.features, scaler, scaled };
 }
 
@@ -74,8 +75,14 @@ function checkArithmetic(data: Customers, raw: Matrix, encoding: readonly Featur
   });
 }
 
-/** Options of {@link fitSegments}: the k sweep's options (kMin 2, kMax 10, k, nInit 10, seed 42, silhouette exact). */
-export type FitOptions = SweepOptions;
+/** Options of {@link fitSegments}: the k sweep's options (kMin 2, kMax 10, k, nInit 10, seed 42, silhouette exact), and: */
+export interface FitOptions extends SweepOptions {
+  /**
+   * Runs the k sweep, which reads only `prep.scaled`: a caller may free the customer columns meanwhile (the report
+   * moves them to a temporary file, see spillColumns) and must give them back before it resolves. Default: runs it.
+   */
+  aroundSweep?: (sweep: () => Promise<SweepResult>) => Promise<SweepResult>;
+}
 
 /** Everything one segmentation run produces, as plain data. */
 export interface Segmentation {
@@ -105,8 +112,9 @@ export interface Segmentation {
  * builds the model artifact. Needs a TensorFlow.js backend to be set (see initBackend).
  */
 export async function fitSegments(prep: Preprocessed, dataHash: string, options: FitOptions = {}): Promise<Segmentation> {
+  const { aroundSweep = (run) => run(), ...sweepOptions } = options;
   const seed = options.seed ?? DEFAULT_SEED;
-  const sweep = await sweepK(prep.scaled, { ...options, seed });
+  const sweep = await aroundSweep(() => sweepK(prep.scaled, { ...sweepOptions, seed }));
   const t0 = performance.now();
   // The finish after the sweep, in 4 steps: float64 assignment, silhouette, profiles, model.
   const step = (done: number) => options.onProgress?.({ phase: 'profile', done, total: 4 });

@@ -45,13 +45,13 @@ export interface BenchArgs {
   restartSample: 'auto' | 'all' | number;
   /** Most threads (`--threads N`, SweepOptions.threads); default: env SEGMENTATION_THREADS, else every core. */
   threads: number | undefined;
-  /** Sample restarts refined on all rows (`--refine-best N`, KMeansOptions.refineBest); default 2. */
+  /** Sample restarts refined on all rows (`--refine-best N`, KMeansOptions.refineBest); default 1. */
   refineBest: number | undefined;
 }
 
 /** `npm run bench -- --help`, also shown by bench:compare (the same flags). */
 export const BENCH_HELP = `Usage: npm run bench -- --data PATH [--features A,B,C] [--k-min 2] [--k-max 10] [--silhouette exact|none|sample:N]
-       [--backend auto|native|wasm|cpu] [--n-init 10] [--workers N] [--chunk-size N] [--restart-sample auto|all|N] [--refine-best 2]
+       [--backend auto|native|wasm|cpu] [--n-init 10] [--workers N] [--chunk-size N] [--restart-sample auto|all|N] [--refine-best 1]
        [--threads N]
   Times the k sweep (k-means with n-init restarts per k, the silhouette of every k) on the standardized features and
   prints one JSON line last: n, backend, kmeans_s, silhouette_s, total_s, peak_rss_mb, cpu_s, scores.`;

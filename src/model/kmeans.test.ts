@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DataError, OptionsError } from '../util/errors';
 import { matrixFromRows, type Matrix } from '../util/matrix';
 import type { KMeansFit } from './types';
-import { kmeans, kmeansChecked, kmeansEach, kmeansManyChecked, runQueuedBatches, runRestartBatch, type KMeansOptions, type QueuedResult, type RestartBatch } from './kmeans';
+import { coarseRows, kmeans, kmeansChecked, kmeansEach, kmeansManyChecked, runQueuedBatches, runRestartBatch, type KMeansOptions, type QueuedResult, type RestartBatch } from './kmeans';
 import { absoluteTolerance, centerColumns } from './kmeansShared';
 import { runPooled } from './workerPool';
 import { ensureBackend } from './backend';
@@ -233,14 +233,25 @@ describe('restarts on a sample, the best refined on all rows (restartSample)', (
     }
   }, 120_000);
 
+  it('restarts on 40,000 rows or more are seeded and first run on a coarse quarter of them: the same fit on 1 and 2 threads', async () => {
+    expect([coarseRows(39_999), coarseRows(40_000), coarseRows(60_000), coarseRows(500_000)]).toEqual([0, 10_000, 15_000, 125_000]);
+    // 'all': 4 restarts on all 60,000 rows, split over the threads in 2 groups (the split-merge moves after the join)
+    const list = [checkKMeansOptions(X, { k: 5, seed: 3, nInit: 4, restartSample: 'all' })];
+    const inProcess = await kmeansManyChecked(X, list, 0);
+    const threaded = await kmeansManyChecked(X, list, 2);
+    expect(threaded[0].labels).toEqual(inProcess[0].labels);
+    expect(threaded[0].centroids).toEqual(inProcess[0].centroids);
+    expect(threaded[0].inertia).toBe(inProcess[0].inertia);
+  });
+
   it('is deterministic: same seed, same centroids and labels, with or without worker threads', async () => {
     const list = [4, 8].map((k) => checkKMeansOptions(X, { k, seed: 7 }));
     expect(list[0].restartSample).toBe(20_000);
     const inProcess = await kmeansManyChecked(X, list, 0);
-    // The work counter, across both threads: k for each k's sample restarts and k per refined restart (2).
+    // The work counter, across both threads: k for each k's sample restarts and k per refined restart (1 by default).
     const work: number[][] = [];
     const threaded = await kmeansManyChecked(X, list, 2, undefined, (done, total) => work.push([done, total]));
-    expect(work[work.length - 1]).toEqual([(4 + 8) * 3, (4 + 8) * 3]);
+    expect(work[work.length - 1]).toEqual([(4 + 8) * 2, (4 + 8) * 2]);
     for (let i = 1; i < work.length; i++) expect(work[i][0]).toBeGreaterThanOrEqual(work[i - 1][0]);
     const again = await kmeansManyChecked(X, list, 2);
     for (let i = 0; i < list.length; i++) {

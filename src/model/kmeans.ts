@@ -1,8 +1,9 @@
 /**
  * k-means orchestration: option checks, centring, the restart groups of one or more k and the threads that run
  * them (the main thread and pooled workers, one shared queue), and the float64 finish of each k's best restart.
- * The per-thread batched tensor work is kmeansKernel.ts. From RESTART_SAMPLE_FROM_ROWS rows the restarts run on a
- * seeded sample of the rows and the best few are refined on all rows (KMeansOptions.restartSample).
+ * The per-thread work is kmeansKernel.ts. From RESTART_SAMPLE_FROM_ROWS rows the restarts run on a seeded sample of
+ * the rows and the best few are refined on all rows (KMeansOptions.restartSample); when the restarts run on
+ * COARSE_FROM_ROWS rows or more, each is first seeded and run to convergence on a coarse sub-sample of them.
  */
 import type { Matrix } from '../util/matrix';
 import type { KMeansFit } from './types';
@@ -19,22 +20,45 @@ export { improveBest, runQueuedBatches, runRestartBatch, type QueuedResult, type
 /** Rows from which k-means splits the restarts over worker threads (wasm is single-threaded); below, one thread is faster. */
 export const KMEANS_WORKER_ROWS = 10_000;
 
+/** Share of the restarts' rows in the coarse sub-sample (see COARSE_FROM_ROWS), at least COARSE_MIN_ROWS. */
+export const COARSE_SHARE = 0.25;
+/** Fewest rows of a coarse sub-sample. */
+export const COARSE_MIN_ROWS = 10_000;
 /**
- * Memory (bytes) one k-means thread holds of its own for `rows` x `cols` data and these options: the rows it
- * seeds and iterates on (all rows, or the restart sample) as float32 tensors (the data, [x, 1] and [-2x; |x|^2; 1]) and
- * a float32 copy, a label per row and restart twice, and with a sample the refinement's labels, bounds and result on
- * all rows. The centred float64 data are shared by all threads and not counted.
+ * Rows of the restarts' data (the restart sample, or all rows) from which each restart is seeded and run to
+ * convergence on a seeded sub-sample of a quarter of them (COARSE_SHARE, at least COARSE_MIN_ROWS) first, then goes on
+ * from those centres on all of them: the seeding and the early iterations, which move many rows, on a quarter of the
+ * rows. At 200,000 rows (a restart sample of 40,000, a coarse sub-sample of 10,000) it halved the sweep's work; the
+ * inertia of each k stayed within the spread of the restarts without it (docs/performance.md).
+ */
+export const COARSE_FROM_ROWS = 40_000;
+
+/** Rows of the coarse sub-sample for restarts on `restartRows` rows; 0 = none. */
+export function coarseRows(restartRows: number): number {
+  return restartRows >= COARSE_FROM_ROWS ? Math.max(COARSE_MIN_ROWS, Math.round(restartRows * COARSE_SHARE)) : 0;
+}
+
+/**
+ * Memory (bytes) one k-means thread holds of its own for `rows` rows and these options: the seeding's three float64
+ * buffers on the rows it seeds on (the coarse sub-sample, else the restart rows), the bounds (16 bytes a row) and
+ * labels (4) of the coarse run, the bounds and two label arrays (the best restart's and the current one) on the
+ * restart rows, and with a restart sample the same again on all rows for the refinement. The data, the restart
+ * sample and the coarse sub-sample are shared by all threads and not counted.
  */
 export function kmeansThreadBytes(rows: number, cols: number, options: Pick<CheckedKMeansOptions, 'nInit' | 'restartSample'>): number {
-  const seeded = options.restartSample > 0 ? options.restartSample : rows;
-  return seeded * (4 * (4 * cols + 3) + 8 * options.nInit) + (options.restartSample > 0 ? rows * 28 : 0);
+  void cols;
+  const restartRows = options.restartSample > 0 ? options.restartSample : rows;
+  const coarse = coarseRows(restartRows);
+  const perRow = 16 + 8;
+  return 24 * (coarse || restartRows) + 20 * coarse + perRow * restartRows + (options.restartSample > 0 ? perRow * rows : 0);
 }
 
 /**
  * Threads (main thread included; 0 = in-process, no workers) the k-means of `optionsList` (all on the same rows)
  * runs on: at most the options' `threads` (from the option, SEGMENTATION_THREADS or every core), the restart groups
  * there are to share (one per k with a restart sample, else one per restart), and what THREAD_MEMORY_SHARE of the
- * memory holds (kmeansThreadBytes each); none below KMEANS_WORKER_ROWS rows or on native (multi-threaded itself).
+ * memory holds (kmeansThreadBytes each); none below KMEANS_WORKER_ROWS rows, or on native (whose workers would each
+ * load TensorFlow's native library for a k-means that does not use it).
  */
 export function kmeansThreads(rows: number, cols: number, optionsList: readonly CheckedKMeansOptions[], backend: BackendName): number {
   if (backend === 'native' || rows < KMEANS_WORKER_ROWS || optionsList.length === 0) return 0;
@@ -49,14 +73,16 @@ export function kmeansThreads(rows: number, cols: number, optionsList: readonly 
  * stream of its own, so the sample does not move when nInit changes.
  */
 const RESTART_SAMPLE_STREAM = 0x5a17;
+/** Random stream of the coarse sub-sample (see COARSE_FROM_ROWS). */
+const COARSE_SAMPLE_STREAM = 0x5a18;
 
 /**
  * The rows of a seeded sample of `size` rows (ascending row order) of centred data; in shared memory (posted to
  * worker threads without a copy per task) with `options.shared`.
  */
-function sampleCentered(centered: Matrix, size: number, seed: number, options: { shared: boolean }): Matrix {
+function sampleCentered(centered: Matrix, size: number, seed: number, options: { shared: boolean; stream: number }): Matrix {
   const { rows, cols, data } = centered;
-  const ids = sampleWithoutReplacement(createRng(seed, RESTART_SAMPLE_STREAM), rows, size).sort();
+  const ids = sampleWithoutReplacement(createRng(seed, options.stream), rows, size).sort();
   const out = options.shared ? new Float64Array(new SharedArrayBuffer(size * cols * 8)) : new Float64Array(size * cols);
   ids.forEach((row, i) => out.set(data.subarray(row * cols, (row + 1) * cols), i * cols));
   return { rows: size, cols, data: out };
@@ -99,6 +125,18 @@ export async function kmeansManyChecked(
   const fits: KMeansFit[] = new Array(optionsList.length);
   const tasks: { index: number; batch: RestartBatch }[] = [];
   const samples = new Map<string, RestartBatch['sample'] & object>();
+  const coarseSamples = new Map<string, Matrix>();
+  /** The coarse sub-sample of the restarts' rows (shared by the ks with the same seed and rows), or undefined. */
+  const coarseOf = (rowsOf: Matrix, seed: number, key: string): Matrix | undefined => {
+    const size = coarseRows(rowsOf.rows);
+    if (size === 0) return undefined;
+    let coarse = coarseSamples.get(`${seed}:${key}`);
+    if (coarse === undefined) {
+      coarse = sampleCentered(rowsOf, size, seed, { shared: workers > 0, stream: COARSE_SAMPLE_STREAM });
+      coarseSamples.set(`${seed}:${key}`, coarse);
+    }
+    return coarse;
+  };
   const tolerances = optionsList.map(({ tol }) => absoluteTolerance(centered.data, rows, cols, tol));
   // Split-merge moves run in the batch when a k's restarts are one batch (in-process, or a sweep with ks enough to
   // keep every thread busy), else on this thread once the k's batches are joined: the same fit either way.
@@ -113,10 +151,11 @@ export async function kmeansManyChecked(
       const key = `${seed}:${restartSample}:${refineBest}`;
       let sample = samples.get(key);
       if (sample === undefined) {
-        sample = { centered: sampleCentered(centered, restartSample, seed, { shared: workers > 0 }), refine: refineBest };
+        sample = { centered: sampleCentered(centered, restartSample, seed, { shared: workers > 0, stream: RESTART_SAMPLE_STREAM }), refine: refineBest };
         samples.set(key, sample);
       }
-      tasks.push({ index, batch: { centered, k, maxIter, tolAbs, seed, restarts, sample, splitMerge } });
+      const coarse = coarseOf(sample.centered, seed, String(restartSample));
+      tasks.push({ index, batch: { centered, k, maxIter, tolAbs, seed, restarts, sample, coarse, splitMerge } });
       groupsLeft[index]++;
       return;
     }
@@ -124,8 +163,9 @@ export async function kmeansManyChecked(
     const per = Math.ceil(nInit / groups);
     const inBatch = splitMerge && groups === 1;
     splitAfter[index] = splitMerge && groups > 1;
+    const coarse = coarseOf(centered, seed, 'all');
     for (let g = 0; g * per < nInit; g++) {
-      tasks.push({ index, batch: { centered, k, maxIter, tolAbs, seed, restarts: restarts.slice(g * per, (g + 1) * per), splitMerge: inBatch } });
+      tasks.push({ index, batch: { centered, k, maxIter, tolAbs, seed, restarts: restarts.slice(g * per, (g + 1) * per), coarse, splitMerge: inBatch } });
       groupsLeft[index]++;
     }
   });

@@ -1,18 +1,17 @@
 /**
  * The per-thread k-means kernel's entry (the orchestration is kmeans.ts, as silhouette.ts / silhouetteKernel.ts):
- * runs a batch of restarts (batched k-means++ seeding, kmeansSeeding.ts, and batched Lloyd, kmeansLloyd.ts, with the
- * data on the backend, kmeansDevice.ts), or a batch on a sample of the rows whose best restarts are refined on all
- * rows (kmeansBounded.ts), and the shared queue of batches that threads take from. Runs on the main thread or in a
- * model worker (modelWorker.ts); everything here assumes checked input and an initialised backend.
+ * runs a batch of restarts one after another on the host in float64 (k-means++ seeding, kmeansPlusPlus.ts, then Lloyd
+ * with Hamerly's bounds, kmeansBounded.ts; from a coarse sub-sample first when there is one), or a batch on a sample
+ * of the rows whose best restarts are refined on all rows, and the shared queue of batches that threads take from.
+ * Runs on the main thread or in a model worker (modelWorker.ts); everything here assumes checked input.
  */
 import type { Matrix } from '../util/matrix';
-import { blockShape, release, upload } from './kmeansDevice';
-import { lloydAll, type LloydOutcome } from './kmeansLloyd';
-import { lloydBounded } from './kmeansBounded';
-import { seedRestarts } from './kmeansSeeding';
-import { splitMerge } from './kmeansSplitMerge';
+import { createRng } from '../util/random';
+import { lloydBounded, lloydWorkspace, type LloydOutcome, type LloydStop } from './kmeansBounded';
+import { seedPlusPlus, seedScratch } from './kmeansPlusPlus';
+import { SPLIT_MERGE_MIN_GAIN, splitMerge } from './kmeansSplitMerge';
 
-export type { LloydOutcome } from './kmeansLloyd';
+export type { LloydOutcome } from './kmeansBounded';
 
 /** A batch of restarts to run on the current backend (plain data, so it can be posted to a worker). */
 export interface RestartBatch {
@@ -32,6 +31,11 @@ export interface RestartBatch {
    * batch's result. Absent: every restart on all rows.
    */
   readonly sample?: { readonly centered: Matrix; readonly refine: number };
+  /**
+   * A seeded sub-sample of the rows the restarts run on (the sample's rows, or all rows): each restart is seeded
+   * there and iterated to convergence, then goes on from those centres on its rows. Absent: seeded on its rows.
+   */
+  readonly coarse?: Matrix;
   /**
    * The batch holds all of its k's restarts: its best restart is improved by split-merge moves (see improveBest)
    * before it is returned; with a sample, the best sample restart on the sample, before the refinement. Absent or
@@ -92,70 +96,100 @@ export function improveBest(centered: Matrix, best: RestartBatchResult, stop: { 
   };
 }
 
-/** Index of the lowest inertia (first one on ties, i.e. the lower restart number). */
-function lowest(outcomes: readonly { inertia: number }[]): number {
+/** A restart's outcome without its labels (only the best restart of a batch keeps them). */
+type RestartSummary = Omit<LloydOutcome, 'labels'>;
+
+/**
+ * Seeding and Lloyd for the batch's restarts on `rowsOf` (all rows or the sample), one after another with the same
+ * buffers: each restart's outcome in order, the lowest inertia's index (the first on ties: the lower restart number)
+ * and its labels.
+ */
+function restartsOn(rowsOf: Matrix, batch: RestartBatch): { outcomes: RestartSummary[]; best: number; labels: Int32Array } {
+  const { k, maxIter, tolAbs, seed, restarts, coarse } = batch;
+  const stop = { maxIter, tolAbs };
+  const seedRows = coarse ?? rowsOf;
+  const scratch = seedScratch(seedRows.rows);
+  const coarseBounds = coarse === undefined ? undefined : lloydWorkspace(coarse.rows);
+  const bounds = lloydWorkspace(rowsOf.rows);
+  const outcomes: RestartSummary[] = [];
   let best = 0;
-  for (let r = 1; r < outcomes.length; r++) if (outcomes[r].inertia < outcomes[best].inertia) best = r;
-  return best;
-}
-
-/** Seeding and Lloyd for the batch's restarts on `centered` (all rows or the sample), each restart's outcome in order. */
-function restartsOn(centered: Matrix, batch: RestartBatch): LloydOutcome[] {
-  const { k, maxIter, tolAbs, seed, restarts } = batch;
-  const { blockRows, seedColumns } = blockShape(restarts.length, k, true);
-  const data = upload(centered, blockRows, seedColumns);
-  try {
-    return lloydAll(data, centered, k, { maxIter, tolAbs }, seedRestarts(data, k, restarts, seed));
-  } finally {
-    release(data);
-  }
-}
-
-function pick(outcome: LloydOutcome): Pick<RestartBatchResult, 'inertia' | 'centers' | 'labels' | 'nIter'> {
-  return { inertia: outcome.inertia, centers: outcome.centers, labels: outcome.labels, nIter: outcome.nIter };
+  let labels = new Int32Array(0);
+  restarts.forEach((restart, r) => {
+    const seeds = seedPlusPlus(seedRows, k, createRng(seed, restart), scratch);
+    const start = coarse === undefined ? seeds : lloydBounded(coarse, seeds, stop, coarseBounds).centers;
+    const { labels: own, ...outcome } = lloydBounded(rowsOf, start, stop, bounds);
+    outcomes.push(outcome);
+    if (r === 0 || outcome.inertia < outcomes[best].inertia) {
+      best = r;
+      labels = own;
+    }
+  });
+  return { outcomes, best, labels };
 }
 
 /**
- * Seeding and Lloyd iterations for a batch of restarts as one batched tensor computation, then the final
- * assignment and the float64 inertia of each restart; with `batch.sample`, restarts on the sample and the best
- * of them refined on all rows (see RestartBatch.sample). Assumes checked input and an initialised backend.
+ * Split-merge moves (kmeansSplitMerge.ts) for the best restart on the sample's rows, or null when no move lowers its
+ * inertia there. With a coarse sub-sample the moves are searched on it (the restart's centres run to convergence
+ * there first: a quarter of the rows for each move's Lloyd runs), and the improved centres then run on the sample's
+ * rows and are kept only if they lower the inertia there.
+ */
+function improveOnSample(rowsOf: Matrix, coarse: Matrix | undefined, best: LloydOutcome, stop: LloydStop): (RestartSummary & { moves: number }) | null {
+  if (coarse === undefined) {
+    const improved = splitMerge(rowsOf, best, stop);
+    return improved.moves === 0 ? null : { ...improved, centers: Float32Array.from(improved.centers), nIter: best.nIter };
+  }
+  const improved = splitMerge(coarse, lloydBounded(coarse, best.centers, stop), stop);
+  if (improved.moves === 0) return null;
+  const { labels, ...onRows } = lloydBounded(rowsOf, improved.centers, stop);
+  void labels;
+  return onRows.inertia < best.inertia * (1 - SPLIT_MERGE_MIN_GAIN) ? { ...onRows, nIter: best.nIter, moves: improved.moves } : null;
+}
+
+/**
+ * The batch's restarts (k-means++ seeding and Lloyd with bounds for each, see restartsOn), then the best restart's
+ * labels and float64 inertia; with `batch.sample`, restarts on the sample and the best of them refined on all rows
+ * (see RestartBatch.sample). Assumes checked input.
  */
 export function runRestartBatch(batch: RestartBatch, tick?: () => void): RestartBatchResult {
   const { centered, k, maxIter, tolAbs, restarts, sample } = batch;
+  const stop = { maxIter, tolAbs };
   if (sample === undefined) {
-    const outcomes = restartsOn(centered, batch);
+    const { outcomes, best, labels } = restartsOn(centered, batch);
     count(batch, k * restarts.length, tick);
-    const best = lowest(outcomes);
     const unconverged = outcomes.filter((o) => !o.converged).length;
-    const result = { restart: restarts[best], ...pick(outcomes[best]), unconverged, moves: 0 };
-    return batch.splitMerge === true ? improveBest(centered, result, { maxIter, tolAbs }) : result;
+    const { inertia, centers, nIter } = outcomes[best];
+    const result = { restart: restarts[best], inertia, centers, labels, nIter, unconverged, moves: 0 };
+    return batch.splitMerge === true ? improveBest(centered, result, stop) : result;
   }
-  const onSample = restartsOn(sample.centered, batch);
+  const run = restartsOn(sample.centered, batch);
+  const onSample = run.outcomes;
   let sampleMoves = 0;
   if (batch.splitMerge === true) {
     // The moves on the sample, before the refinement: the best sample restart is replaced by its improvement.
-    const first = lowest(onSample);
-    const improved = splitMerge(sample.centered, onSample[first], { maxIter, tolAbs });
-    if (improved.moves > 0) {
-      onSample[first] = { ...improved, centers: Float32Array.from(improved.centers), nIter: onSample[first].nIter };
+    const first = run.best;
+    const improved = improveOnSample(sample.centered, batch.coarse, { ...onSample[first], labels: run.labels }, stop);
+    if (improved !== null) {
+      onSample[first] = { ...onSample[first], inertia: improved.inertia, centers: improved.centers, converged: improved.converged };
       sampleMoves = improved.moves;
     }
   }
   count(batch, k, tick);
   const order = onSample.map((_, r) => r).sort((a, b) => onSample[a].inertia - onSample[b].inertia || a - b);
   const chosen = order.slice(0, Math.max(1, Math.min(sample.refine, order.length)));
-  // Only the best refined restart so far is kept (each holds a label per row: 40 MB at 10,000,000 rows); the first
-  // of equal inertias wins, as lowest() picks.
+  // Only the best refined restart so far is kept (each holds a label per row: 40 MB at 10,000,000 rows); the bounds
+  // are reused from one refined restart to the next; the first of equal inertias wins.
+  const bounds = lloydWorkspace(centered.rows);
   let best: { outcome: LloydOutcome; index: number } | null = null;
   let unconverged = onSample.filter((o) => !o.converged).length;
   chosen.forEach((r, index) => {
-    const outcome = lloydBounded(centered, onSample[r].centers, { maxIter, tolAbs });
+    const outcome = lloydBounded(centered, onSample[r].centers, stop, bounds);
     count(batch, k, tick);
     if (!outcome.converged) unconverged++;
     if (best === null || outcome.inertia < best.outcome.inertia) best = { outcome, index };
   });
   const { outcome, index } = best as unknown as { outcome: LloydOutcome; index: number };
-  return { restart: restarts[chosen[index]], ...pick(outcome), unconverged, moves: sampleMoves };
+  const { inertia, centers, labels, nIter } = outcome;
+  return { restart: restarts[chosen[index]], inertia, centers, labels, nIter, unconverged, moves: sampleMoves };
 }
 
 /** A batch run from a shared queue: its number in the queue and its result. */
@@ -175,3 +209,4 @@ export function runQueuedBatches(batches: readonly RestartBatch[], next: Int32Ar
   }
   return ran;
 }
+

@@ -30,7 +30,7 @@ function squaredDistanceToRow(centered: Float64Array, cols: number, i: number, r
 }
 
 /** k-means++ (greedy, scikit-learn's variant) for one restart; returns centres shape [k, cols] (centred coordinates). */
-function seedCenters(centered: Float64Array, rows: number, cols: number, k: number, seed: number, restart: number): Float64Array {
+export function seedCenters(centered: Float64Array, rows: number, cols: number, k: number, seed: number, restart: number): Float64Array {
   const rng = createRng(seed, restart);
   const trials = localTrials(k);
   const centers = new Float64Array(k * cols);

@@ -8,7 +8,7 @@
  */
 import type { Matrix } from '../util/matrix';
 import { lloydBounded } from './kmeansBounded';
-import type { LloydStop } from './kmeansLloyd';
+import type { LloydStop } from './kmeansBounded';
 
 /** Options of {@link splitMerge}. */
 export interface SplitMergeOptions {
@@ -44,7 +44,7 @@ export interface SplitMergeResult extends Solution {
 }
 
 /** Relative inertia drop a move must make to be kept (float64 noise is ~1e-15). */
-const MIN_GAIN = 1e-9;
+export const SPLIT_MERGE_MIN_GAIN = 1e-9;
 /** Lloyd iterations of a cluster's trial 2-means split. */
 const SPLIT_ITERATIONS = 4;
 
@@ -207,9 +207,9 @@ export function splitMerge(centered: Matrix, start: Solution, stop: LloydStop, o
         }
       }
       const probe = lloydBounded(centered, next, { maxIter: Math.min(probeIter, stop.maxIter), tolAbs: stop.tolAbs });
-      if (!(probe.inertia < current.inertia * (1 - MIN_GAIN))) continue;
+      if (!(probe.inertia < current.inertia * (1 - SPLIT_MERGE_MIN_GAIN))) continue;
       const outcome = probe.converged ? probe : lloydBounded(centered, probe.centers, { maxIter: stop.maxIter - probe.nIter, tolAbs: stop.tolAbs });
-      if (outcome.inertia < current.inertia * (1 - MIN_GAIN)) {
+      if (outcome.inertia < current.inertia * (1 - SPLIT_MERGE_MIN_GAIN)) {
         current = { centers: outcome.centers, labels: outcome.labels, inertia: outcome.inertia, moves: current.moves + 1, nIter: outcome.nIter, converged: outcome.converged };
         kept = true;
         break;

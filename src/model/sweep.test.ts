@@ -67,6 +67,13 @@ describe('sweepK on the Mall data', () => {
     expect(describeKMeansMethod({ nInit: 10, restartSample: 20_000, refineBest: 3, splitMerge: false }, 200_000)).toBe(
       'k-means++, 10 restarts per k on a seeded sample of 20000 of 200000 rows, the best 3 refined with Lloyd on all rows',
     );
+    // From 40,000 restart rows each restart is seeded and first run on a quarter of them (the default: the best refined).
+    expect(describeKMeansMethod({ nInit: 10, restartSample: 40_000, refineBest: 1, splitMerge: true }, 200_000)).toBe(
+      'k-means++, 10 restarts per k on a seeded sample of 40000 of 200000 rows (each seeded and first run to convergence on a seeded sub-sample of 10000 of them), the best improved by split-merge moves, the best refined with Lloyd on all rows',
+    );
+    expect(describeKMeansMethod({ nInit: 4, restartSample: 0, refineBest: 1, splitMerge: false }, 48_000)).toBe(
+      'k-means++, 4 restarts per k on all 48000 rows (each seeded and first run to convergence on a seeded sub-sample of 12000 of them)',
+    );
     await expect(sweepK(mallX, { k: 4, silhouette: 'none', restartSample: 3 })).rejects.toThrow("restartSample=3 should be 'auto', 'all' or an integer >= k (4)");
   });
 

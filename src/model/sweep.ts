@@ -8,7 +8,7 @@ import type { CompactLabels, KSweep, SweepFit } from './types';
 import { calinskiHarabasz, daviesBouldin, smallestShare, stability, type KCriteria, type StabilityOptions } from './criteria';
 import { checkKRuleOptions, chooseK, type KRule } from './selectK';
 import { ensureBackend, type BackendName } from './backend';
-import { kmeansEach, kmeansThreadBytes, kmeansThreads } from './kmeans';
+import { coarseRows, kmeansEach, kmeansThreadBytes, kmeansThreads } from './kmeans';
 import { prewarmWorkers } from './workerPool';
 import { DEFAULT_SEED } from '../util/random';
 import { checkInteger, checkK, checkKMeansOptions, checkMatrix, type CheckedKMeansOptions } from './kmeansShared';
@@ -58,7 +58,7 @@ export interface SweepOptions {
    * number of sampled rows. SweepResult.kmeansMethod says what was done.
    */
   restartSample?: 'auto' | 'all' | number;
-  /** With a restart sample: the best sample restarts refined on all rows per k (KMeansOptions.refineBest). Default 2. */
+  /** With a restart sample: the best sample restarts refined on all rows per k (KMeansOptions.refineBest). Default 1. */
   refineBest?: number;
   /**
    * Improve each k's best restart with split-merge moves (KMeansOptions.splitMerge; with a restart sample, on the
@@ -121,8 +121,8 @@ export interface SweepResult extends KSweep {
   readonly timings: { kmeans_s: number; silhouette_s: number; criteria_s: number };
   /**
    * How each k was fitted, in words, e.g. "k-means++, 10 restarts per k on all 200 rows" or "k-means++, 10
-   * restarts per k on a seeded sample of 20000 of 200000 rows, the best improved by split-merge moves, the best 2 refined
-   * with Lloyd on all rows".
+   * restarts per k on a seeded sample of 40000 of 200000 rows (each seeded and first run to convergence on a seeded
+   * sub-sample of 10000 of them), the best improved by split-merge moves, the best refined with Lloyd on all rows".
    */
   readonly kmeansMethod: string;
   /** Per k: silhouette, Calinski-Harabasz, Davies-Bouldin, smallest segment share and stability (see KCriteria). */
@@ -136,10 +136,13 @@ export interface SweepResult extends KSweep {
 /** {@link SweepResult.kmeansMethod} for checked options on `rows` rows. */
 export function describeKMeansMethod(options: Pick<CheckedKMeansOptions, 'nInit' | 'restartSample' | 'refineBest' | 'splitMerge'>, rows: number): string {
   const restarts = `k-means++, ${options.nInit} restart${options.nInit === 1 ? '' : 's'} per k`;
-  if (options.restartSample === 0) return `${restarts} on all ${rows} rows${options.splitMerge ? ', the best improved by split-merge moves' : ''}`;
+  const coarse = coarseRows(options.restartSample > 0 ? options.restartSample : rows);
+  const first = coarse > 0 ? ` (each seeded and first run to convergence on a seeded sub-sample of ${coarse} of them)` : '';
+  if (options.restartSample === 0) return `${restarts} on all ${rows} rows${first}${options.splitMerge ? ', the best improved by split-merge moves' : ''}`;
   const refined = Math.min(options.refineBest, options.nInit);
   const moves = options.splitMerge ? ', the best improved by split-merge moves,' : ',';
-  return `${restarts} on a seeded sample of ${options.restartSample} of ${rows} rows${moves} the best ${refined} refined with Lloyd on all rows`;
+  const best = refined === 1 ? 'the best' : `the best ${refined}`;
+  return `${restarts} on a seeded sample of ${options.restartSample} of ${rows} rows${first}${moves} ${best} refined with Lloyd on all rows`;
 }
 
 /**
@@ -210,13 +213,13 @@ function standardError(values: Float64Array, of: number): number {
 export const KMEANS_MAIN_BYTES = 64 * 2 ** 20;
 /** Memory each k-means worker thread adds whatever the data (its V8 isolate, tfjs, the wasm heap it grows), bytes. */
 export const KMEANS_WORKER_BYTES = 128 * 2 ** 20;
-/** Margin on the data-dependent part (tfjs scratch of the distance blocks, garbage not yet collected). */
+/** Margin on the data-dependent part (garbage not yet collected). */
 const KMEANS_ROW_MARGIN = 1.25;
 
 /**
  * Memory the k-means of a sweep adds at its peak, estimated as an upper bound (bytes), for the ks of `optionsList` on
- * `rows` x `cols` data: the centred float64 copy and the restart sample shared by the threads, each thread's own
- * float32 tensors, labels and bounds ({@link kmeansThreadBytes}, on the threads {@link kmeansThreads} allows a wasm
+ * `rows` x `cols` data: the centred float64 copy, the restart sample and the coarse sub-sample shared by the threads,
+ * each thread's own seeding buffers, labels and bounds ({@link kmeansThreadBytes}, on the threads {@link kmeansThreads} allows a wasm
  * backend: the most), the labels of every k's fit, with a 25% margin; plus KMEANS_MAIN_BYTES and KMEANS_WORKER_BYTES
  * per worker thread. It counts what k-means holds beyond the input matrix, not the rest of a report (the table read,
  * the silhouette, the outputs). Measured against it (test/hostile/measure-kmeans-memory.ts): docs/limits.md.
@@ -225,7 +228,7 @@ export function kmeansMemoryBytes(rows: number, cols: number, optionsList: reado
   if (optionsList.length === 0) return 0;
   const threads = Math.max(1, kmeansThreads(rows, cols, optionsList, 'wasm'));
   const sample = Math.max(...optionsList.map((o) => o.restartSample));
-  const shared = 8 * cols * (rows + sample);
+  const shared = 8 * cols * (rows + sample + coarseRows(sample > 0 ? sample : rows));
   const labels = 4 * rows * optionsList.length;
   const perThread = Math.max(...optionsList.map((o) => kmeansThreadBytes(rows, cols, o)));
   return Math.ceil(KMEANS_ROW_MARGIN * (shared + labels + threads * perThread)) + KMEANS_MAIN_BYTES + (threads - 1) * KMEANS_WORKER_BYTES;
@@ -271,7 +274,7 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
     tol = 1e-4,
     seed = DEFAULT_SEED,
     restartSample = 'auto',
-    refineBest = 2,
+    refineBest = 1,
     splitMerge = true,
     silhouette = 'auto',
     onProgress,

@@ -233,8 +233,8 @@ describe('restarts on a sample, the best refined on all rows (restartSample)', (
     }
   }, 120_000);
 
-  it('restarts on 40,000 rows or more are seeded and first run on a coarse quarter of them: the same fit on 1 and 2 threads', async () => {
-    expect([coarseRows(39_999), coarseRows(40_000), coarseRows(60_000), coarseRows(500_000)]).toEqual([0, 10_000, 15_000, 125_000]);
+  it('restarts on 20,000 rows or more are seeded and first run on a coarse quarter of them: the same fit on 1 and 2 threads', async () => {
+    expect([coarseRows(19_999), coarseRows(20_000), coarseRows(60_000), coarseRows(500_000)]).toEqual([0, 5_000, 15_000, 125_000]);
     // 'all': 4 restarts on all 60,000 rows, split over the threads in 2 groups (the split-merge moves after the join)
     const list = [checkKMeansOptions(X, { k: 5, seed: 3, nInit: 4, restartSample: 'all' })];
     const inProcess = await kmeansManyChecked(X, list, 0);

@@ -23,15 +23,16 @@ export const KMEANS_WORKER_ROWS = 10_000;
 /** Share of the restarts' rows in the coarse sub-sample (see COARSE_FROM_ROWS), at least COARSE_MIN_ROWS. */
 export const COARSE_SHARE = 0.25;
 /** Fewest rows of a coarse sub-sample. */
-export const COARSE_MIN_ROWS = 10_000;
+export const COARSE_MIN_ROWS = 5_000;
 /**
  * Rows of the restarts' data (the restart sample, or all rows) from which each restart is seeded and run to
  * convergence on a seeded sub-sample of a quarter of them (COARSE_SHARE, at least COARSE_MIN_ROWS) first, then goes on
  * from those centres on all of them: the seeding and the early iterations, which move many rows, on a quarter of the
- * rows. At 200,000 rows (a restart sample of 40,000, a coarse sub-sample of 10,000) it halved the sweep's work; the
- * inertia of each k stayed within the spread of the restarts without it (docs/performance.md).
+ * rows. It halved the sweep's k-means time at 20,000 rows (all rows, a 5,000-row sub-sample) and at 200,000 (a
+ * restart sample of 40,000, a 10,000-row sub-sample); the inertia of each k stayed within 1.0001x of scikit-learn's
+ * (docs/performance.md).
  */
-export const COARSE_FROM_ROWS = 40_000;
+export const COARSE_FROM_ROWS = 20_000;
 
 /** Rows of the coarse sub-sample for restarts on `restartRows` rows; 0 = none. */
 export function coarseRows(restartRows: number): number {

@@ -64,10 +64,10 @@ describe('sweepK on the Mall data', () => {
   it('states a restart sample in kmeansMethod, and passes restartSample and refineBest to k-means', async () => {
     const sweep = await sweepK(mallX, { k: 4, silhouette: 'none', restartSample: 100, refineBest: 2 });
     expect(sweep.kmeansMethod).toBe('k-means++, 10 restarts per k on a seeded sample of 100 of 200 rows, the best improved by split-merge moves, the best 2 refined with Lloyd on all rows');
-    expect(describeKMeansMethod({ nInit: 10, restartSample: 20_000, refineBest: 3, splitMerge: false }, 200_000)).toBe(
-      'k-means++, 10 restarts per k on a seeded sample of 20000 of 200000 rows, the best 3 refined with Lloyd on all rows',
+    expect(describeKMeansMethod({ nInit: 10, restartSample: 15_000, refineBest: 3, splitMerge: false }, 200_000)).toBe(
+      'k-means++, 10 restarts per k on a seeded sample of 15000 of 200000 rows, the best 3 refined with Lloyd on all rows',
     );
-    // From 40,000 restart rows each restart is seeded and first run on a quarter of them (the default: the best refined).
+    // From 20,000 restart rows each restart is seeded and first run on a quarter of them (the default: the best refined).
     expect(describeKMeansMethod({ nInit: 10, restartSample: 40_000, refineBest: 1, splitMerge: true }, 200_000)).toBe(
       'k-means++, 10 restarts per k on a seeded sample of 40000 of 200000 rows (each seeded and first run to convergence on a seeded sub-sample of 10000 of them), the best improved by split-merge moves, the best refined with Lloyd on all rows',
     );

@@ -6,7 +6,7 @@
  * table run on the orders stops with the hint.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -124,6 +124,24 @@ print(json.dumps({k: KMeans(n_clusters=k, n_init=10, random_state=0).fit(X).iner
     const cross = summary.transactions.rfm.crosstab as { segment: string; counts: number[] }[];
     for (const row of cross) row.counts.forEach((n, k) => expect(n).toBe(clustered.filter((r) => r.rfm_segment === row.segment && Number(r.Cluster) === k).length));
   });
+
+  it('writes customer_features.csv once: guarded for formula-like ids by default, as aggregated with --no-csv-guard; no staging folder left', async () => {
+    // customer ids that a spreadsheet would run as formulas: the file the cleaning reads is unguarded, the output guarded
+    const lines = transactionsTable({ customers: 300, seed: 5 }).csv.split('\n');
+    const spoiled = [lines[0], ...lines.slice(1).map((l) => (/^\d*[37],/.test(l) ? `=${l}` : l))].join('\n');
+    const file = join(dir, 'formula-orders.csv');
+    await writeFile(file, spoiled);
+    const { aggregateTransactions, customerFeaturesCsv } = await import('../src/data/transactions/aggregate');
+    const { table } = await aggregateTransactions({ spec: { customer: 'customer_id', date: 'order_date', amount: 'amount', order: 'order_id', quantity: 'quantity' }, source: { file } });
+    expect(table.ids.filter((id) => id.startsWith('=')).length).toBeGreaterThan(10);
+    for (const guard of [true, false]) {
+      const out = join(dir, `formula-${guard}`);
+      const r = await report(['--transactions', '--data', file, ...COLUMNS, '--k-max', '4', '--no-png', ...(guard ? [] : ['--no-csv-guard']), '--out', out]);
+      expect(r.code).toBe(0);
+      expect(await readFile(join(out, 'data', 'processed', 'customer_features.csv'), 'utf8')).toBe(customerFeaturesCsv(table, guard));
+      expect((await readdir(out)).filter((n) => n.startsWith('.staging-'))).toEqual([]);
+    }
+  }, 120_000);
 
   it('reads the same orders from a DuckDB database file (--db) into identical outputs', async () => {
     const { DuckDBInstance } = await import('@duckdb/node-api');

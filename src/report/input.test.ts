@@ -1,10 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cleanCustomers } from '../data/clean';
+import { parseCustomersCsv } from '../data/parse';
+import { aggregateTransactions, customerFeaturesCsv } from '../data/transactions/aggregate';
+import { transactionsTable } from '../data/transactions/generate';
+import { STAGING_PREFIX } from '../io/atomic';
 import { DataError, OptionsError } from '../util/errors';
 import { readReportInput } from './input';
 import { reportSettings } from './options';
+import { transactionsSchema } from './transactions';
 
 const dir = mkdtempSync(join(tmpdir(), 'report-input-'));
 const file = (name: string, text: string): string => {
@@ -43,5 +50,52 @@ describe('readReportInput', () => {
     await expect(readReportInput(reportSettings({ data: 'x.csv', transactions: { ...transactions, db: 'x.duckdb' } }))).rejects.toThrow(
       '--data and --db are two sources of orders: give one',
     );
+  });
+
+  describe('orders (--transactions)', () => {
+    const spec = { customer: 'customer_id', date: 'order_date', amount: 'amount', order: 'order_id', quantity: 'quantity' };
+    const orders = file('tx-orders.csv', transactionsTable({ customers: 700, seed: 11, dirty: true }).csv);
+    const stagingFolders = (out: string) => (existsSync(out) ? readdirSync(out).filter((n) => n.startsWith(STAGING_PREFIX)) : []);
+
+    it("cleans what the in-memory aggregation and its CSV text gave, from customer_features.csv streamed to a staging file", async () => {
+      const out = join(dir, 'tx-out');
+      const input = await readReportInput(reportSettings({ data: orders, transactions: spec, out }));
+      const old = await aggregateTransactions({ spec, source: { file: orders } });
+      const text = customerFeaturesCsv(old.table);
+      const schema = transactionsSchema(spec, {});
+      const expected = cleanCustomers(parseCustomersCsv(text, { source: `${orders} (per customer)`, schema: { schema } }));
+      expect(input.cleaning).toEqual(expected);
+      expect(input.cleaning.rows.read).toBe(old.table.ids.length);
+      expect(input.cleaning.data.ids).toEqual(expected.data.ids);
+      expect(input.cleaning.data.numeric).toEqual(expected.data.numeric);
+      expect(input.cleaning.warnings).toEqual(expected.warnings);
+      expect(input.hash).toBe(`sha256:${createHash('sha256').update(readFileSync(orders)).digest('hex')}`);
+      const o = input.orders!;
+      expect(o.written).toMatchObject({ customers: old.table.ids.length, checks: old.checks, warnings: old.warnings, formulaLikeCells: 0 });
+      expect(o.written.sha256).toBe(`sha256:${createHash('sha256').update(text).digest('hex')}`);
+      // the one file, in a staging folder of the output folder, until the output phase moves it
+      expect(readFileSync(o.featuresFile, 'utf8')).toBe(text);
+      expect(o.featuresFile.startsWith(join(out, STAGING_PREFIX))).toBe(true);
+      await o.stage.discard();
+      expect(stagingFolders(out)).toEqual([]);
+    });
+
+    it("hashes a DuckDB source's per-customer file, and leaves no staging folder when the aggregation fails", async () => {
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const db = join(dir, 'tx.duckdb');
+      const instance = await DuckDBInstance.create(db);
+      const c = await instance.connect();
+      await c.run(`CREATE TABLE orders AS SELECT * FROM read_csv('${orders}', all_varchar = true)`);
+      c.closeSync();
+      instance.closeSync();
+      const out = join(dir, 'tx-db');
+      const input = await readReportInput(reportSettings({ transactions: { ...spec, db, table: 'orders' }, out }));
+      const text = customerFeaturesCsv((await aggregateTransactions({ spec, source: { duckdb: db, table: 'orders' } })).table);
+      expect(input.hash).toBe(`sha256:${createHash('sha256').update(text).digest('hex')}`);
+      expect(input.path).toBe(`${db}:orders`);
+      await input.orders!.stage.discard();
+      await expect(readReportInput(reportSettings({ data: orders, transactions: { ...spec, amount: 'no_such_column' }, out }))).rejects.toThrow(/no_such_column/);
+      expect(stagingFolders(out)).toEqual([]);
+    });
   });
 });

@@ -5,11 +5,13 @@ import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cleanCustomers, type CleanResult } from '../data/clean';
 import { dataHash } from '../data/hash';
-import { loadCleanCustomers, loadSchema } from '../data/load';
+import { loadCleanCustomers, loadSchema, type LoadProgress } from '../data/load';
 import { parseCustomersCsv } from '../data/parse';
 import { headerKey, type SchemaChoice } from '../data/schema';
 import { syntheticCustomersCsv } from '../data/synthetic';
-import { aggregateTransactions, customerFeaturesCsv, type Aggregation, type OrdersSource } from '../data/transactions/aggregate';
+import { writeCustomerFeatures, type OrdersSource, type WrittenFeatures } from '../data/transactions/aggregate';
+import { StagedOutput } from '../io/atomic';
+import { OUTPUTS } from '../io/layout';
 import type { ProgressEvent } from '../io/progress';
 import { DataError, OptionsError } from '../util/errors';
 import { relativeOrAbsolute, type ReportOptions, type ReportSettings } from './options';
@@ -20,10 +22,20 @@ export const DEFAULT_DATA = 'data/raw/Mall_Customers.csv';
 
 type OrdersOptions = NonNullable<ReportOptions['transactions']>;
 
-/** The orders behind a `--transactions` run: what was asked and what the aggregation gave. */
+/**
+ * The orders behind a `--transactions` run: what was asked and what the aggregation gave. The per-customer table is
+ * not held in memory: it is customer_features.csv (written without the CSV guard, the bytes the cleaning read) in a
+ * staging folder of the output folder, which the output phase moves into place (or guards) and then removes with
+ * `stage.discard()` (also the caller's duty when the run fails before).
+ */
 export interface OrdersInput {
   spec: OrdersOptions;
-  aggregation: Aggregation;
+  /** The aggregation's counts, warnings, customers written and the file's sha256 (writeCustomerFeatures' result). */
+  written: WrittenFeatures;
+  /** customer_features.csv as written, inside `stage`'s folder. */
+  featuresFile: string;
+  /** The staging folder (under the output folder) that holds `featuresFile`. */
+  stage: StagedOutput;
 }
 
 /** What the input phase gives the next ones. */
@@ -51,13 +63,13 @@ export async function readReportInput(settings: ReportSettings): Promise<ReportI
   onProgress({ phase: 'loading', done: 0, total: 1, unit: 'bytes' });
   const choice: SchemaChoice = { ...settings.columns, schema: settings.schemaFile ? await loadSchema(settings.schemaFile) : undefined };
   const txOptions = settings.transactions ?? (choice.schema?.transactions ? { ...choice.schema.transactions } : undefined);
-  const orders = txOptions ? await readTransactions(settings.data, txOptions, choice) : null;
+  const orders = txOptions ? await readTransactions(settings.data, txOptions, choice, settings.out, onProgress) : null;
   const { cleaning, hash, path, synthetic } = orders ?? (await readCustomers(settings.data, choice, onProgress));
   const warnings = synthetic
     ? [`SYNTHETIC DATA: no dataset at ${DEFAULT_DATA}; ran on ${cleaning.rows.read} built-in synthetic customers. Download Mall_Customers.csv into data/raw/ (see README) or pass --data PATH.`]
     : [];
   if (synthetic) onMessage(`WARNING: ${warnings[0]}`);
-  return { cleaning, hash, path, synthetic, orders: orders && { spec: orders.spec, aggregation: orders.aggregation }, warnings };
+  return { cleaning, hash, path, synthetic, orders: orders && { spec: orders.spec, written: orders.written, featuresFile: orders.featuresFile, stage: orders.stage }, warnings };
 }
 
 async function readCustomers(
@@ -73,18 +85,19 @@ async function readCustomers(
     }
     data = path;
   }
-  const { cleaning, hash, header } = await loadCleanCustomers(data, {
-    source: relativeOrAbsolute(data),
-    schema,
-    onProgress: (p) =>
-      onProgress(
-        p.finishing
-          ? { phase: 'cleaning', done: 0, total: 1, unit: 'steps', rows: p.rows }
-          : { phase: 'loading', done: p.done, total: p.total, unit: p.unit, rows: p.unit === 'rows' ? undefined : p.rows },
-      ),
-  });
+  const { cleaning, hash, header } = await loadCleanCustomers(data, { source: relativeOrAbsolute(data), schema, onProgress: loadingProgress(onProgress) });
   refuseOrdersTable(cleaning, header, relativeOrAbsolute(data));
   return { cleaning, hash, path: data, synthetic: false };
+}
+
+/** The report's loading and cleaning progress from a streaming read's. */
+function loadingProgress(onProgress: (event: ProgressEvent) => void): (p: LoadProgress) => void {
+  return (p) =>
+    onProgress(
+      p.finishing
+        ? { phase: 'cleaning', done: 0, total: 1, unit: 'steps', rows: p.rows }
+        : { phase: 'loading', done: p.done, total: p.total, unit: p.unit, rows: p.unit === 'rows' ? undefined : p.rows },
+    );
 }
 
 /** Column names that say "date or time": a customer table with such a column and repeated ids is an orders table. */
@@ -107,12 +120,18 @@ function refuseOrdersTable(cleaning: CleanResult, header: readonly string[], sou
   );
 }
 
-/** Aggregates the orders into customers (DuckDB) and cleans the customer table it gives, as readCustomers does a file. */
+/**
+ * Aggregates the orders into customers (DuckDB) straight into customer_features.csv, in a staging folder of the output
+ * folder `out` (writeCustomerFeatures: no per-customer table in JavaScript), then loads and cleans that file as a
+ * stream, as readCustomers does a customer file. The file's bytes are customerFeaturesCsv's without the guard.
+ */
 async function readTransactions(
   data: string | undefined,
   spec: OrdersOptions,
   choice: SchemaChoice,
-): Promise<{ cleaning: CleanResult; hash: string; path: string; synthetic: false; spec: OrdersOptions; aggregation: Aggregation }> {
+  out: string,
+  onProgress: (event: ProgressEvent) => void,
+): Promise<{ cleaning: CleanResult; hash: string; path: string; synthetic: false } & OrdersInput> {
   let source: OrdersSource;
   let path: string;
   let hash: string;
@@ -132,11 +151,21 @@ async function readTransactions(
     for await (const chunk of createReadStream(data)) h.update(chunk as Buffer);
     hash = `sha256:${h.digest('hex')}`;
   }
-  const aggregation = await aggregateTransactions({ spec, source });
-  const featuresCsv = customerFeaturesCsv(aggregation.table);
-  // a database has no file to hash: the model records the hash of the per-customer table it was trained on
-  if (hash === '') hash = `sha256:${createHash('sha256').update(featuresCsv).digest('hex')}`;
-  const schema = transactionsSchema(spec, { features: choice.features ?? (choice.schema?.features.length ? choice.schema.features : undefined) });
-  const cleaning = cleanCustomers(parseCustomersCsv(featuresCsv, { source: `${relativeOrAbsolute(path)} (per customer)`, schema: { schema } }));
-  return { cleaning, hash, path, synthetic: false, spec, aggregation };
+  const stage = await StagedOutput.create(out);
+  try {
+    const featuresFile = await stage.path(OUTPUTS.customerFeatures);
+    const written = await writeCustomerFeatures({ spec, source, out: featuresFile });
+    // a database has no file to hash: the model records the hash of the per-customer table it was trained on
+    if (hash === '') hash = written.sha256;
+    const schema = transactionsSchema(spec, { features: choice.features ?? (choice.schema?.features.length ? choice.schema.features : undefined) });
+    const { cleaning } = await loadCleanCustomers(featuresFile, {
+      source: `${relativeOrAbsolute(path)} (per customer)`,
+      schema: { schema },
+      onProgress: loadingProgress(onProgress),
+    });
+    return { cleaning, hash, path, synthetic: false, spec, written, featuresFile, stage };
+  } catch (error) {
+    await stage.discard();
+    throw error;
+  }
 }

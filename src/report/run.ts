@@ -4,7 +4,7 @@ import { REPORT_RENDERER, startRenderer } from '../browser/render';
 import { OUTPUTS } from '../io/layout';
 import { initBackend } from '../model/backend';
 import { reportFeatures, reportSegments, segmentTimings } from './cluster';
-import { readReportInput } from './input';
+import { readReportInput, type ReportInput } from './input';
 import { checkOutputFolder, reportSettings, type ReportOptions, type ReportResult } from './options';
 import { writeReportOutputs, type PhaseClock } from './write';
 
@@ -27,13 +27,14 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
   const rendering = settings.png
     ? (options.renderer ?? startRenderer(REPORT_RENDERER))
     : Promise.resolve({ renderer: null, reason: 'PNG figures not requested' });
+  let input: ReportInput | undefined;
   try {
     // inside the try: a refused folder still closes a renderer the caller started
     checkOutputFolder(settings.out, options.data);
     const backend = await initBackend({ backend: options.backend });
     timings.backend = clock.lap();
 
-    const input = await readReportInput(settings);
+    input = await readReportInput(settings);
     timings.load = clock.lap();
 
     const prep = reportFeatures(input.cleaning, settings);
@@ -44,6 +45,8 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportResu
 
     return await writeReportOutputs({ settings, input, prep, seg, backend, rendering, clock, timings });
   } finally {
+    // an orders run's customer_features.csv waits in a staging folder until the output phase moves it; gone on failure
+    await input?.orders?.stage.discard();
     await (await rendering).renderer?.close({ wait: !options.detachBrowser });
   }
 }

@@ -1,8 +1,9 @@
 // The report run's output phase: every file staged (tables, model, figures, summaries, page) and moved into place
 // together at the end, or none.
+import { open, rename } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Renderer } from '../browser/render';
-import { customerFeaturesCsv } from '../data/transactions/aggregate';
+import { guardFeaturesCsv } from '../data/transactions/aggregate';
 import { bundleFor, plotlyScript } from '../figures/html';
 import { reportFigures, type NamedFigure } from '../figures/specs';
 import { StagedOutput } from '../io/atomic';
@@ -11,7 +12,7 @@ import type { BackendInfo } from '../model/backend';
 import { parseModel, serializeModel } from '../segmentation/artifact';
 import type { Preprocessed, Segmentation } from '../segmentation/pipeline';
 import { writeFigureFiles } from './figureFiles';
-import type { ReportInput } from './input';
+import type { OrdersInput, ReportInput } from './input';
 import { relativeOrAbsolute, type ReportResult, type ReportSettings } from './options';
 import { reportPage } from './page';
 import { buildSummary, summaryText } from './summary';
@@ -48,9 +49,9 @@ export async function writeReportOutputs(w: ReportOutputsInput): Promise<ReportR
   settings.onProgress({ phase: 'writing', done: 0, total: 2 * prep.data.n, unit: 'rows' });
   // reports/figures holds this run's figures only: a run without PNGs removes an earlier run's PNGs
   const staged = await StagedOutput.create(settings.out, { exclusiveDirs: [OUTPUTS.figures] });
-  const stagingNotes = staged.cleanup.removed.length
-    ? [`removed ${staged.cleanup.removed.length} staging folder(s) left by a killed run: ${staged.cleanup.removed.map((d) => relativeOrAbsolute(d)).join(', ')}`]
-    : [];
+  // an orders run made its staging folder (for customer_features.csv) in the input phase, which cleaned up first
+  const removed = [...(w.input.orders?.stage.cleanup.removed ?? []), ...staged.cleanup.removed];
+  const stagingNotes = removed.length ? [`removed ${removed.length} staging folder(s) left by a killed run: ${removed.map((d) => relativeOrAbsolute(d)).join(', ')}`] : [];
   for (const note of stagingNotes) settings.onMessage(`NOTE: ${note}`);
   const { renderer, reason: noPngReason } = await w.rendering;
   try {
@@ -98,14 +99,34 @@ async function writeTables(staged: StagedOutput, { settings, input, prep, seg }:
   });
   await staged.write(OUTPUTS.preprocessed, preprocessedCsvChunks(prep.data, prep.scaled, prep.features, writing(0)));
   const rfm = orders ? rfmForCustomers(prep.data.numeric, seg.labels, seg.sweep.selected) : null;
-  if (orders) await staged.write(OUTPUTS.customerFeatures, customerFeaturesCsv(orders.aggregation.table, settings.csvGuard));
+  if (orders) await placeCustomerFeatures(staged, orders, settings.csvGuard);
   await staged.write(OUTPUTS.clustered, clusteredCsvChunks(prep.data, seg.labels, { ...writing(n), extra: rfm ? rfmColumns(rfm) : [] }));
-  const model = orders && rfm ? { ...seg.model, transactions: transactionsModel(orders.spec, orders.aggregation.checks, rfm) } : seg.model;
+  const model = orders && rfm ? { ...seg.model, transactions: transactionsModel(orders.spec, orders.written.checks, rfm) } : seg.model;
   const modelText = serializeModel(model);
   // a run that succeeds writes a model its own loader accepts
   parseModel(modelText, { source: OUTPUTS.model });
   await staged.write(OUTPUTS.model, modelText);
   return rfm;
+}
+
+/**
+ * Moves the input phase's customer_features.csv (written without the guard) into the staging folder: renamed when its
+ * bytes are the same guarded or not, else (with `csvGuard` and formula-like ids) copied guarded as a stream. Then
+ * removes the input phase's staging folder.
+ */
+async function placeCustomerFeatures(staged: StagedOutput, orders: OrdersInput, csvGuard: boolean): Promise<void> {
+  const target = await staged.path(OUTPUTS.customerFeatures);
+  if (csvGuard && orders.written.formulaLikeCells > 0) {
+    const file = await open(target, 'w');
+    try {
+      await guardFeaturesCsv(orders.featuresFile, async (text) => void (await file.write(text)));
+    } finally {
+      await file.close();
+    }
+  } else {
+    await rename(orders.featuresFile, target);
+  }
+  await orders.stage.discard();
 }
 
 /** The figures as HTML files, and PNGs when there is a renderer; returns the files (under the staging folder) and
@@ -142,7 +163,7 @@ function reportSummary({ settings, input, prep, seg, backend, timings }: ReportO
     seed: settings.seed,
     fixedK: settings.k ?? null,
     timings,
-    transactions: orders && rfm ? transactionsSummary(orders.spec, orders.aggregation.checks, prep.data.schema, rfm) : undefined,
+    transactions: orders && rfm ? transactionsSummary(orders.spec, orders.written.checks, prep.data.schema, rfm) : undefined,
     outputs: [
       ...(orders ? [OUTPUTS.customerFeatures] : []),
       OUTPUTS.preprocessed,
@@ -153,6 +174,6 @@ function reportSummary({ settings, input, prep, seg, backend, timings }: ReportO
       OUTPUTS.page,
       ...figureFiles,
     ],
-    warnings: [...input.warnings, ...(orders?.aggregation.warnings ?? []), ...notes],
+    warnings: [...input.warnings, ...(orders?.written.warnings ?? []), ...notes],
   });
 }

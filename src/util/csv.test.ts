@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell } from './csv';
+import { csvCell, formulaLike } from './csv';
 
 describe('csvCell', () => {
   it('prefixes text a spreadsheet would run as a formula with a quote (OWASP CSV injection)', () => {
@@ -19,5 +19,13 @@ describe('csvCell', () => {
     expect(csvCell(true)).toBe('true');
     expect(csvCell('Smith, J')).toBe('"Smith, J"');
     expect(csvCell('=1+1', false)).toBe('=1+1');
+  });
+});
+
+describe('formulaLike', () => {
+  it('is true exactly for the text csvCell guards', () => {
+    for (const s of ['=1', '+x', '-2-3', '@a', '\tx', '\rx', '-12', '+3.5e2', 'a=1', '', '0', ' =1'])
+      expect(formulaLike(s), JSON.stringify(s)).toBe(csvCell(s, true).replace(/^"|"$/g, '') !== s.replace(/^"|"$/g, ''));
+    expect(['=1', '-2-3', '-12', 'a'].map(formulaLike)).toEqual([true, true, false, false]);
   });
 });

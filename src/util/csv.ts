@@ -7,9 +7,14 @@
 const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** True for text that {@link csvCell}'s guard writes with a leading `'` (formula-like and not a plain number). */
+export function formulaLike(value: string): boolean {
+  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value);
+}
+
 /** A CSV cell: quoted when it holds `"`, `,` or a line break; with `guard` (default true), formula-like text gets a leading `'`. */
 export function csvCell(value: string | number | boolean, guard = true): string {
   if (typeof value !== 'string') return String(value);
-  const s = guard && FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
+  const s = guard && formulaLike(value) ? `'${value}` : value;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces, featuresFromDuckDB, featuresFromRows, runAggregation, writeCustomerFeatures, type Aggregation } from './aggregate';
+import { aggregateTransactions, customerFeaturesCsv, customerFeaturesCsvPieces, featuresFromDuckDB, featuresFromRows, guardFeaturesCsv, runAggregation, writeCustomerFeatures, type Aggregation } from './aggregate';
 import { fileRelation } from './source';
 import { onePassAggregationSql } from './sql';
 import { transactionsTable } from './generate';
@@ -257,6 +257,9 @@ describe('writeCustomerFeatures', () => {
       expect(written.customers).toBe(inMemory.table.ids.length);
       expect(written.checks).toEqual(inMemory.checks);
       expect(written.warnings).toEqual(inMemory.warnings);
+      // '=1+1', '-5x', '@SUM(A1)', '+44 20' (not '-12'-like numbers): what the guard changes
+      expect(written.formulaLikeCells).toBe(inMemory.table.ids.filter((id) => /^[=+\-@]/.test(id) && !/^[+-]?\d+(\.\d*)?$/.test(id)).length);
+      expect(written.formulaLikeCells).toBeGreaterThanOrEqual(4);
       const text = bytes.toString('utf8');
       expect(text).toContain('\n"a,b",');
       expect(text).toContain('\n"say ""hi""",');
@@ -265,8 +268,11 @@ describe('writeCustomerFeatures', () => {
       expect(text).toContain(csvGuard ? "\n'=1+1," : '\n=1+1,');
       expect(text).toContain(csvGuard ? "\n'@SUM(A1)," : '\n@SUM(A1),');
     }
-    // the two files differ only in the guarded cells
+    // the two files differ only in the guarded cells: guarding the unguarded file gives the guarded one
     expect(readFileSync(join(dir, 'features-true.csv'), 'utf8')).not.toBe(readFileSync(join(dir, 'features-false.csv'), 'utf8'));
+    const guarded: string[] = [];
+    await guardFeaturesCsv(join(dir, 'features-false.csv'), (t) => void guarded.push(t));
+    expect(guarded.join('')).toBe(readFileSync(join(dir, 'features-true.csv'), 'utf8'));
     expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
   }, 60_000);
 

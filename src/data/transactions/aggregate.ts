@@ -12,7 +12,7 @@ import { FeaturesCsvFile, type CustomerFeatureTable } from './featuresCsv';
 import { absentColumns, databaseRelation, estimatedParts, fileRelation, shrinkMemoryLimit, sqlString } from './source';
 import { aggregationSql, onePassAggregationSql, TRANSACTION_DROP_REASONS, type AggregationDialect, type TransactionsSpec } from './sql';
 
-export { customerFeaturesCsv, customerFeaturesCsvPieces, featuresCsvRow, type CsvPiecesOptions, type CustomerFeatureTable } from './featuresCsv';
+export { customerFeaturesCsv, customerFeaturesCsvPieces, featuresCsvRow, guardFeaturesCsv, type CsvPiecesOptions, type CustomerFeatureTable } from './featuresCsv';
 
 /** Where the orders are. */
 export type OrdersSource =
@@ -326,6 +326,11 @@ export interface WrittenFeatures {
   warnings: string[];
   /** Digest of the bytes written, "sha256:<hex>". */
   sha256: string;
+  /**
+   * Cells (header names and ids) that the CSV guard changes (see FeaturesCsvFile.formulaLikeCells): 0 when the file's
+   * bytes are the same with and without `csvGuard`; else `guardFeaturesCsv` turns an unguarded file into the guarded one.
+   */
+  formulaLikeCells: number;
 }
 
 /**
@@ -344,7 +349,7 @@ export async function writeCustomerFeatures(options: WriteFeaturesOptions): Prom
     const { table, checks, warnings } = await aggregateInPostgres(spec, source);
     const file = new FeaturesCsvFile(out, table.idColumn, table.names, csvGuard);
     file.add(table.ids.length, table.ids, table.names.map((n) => table.columns[n]));
-    return { customers: file.rows, checks, warnings, sha256: file.finish() };
+    return { customers: file.rows, checks, warnings, sha256: file.finish(), formulaLikeCells: file.formulaLikeCells };
   }
   let file: FeaturesCsvFile | undefined;
   try {
@@ -357,7 +362,7 @@ export async function writeCustomerFeatures(options: WriteFeaturesOptions): Prom
     const checks = checksFrom(spec, run.checksRow);
     if (run.features.rows === 0) throw noCustomerError(run.relation, checks);
     const customers = run.features.rows;
-    return { customers, checks, warnings: aggregationWarnings(checks), sha256: run.features.finish() };
+    return { customers, checks, warnings: aggregationWarnings(checks), sha256: run.features.finish(), formulaLikeCells: run.features.formulaLikeCells };
   } catch (error) {
     file?.abort();
     throw error;

@@ -3,11 +3,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { customerFeaturesCsv, customerFeaturesCsvPieces, featuresCsvRow, FeaturesCsvFile, type CustomerFeatureTable } from './featuresCsv';
+import { writeFileSync } from 'node:fs';
+import { customerFeaturesCsv, customerFeaturesCsvPieces, featuresCsvRow, FeaturesCsvFile, guardFeaturesCsv, type CustomerFeatureTable } from './featuresCsv';
 
 /** A seeded table of `n` customers with awkward ids and values (fractions, negatives, -0, large numbers). */
 function table(n: number): CustomerFeatureTable {
-  const ids = Array.from({ length: n }, (_, i) => (i % 97 === 0 ? `=id,"${i}"` : String(i).padStart(8, '0')));
+  const ids = Array.from({ length: n }, (_, i) => (i % 97 === 0 ? `=id,"${i}"` : i % 101 === 0 ? `-line\nbreak ${i}` : i % 103 === 0 ? `"q${i}"` : String(i).padStart(8, '0')));
   const a = Float64Array.from({ length: n }, (_, i) => i / 7);
   const b = Float64Array.from({ length: n }, (_, i) => (i % 5 === 0 ? -0 : -i * 1e17));
   return { idColumn: 'customer id', ids, names: ['a', 'b'], columns: { a, b } };
@@ -59,5 +60,44 @@ describe('FeaturesCsvFile', () => {
     expect(() => file.finish()).toThrow(/cannot rename .*taken: .*check that the folder exists/);
     expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
     expect(() => file.add(1, ['x'], [Float64Array.of(1), Float64Array.of(2)])).toThrow(/2 columns given for 1 features \(a\)/);
+  });
+
+  it('counts the cells the guard changes: none for plain ids (the bytes are the same with and without the guard)', () => {
+    const plain = new FeaturesCsvFile(join(dir, 'plain.csv'), 'id', ['a']);
+    plain.add(3, ['1', '-12', 'x=1'], [Float64Array.of(1, 2, 3)]);
+    plain.finish();
+    expect(plain.formulaLikeCells).toBe(0);
+    const t = table(1_000);
+    const file = new FeaturesCsvFile(join(dir, 'awkward.csv'), '@id', t.names);
+    file.add(t.ids.length, t.ids, t.names.map((n) => t.columns[n]));
+    file.finish();
+    expect(file.formulaLikeCells).toBe(1 + t.ids.filter((id) => /^[=+\-@]/.test(id)).length);
+  });
+});
+
+describe('guardFeaturesCsv', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'features-guard-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("turns the unguarded file into customerFeaturesCsv(table, true)'s bytes, across reads that split records", async () => {
+    for (const n of [1, 120_000]) {
+      const t = { ...table(n), idColumn: '=customer, "id"' };
+      const path = join(dir, `plain-${n}.csv`);
+      writeFileSync(path, customerFeaturesCsv(t, false));
+      const pieces: string[] = [];
+      const sha = await guardFeaturesCsv(path, (text) => void pieces.push(text));
+      const guarded = customerFeaturesCsv(t, true);
+      expect(guarded).not.toBe(customerFeaturesCsv(t, false));
+      expect(pieces.join('')).toBe(guarded);
+      if (n > 1) expect(pieces.length).toBeGreaterThan(10);
+      expect(sha).toBe(`sha256:${createHash('sha256').update(guarded).digest('hex')}`);
+    }
+  });
+
+  it('refuses a file cut inside a line, naming it', async () => {
+    const path = join(dir, 'cut.csv');
+    writeFileSync(path, 'id,a\n"=x,1\n');
+    await expect(guardFeaturesCsv(path, () => undefined)).rejects.toThrow(/cut\.csv ends inside a line/);
+    await expect(guardFeaturesCsv(join(dir, 'absent.csv'), () => undefined)).rejects.toThrow(/cannot read .*absent\.csv/);
   });
 });

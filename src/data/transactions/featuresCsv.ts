@@ -5,8 +5,9 @@
  * so both give the same bytes.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { csvCell } from '../../util/csv';
+import { closeSync, createReadStream, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { csvCell, formulaLike } from '../../util/csv';
 import { DataError, OptionsError } from '../../util/errors';
 
 /** One row per customer, column-wise, ordered by id (text order). */
@@ -84,6 +85,11 @@ export class FeaturesCsvFile {
   private readonly hash: Hash = createHash('sha256');
   /** Data lines written (the header not counted). */
   rows = 0;
+  /**
+   * Cells (header names and ids) that the CSV guard changes: written with a leading ' when `csvGuard`, as they are
+   * otherwise. Zero means the file's bytes are the same with and without the guard.
+   */
+  formulaLikeCells = 0;
 
   /** Opens the temporary file and writes the header. */
   constructor(
@@ -94,13 +100,17 @@ export class FeaturesCsvFile {
   ) {
     this.partial = `${path}.partial`;
     this.fd = this.io('open', () => openSync(this.partial, 'w'));
+    this.formulaLikeCells = [idColumn, ...names].filter(formulaLike).length;
     this.push(featuresCsvHeader(idColumn, names, csvGuard));
   }
 
   /** Adds rows `0..n-1` of `ids` and `columns` (one array per feature name, in order). */
   add(n: number, ids: readonly string[], columns: readonly ArrayLike<number>[]): void {
     if (columns.length !== this.names.length) throw new Error(`${columns.length} columns given for ${this.names.length} features (${this.names.join(', ')})`);
-    for (let i = 0; i < n; i++) this.push(featuresCsvRow(ids[i], columns, i, this.csvGuard));
+    for (let i = 0; i < n; i++) {
+      if (formulaLike(ids[i])) this.formulaLikeCells++;
+      this.push(featuresCsvRow(ids[i], columns, i, this.csvGuard));
+    }
     this.rows += n;
   }
 
@@ -154,4 +164,77 @@ export class FeaturesCsvFile {
       throw new DataError(`cannot ${what} ${what === 'open' || what === 'write' ? this.partial : this.path}: ${(error as Error).message}; check that the folder exists, is writable and has free space`, this.path);
     }
   }
+}
+
+/**
+ * Writes, through `write`, the guarded form (csvGuard true) of a customer_features.csv file written without the guard:
+ * the bytes `customerFeaturesCsv(table, true)` gives for the `customerFeaturesCsv(table, false)` the file holds. Reads
+ * the file as a stream (64 KiB reads; one record's text held at a time, besides the read). The first cell of each
+ * line (the id, quoted when it holds `"`, `,` or a line break) is re-guarded, and the header's names; the numbers stay.
+ * @returns the digest of the bytes written, "sha256:<hex>".
+ * @throws DataError naming `path` when it cannot be read or is not such a file (a line without its end).
+ * @example await guardFeaturesCsv('staging/customer_features.csv', (text) => out.write(text));
+ */
+export async function guardFeaturesCsv(path: string, write: (text: string) => void | Promise<void>): Promise<string> {
+  const hash = createHash('sha256');
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let header = true;
+  const emit = async (text: string) => {
+    if (text === '') return;
+    hash.update(text, 'utf8');
+    try {
+      await write(text);
+    } catch (error) {
+      throw new DataError(`cannot write the guarded copy of ${path}: ${(error as Error).message}`, path);
+    }
+  };
+  /** Rewrites the complete records at the start of `text`; returns where the first incomplete one starts. */
+  const records = (text: string): [string, number] => {
+    const out: string[] = [];
+    let p = 0;
+    while (p < text.length) {
+      let cellEnd: number;
+      if (text[p] === '"') {
+        let j = p + 1;
+        for (;;) {
+          const k = text.indexOf('"', j);
+          if (k < 0 || k + 1 >= text.length) return [out.join(''), p];
+          if (text[k + 1] === '"') j = k + 2;
+          else {
+            cellEnd = k + 1;
+            break;
+          }
+        }
+      } else {
+        const comma = text.indexOf(',', p);
+        const end = text.indexOf('\n', p);
+        if (end < 0) return [out.join(''), p];
+        cellEnd = comma >= 0 && comma < end ? comma : end;
+      }
+      const lineEnd = text.indexOf('\n', cellEnd);
+      if (lineEnd < 0) return [out.join(''), p];
+      const cell = text.slice(p, cellEnd);
+      const value = cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
+      const rest = text.slice(cellEnd, lineEnd);
+      out.push(csvCell(value, true) + (header ? rest.split(',').map((name, i) => (i === 0 ? name : csvCell(name, true))).join(',') : rest) + '\n');
+      header = false;
+      p = lineEnd + 1;
+    }
+    return [out.join(''), p];
+  };
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) {
+      const text = carry + decoder.write(chunk as Buffer);
+      const [done, at] = records(text);
+      carry = text.slice(at);
+      await emit(done);
+    }
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    throw new DataError(`cannot read ${path}: ${(error as Error).message}`, path);
+  }
+  carry += decoder.end();
+  if (carry !== '') throw new DataError(`${path} ends inside a line (${JSON.stringify(carry.slice(0, 40))}): not a customer_features.csv written whole`, path);
+  return `sha256:${hash.digest('hex')}`;
 }

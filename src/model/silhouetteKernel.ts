@@ -1,9 +1,9 @@
 /**
  * The silhouette computation for a set of query rows, shared by the in-process path and the worker threads.
- * Assumes checked input (see silhouette.ts). Per row chunk the distance block [chunk, rows] is computed once on the
- * host (distanceBlock: fewer passes over the block than the backend's element-wise ops), and the per-cluster distance
- * sums of EVERY labeling come from one matmul on the backend with the concatenated one-hot matrix [rows, sum(k)] (wasm
- * has no UnsortedSegmentSum). The a/b/s arithmetic runs in float64 on the host.
+ * Assumes checked input (see silhouette.ts). Per row chunk the distance block [chunk, rows] is computed once,
+ * per feature as sum_f (x_if - x_jf)^2 (exact zeros for identical points, no |x|^2 + |y|^2 - 2xy cancellation),
+ * and the per-cluster distance sums of EVERY labeling come from one matmul with the concatenated one-hot matrix
+ * [rows, sum(k)] (wasm has no UnsortedSegmentSum). The a/b/s arithmetic runs in float64 on the host.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CompactLabels } from './types';
@@ -42,39 +42,6 @@ export function clusterCounts(input: KernelInput): Float64Array[] {
 }
 
 /**
- * The distances of the query rows `rowIds` to every row, row-major [rowIds.length, rows], into `out`: per feature
- * sum_f (x_if - x_jf)^2 in float64 (exact zeros for identical points, no |x|^2 + |y|^2 - 2xy cancellation), then the
- * square root rounded to float32.
- */
-export function distanceBlock(input: Pick<KernelInput, 'rows' | 'cols' | 'centered'>, rowIds: Int32Array, out: Float32Array): void {
-  const { rows, cols, centered } = input;
-  for (let q = 0; q < rowIds.length; q++) {
-    const x = rowIds[q] * cols;
-    const at = q * rows;
-    if (cols === 3) {
-      const x0 = centered[x];
-      const x1 = centered[x + 1];
-      const x2 = centered[x + 2];
-      for (let j = 0, y = 0; j < rows; j++, y += 3) {
-        const d0 = x0 - centered[y];
-        const d1 = x1 - centered[y + 1];
-        const d2 = x2 - centered[y + 2];
-        out[at + j] = Math.sqrt(d0 * d0 + d1 * d1 + d2 * d2);
-      }
-      continue;
-    }
-    for (let j = 0, y = 0; j < rows; j++, y += cols) {
-      let d = 0;
-      for (let f = 0; f < cols; f++) {
-        const diff = centered[x + f] - centered[y + f];
-        d += diff * diff;
-      }
-      out[at + j] = Math.sqrt(d);
-    }
-  }
-}
-
-/**
  * Silhouette values of the query rows `rowIds` for every labeling, shape [rowIds.length, labelings] row-major.
  * Runs on the current tfjs backend; `onChunk(rowsDone)` is called after each chunk.
  */
@@ -88,13 +55,25 @@ export function silhouetteRows(input: KernelInput, rowIds: Int32Array, chunkSize
 
   const oneHot = new Float32Array(rows * totalK);
   for (let l = 0; l < nLabelings; l++) for (let i = 0; i < rows; i++) oneHot[i * totalK + offsets[l] + labels[l][i]] = 1;
-  const oneHotTensor = tf.tensor2d(oneHot, [rows, totalK]);
-  const block = new Float32Array(Math.min(chunkSize, rowIds.length) * rows);
+  const device = tf.tidy(() => {
+    const all = tf.tensor2d(input.centered, [rows, cols]);
+    const transposed = tf.transpose(all);
+    return {
+      all: tf.keep(all),
+      featureRows: Array.from({ length: cols }, (_, f) => tf.keep(tf.slice(transposed, [f, 0], [1, rows]))),
+      oneHot: tf.keep(tf.tensor2d(oneHot, [rows, totalK])),
+    };
+  });
   try {
     for (let start = 0; start < rowIds.length; start += chunkSize) {
       const size = Math.min(chunkSize, rowIds.length - start);
-      distanceBlock(input, rowIds.subarray(start, start + size), block);
-      const sums = tf.tidy(() => tf.matMul(tf.tensor2d(block.subarray(0, size * rows), [size, rows]), oneHotTensor));
+      const sums = tf.tidy(() => {
+        const points = tf.gather(device.all, tf.tensor1d(rowIds.subarray(start, start + size), 'int32'));
+        const columns = tf.split(points, cols, 1);
+        let squared: tf.Tensor = tf.squaredDifference(columns[0], device.featureRows[0]);
+        for (let f = 1; f < cols; f++) squared = tf.add(squared, tf.squaredDifference(columns[f], device.featureRows[f]));
+        return tf.matMul(tf.sqrt(squared) as tf.Tensor2D, device.oneHot);
+      });
       const values = sums.dataSync();
       sums.dispose();
       for (let q = 0; q < size; q++) {
@@ -121,7 +100,7 @@ export function silhouetteRows(input: KernelInput, rowIds: Int32Array, chunkSize
       onChunk?.(start + size);
     }
   } finally {
-    oneHotTensor.dispose();
+    tf.dispose([device.all, device.oneHot, ...device.featureRows]);
   }
   return out;
 }

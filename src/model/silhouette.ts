@@ -1,15 +1,14 @@
 /**
- * Silhouette coefficients (scikit-learn's definition) for one or many labelings of the same rows, exact and
- * memory-bounded: the rows are processed in chunks, each chunk's distance block [chunk, rows] is computed once
- * and shared by all labelings (see silhouetteKernel.ts). Large inputs are split over worker threads, each with
- * its own tfjs backend, because the wasm backend is single-threaded in Node.
+ * Silhouette coefficients (scikit-learn's definition) for one or many labelings of the same rows, exact, in float64
+ * on the host: each query row's distances to all rows are summed once and serve every labeling (see
+ * silhouetteKernel.ts). Large inputs are split over worker threads; the values do not depend on the split.
  */
 import { OptionsError } from '../util/errors';
 import type { Matrix } from '../util/matrix';
 import { ensureBackend, type BackendName } from './backend';
 import { checkInteger, checkMatrix, centerColumns } from './kmeansShared';
 import { createRng, DEFAULT_SEED, sampleWithoutReplacement } from '../util/random';
-import { DEFAULT_BLOCK_ELEMENTS, defaultChunkSize, silhouetteRows, type KernelInput } from './silhouetteKernel';
+import { defaultChunkSize, silhouetteRows, type KernelInput } from './silhouetteKernel';
 import { boundThreads, resolveThreads } from './threads';
 import { runPooled } from './workerPool';
 import type { CompactLabels } from './types';
@@ -17,8 +16,8 @@ import type { CompactLabels } from './types';
 /** Options of silhouetteScores / silhouetteSamples. */
 export interface SilhouetteOptions {
   /**
-   * Rows per chunk. Default: chosen so that a chunk's distance block [chunk, nSamples] holds ~1M float32
-   * values (4 MB, DEFAULT_BLOCK_ELEMENTS); on wasm, blocks of a few MB ran faster than 64 MB ones (bench/README.md).
+   * Query rows per chunk, the unit of progress reports. Default: ~4M distances (DEFAULT_CHUNK_DISTANCES / nSamples
+   * rows). The values do not depend on it.
    */
   chunkSize?: number;
   /**
@@ -40,8 +39,7 @@ export interface SilhouetteOptions {
   threads?: number;
   /**
    * Threads exactly, this one included (0 or 1 = in-process; N = this thread and N - 1 pooled workers), overriding
-   * `threads`, for tuning. Default: from `threads` (see above). Ignored (0) on the native backend, which is
-   * multi-threaded.
+   * `threads`, for tuning. Default: from `threads` (see above). Ignored (0) on the native backend.
    */
   workers?: number;
 }
@@ -110,13 +108,12 @@ export function checkSilhouetteOptions(options: SilhouetteOptions): CheckedSilho
 }
 
 /**
- * Memory (bytes) one silhouette worker holds of its own for `rows` x `cols` data and labelings of `ks` clusters: the
- * data as float32 (posted copy, tensor, per-feature rows), the labels, the one-hot matrix on the host and as a tensor,
- * and three distance blocks of DEFAULT_BLOCK_ELEMENTS float32.
+ * Memory (bytes) one silhouette thread holds of its own for `rows` x `cols` data and labelings of `ks` clusters: the
+ * data in cell order (float64; the centred data itself is shared), a copy of the labels (int32 at most), each row's
+ * cell and, for as many cells as rows at most, each cell's labels, and the values of as many query rows (float64).
  */
 export function silhouetteThreadBytes(rows: number, cols: number, ks: readonly number[]): number {
-  const totalK = ks.reduce((a, b) => a + b, 0);
-  return rows * (12 * cols + 4 * ks.length + 8 * totalK) + 12 * DEFAULT_BLOCK_ELEMENTS;
+  return rows * (8 * cols + 16 * ks.length + 8);
 }
 
 /**
@@ -141,11 +138,11 @@ export async function silhouetteValuesChecked(
   options: CheckedSilhouetteOptions,
   backend: BackendName,
 ): Promise<Float64Array> {
-  const { centered } = centerColumns(X);
+  const { centered } = centerColumns(X, { shared: true });
   const input: KernelInput = {
     rows: X.rows,
     cols: X.cols,
-    centered: Float32Array.from(centered),
+    centered,
     labels: labelings.map((l) => l.labels),
     ks: labelings.map((l) => l.k),
   };
@@ -239,8 +236,8 @@ export function meanPerLabeling(values: Float64Array, nLabelings: number): numbe
 
 /**
  * Mean silhouette coefficient of each labeling, like sklearn.metrics.silhouette_score (euclidean); all
- * labelings in ONE pass over the distance chunks. Singleton clusters give s = 0 (scikit-learn). Never builds an
- * n x n matrix: memory is O(chunkSize x nSamples + nSamples x sum(k)). Initialises the default backend if
+ * labelings in ONE pass over the distances. Singleton clusters give s = 0 (scikit-learn). Never builds an
+ * n x n matrix: memory is O(nSamples x (nFeatures + labelings)) a thread. Initialises the default backend if
  * needed.
  *
  * @param X data, shape [nSamples, nFeatures]

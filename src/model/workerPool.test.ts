@@ -7,7 +7,7 @@ import { pooledWorkerCount, prewarmWorkers, runPooled, shutdownWorkers, stopIdle
 const input: KernelInput = {
   rows: 4,
   cols: 1,
-  centered: Float32Array.from([-3, -2, 2, 3]),
+  centered: Float64Array.from([-3, -2, 2, 3]),
   labels: [Int32Array.from([0, 0, 1, 1])],
   ks: [2],
 };

@@ -159,11 +159,11 @@ async function main(): Promise<void> {
   const backend = await initBackend({ backend: args.backend });
   process.stderr.write(`bench: n=${X.rows}, backend ${backend.name} (${backend.reason}), k=${args.kMin}..${args.kMax}, silhouette ${JSON.stringify(args.silhouette)}\n`);
   // Worker threads started before the clock, as in a notebook session after its first sweep (the pool stays up):
-  // their start-up (thread, tfjs, wasm; ~0.5 s) is reported apart as workers_start_s, like process start.
+  // their start-up is reported apart as workers_start_s, like process start.
   const warming = performance.now();
   const kmeansOptions = { nInit: args.nInit, seed: 42, restartSample: args.restartSample, refineBest: args.refineBest, threads: args.threads };
   const checked = range(args.kMin, args.kMax).map((k) => checkKMeansOptions(X, { ...kmeansOptions, k }));
-  await prewarmWorkers(Math.max(sweepWorkerCount(X.rows, X.cols, checked, args.silhouette, backend.name), args.workers ?? 0), backend.name);
+  await prewarmWorkers(Math.max(sweepWorkerCount(X.rows, X.cols, checked, args.silhouette), args.workers ?? 0));
   const workersStart = (performance.now() - warming) / 1000;
   const started = performance.now();
   const cpuStart = cpuSeconds();

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataError, OptionsError } from '../util/errors';
 import { matrixFromRows, type Matrix } from '../util/matrix';
@@ -173,26 +172,18 @@ describe('kmeans (tensors) against the plain-loop reference', () => {
       tolAbs: absoluteTolerance(centered, syntheticX.rows, syntheticX.cols, 1e-4), seed: 9, restarts: [0, 1],
     }));
     // The worker alone: it takes every batch number from the counter.
-    const alone = (await runPooled('wasm', { kind: 'kmeansQueue', batches, next: new Int32Array(new SharedArrayBuffer(4)) }, 0)) as QueuedResult[];
+    const alone = (await runPooled({ kind: 'kmeansQueue', batches, next: new Int32Array(new SharedArrayBuffer(4)) }, 0)) as QueuedResult[];
     expect(alone.map((r) => r.index)).toEqual([0, 1, 2, 3]);
     alone.forEach(({ index, result }) => expect(result.inertia, `k=${batches[index].k}`).toBe(runRestartBatch(batches[index]).inertia));
     // Both at once: the two sides' batch numbers partition 0..3.
     const next = new Int32Array(new SharedArrayBuffer(4));
-    const worker = runPooled('wasm', { kind: 'kmeansQueue', batches, next }, 0) as Promise<QueuedResult[]>;
+    const worker = runPooled({ kind: 'kmeansQueue', batches, next }, 0) as Promise<QueuedResult[]>;
     const here = runQueuedBatches(batches, next);
     const indices = [...here, ...(await worker)].map((r) => r.index).sort();
     expect(indices).toEqual([0, 1, 2, 3]);
     expect(next[0]).toBeGreaterThanOrEqual(4);
   });
 
-  it('does not grow tf.memory().numTensors across calls (including the relocation path)', async () => {
-    await kmeans(mallX, { k: 4 });
-    const before = tf.memory().numTensors;
-    await kmeans(mallX, { k: 4 });
-    await kmeans(matrixFromRows([[1, 1], [1, 1], [1, 1], [2, 2], [7, 3]]), { k: 4 });
-    await expect(kmeans(mallX, { k: 500 })).rejects.toThrow(OptionsError);
-    expect(tf.memory().numTensors).toBe(before);
-  });
 });
 
 /** A seeded 60,000-row table of customer-like blobs (3 features, 7 groups of different sizes and spreads). */
@@ -263,10 +254,4 @@ describe('restarts on a sample, the best refined on all rows (restartSample)', (
     expect(otherSeed.centroids).not.toEqual(inProcess[1].centroids);
   }, 120_000);
 
-  it('does not grow tf.memory().numTensors', async () => {
-    await kmeans(X, { k: 3, restartSample: 5000 });
-    const before = tf.memory().numTensors;
-    await kmeans(X, { k: 3, restartSample: 5000 });
-    expect(tf.memory().numTensors).toBe(before);
-  }, 60_000);
 });

@@ -7,7 +7,6 @@
  */
 import type { Matrix } from '../util/matrix';
 import type { KMeansFit } from './types';
-import { ensureBackend, type BackendName } from './backend';
 import { runPooled } from './workerPool';
 import { boundThreads } from './threads';
 import { createRng, sampleWithoutReplacement } from '../util/random';
@@ -58,11 +57,11 @@ export function kmeansThreadBytes(rows: number, cols: number, options: Pick<Chec
  * Threads (main thread included; 0 = in-process, no workers) the k-means of `optionsList` (all on the same rows)
  * runs on: at most the options' `threads` (from the option, SEGMENTATION_THREADS or every core), the restart groups
  * there are to share (one per k with a restart sample, else one per restart), and what THREAD_MEMORY_SHARE of the
- * memory holds (kmeansThreadBytes each); none below KMEANS_WORKER_ROWS rows, or on native (whose workers would each
- * load TensorFlow's native library for a k-means that does not use it).
+ * memory holds (kmeansThreadBytes each); none below KMEANS_WORKER_ROWS rows. The same on every backend: k-means runs
+ * on the host.
  */
-export function kmeansThreads(rows: number, cols: number, optionsList: readonly CheckedKMeansOptions[], backend: BackendName): number {
-  if (backend === 'native' || rows < KMEANS_WORKER_ROWS || optionsList.length === 0) return 0;
+export function kmeansThreads(rows: number, cols: number, optionsList: readonly CheckedKMeansOptions[]): number {
+  if (rows < KMEANS_WORKER_ROWS || optionsList.length === 0) return 0;
   const pieces = optionsList.reduce((sum, o) => sum + (o.restartSample > 0 ? 1 : o.nInit), 0);
   const bytes = Math.max(...optionsList.map((o) => kmeansThreadBytes(rows, cols, o)));
   const threads = boundThreads(Math.min(...optionsList.map((o) => o.threads)), pieces, bytes);
@@ -95,11 +94,11 @@ function bestRestart(results: readonly RestartBatchResult[]): RestartBatchResult
 }
 
 /**
- * The checked core of {@link kmeans} for one or more k on the same data: assumes validated options and an
- * initialised backend. Each k's restarts run as batched tensor computations. With `workers` > 0 and fewer than
+ * The checked core of {@link kmeans} for one or more k on the same data: assumes validated options. The restarts
+ * run on the host in float64 (kmeansKernel.ts). With `workers` > 0 and fewer than
  * 2 x `workers` ks (restarts on all rows), each k's restarts are split into `workers` contiguous groups; with more
  * ks, or a restart sample, each k is one group. `workers` threads (the main thread and workers - 1 pooled worker
- * threads, each with its own backend) take groups from one queue, largest k first, so that no thread idles at the
+ * threads) take groups from one queue, largest k first, so that no thread idles at the
  * end of one k while the other finishes its group. Every restart keeps its own random stream and the split-merge
  * moves are deterministic (in the group when a k is one group, else on this thread once its groups are joined), so
  * the fits are the same as with one batch per k in-process.
@@ -191,13 +190,12 @@ export async function kmeansManyChecked(
   // Longest groups first (the time of a group grows with k): the threads end close together.
   const queue = [...tasks].sort((a, b) => optionsList[b.index].k - optionsList[a.index].k || a.index - b.index);
   const batches = queue.map((t) => t.batch);
-  const backend = (await ensureBackend()).name;
   // One queue in shared memory: the main thread and workers - 1 pooled workers each take the next batch number with
-  // Atomics.add. A worker still starting (tfjs + wasm, ~0.5 s) joins when ready, and never waits for this thread
-  // (busy in its own batch) to hand it work.
+  // Atomics.add. A worker still starting joins when ready, and never waits for this thread (busy in its own batch) to
+  // hand it work.
   const next = new Int32Array(new SharedArrayBuffer(4));
   const workerRuns = Promise.all(
-    Array.from({ length: Math.min(workers, queue.length) - 1 }, (_, slot) => runPooled(backend, { kind: 'kmeansQueue', batches, next }, slot)),
+    Array.from({ length: Math.min(workers, queue.length) - 1 }, (_, slot) => runPooled({ kind: 'kmeansQueue', batches, next }, slot)),
   );
   workerRuns.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection first
   for (const { index, result } of runQueuedBatches(batches, next, tick)) finish(queue[index].index, result);
@@ -212,9 +210,9 @@ export async function kmeansChecked(X: Matrix, options: CheckedKMeansOptions, wo
 }
 
 /**
- * k-means with k-means++ seeding and `nInit` restarts computed together as one batched tensor computation.
- * Deterministic for a given seed. The best restart (lowest inertia) is returned; its centroids are the float64
- * means of its clusters. Initialises the default backend if {@link initBackend} was not called.
+ * k-means with k-means++ seeding and `nInit` restarts, in float64 on the host (on worker threads from
+ * KMEANS_WORKER_ROWS rows). Deterministic for a given seed. The best restart (lowest inertia) is returned; its
+ * centroids are the float64 means of its clusters.
  *
  * @param X data, shape [nSamples, nFeatures]
  * @returns centroids shape [k, nFeatures], labels length nSamples, inertia, iterations, warnings (e.g. empty
@@ -226,8 +224,7 @@ export async function kmeansChecked(X: Matrix, options: CheckedKMeansOptions, wo
  */
 export async function kmeans(X: Matrix, options: KMeansOptions): Promise<KMeansFit> {
   const checked = checkKMeansOptions(X, options);
-  const backend = await ensureBackend();
-  return kmeansChecked(X, checked, kmeansThreads(X.rows, X.cols, [checked], backend.name));
+  return kmeansChecked(X, checked, kmeansThreads(X.rows, X.cols, [checked]));
 }
 
 /**
@@ -251,6 +248,5 @@ export async function kmeansEach(
   onWork?: (done: number, total: number) => void,
 ): Promise<KMeansFit[]> {
   const checked = ks.map((k) => checkKMeansOptions(X, { ...options, k }));
-  const backend = await ensureBackend();
-  return kmeansManyChecked(X, checked, kmeansThreads(X.rows, X.cols, checked, backend.name), onFit, onWork);
+  return kmeansManyChecked(X, checked, kmeansThreads(X.rows, X.cols, checked), onFit, onWork);
 }

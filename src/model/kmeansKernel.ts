@@ -13,7 +13,7 @@ import { SPLIT_MERGE_MIN_GAIN, splitMerge } from './kmeansSplitMerge';
 
 export type { LloydOutcome } from './kmeansBounded';
 
-/** A batch of restarts to run on the current backend (plain data, so it can be posted to a worker). */
+/** A batch of restarts (plain data, so it can be posted to a worker). */
 export interface RestartBatch {
   /** Column-centred data, shape [rows, cols]. */
   readonly centered: Matrix;

@@ -1,10 +1,9 @@
 /**
- * Worker-thread side of the model layer: initialises its own tfjs backend once (wasm is single-threaded in
- * Node, so each worker is one core), reports ready, then runs the tasks it is sent: silhouette rows
- * (silhouetteKernel) or a batch of k-means restarts (kmeans). Started and pooled by workerPool.ts.
+ * Worker-thread side of the model layer: reports ready, then runs the tasks it is sent: silhouette rows
+ * (silhouetteKernel) or a batch of k-means restarts (kmeans). Both are float64 loops on the host: a worker loads no
+ * tfjs backend. Started and pooled by workerPool.ts.
  */
-import { parentPort, workerData } from 'worker_threads';
-import { initBackend, type BackendName } from './backend';
+import { parentPort } from 'worker_threads';
 import { runQueuedBatches, type RestartBatch } from './kmeansKernel';
 import { silhouetteRows, type KernelInput } from './silhouetteKernel';
 
@@ -25,17 +24,10 @@ export type WorkerMessage =
   | { readonly type: 'done'; readonly id: number; readonly result: unknown }
   | { readonly type: 'error'; readonly id: number; readonly message: string };
 
-/** Entry point of a model worker (workerData.backend names the tfjs backend). */
-export async function runModelWorker(): Promise<void> {
+/** Entry point of a model worker. */
+export function runModelWorker(): void {
   const port = parentPort;
   if (port === null) throw new Error('runModelWorker must run inside a worker thread');
-  const { backend } = workerData as { backend: BackendName };
-  try {
-    await initBackend({ backend });
-  } catch (error) {
-    port.postMessage({ type: 'error', id: -1, message: error instanceof Error ? error.message : String(error) } satisfies WorkerMessage);
-    return;
-  }
   port.on('message', ({ id, task }: { id: number; task: PoolTask }) => {
     try {
       if (task.kind === 'silhouette') {

@@ -5,7 +5,6 @@
  */
 import { OptionsError } from '../util/errors';
 import type { Matrix } from '../util/matrix';
-import { ensureBackend, type BackendName } from './backend';
 import { checkInteger, checkMatrix, centerColumns } from './kmeansShared';
 import { createRng, DEFAULT_SEED, sampleWithoutReplacement } from '../util/random';
 import { defaultChunkSize, silhouetteRows, type KernelInput } from './silhouetteKernel';
@@ -39,7 +38,7 @@ export interface SilhouetteOptions {
   threads?: number;
   /**
    * Threads exactly, this one included (0 or 1 = in-process; N = this thread and N - 1 pooled workers), overriding
-   * `threads`, for tuning. Default: from `threads` (see above). Ignored (0) on the native backend.
+   * `threads`, for tuning. Default: from `threads` (see above).
    */
   workers?: number;
 }
@@ -129,14 +128,13 @@ export function defaultWorkerCount(queryRows: number, rows: number, threads: num
 
 /**
  * Silhouette values of the query rows for every labeling, shape [queryRows, labelings] row-major.
- * The checked core: assumes valid labelings and an initialised backend.
+ * The checked core: assumes valid labelings.
  */
 export async function silhouetteValuesChecked(
   X: Matrix,
   labelings: Labeling[],
   queryRows: Int32Array,
   options: CheckedSilhouetteOptions,
-  backend: BackendName,
 ): Promise<Float64Array> {
   const { centered } = centerColumns(X, { shared: true });
   const input: KernelInput = {
@@ -149,7 +147,7 @@ export async function silhouetteValuesChecked(
   const chunkSize = options.chunkSize ?? defaultChunkSize(X.rows);
   const total = queryRows.length;
   const chunks = Math.ceil(total / chunkSize);
-  const wanted = backend === 'native' ? 0 : options.workers ?? defaultWorkerCount(total, X.rows, options.threads, chunks, silhouetteThreadBytes(X.rows, X.cols, input.ks));
+  const wanted = options.workers ?? defaultWorkerCount(total, X.rows, options.threads, chunks, silhouetteThreadBytes(X.rows, X.cols, input.ks));
   const workers = Math.min(wanted, chunks);
   const report = options.onRows;
   if (workers <= 1) return silhouetteRows(input, queryRows, chunkSize, report && ((done) => report(done, total)));
@@ -166,7 +164,7 @@ export async function silhouetteValuesChecked(
   };
   // posted first: the workers start while this thread works on its own part
   const pooled = parts.slice(1).map((rowIds, w) =>
-    runPooled(backend, { kind: 'silhouette', input, rowIds: rowIds.slice(), chunkSize }, w, (rowsDone) => progress(w + 1, rowsDone)),
+    runPooled({ kind: 'silhouette', input, rowIds: rowIds.slice(), chunkSize }, w, (rowsDone) => progress(w + 1, rowsDone)),
   );
   const all = Promise.all(pooled);
   all.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection first
@@ -191,20 +189,19 @@ export function queryRowsFor(rows: number, sampleSize: number | null, seed: numb
  * Silhouettes of the rows `rows` scored against each other only, as scikit-learn's
  * `silhouette_score(sample_size=...)`: the sample's own matrix and labels, every labeling in one pass. For large data,
  * where every row against all rows would cost n x sample distances. Returns values shaped [rows, labelings].
- * The checked core: assumes valid labelings (each with >= 2 labels present in the sample) and a backend.
+ * The checked core: assumes valid labelings (each with >= 2 labels present in the sample).
  */
 export async function sampleSilhouettesChecked(
   X: Matrix,
   labelings: Labeling[],
   rows: Int32Array,
   options: CheckedSilhouetteOptions,
-  backend: BackendName,
 ): Promise<Float64Array> {
   const m = rows.length;
   const data = new Float64Array(m * X.cols);
   rows.forEach((row, i) => data.set(X.data.subarray(row * X.cols, (row + 1) * X.cols), i * X.cols));
   const sub = labelings.map((l) => ({ labels: Int32Array.from(rows, (row) => l.labels[row]), k: l.k }));
-  return silhouetteValuesChecked({ rows: m, cols: X.cols, data }, sub, queryRowsFor(m, null, options.seed), options, backend);
+  return silhouetteValuesChecked({ rows: m, cols: X.cols, data }, sub, queryRowsFor(m, null, options.seed), options);
 }
 
 /**
@@ -222,8 +219,7 @@ export async function sampleSilhouettes(X: Matrix, labeling: Labeling, rows: Arr
   });
   const reason = silhouetteUndefinedReason({ labels: Int32Array.from(ids, (r) => labeling.labels[r]), k: labeling.k }, ids.length);
   if (reason !== null) throw new OptionsError(`the sampled rows: ${reason}`, 'rows');
-  const backend = await ensureBackend();
-  return sampleSilhouettesChecked(X, [labeling], ids, checkSilhouetteOptions(options), backend.name);
+  return sampleSilhouettesChecked(X, [labeling], ids, checkSilhouetteOptions(options));
 }
 
 /** Mean per labeling of values shaped [queryRows, labelings], summed in float64. */
@@ -237,8 +233,7 @@ export function meanPerLabeling(values: Float64Array, nLabelings: number): numbe
 /**
  * Mean silhouette coefficient of each labeling, like sklearn.metrics.silhouette_score (euclidean); all
  * labelings in ONE pass over the distances. Singleton clusters give s = 0 (scikit-learn). Never builds an
- * n x n matrix: memory is O(nSamples x (nFeatures + labelings)) a thread. Initialises the default backend if
- * needed.
+ * n x n matrix: memory is O(nSamples x (nFeatures + labelings)) a thread.
  *
  * @param X data, shape [nSamples, nFeatures]
  * @param labelings one or more labelings of the rows (e.g. one per k of a sweep)
@@ -252,9 +247,8 @@ export async function silhouetteScores(X: Matrix, labelings: Labeling[], options
   if (!Array.isArray(labelings) || labelings.length === 0) throw new OptionsError('labelings is empty; give at least one { labels, k }', 'labelings');
   labelings.forEach((labeling, index) => checkLabeling(labeling, index, X.rows));
   const checked = checkSilhouetteOptions(options);
-  const backend = await ensureBackend();
   const queryRows = queryRowsFor(X.rows, checked.sampleSize, checked.seed);
-  const values = await silhouetteValuesChecked(X, labelings, queryRows, checked, backend.name);
+  const values = await silhouetteValuesChecked(X, labelings, queryRows, checked);
   return meanPerLabeling(values, labelings.length);
 }
 
@@ -291,6 +285,5 @@ export async function silhouetteSamples(X: Matrix, labeling: Labeling, options: 
       }
     });
   }
-  const backend = await ensureBackend();
-  return silhouetteValuesChecked(X, [labeling], queryRows, checked, backend.name);
+  return silhouetteValuesChecked(X, [labeling], queryRows, checked);
 }

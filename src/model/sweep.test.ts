@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../util/errors';
 import { matrixFromRows } from '../util/matrix';
@@ -115,12 +114,6 @@ describe('sweepK on the Mall data', () => {
     expect(sweep.silhouetteStdError).toEqual({ '2': 0, '3': 0 });
   });
 
-  it('does not grow tf.memory().numTensors', async () => {
-    await sweepK(mallX, { kMin: 2, kMax: 3, nInit: 2 });
-    const before = tf.memory().numTensors;
-    await sweepK(mallX, { kMin: 2, kMax: 4, nInit: 2 });
-    expect(tf.memory().numTensors).toBe(before);
-  });
 });
 
 describe('sweepK validation (at the edge, messages show the values)', () => {

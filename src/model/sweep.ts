@@ -7,7 +7,6 @@ import type { Matrix } from '../util/matrix';
 import type { CompactLabels, KSweep, SweepFit } from './types';
 import { calinskiHarabasz, daviesBouldin, smallestShare, stability, type KCriteria, type StabilityOptions } from './criteria';
 import { checkKRuleOptions, chooseK, type KRule } from './selectK';
-import { ensureBackend, type BackendName } from './backend';
 import { coarseRows, kmeansEach, kmeansThreadBytes, kmeansThreads } from './kmeans';
 import { prewarmWorkers } from './workerPool';
 import { DEFAULT_SEED } from '../util/random';
@@ -171,12 +170,12 @@ export function silhouetteSampleSize(value: unknown, rows: number): number | nul
 }
 
 /**
- * Pooled worker threads a sweep of `rows` x `cols` rows uses on `backend` with these k-means options (one per k):
+ * Pooled worker threads a sweep of `rows` x `cols` rows uses with these k-means options (one per k):
  * the k-means threads or the silhouette's threads (see defaultWorkerCount), whichever are more, beside the main
  * thread (which runs a share of both). Starting them early (prewarmWorkers) takes their start-up off the sweep's path.
  */
-export function sweepWorkerCount(rows: number, cols: number, kmeansOptions: readonly CheckedKMeansOptions[], silhouette: SilhouetteChoice, backend: BackendName): number {
-  if (backend === 'native' || kmeansOptions.length === 0) return 0;
+export function sweepWorkerCount(rows: number, cols: number, kmeansOptions: readonly CheckedKMeansOptions[], silhouette: SilhouetteChoice): number {
+  if (kmeansOptions.length === 0) return 0;
   const sample = silhouetteSampleSize(silhouette, rows);
   const queries = sample === 'none' ? 0 : (sample ?? rows);
   const scored = sample === 'none' ? 0 : typeof sample === 'number' ? sample : rows;
@@ -184,7 +183,7 @@ export function sweepWorkerCount(rows: number, cols: number, kmeansOptions: read
   const ks = kmeansOptions.map((o) => o.k);
   const silhouetteWorkers = queries === 0 ? 0 : defaultWorkerCount(queries, scored, threads, queries, silhouetteThreadBytes(scored, cols, ks));
   // both count this thread: it runs a k-means queue and a part of the silhouette rows itself
-  return Math.max(0, kmeansThreads(rows, cols, kmeansOptions, backend) - 1, silhouetteWorkers - 1);
+  return Math.max(0, kmeansThreads(rows, cols, kmeansOptions) - 1, silhouetteWorkers - 1);
 }
 
 /**
@@ -219,14 +218,13 @@ const KMEANS_ROW_MARGIN = 1.25;
 /**
  * Memory the k-means of a sweep adds at its peak, estimated as an upper bound (bytes), for the ks of `optionsList` on
  * `rows` x `cols` data: the centred float64 copy, the restart sample and the coarse sub-sample shared by the threads,
- * each thread's own seeding buffers, labels and bounds ({@link kmeansThreadBytes}, on the threads {@link kmeansThreads} allows a wasm
- * backend: the most), the labels of every k's fit, with a 25% margin; plus KMEANS_MAIN_BYTES and KMEANS_WORKER_BYTES
+ * each thread's own seeding buffers, labels and bounds ({@link kmeansThreadBytes}, on the threads {@link kmeansThreads} allows), the labels of every k's fit, with a 25% margin; plus KMEANS_MAIN_BYTES and KMEANS_WORKER_BYTES
  * per worker thread. It counts what k-means holds beyond the input matrix, not the rest of a report (the table read,
  * the silhouette, the outputs). Measured against it (test/hostile/measure-kmeans-memory.ts): docs/limits.md.
  */
 export function kmeansMemoryBytes(rows: number, cols: number, optionsList: readonly CheckedKMeansOptions[]): number {
   if (optionsList.length === 0) return 0;
-  const threads = Math.max(1, kmeansThreads(rows, cols, optionsList, 'wasm'));
+  const threads = Math.max(1, kmeansThreads(rows, cols, optionsList));
   const sample = Math.max(...optionsList.map((o) => o.restartSample));
   const shared = 8 * cols * (rows + sample + coarseRows(sample > 0 ? sample : rows));
   const labels = 4 * rows * optionsList.length;
@@ -308,9 +306,8 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
   const checkedPerK = ks.map((kk) => checkKMeansOptions(X, { ...kmeansOptions, k: kk })); // all options checked before any work
   checkMemory(X, checkedPerK, options.memoryLimitBytes);
   const silhouetteOptions = checkSilhouetteOptions({ sampleSize: typeof sample === 'number' ? sample : null, seed, threads: options.threads });
-  const backend = await ensureBackend();
-  // Worker start-up (tfjs + wasm per thread) overlaps the k-means below instead of delaying the silhouette.
-  prewarmWorkers(sweepWorkerCount(X.rows, X.cols, checkedPerK, silhouette, backend.name), backend.name).catch(() => undefined); // a failure surfaces when used
+  // Worker start-up overlaps the k-means below instead of delaying the silhouette.
+  prewarmWorkers(sweepWorkerCount(X.rows, X.cols, checkedPerK, silhouette)).catch(() => undefined); // a failure surfaces when used
 
   const started = performance.now();
   const fits: Record<string, SweepFit> = {};
@@ -364,8 +361,8 @@ export async function sweepK(X: Matrix, options: SweepOptions = {}): Promise<Swe
       const options = { ...silhouetteOptions, onRows: (done: number, total: number) => onProgress?.({ phase: 'silhouette', done, total }) };
       const labelings = scored.map((s) => s.labeling);
       const values = sampled
-        ? await sampleSilhouettesChecked(X, labelings, silhouetteRows, options, backend.name)
-        : await silhouetteValuesChecked(X, labelings, silhouetteRows, options, backend.name);
+        ? await sampleSilhouettesChecked(X, labelings, silhouetteRows, options)
+        : await silhouetteValuesChecked(X, labelings, silhouetteRows, options);
       meanPerLabeling(values, scored.length).forEach((score, i) => {
         const key = String(scored[i].k);
         const rowValues = Float64Array.from({ length: silhouetteRows.length }, (_, q) => values[q * scored.length + i]);

@@ -73,15 +73,14 @@ describe('thread count option', () => {
   it('k-means: no workers below 10,000 rows or with threads 1; with a restart sample one piece per k', () => {
     const big = blobs(KMEANS_WORKER_ROWS, 3);
     const at = (rows: number, options: Parameters<typeof checkKMeansOptions>[1][]) =>
-      kmeansThreads(rows, 3, options.map((o) => checkKMeansOptions(big, o)), 'wasm');
-    expect(kmeansThreads(KMEANS_WORKER_ROWS - 1, 3, [checkKMeansOptions(big, { k: 3, threads: 8 })], 'wasm')).toBe(0);
+      kmeansThreads(rows, 3, options.map((o) => checkKMeansOptions(big, o)));
+    expect(kmeansThreads(KMEANS_WORKER_ROWS - 1, 3, [checkKMeansOptions(big, { k: 3, threads: 8 })])).toBe(0);
     expect(at(KMEANS_WORKER_ROWS, [{ k: 3, threads: 1 }])).toBe(0);
     expect(at(KMEANS_WORKER_ROWS, [{ k: 3, threads: 3, restartSample: 'all' }])).toBe(3);
     expect(at(KMEANS_WORKER_ROWS, [{ k: 3, threads: 16, nInit: 4, restartSample: 'all' }])).toBe(4);
     // A restart sample is one group per k: two ks, two threads at most.
     expect(at(KMEANS_WORKER_ROWS, [{ k: 3, threads: 8, restartSample: 2000 }, { k: 4, threads: 8, restartSample: 2000 }])).toBe(2);
     expect(at(KMEANS_WORKER_ROWS, [{ k: 3, threads: 8, restartSample: 2000 }])).toBe(0);
-    expect(kmeansThreads(KMEANS_WORKER_ROWS, 3, [checkKMeansOptions(big, { k: 3, threads: 8 })], 'native')).toBe(0);
   });
 
   it('silhouette: no workers below 25M distances or with threads 1; at most one per chunk', () => {
@@ -102,7 +101,7 @@ describe('the same bytes for 1, 2 and 3 threads (wasm or cpu)', () => {
       const ks = [2, 3, 5];
       const runs: KMeansFit[][] = [];
       for (const threads of [1, 2, 3]) {
-        const used = kmeansThreads(X.rows, X.cols, ks.map((k) => checkKMeansOptions(X, { ...options, k, threads })), 'wasm');
+        const used = kmeansThreads(X.rows, X.cols, ks.map((k) => checkKMeansOptions(X, { ...options, k, threads })));
         expect(used, `threads=${threads}`).toBe(threads === 1 ? 0 : threads);
         runs.push(await kmeansEach(X, ks, { ...options, threads }));
       }

@@ -1,19 +1,17 @@
 /**
- * A small pool of worker threads for the model layer, each with its own tfjs backend (the wasm backend is
- * single-threaded in Node, so one worker per core uses them all). Workers start on first use (or on prewarm), are
- * reused across calls, and do not keep the process alive while idle.
+ * A small pool of worker threads for the model layer (k-means restarts and silhouette rows, host loops on every
+ * backend). Workers start on first use (or on prewarm), are reused across calls, and do not keep the process alive
+ * while idle.
  */
 import { existsSync } from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import type { BackendName } from './backend';
 import type { PoolTask, WorkerMessage } from './modelWorker';
 
 interface PooledWorker {
   readonly worker: Worker;
-  readonly backend: BackendName;
-  /** Resolves once the worker's backend is initialised. */
+  /** Resolves once the worker has loaded its code. */
   readonly ready: Promise<void>;
   /** Handlers of the tasks in flight, by task id. */
   readonly tasks: Map<number, { onProgress?: (done: number) => void; resolve: (result: unknown) => void; reject: (error: Error) => void }>;
@@ -30,7 +28,7 @@ const pool: PooledWorker[] = [];
 let nextTaskId = 0;
 const requireHere = createRequire(__filename);
 
-function startWorker(backend: BackendName): PooledWorker {
+function startWorker(): PooledWorker {
   // Under tsx/vitest (and tslab, whose compiled module names end in .js while only the .ts file exists on disk) the
   // worker module is TypeScript: the worker registers tsx's CommonJS hook before loading it.
   const compiled = path.join(__dirname, 'modelWorker.js');
@@ -45,7 +43,7 @@ function startWorker(backend: BackendName): PooledWorker {
     eval: true,
     execArgv: [],
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-    workerData: { register, module: path.join(__dirname, `modelWorker${extension}`), backend },
+    workerData: { register, module: path.join(__dirname, `modelWorker${extension}`) },
   });
   worker.unref();
   const tasks: PooledWorker['tasks'] = new Map();
@@ -56,7 +54,7 @@ function startWorker(backend: BackendName): PooledWorker {
     failStart = reject;
   });
   ready.catch(() => undefined);
-  const entry: PooledWorker = { worker, backend, ready, tasks };
+  const entry: PooledWorker = { worker, ready, tasks };
   const fail = (error: Error) => {
     const index = pool.indexOf(entry);
     if (index >= 0) pool.splice(index, 1);
@@ -67,7 +65,6 @@ function startWorker(backend: BackendName): PooledWorker {
   };
   worker.on('message', (message: WorkerMessage) => {
     if (message.type === 'ready') return markReady();
-    if (message.type === 'error' && message.id === -1) return fail(new Error(`model worker could not start: ${message.message}`));
     const task = tasks.get(message.id);
     if (task === undefined) return;
     if (message.type === 'progress') return task.onProgress?.(message.done);
@@ -81,24 +78,20 @@ function startWorker(backend: BackendName): PooledWorker {
   return entry;
 }
 
-/** At least `count` pooled workers on `backend` (workers on another backend are stopped first). */
-function workersFor(count: number, backend: BackendName): PooledWorker[] {
-  for (const stale of pool.filter((w) => w.backend !== backend)) {
-    pool.splice(pool.indexOf(stale), 1);
-    void stale.worker.terminate();
-  }
-  while (pool.length < count) pool.push(startWorker(backend));
+/** At least `count` pooled workers. */
+function workersFor(count: number): PooledWorker[] {
+  while (pool.length < count) pool.push(startWorker());
   return pool.slice(0, count);
 }
 
 /**
  * Runs `task` on pooled worker number `slot` (started if needed) and resolves with its result; `onProgress`
  * receives the worker's progress counts. The task is posted at once: a worker still starting queues it and runs it
- * when its backend is ready, so the caller may block its own thread right after (the worker does not need this
- * thread's event loop to begin). Rejects if the worker cannot start or the task fails.
+ * once loaded, so the caller may block its own thread right after (the worker does not need this thread's event loop
+ * to begin). Rejects if the worker cannot start or the task fails.
  */
-export function runPooled(backend: BackendName, task: PoolTask, slot: number, onProgress?: (done: number) => void): Promise<unknown> {
-  const entry = workersFor(slot + 1, backend)[slot];
+export function runPooled(task: PoolTask, slot: number, onProgress?: (done: number) => void): Promise<unknown> {
+  const entry = workersFor(slot + 1)[slot];
   return new Promise<unknown>((resolve, reject) => {
     const id = nextTaskId++;
     entry.tasks.set(id, { onProgress, resolve, reject });
@@ -108,12 +101,12 @@ export function runPooled(backend: BackendName, task: PoolTask, slot: number, on
 }
 
 /**
- * Starts `count` workers ahead of use, so their tfjs/wasm start-up overlaps other work; resolves once they are
- * ready (rejects if one cannot start). Callers may ignore the promise.
+ * Starts `count` workers ahead of use, so their start-up (a thread, an isolate, the model code) overlaps other work;
+ * resolves once they are ready (rejects if one cannot start). Callers may ignore the promise.
  */
-export function prewarmWorkers(count: number, backend: BackendName): Promise<void> {
-  if (backend === 'native' || count <= 0) return Promise.resolve();
-  return Promise.all(workersFor(count, backend).map((w) => w.ready)).then(() => undefined);
+export function prewarmWorkers(count: number): Promise<void> {
+  if (count <= 0) return Promise.resolve();
+  return Promise.all(workersFor(count).map((w) => w.ready)).then(() => undefined);
 }
 
 /** Stops the pooled workers (they are restarted on demand). */
@@ -123,8 +116,8 @@ export async function shutdownWorkers(): Promise<void> {
 
 /**
  * Stops the pooled workers that run no task (a task in flight keeps its worker), returning their memory: a worker's
- * isolate, tfjs, its wasm heap (which never shrinks) and the data its last task left for its garbage collector. They
- * are restarted on demand. For a caller done with the threads, e.g. the report after its k sweep.
+ * isolate and the data its last task left for its garbage collector. They are restarted on demand. For a caller done
+ * with the threads, e.g. the report after its k sweep.
  */
 export async function stopIdleWorkers(): Promise<void> {
   const idle = pool.filter((entry) => entry.tasks.size === 0);

@@ -49,6 +49,31 @@ describe('silhouette kernel', () => {
     expect(Array.from(two.labels)).toEqual([1, 0]);
   });
 
+  it('numbers cells as a plain grouping by label tuple would, with many cells too (beyond the dense table)', () => {
+    const rows = 6000;
+    const rng = createRng(11);
+    // 4000 cells after the first labeling x k = 2000 passes the dense table's 2^22 entries: the Map numbers them
+    const ks = [6000, 2000, 3];
+    const labels = ks.map((k) => Int32Array.from({ length: rows }, (_, i) => (k === rows ? i % 4000 : rng.nextInt(k))));
+    const centered = Float64Array.from({ length: rows }, (_, i) => i);
+    const cells = buildCells({ rows, cols: 1, centered, labels, ks });
+    const first = new Map<string, number>();
+    const expected: number[][] = [];
+    for (let i = 0; i < rows; i++) {
+      const key = labels.map((l) => l[i]).join(',');
+      if (!first.has(key)) {
+        first.set(key, first.size);
+        expected.push([]);
+      }
+      expected[first.get(key)!].push(i);
+    }
+    expect(cells.count).toBe(expected.length);
+    expected.forEach((members, t) => {
+      expect(Array.from(cells.sorted.subarray(cells.start[t], cells.start[t + 1])), `cell ${t}`).toEqual(members);
+      expect(Array.from(cells.labels.subarray(t * 3, t * 3 + 3))).toEqual(labels.map((l) => l[members[0]]));
+    });
+  });
+
   it('adds the same terms in the same order in the unrolled 1-, 2- and 3-feature loops as in the general one', () => {
     for (const cols of [1, 2, 3]) {
       const data = randomInput(300, cols, cols);

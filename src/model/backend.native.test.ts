@@ -1,7 +1,7 @@
 /**
  * The native backend (tfjs-node, `npm run native:build`) against wasm on the Mall data: k-means and the silhouette
- * run on the host in float64 whatever the backend, so the sweep must give the same bits. Skipped, with the reason in the title, where tfjs-node-native
- * does not load (the usual case: `npm ci` cannot fetch libtensorflow).
+ * run on the host in float64 whatever the backend, so the sweep must give the same bits. Skipped, with the reason in
+ * the title, where tfjs-node-native does not load (the usual case: `npm ci` cannot fetch libtensorflow).
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';

@@ -25,7 +25,7 @@ function partition(labels: Int32Array): string[] {
 }
 
 const implementations: [string, (X: Matrix, options: KMeansOptions) => Promise<KMeansFit>][] = [
-  ['kmeans (tensors)', kmeans],
+  ['kmeans (host kernel)', kmeans],
   ['kmeansReference (plain loops)', async (X, options) => kmeansReference(X, { splitMerge: true, ...options })],
 ];
 
@@ -115,16 +115,16 @@ describe('the k sweep\'s k-means on held-out tables against scikit-learn\'s best
   }, 60_000);
 });
 
-describe('kmeans (tensors) against the plain-loop reference', () => {
+describe('kmeans (host kernel) against the plain-loop reference', () => {
   // kmeansChecked runs in-process on the backend as it is: set it up here, so that each test also runs alone (-t)
   beforeAll(async () => {
     await ensureBackend();
   });
   it.each([false, true])('finds the same inertia on the Mall data for k=2..10 (same seeds, float32 vs float64; splitMerge %s)', async (splitMerge) => {
     for (let k = 2; k <= 10; k++) {
-      const tensor = await kmeans(mallX, { k, seed: 7, splitMerge });
+      const fit = await kmeans(mallX, { k, seed: 7, splitMerge });
       const reference = kmeansReference(mallX, { k, seed: 7, splitMerge });
-      expect(Math.abs(tensor.inertia - reference.inertia) / reference.inertia, `k=${k}`).toBeLessThan(1e-3);
+      expect(Math.abs(fit.inertia - reference.inertia) / reference.inertia, `k=${k}`).toBeLessThan(1e-3);
     }
   });
 

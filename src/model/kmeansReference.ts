@@ -79,8 +79,8 @@ function assign(centered: Float64Array, rows: number, cols: number, k: number, c
 }
 
 /**
- * One restart of Lloyd from `centers` (mutated), scikit-learn's rules: the yardstick for the tensor Lloyd and for
- * kmeansBounded's lloydBounded. `centered` shape [rows, cols], `centers` shape [k, cols].
+ * One restart of Lloyd from `centers` (mutated), scikit-learn's rules: the yardstick for kmeansBounded's
+ * lloydBounded. `centered` shape [rows, cols], `centers` shape [k, cols].
  */
 export function lloydReference(centered: Float64Array, rows: number, cols: number, k: number, centers: Float64Array, maxIter: number, tolAbs: number) {
   const labels = new Int32Array(rows);

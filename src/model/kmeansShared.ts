@@ -1,5 +1,5 @@
 /**
- * Plain-array building blocks shared by the tensor k-means (kmeans.ts) and its plain-loop reference
+ * Plain-array building blocks shared by the k-means (kmeans.ts and its kernel) and its plain-loop reference
  * (kmeansReference.ts): option checks, scikit-learn's tolerance, k-means++ candidate draws, empty-cluster
  * relocation and the float64 finish. Everything here assumes checked input unless it is a `check*` function.
  */

@@ -153,7 +153,7 @@ export async function silhouetteValuesChecked(
   if (workers <= 1) return silhouetteRows(input, queryRows, chunkSize, report && ((done) => report(done, total)));
 
   // `workers` threads in all: this thread scores the first part while workers - 1 pooled workers score the others
-  // (the main thread would otherwise idle, and each pooled worker holds its own isolate, tfjs and wasm heap).
+  // (the main thread would otherwise idle, and each pooled worker holds its own isolate).
   const per = Math.ceil(total / workers);
   const parts: Int32Array[] = [];
   for (let w = 0; w < workers; w++) parts.push(queryRows.subarray(w * per, Math.min(total, (w + 1) * per)));

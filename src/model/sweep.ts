@@ -208,9 +208,9 @@ function standardError(values: Float64Array, of: number): number {
   return Math.sqrt(squares / (m - 1) / m);
 }
 
-/** Memory the main thread's k-means adds whatever the data (tfjs kernels and scratch, JS arrays), bytes. */
+/** Memory the main thread's k-means adds whatever the data (scratch and JS arrays), bytes: an upper bound. */
 export const KMEANS_MAIN_BYTES = 64 * 2 ** 20;
-/** Memory each k-means worker thread adds whatever the data (its V8 isolate, tfjs, the wasm heap it grows), bytes. */
+/** Memory each k-means worker thread adds whatever the data (its V8 isolate and heap), bytes: an upper bound. */
 export const KMEANS_WORKER_BYTES = 128 * 2 ** 20;
 /** Margin on the data-dependent part (garbage not yet collected). */
 const KMEANS_ROW_MARGIN = 1.25;

@@ -11,14 +11,14 @@ import { OptionsError } from '../util/errors';
 export const THREADS_ENV = 'SEGMENTATION_THREADS';
 
 /**
- * Share of os.totalmem() the threads' own copies of the data may take together (each wasm thread uploads the rows it
- * works on as float32 tensors and keeps its labels and bounds): past it, fewer threads run.
+ * Share of os.totalmem() the threads' own buffers may take together (k-means' seeding buffers, labels and bounds; the
+ * silhouette's copy of the data in cell order): past it, fewer threads run.
  */
 export const THREAD_MEMORY_SHARE = 0.25;
 
 /**
- * Memory of a model worker thread before it holds any data (its V8 isolate, tfjs and the wasm module's heap), bytes;
- * each started wasm worker added 42-45 MB of RSS on Node 20 (1 and 3 workers started, scripts run under tsx).
+ * Memory of a model worker thread before it holds any data (its V8 isolate and the model code), bytes: an upper bound
+ * (a worker that also loaded tfjs and a wasm heap added 42-45 MB of RSS on Node 20 under tsx; workers load neither now).
  */
 export const THREAD_BASE_BYTES = 48 * 2 ** 20;
 
